@@ -1,0 +1,3 @@
+func runCoreBenchmark() {
+    print("core benchmark: not yet written")
+}

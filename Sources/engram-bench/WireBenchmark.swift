@@ -1,0 +1,3 @@
+func runWireBenchmark() {
+    print("wire benchmark: not yet written")
+}

@@ -1,0 +1,13 @@
+// engram-bench: release-build benchmarks that print figures. Not tests.
+// Usage: swift run -c release engram-bench [wire|core|all]
+
+let which = CommandLine.arguments.dropFirst().first ?? "all"
+switch which {
+case "wire": runWireBenchmark()
+case "core": runCoreBenchmark()
+case "all":
+    runWireBenchmark()
+    runCoreBenchmark()
+default:
+    print("usage: engram-bench [wire|core|all]")
+}
