@@ -1,0 +1,125 @@
+/// The kinds of frame (byte 4 of the header).
+public enum FrameType: UInt8, Sendable, CustomStringConvertible {
+    case request = 1
+    case response = 2
+    case cancel = 3
+    case ping = 4
+    case pong = 5
+    case goAway = 6
+
+    public var description: String {
+        switch self {
+        case .request: "REQUEST"
+        case .response: "RESPONSE"
+        case .cancel: "CANCEL"
+        case .ping: "PING"
+        case .pong: "PONG"
+        case .goAway: "GOAWAY"
+        }
+    }
+}
+
+/// One frame: a 16-byte big-endian header and a payload (see Protocol/FRAMING.md).
+///
+/// ```
+/// 0      4    5     6       8           12     16
+/// | length | type | flags | method | request_id | meta | payload ...
+/// ```
+/// `length` counts the bytes after itself: 12 + the payload length.
+public struct Frame: Sendable, Hashable {
+    /// The size of the header, including the length field.
+    public static let headerSize = 16
+    /// The protocol's default maximum frame size (header included).
+    public static let defaultMaxFrameBytes = 4 * 1024 * 1024
+    /// The most bytes a PING or PONG may carry.
+    public static let maxPingPayload = 8
+    public static let protocolVersion: UInt32 = 1
+    public static let defaultPort = 7411
+
+    public var type: FrameType
+    /// Reserved; sent as 0 and ignored on receipt.
+    public var flags: UInt8
+    /// The method id for REQUEST and RESPONSE, otherwise 0.
+    public var method: UInt16
+    public var requestID: UInt32
+    /// REQUEST: deadline in milliseconds from receipt (0 = none). RESPONSE: status code.
+    public var meta: UInt32
+    public var payload: [UInt8]
+
+    public init(type: FrameType, flags: UInt8 = 0, method: UInt16 = 0, requestID: UInt32 = 0, meta: UInt32 = 0, payload: [UInt8] = []) {
+        self.type = type
+        self.flags = flags
+        self.method = method
+        self.requestID = requestID
+        self.meta = meta
+        self.payload = payload
+    }
+
+    /// Appends the frame's bytes.
+    public func encode(into bytes: inout [UInt8]) {
+        Frame.appendHeader(into: &bytes, payloadLength: payload.count, type: type, flags: flags, method: method, requestID: requestID, meta: meta)
+        bytes.append(contentsOf: payload)
+    }
+
+    public func encoded() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Frame.headerSize + payload.count)
+        encode(into: &bytes)
+        return bytes
+    }
+
+    // MARK: Encoding without an intermediate payload array
+
+    /// Appends a frame whose payload is `message`, encoded in place after the header.
+    public static func encode<M: ProtoMessage>(
+        _ message: M, type: FrameType, method: UInt16, requestID: UInt32, meta: UInt32 = 0, into bytes: inout [UInt8]
+    ) {
+        let start = bytes.count
+        appendHeader(into: &bytes, payloadLength: 0, type: type, flags: 0, method: method, requestID: requestID, meta: meta)
+        message.encode(appendingTo: &bytes)
+        let length = UInt32(bytes.count - start - 4)
+        bytes[start] = UInt8(truncatingIfNeeded: length >> 24)
+        bytes[start + 1] = UInt8(truncatingIfNeeded: length >> 16)
+        bytes[start + 2] = UInt8(truncatingIfNeeded: length >> 8)
+        bytes[start + 3] = UInt8(truncatingIfNeeded: length)
+    }
+
+    @inline(__always)
+    static func appendHeader(
+        into bytes: inout [UInt8], payloadLength: Int, type: FrameType, flags: UInt8, method: UInt16, requestID: UInt32, meta: UInt32
+    ) {
+        let length = UInt32(12 + payloadLength)
+        appendBigEndian(length, to: &bytes)
+        bytes.append(type.rawValue)
+        bytes.append(flags)
+        bytes.append(UInt8(truncatingIfNeeded: method >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: method))
+        appendBigEndian(requestID, to: &bytes)
+        appendBigEndian(meta, to: &bytes)
+    }
+
+    @inline(__always)
+    static func appendBigEndian(_ v: UInt32, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(truncatingIfNeeded: v >> 24))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: v))
+    }
+}
+
+/// A byte stream that cannot be read as frames. The connection cannot continue after one.
+public struct FrameError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Code: Hashable, Sendable {
+        /// `length` is below 12, the size of the rest of the header.
+        case lengthTooSmall
+        /// The frame is larger than the negotiated maximum.
+        case frameTooLarge
+        /// Byte 4 is not a known frame type.
+        case unknownFrameType
+    }
+
+    public var code: Code
+    public var message: String
+
+    public var description: String { message }
+}
