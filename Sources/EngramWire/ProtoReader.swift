@@ -191,10 +191,13 @@ public struct ProtoReader {
         if length == 0 { return "" }
         let bytes = UnsafeBufferPointer(
             start: (base + position).assumingMemoryBound(to: UInt8.self), count: length)
+        position &+= length
+        // Most strings are ASCII, and String(decoding:) is several times faster than
+        // String(validating:); it cannot repair anything in pure ASCII.
+        if Self.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
         guard let s = String(validating: bytes, as: UTF8.self) else {
             throw WireDecodingError(.invalidUTF8, field: field, offset: start)
         }
-        position &+= length
         return s
     }
 
@@ -205,6 +208,22 @@ public struct ProtoReader {
         let bytes = [UInt8](UnsafeRawBufferPointer(start: base + position, count: length))
         position &+= length
         return bytes
+    }
+
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var i = 0
+        var acc: UInt64 = 0
+        while i &+ 8 <= raw.count {
+            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i &+= 8
+        }
+        while i < raw.count {
+            acc |= UInt64(raw[i])
+            i &+= 1
+        }
+        return acc & 0x8080_8080_8080_8080 == 0
     }
 
     // MARK: Repeated fields
