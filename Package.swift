@@ -2,7 +2,7 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [
-    .swiftLanguageMode(.v6),
+    .swiftLanguageMode(.v6)
 ]
 
 let package = Package(
@@ -11,9 +11,20 @@ let package = Package(
     products: [
         .library(name: "EngramWire", targets: ["EngramWire"]),
         .library(name: "EngramCore", targets: ["EngramCore"]),
+        .library(name: "EngramServer", targets: ["EngramServer"]),
+        .library(name: "EngramClient", targets: ["EngramClient"]),
+        .executable(name: "engramd", targets: ["engramd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Frames and hand-written protobuf codecs. Depends on nothing.
@@ -24,12 +35,69 @@ let package = Package(
             dependencies: [.product(name: "HashTreeCollections", package: "swift-collections")],
             swiftSettings: strict
         ),
+        // NIO pieces shared by the server and the Swift client: frame decoding, the executor.
+        .target(
+            name: "EngramNIO",
+            dependencies: ["EngramWire", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        // The SwiftNIO server: connections, auth, limits, metrics; maps the wire onto the engine.
+        .target(
+            name: "EngramServer",
+            dependencies: [
+                "EngramWire", "EngramCore", "EngramNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "engramd",
+            dependencies: [
+                "EngramServer", "EngramCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
+        // The Swift client library agent runtimes link against.
+        .target(
+            name: "EngramClient",
+            dependencies: [
+                "EngramWire", "EngramNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Clients/Swift/EngramClient",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "engram-bench",
-            dependencies: ["EngramWire", "EngramCore"],
+            dependencies: ["EngramWire", "EngramCore", "EngramServer", "EngramClient"],
             swiftSettings: strict
         ),
         .testTarget(name: "EngramWireTests", dependencies: ["EngramWire"], swiftSettings: strict),
         .testTarget(name: "EngramCoreTests", dependencies: ["EngramCore"], swiftSettings: strict),
+        .testTarget(
+            name: "EngramServerTests",
+            dependencies: [
+                "EngramServer", "EngramClient", "EngramWire", "EngramCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
     ]
 )

@@ -123,3 +123,26 @@ public struct FrameError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 }
+
+/// The checks every frame reader applies to a header, shared so all readers agree.
+public enum FrameHeader {
+    /// Rejects a `length` below the header's 12 remaining bytes, or a frame over the maximum.
+    /// Call it as soon as the 4 length bytes are in, before buffering the payload.
+    @inline(__always)
+    public static func checkLength(_ length: UInt32, maxFrameBytes: Int) throws(FrameError) {
+        guard length >= 12 else {
+            throw FrameError(code: .lengthTooSmall, message: "frame length \(length) is below the 12-byte minimum")
+        }
+        guard UInt64(length) + 4 <= UInt64(maxFrameBytes) else {
+            throw FrameError(code: .frameTooLarge, message: "frame of \(UInt64(length) + 4) bytes exceeds the maximum of \(maxFrameBytes)")
+        }
+    }
+
+    @inline(__always)
+    public static func checkType(_ byte: UInt8) throws(FrameError) -> FrameType {
+        guard let type = FrameType(rawValue: byte) else {
+            throw FrameError(code: .unknownFrameType, message: "unknown frame type \(byte)")
+        }
+        return type
+    }
+}

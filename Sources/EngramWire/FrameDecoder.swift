@@ -33,16 +33,9 @@ public struct FrameDecoder: Sendable {
         let length = buffer.withUnsafeBytes { raw in
             UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: readIndex, as: UInt32.self))
         }
-        guard length >= 12 else {
-            throw FrameError(code: .lengthTooSmall, message: "frame length \(length) is below the 12-byte minimum")
-        }
-        guard UInt64(length) + 4 <= UInt64(maxFrameBytes) else {
-            throw FrameError(code: .frameTooLarge, message: "frame of \(UInt64(length) + 4) bytes exceeds the maximum of \(maxFrameBytes)")
-        }
+        try FrameHeader.checkLength(length, maxFrameBytes: maxFrameBytes)
         guard available >= 5 else { return nil }
-        guard let type = FrameType(rawValue: buffer[readIndex + 4]) else {
-            throw FrameError(code: .unknownFrameType, message: "unknown frame type \(buffer[readIndex + 4])")
-        }
+        let type = try FrameHeader.checkType(buffer[readIndex + 4])
         let total = Int(length) + 4
         guard available >= total else { return nil }
         let frame = buffer.withUnsafeBytes { raw -> Frame in

@@ -1,0 +1,29 @@
+import EngramWire
+
+/// A failed call: the server's status, or a local failure expressed as one.
+public struct EngramClientError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The status code (gRPC's numbers).
+    public var code: StatusCode
+    /// The server's (or the client's) explanation.
+    public var message: String
+    /// For INVALID_ARGUMENT: the fields at fault.
+    public var fieldViolations: [FieldViolation]
+
+    public init(code: StatusCode, message: String, fieldViolations: [FieldViolation] = []) {
+        self.code = code
+        self.message = message
+        self.fieldViolations = fieldViolations
+    }
+
+    init(_ status: Status) {
+        self.init(code: status.statusCode, message: status.message, fieldViolations: status.fieldViolations)
+    }
+
+    public var description: String {
+        var s = "\(code): \(message)"
+        for v in fieldViolations where !message.contains(v.field) { s += "; \(v.field): \(v.description)" }
+        return s
+    }
+
+    static func unavailable(_ message: String) -> Self { Self(code: .unavailable, message: message) }
+}

@@ -1,0 +1,144 @@
+import EngramCore
+import EngramWire
+
+extension Dispatcher {
+    func observe(_ r: ObserveRequest, _ context: RequestContext) throws(ServiceError) -> (ObserveResponse, UInt64) {
+        try requireField(r.storeId, "store_id")
+        try requireField(r.profileId, "profile_id")
+        try context.requireWrite(store: r.storeId)
+        let observations = r.observations.map { o in
+            ObservationInput(
+                content: o.content, source: o.source, occurredAt: o.occurredAtUs == 0 ? nil : o.occurredAtUs,
+                conversationIDs: o.conversationIds, subjectKey: o.subject.isEmpty ? nil : o.subject,
+                embedding: o.embedding.isEmpty ? nil : o.embedding,
+                idempotencyKey: o.idempotencyKey.isEmpty ? nil : o.idempotencyKey)
+        }
+        let summaries = r.summaries.map { s in
+            SummaryInput(content: s.content, conversationID: s.conversationId, occurredAt: s.occurredAtUs == 0 ? nil : s.occurredAtUs, source: s.source)
+        }
+        var communications: [CommunicationInput] = []
+        for (i, c) in r.communications.enumerated() {
+            let path = "communications[\(i)]"
+            guard let author = c.author else { throw ServiceError.invalid("\(path).author", "is required") }
+            var recipients: [CommunicationParticipant] = []
+            for (j, p) in c.recipients.enumerated() {
+                recipients.append(CommunicationParticipant(type: try engineAuthor(p.type, field: "\(path).recipients[\(j)].type"), address: p.address))
+            }
+            var input = CommunicationInput(
+                authorType: try engineAuthor(author.type, field: "\(path).author.type"),
+                channel: try engineChannel(c.channel, field: "\(path).channel"), text: c.text,
+                conversationID: c.conversationId, createdAt: c.createdAtUs == 0 ? nil : c.createdAtUs)
+            input.clientID = c.id.isEmpty ? nil : c.id
+            input.authorAddress = author.address
+            input.recipients = recipients
+            communications.append(input)
+        }
+        let result = try engineCall { () throws(EngineError) in
+            try engine.observe(
+                storeID: r.storeId, profileID: r.profileId, observations: observations, summaries: summaries,
+                communications: communications)
+        }
+        var response = ObserveResponse()
+        response.results = result.observations.map { o in
+            var w = ObservationResult()
+            w.observationId = o.observationID
+            w.outcome =
+                switch o.kind {
+                case .added: .added
+                case .duplicate: .duplicate
+                case .superseded: .superseded
+                }
+            w.relatedObservationId = o.replacedID ?? (o.kind == .duplicate ? o.observationID : "")
+            w.replayed = o.isRetry
+            return w
+        }
+        response.summaryIds = result.summaryIDs
+        response.communicationIds = result.communicationIDs
+        response.profileId = result.profileID
+        response.logSequence = result.logPosition
+        return (response, result.logPosition)
+    }
+
+    func listObservations(_ r: ListObservationsRequest, _ context: RequestContext) throws(ServiceError) -> ListObservationsResponse {
+        try requireField(r.storeId, "store_id")
+        try requireField(r.profileId, "profile_id")
+        try context.requireRead(store: r.storeId)
+        guard r.pageSize <= 1000 else { throw ServiceError.invalid("page_size", "must be at most 1000") }
+        var filter = ObservationFilter()
+        filter.source = r.source.isEmpty ? nil : r.source
+        filter.conversationID = r.conversationId.isEmpty ? nil : r.conversationId
+        if r.createdAfterUs != 0 || r.createdBeforeUs != 0 {
+            filter.created = TimeRange(begin: r.createdAfterUs == 0 ? nil : r.createdAfterUs, end: r.createdBeforeUs == 0 ? nil : r.createdBeforeUs)
+        }
+        if r.occurredAfterUs != 0 || r.occurredBeforeUs != 0 {
+            filter.occurred = TimeRange(begin: r.occurredAfterUs == 0 ? nil : r.occurredAfterUs, end: r.occurredBeforeUs == 0 ? nil : r.occurredBeforeUs)
+        }
+        switch r.status {
+        case .unspecified: filter.status = nil
+        case .active: filter.status = .active
+        case .superseded: filter.status = .superseded
+        default: throw ServiceError.invalid("status", "unknown value \(r.status.rawValue)")
+        }
+        let page = try engineCall { () throws(EngineError) in
+            try engine.listObservations(
+                storeID: r.storeId, profileID: r.profileId, filter: filter, pageSize: Int(r.pageSize),
+                pageToken: r.pageToken.isEmpty ? nil : r.pageToken)
+        }
+        var response = ListObservationsResponse()
+        response.observations = page.observations.map(EngramWire.Observation.init)
+        response.nextPageToken = page.nextPageToken ?? ""
+        response.profileId = page.profileID
+        return response
+    }
+
+    func listObservationRevisions(_ r: ListObservationRevisionsRequest, _ context: RequestContext) throws(ServiceError) -> ListObservationRevisionsResponse {
+        try requireField(r.storeId, "store_id")
+        try requireField(r.profileId, "profile_id")
+        try requireField(r.observationId, "observation_id")
+        try context.requireRead(store: r.storeId)
+        let history = try engineCall { () throws(EngineError) in
+            try engine.listObservationRevisions(storeID: r.storeId, profileID: r.profileId, observationID: r.observationId)
+        }
+        var response = ListObservationRevisionsResponse()
+        response.current = EngramWire.Observation(history.observation)
+        let count = history.revisions.count
+        response.revisions = history.revisions.enumerated().map { (i, rev) in
+            var w = EngramWire.ObservationRevision()
+            w.revision = UInt32(count - i)
+            w.previous = EngramWire.Observation(rev.prior)
+            w.kind =
+                switch rev.reason {
+                case .duplicate: .mentioned
+                case .superseded: .superseded
+                }
+            w.conversationId = rev.conversationIDs.first ?? ""
+            w.changedAtUs = rev.recordedAt
+            return w
+        }
+        return response
+    }
+
+    func deleteObservation(_ r: DeleteObservationRequest, _ context: RequestContext) throws(ServiceError) -> (DeleteObservationResponse, UInt64) {
+        try requireField(r.storeId, "store_id")
+        try requireField(r.profileId, "profile_id")
+        try requireField(r.observationId, "observation_id")
+        try context.requireWrite(store: r.storeId)
+        let receipt = try engineCall { () throws(EngineError) in
+            try engine.deleteObservation(storeID: r.storeId, profileID: r.profileId, observationID: r.observationId)
+        }
+        var w = DeletionReceipt()
+        w.observations = 1
+        w.revisions = UInt64(receipt.revisionsErased)
+        w.logSequence = receipt.logPosition
+        w.erasedAtUs = EngineClockNow.microseconds()
+        var response = DeleteObservationResponse()
+        response.receipt = w
+        return (response, receipt.logPosition)
+    }
+
+    func recall(_ r: RecallRequest, _ context: RequestContext) throws(ServiceError) -> RecallResponse {
+        try requireField(r.storeId, "store_id")
+        try context.requireRead(store: r.storeId)
+        throw ServiceError(.unimplemented, "Recall is not served yet: ranking arrives with the recall issue (#4)")
+    }
+}

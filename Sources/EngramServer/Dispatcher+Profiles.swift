@@ -1,0 +1,84 @@
+import EngramCore
+import EngramWire
+
+extension Dispatcher {
+    func resolveIdentity(_ r: ResolveIdentityRequest, _ context: RequestContext) throws(ServiceError) -> (ResolveIdentityResponse, UInt64) {
+        try requireField(r.storeId, "store_id")
+        try context.requireWrite(store: r.storeId)
+        let identifiers = r.identifiers.map { IdentifierInput(type: $0.type, value: $0.value) }
+        let traits = try traitUpdates(r.traits)
+        let result = try engineCall { () throws(EngineError) in
+            try engine.resolveIdentity(storeID: r.storeId, identifiers: identifiers, traits: traits)
+        }
+        var response = ResolveIdentityResponse()
+        response.profile = try profile(store: r.storeId, id: result.profileID)
+        response.outcome =
+            switch result.outcome {
+            case .created: .created
+            case .matched: .matched
+            case .merged: .merged
+            }
+        response.mergedProfileIds = result.mergedProfileIDs
+        response.demoted = result.demoted.map { d in
+            var w = EngramWire.DemotedIdentifier()
+            w.identifier = EngramWire.Identifier(type: d.type, value: d.value)
+            w.reason = "\(d.reason.rawValue): \(d.detail)"
+            return w
+        }
+        response.logSequence = result.logPosition
+        return (response, result.logPosition)
+    }
+
+    func lookupProfiles(_ r: LookupProfilesRequest, _ context: RequestContext) throws(ServiceError) -> LookupProfilesResponse {
+        try requireField(r.storeId, "store_id")
+        try context.requireRead(store: r.storeId)
+        guard let identifier = r.identifier else { throw ServiceError.invalid("identifier", "is required") }
+        let result = try engineCall { () throws(EngineError) in
+            try engine.lookupProfiles(storeID: r.storeId, type: identifier.type, value: identifier.value)
+        }
+        var response = LookupProfilesResponse()
+        response.normalized = EngramWire.Identifier(type: result.type, value: result.normalizedValue)
+        response.profiles = result.profileIDs.compactMap { try? profile(store: r.storeId, id: $0) }
+        return response
+    }
+
+    func getProfile(_ r: GetProfileRequest, _ context: RequestContext) throws(ServiceError) -> GetProfileResponse {
+        try requireField(r.storeId, "store_id")
+        try requireField(r.profileId, "profile_id")
+        try context.requireRead(store: r.storeId)
+        var response = GetProfileResponse()
+        response.profile = try profile(store: r.storeId, id: r.profileId)
+        return response
+    }
+
+    func updateTraits(_ r: UpdateTraitsRequest, _ context: RequestContext) throws(ServiceError) -> (UpdateTraitsResponse, UInt64) {
+        try requireField(r.storeId, "store_id")
+        try requireField(r.profileId, "profile_id")
+        try context.requireWrite(store: r.storeId)
+        let updates = try traitUpdates(r.traits)
+        guard !updates.isEmpty else { throw ServiceError.invalid("traits", "must name at least one trait") }
+        let result = try engineCall { () throws(EngineError) in
+            try engine.updateTraits(storeID: r.storeId, profileID: r.profileId, updates)
+        }
+        var response = UpdateTraitsResponse()
+        response.profile = try profile(store: r.storeId, id: result.profileID)
+        response.logSequence = result.logPosition
+        return (response, result.logPosition)
+    }
+
+    func deleteProfile(_ r: DeleteProfileRequest, _ context: RequestContext) throws(ServiceError) -> (DeleteProfileResponse, UInt64) {
+        try requireField(r.storeId, "store_id")
+        try requireField(r.profileId, "profile_id")
+        try context.requireWrite(store: r.storeId)
+        let receipt = try engineCall { () throws(EngineError) in try engine.deleteProfile(storeID: r.storeId, profileID: r.profileId) }
+        var response = DeleteProfileResponse()
+        response.profileId = receipt.profileID
+        response.receipt = EngramWire.DeletionReceipt(receipt)
+        return (response, receipt.logPosition)
+    }
+
+    func profile(store: String, id: String) throws(ServiceError) -> EngramWire.Profile {
+        let p = try engineCall { () throws(EngineError) in try engine.getProfile(storeID: store, profileID: id) }
+        return EngramWire.Profile(p)
+    }
+}

@@ -1,0 +1,227 @@
+import EngramCore
+import EngramWire
+import Logging
+import EngramNIO
+import NIOCore
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
+import Synchronization
+
+/// Why the server would not start.
+public struct ServerError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Serves an engine over Engram's wire protocol (Protocol/FRAMING.md).
+///
+/// Each accepted connection is served by its own child task of a discarding task group, and that
+/// task prefers its channel's event loop as executor, so a request never changes threads. It is a
+/// swift-service-lifecycle `Service`: on graceful shutdown it stops accepting, sends every client
+/// a GOAWAY, lets in-flight requests finish (bounded by `shutdownTimeout`), and returns.
+public final class EngramServer: Service, Sendable {
+    public let configuration: ServerConfiguration
+    let dispatcher: Dispatcher
+    let logger: Logger
+    let group: any EventLoopGroup
+    let metrics = ServerMetrics()
+    private let connections = Mutex<[UInt64: Connection]>([:])
+    private let nextConnectionID = Atomic<UInt64>(1)
+    private let bound = Mutex<(address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, any Error>], failure: ServerError?)>((nil, [], nil))
+    private let serverChannel = Mutex<(any NIOCore.Channel)?>(nil)
+
+    /// - Parameters:
+    ///   - durability: waits until a log position is on disk before a mutation is acknowledged;
+    ///     nil acknowledges at once.
+    public init(
+        configuration: ServerConfiguration, engine: Engine, durability: (any DurabilityWaiter)? = nil,
+        snapshotter: (any Snapshotter)? = nil, status: (any ServerStatusSource)? = nil, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        let threads = configuration.eventLoopThreads > 0 ? configuration.eventLoopThreads : System.coreCount
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let startedAt = EngineClockNow.microseconds()
+        self.dispatcher = Dispatcher(
+            engine: engine, durability: durability, snapshotter: snapshotter, status: status,
+            configuration: configuration, startedAtUs: startedAt)
+        self.dispatcher.connectionCount = { [weak self] in self?.connections.withLock { $0.count } ?? 0 }
+    }
+
+    deinit {
+        try? group.syncShutdownGracefully()
+    }
+
+    /// The address the server is listening on, once it is; throws if binding failed.
+    public func localAddress() async throws -> SocketAddress {
+        try await withCheckedThrowingContinuation { c in
+            let ready = bound.withLock { s -> Result<SocketAddress, any Error>? in
+                if let a = s.address { return .success(a) }
+                if let f = s.failure { return .failure(f) }
+                s.waiters.append(c)
+                return nil
+            }
+            if let ready { c.resume(with: ready) }
+        }
+    }
+
+    public func run() async throws {
+        do {
+            try await serve()
+        } catch {
+            let failure = error as? ServerError ?? ServerError("\(error)")
+            let waiters = bound.withLock { s -> [CheckedContinuation<SocketAddress, any Error>] in
+                s.failure = failure
+                defer { s.waiters = [] }
+                return s.waiters
+            }
+            for w in waiters { w.resume(throwing: failure) }
+            throw error
+        }
+    }
+
+    private func serve() async throws {
+        if configuration.keys.isEmpty {
+            guard Self.isLoopback(configuration.host) else {
+                throw ServerError("refusing to listen on \(configuration.host) without API keys: configure a keys file, or bind to 127.0.0.1")
+            }
+            logger.notice("no API keys configured: authentication is off and the server listens on loopback only")
+        }
+        let tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
+        let maxFrameBytes = configuration.maxFrameBytes
+        let idleTimeout = configuration.idleTimeout
+        let listener = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 1024)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.socketOption(.so_keepalive), value: 1)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let gate = WritabilityGate()
+                    let sync = channel.pipeline.syncOperations
+                    if let tlsContext { try sync.addHandler(NIOSSLServerHandler(context: tlsContext)) }
+                    if let idleTimeout {
+                        try sync.addHandler(IdleStateHandler(allTimeout: TimeAmount(idleTimeout)))
+                        try sync.addHandler(IdleCloser())
+                    }
+                    try sync.addHandler(WritabilityHandler(gate: gate))
+                    try sync.addHandler(ByteToMessageHandler(FrameByteDecoder(maxFrameBytes: maxFrameBytes)))
+                    let async = try NIOAsyncChannel<InboundFrame, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 32)))
+                    return (async, gate)
+                }
+            }
+        serverChannel.withLock { $0 = listener.channel }
+        let address = listener.channel.localAddress!
+        let waiters = bound.withLock { s -> [CheckedContinuation<SocketAddress, any Error>] in
+            s.address = address
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        for w in waiters { w.resume(returning: address) }
+        logger.info("engramd listening", metadata: ["address": "\(address)", "tls": "\(tlsContext != nil)", "keys": "\(configuration.keys.count)"])
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { tasks in
+                try await listener.executeThenClose { inbound in
+                    for try await (child, gate) in inbound {
+                        let executor = EventLoopTaskExecutor(child.channel.eventLoop)
+                        if configuration.runOnEventLoop {
+                            tasks.addTask(executorPreference: executor) { await self.handle(child, gate: gate) }
+                        } else {
+                            tasks.addTask { await self.handle(child, gate: gate) }
+                        }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.beginShutdown()
+        }
+        logger.info("engramd stopped")
+    }
+
+    /// Stops accepting, tells every client to go away, and closes connections once their
+    /// in-flight requests are done or the shutdown timeout passes.
+    private func beginShutdown() {
+        logger.info("graceful shutdown: draining connections")
+        serverChannel.withLock { $0 }?.close(promise: nil)
+        let live = connections.withLock { Array($0.values) }
+        for c in live { c.drain() }
+        let deadline = ContinuousClock.now + configuration.shutdownTimeout
+        Task {
+            while ContinuousClock.now < deadline {
+                let busy = connections.withLock { $0.values.contains { $0.inFlightCount > 0 } }
+                if !busy { break }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            for c in connections.withLock({ Array($0.values) }) {
+                c.channel.close(promise: nil)
+            }
+        }
+    }
+
+    private func handle(_ child: NIOAsyncChannel<InboundFrame, ByteBuffer>, gate: WritabilityGate) async {
+        let id = nextConnectionID.add(1, ordering: .relaxed).oldValue
+        let connection = Connection(
+            id: id, channel: child.channel, gate: gate, dispatcher: dispatcher, configuration: configuration,
+            logger: logger, metrics: metrics)
+        let admitted = connections.withLock { table -> Bool in
+            guard table.count < configuration.maxConnections else { return false }
+            table[id] = connection
+            return true
+        }
+        guard admitted else {
+            metrics.connectionsRejected.increment()
+            logger.warning("connection limit reached", metadata: ["limit": "\(configuration.maxConnections)"])
+            connection.outbox.goAway(lastRequestID: 0, code: .resourceExhausted, reason: "the server's connection limit (\(configuration.maxConnections)) is reached")
+            try? await child.channel.closeFuture.get()
+            return
+        }
+        metrics.connections.record(connections.withLock { $0.count })
+        logger.debug("connection opened", metadata: ["connection": "\(id)", "peer": "\(child.channel.remoteAddress.map { "\($0)" } ?? "?")"])
+        do {
+            try await child.executeThenClose { inbound, _ in
+                await connection.serve(inbound)
+            }
+        } catch {
+            logger.debug("connection closed with error", metadata: ["connection": "\(id)", "error": "\(error)"])
+        }
+        connections.withLock { _ = $0.removeValue(forKey: id) }
+        metrics.connections.record(connections.withLock { $0.count })
+        logger.debug("connection closed", metadata: ["connection": "\(id)"])
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
+
+/// Closes a connection that has been silent past the idle timeout, with a GOAWAY first.
+final class IdleCloser: ChannelInboundHandler, Sendable {
+    typealias InboundIn = Any
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is IdleStateHandler.IdleStateEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        var message = GoAwayMessage()
+        message.code = StatusCode.deadlineExceeded.rawValue
+        message.reason = "idle timeout"
+        let buffer = context.channel.allocator.frame(message, type: .goAway, method: 0, requestID: 0)
+        let channel = context.channel
+        context.writeAndFlush(NIOAny(buffer)).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
+
+/// The wall clock in microseconds since the Unix epoch.
+enum EngineClockNow {
+    static func microseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+}

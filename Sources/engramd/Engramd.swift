@@ -1,0 +1,199 @@
+import ArgumentParser
+import EngramCore
+import EngramServer
+import Foundation
+import Logging
+import Metrics
+import NIOSSL
+import Prometheus
+import ServiceLifecycle
+
+@main
+struct Engramd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engramd",
+        abstract: "Engram: conversation memory for AI and human agents, over a binary protocol on TCP.",
+        discussion: """
+            Every option can also be set by an environment variable: ENGRAM_ and the option's name \
+            in capitals with '_' for '-', e.g. ENGRAM_PORT=7411 or ENGRAM_KEYS_FILE=/etc/engram/keys. \
+            A flag on the command line wins over the environment.
+            """,
+        subcommands: [Serve.self, HashKey.self],
+        defaultSubcommand: Serve.self)
+
+    /// Appends ENGRAM_* variables as options the command line did not give.
+    static func argumentsWithEnvironment() -> [String] {
+        var args = Array(CommandLine.arguments.dropFirst())
+        guard args.first != "hash-key" else { return args }
+        let env = ProcessInfo.processInfo.environment
+        for option in Serve.environmentOptions {
+            let variable = "ENGRAM_" + option.name.uppercased().replacingOccurrences(of: "-", with: "_")
+            guard let value = env[variable], !args.contains("--\(option.name)") else { continue }
+            if option.isFlag {
+                if ["1", "true", "yes"].contains(value.lowercased()) { args.append("--\(option.name)") }
+            } else {
+                args += ["--\(option.name)", value]
+            }
+        }
+        return args
+    }
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot(argumentsWithEnvironment())
+            if var async = command as? any AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+struct HashKey: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hash-key", abstract: "Print the keys-file hash of an API key (then add role=... to the line).")
+
+    @Argument(help: "The API key.")
+    var key: String
+
+    func run() {
+        print(APIKeys.hashLine(for: key))
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the server (the default).")
+
+    static let environmentOptions: [(name: String, isFlag: Bool)] = [
+        ("host", false), ("port", false), ("shards", false), ("keys-file", false), ("dev-key", false),
+        ("max-frame-bytes", false), ("max-in-flight", false), ("max-connections", false), ("idle-timeout", false),
+        ("metrics-port", false), ("metrics-host", false), ("log-level", false), ("tls-cert", false), ("tls-key", false),
+        ("threads", false),
+    ]
+
+    @Option(help: "Address to listen on. Anything but loopback requires API keys. (ENGRAM_HOST)")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port. (ENGRAM_PORT)")
+    var port = 7411
+
+    @Option(help: "Engine shards; 0 = 4 per core. (ENGRAM_SHARDS)")
+    var shards = 0
+
+    @Option(help: "API keys file: lines of 'sha256:<hex> role=admin|read-write|read-only [stores=ID,...] [name=...]'. (ENGRAM_KEYS_FILE)")
+    var keysFile: String?
+
+    @Option(help: "An admin API key given in clear, for development only. (ENGRAM_DEV_KEY)")
+    var devKey: String?
+
+    @Option(help: "Largest frame either side may send, in bytes. (ENGRAM_MAX_FRAME_BYTES)")
+    var maxFrameBytes = 4 * 1024 * 1024
+
+    @Option(help: "Requests in flight per connection before the server stops reading it. (ENGRAM_MAX_IN_FLIGHT)")
+    var maxInFlight = 256
+
+    @Option(help: "Most concurrent connections; more get GOAWAY RESOURCE_EXHAUSTED. (ENGRAM_MAX_CONNECTIONS)")
+    var maxConnections = 10_000
+
+    @Option(help: "Close connections idle this many seconds; 0 = never. (ENGRAM_IDLE_TIMEOUT)")
+    var idleTimeout = 300
+
+    @Option(help: "Serve Prometheus /metrics and /healthz on this port; off when unset. (ENGRAM_METRICS_PORT)")
+    var metricsPort: Int?
+
+    @Option(help: "Address for the metrics port. (ENGRAM_METRICS_HOST)")
+    var metricsHost = "127.0.0.1"
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. (ENGRAM_LOG_LEVEL)")
+    var logLevel = "info"
+
+    @Option(help: "TLS certificate chain (PEM); with --tls-key, the server speaks TLS. (ENGRAM_TLS_CERT)")
+    var tlsCert: String?
+
+    @Option(help: "TLS private key (PEM). (ENGRAM_TLS_KEY)")
+    var tlsKey: String?
+
+    @Option(help: "Event-loop threads; 0 = one per core. (ENGRAM_THREADS)")
+    var threads = 0
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535, got \(port)") }
+        guard shards >= 0 && shards <= 4096 else { throw ValidationError("--shards must be 0-4096, got \(shards)") }
+        guard maxFrameBytes >= 1024 && maxFrameBytes <= 64 * 1024 * 1024 else {
+            throw ValidationError("--max-frame-bytes must be between 1024 and 67108864, got \(maxFrameBytes)")
+        }
+        guard maxInFlight >= 1 && maxInFlight <= 65536 else { throw ValidationError("--max-in-flight must be 1-65536, got \(maxInFlight)") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must not be negative") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
+        }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        if let metricsPort, !(1...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1-65535") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel)!
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "engramd")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        var server = ServerConfiguration()
+        server.host = host
+        server.port = port
+        server.maxFrameBytes = maxFrameBytes
+        server.maxInFlight = maxInFlight
+        server.maxConnections = maxConnections
+        server.idleTimeout = idleTimeout == 0 ? nil : .seconds(idleTimeout)
+        server.eventLoopThreads = threads
+        if let keysFile {
+            let text: String
+            do {
+                text = try String(contentsOfFile: keysFile, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read --keys-file \(keysFile): \(error.localizedDescription)")
+            }
+            do {
+                server.keys = try APIKeys(fileContents: text)
+            } catch {
+                throw ValidationError("--keys-file \(keysFile): \(error)")
+            }
+            if server.keys.isEmpty { throw ValidationError("--keys-file \(keysFile) holds no keys") }
+        }
+        if let devKey {
+            logger.warning("--dev-key gives an admin key in clear; use a keys file in production")
+            server.keys.add(key: devKey, role: .admin, name: "dev")
+        }
+        if let tlsCert, let tlsKey {
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(tlsCert).map { NIOSSLCertificateSource.certificate($0) }
+                let key = try NIOSSLPrivateKey(file: tlsKey, format: .pem)
+                server.tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            } catch {
+                throw ValidationError("cannot load TLS certificate or key: \(error)")
+            }
+        }
+
+        var engineConfiguration = EngineConfiguration()
+        if shards > 0 { engineConfiguration.shardCount = shards }
+        let engine = Engine(configuration: engineConfiguration)
+        let engramServer = EngramServer(configuration: server, engine: engine, logger: logger)
+        var services: [any Service] = [engramServer]
+        if let metricsPort {
+            services.append(MetricsHTTPServer(host: metricsHost, port: metricsPort, logger: logger) { registry.emitToBuffer() })
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}

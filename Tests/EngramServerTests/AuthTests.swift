@@ -1,0 +1,130 @@
+import EngramClient
+import EngramCore
+import EngramServer
+import EngramWire
+import Foundation
+import Testing
+
+@Suite("API keys and rights")
+struct AuthTests {
+    static func keys(stores: [String]) -> APIKeys {
+        var keys = APIKeys()
+        keys.add(key: "admin-secret", role: .admin, name: "ops")
+        keys.add(key: "rw-secret", role: .readWrite(stores: Set(stores)), name: "agents")
+        keys.add(key: "ro-secret", role: .readOnly(stores: Set(stores)), name: "analysts")
+        return keys
+    }
+
+    @Test func keysFileParsesAndRejectsBadLines() throws {
+        let hash = APIKeys.hashLine(for: "k1")
+        #expect(hash.count == 7 + 64)
+        let keys = try APIKeys(fileContents: """
+            # ops team
+            \(hash) role=admin name=ops
+
+            \(APIKeys.hashLine(for: "k2")) role=read-only stores=st_a,st_b
+            """)
+        #expect(keys.count == 2)
+        #expect(keys.authenticate("k1")?.role == .admin)
+        #expect(keys.authenticate("k2")?.role == .readOnly(stores: ["st_a", "st_b"]))
+        #expect(keys.authenticate("k3") == nil)
+        #expect(throws: APIKeys.LoadError.self) { try APIKeys(fileContents: "sha256:abc role=admin") }
+        #expect(throws: APIKeys.LoadError.self) { try APIKeys(fileContents: "\(hash) role=read-write") }
+        #expect(throws: APIKeys.LoadError.self) { try APIKeys(fileContents: "\(hash) role=root") }
+        do {
+            _ = try APIKeys(fileContents: "\n\(hash) colour=blue role=admin")
+        } catch {
+            #expect(error.line == 2)
+        }
+    }
+
+    @Test func rolesAreEnforced() async throws {
+        let engine = Engine()
+        let storeA = try engine.createStore(displayName: "a").store.id
+        let storeB = try engine.createStore(displayName: "b").store.id
+        try await withServer(configure: { $0.keys = Self.keys(stores: [storeA]) }, engine: engine) { server in
+            await expectFailure(.unauthenticated) { try await server.client(apiKey: "wrong").ping() }
+            await expectFailure(.unauthenticated) { try await server.client().ping() }
+
+            let admin = try server.client(apiKey: "admin-secret")
+            let rw = try server.client(apiKey: "rw-secret")
+            let ro = try server.client(apiKey: "ro-secret")
+            defer { admin.close(); rw.close(); ro.close() }
+            #expect(try await rw.serverHello().role == "read-write")
+
+            let profile = try #require(try await rw.resolveIdentity(.with {
+                $0.storeId = storeA
+                $0.identifiers = [Identifier(type: "email", value: "x@example.com")]
+            }).profile)
+            #expect(try await ro.getProfile(.with { $0.storeId = storeA; $0.profileId = profile.id }).profile?.id == profile.id)
+            await expectFailure(.permissionDenied) {
+                try await ro.updateTraits(.with { $0.storeId = storeA; $0.profileId = profile.id; $0.traits = ["A": TraitGroup(["b": TraitValue(.boolValue(true))])] })
+            }
+            // Another store: denied alike whether it exists or not.
+            let existing = await expectFailure(.permissionDenied) { try await rw.getStore(.with { $0.storeId = storeB }) }
+            let missing = await expectFailure(.permissionDenied) { try await rw.getStore(.with { $0.storeId = "st_nope" }) }
+            #expect(existing?.message.replacingOccurrences(of: storeB, with: "X") == missing?.message.replacingOccurrences(of: "st_nope", with: "X"))
+            // The control plane is for admins.
+            await expectFailure(.permissionDenied) { try await rw.createStore(.with { $0.displayName = "c" }) }
+            await expectFailure(.permissionDenied) { try await rw.deleteStore(.with { $0.storeId = storeA }) }
+            await expectFailure(.permissionDenied) {
+                try await rw.putIdentitySettings(.with { $0.storeId = storeA; $0.settings = IdentitySettings() })
+            }
+            #expect(try await rw.listStores().stores.map(\.id) == [storeA])
+            #expect(Set(try await admin.listStores().stores.map(\.id)) == [storeA, storeB])
+            let info = try await rw.serverInfo()
+            #expect(info.profileCount == 0, "counts are for admins")
+        }
+    }
+
+    @Test func noKeysMeansLoopbackOnly() async throws {
+        var configuration = ServerConfiguration()
+        configuration.host = "0.0.0.0"
+        configuration.port = 0
+        let server = EngramServer(configuration: configuration, engine: Engine(), logger: quietLogger)
+        do {
+            try await server.run()
+            Issue.record("the server started on 0.0.0.0 without keys")
+        } catch let error as ServerError {
+            #expect(error.message.contains("without API keys"))
+        }
+    }
+
+    @Test func tlsWithASelfSignedCertificate() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("engram-tls-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cert = dir.appendingPathComponent("cert.pem").path, key = dir.appendingPathComponent("key.pem").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", key, "-out", cert]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        try #require(openssl.terminationStatus == 0, "MISSING TOOL or failure: /usr/bin/openssl could not make a certificate")
+
+        let chain = try NIOSSLCertificate.fromPEMFile(cert)
+        try await withServer(configure: {
+            $0.tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(try! NIOSSLPrivateKey(file: key, format: .pem)))
+        }) { server in
+            var configuration = EngramClient.Configuration(host: "localhost", port: server.port)
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .certificates(chain)
+            configuration.tls = tls
+            let client = try EngramClient(configuration: configuration)
+            defer { client.close() }
+            #expect(try await client.ping(.with { $0.payload = [4, 2] }).payload == [4, 2])
+
+            var untrusting = EngramClient.Configuration(host: "localhost", port: server.port)
+            untrusting.tls = TLSConfiguration.makeClientConfiguration()
+            untrusting.reconnectGiveUpAfter = .milliseconds(200)
+            let refused = try EngramClient(configuration: untrusting)
+            defer { refused.close() }
+            await expectFailure(.unavailable) { try await refused.ping() }
+        }
+    }
+}
+
+import NIOSSL

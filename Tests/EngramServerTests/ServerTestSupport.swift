@@ -1,0 +1,162 @@
+import EngramClient
+import EngramCore
+import EngramServer
+import EngramWire
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Testing
+
+/// A snapshotter that takes as long as a test wants, to make a slow request.
+final class SlowSnapshotter: Snapshotter {
+    let delay: Duration
+    init(delay: Duration) { self.delay = delay }
+    func snapshotNow() async throws -> SnapshotInfo {
+        try await Task.sleep(for: delay)
+        return SnapshotInfo(sequence: 7, path: "/tmp/test.sqlite", sizeBytes: 1, durationUs: 1)
+    }
+}
+
+let quietLogger = Logger(label: "engram-test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+/// A running server on a free loopback port, stopped (gracefully) when `body` returns.
+func withServer(
+    configure: (inout ServerConfiguration) -> Void = { _ in },
+    snapshotter: (any Snapshotter)? = nil,
+    engine: Engine = Engine(),
+    _ body: (TestServer) async throws -> Void
+) async throws {
+    var configuration = ServerConfiguration()
+    configuration.port = 0
+    configuration.eventLoopThreads = 2
+    configure(&configuration)
+    let server = EngramServer(configuration: configuration, engine: engine, snapshotter: snapshotter, logger: quietLogger)
+    let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quietLogger))
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        let port = try await server.localAddress().port!
+        let test = TestServer(server: server, group: group, port: port, engine: engine)
+        do {
+            try await body(test)
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
+}
+
+struct TestServer: Sendable {
+    let server: EngramServer
+    let group: ServiceGroup
+    let port: Int
+    let engine: Engine
+
+    func client(apiKey: String = "", connections: Int = 1) throws -> EngramClient {
+        var configuration = EngramClient.Configuration(host: "127.0.0.1", port: port, apiKey: apiKey, clientName: "tests")
+        configuration.connections = connections
+        configuration.reconnectGiveUpAfter = .seconds(2)
+        return try EngramClient(configuration: configuration)
+    }
+
+    func raw() async throws -> RawConnection {
+        try await RawConnection.connect(port: port)
+    }
+}
+
+/// A bare TCP connection that sends whatever bytes a test wants and reads frames back.
+final class RawConnection: Sendable {
+    let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+
+    private init(channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) { self.channel = channel }
+
+    static func connect(port: Int) async throws -> RawConnection {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return RawConnection(channel: channel)
+    }
+
+    func send(_ bytes: [UInt8]) async throws {
+        try await channel.channel.writeAndFlush(ByteBuffer(bytes: bytes))
+    }
+
+    func send(_ frame: Frame) async throws { try await send(frame.encoded()) }
+
+    func hello(apiKey: String = "") async throws {
+        try await send(Frame(type: .request, method: Method.hello.rawValue, requestID: 1,
+                             payload: HelloRequest.with { $0.protocolVersion = 1; $0.apiKey = apiKey }.serializedBytes()))
+        let reply = try await readFrames(count: 1, timeout: .seconds(5))
+        #expect(reply.first?.meta == 0)
+    }
+
+    /// Reads until `count` frames arrived, the peer closed, or the timeout passed.
+    /// Returns the frames, and whether the connection was closed by the peer.
+    func readFrames(count: Int, timeout: Duration) async throws -> [Frame] {
+        try await readUntil(timeout: timeout) { frames, _ in frames.count >= count }.frames
+    }
+
+    func readUntil(timeout: Duration, _ done: @escaping @Sendable ([Frame], Bool) -> Bool) async throws -> (frames: [Frame], closed: Bool) {
+        let inbound = channel.inbound
+        return try await withThrowingTaskGroup(of: ([Frame], Bool)?.self) { group in
+            group.addTask {
+                var decoder = FrameDecoder(maxFrameBytes: 64 << 20)
+                var frames: [Frame] = []
+                do {
+                    for try await buffer in inbound {
+                        decoder.append(Array(buffer.readableBytesView))
+                        while let f = try decoder.next() { frames.append(f) }
+                        if done(frames, false) { return (frames, false) }
+                    }
+                } catch {}
+                return (frames, true)
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = try await group.next()!
+            group.cancelAll()
+            if let first { return first }
+            return ([], false)
+        }
+    }
+
+    func close() async {
+        try? await channel.channel.close()
+    }
+}
+
+func requestFrame<M: ProtoMessage>(_ method: Method, id: UInt32, _ message: M, deadlineMs: UInt32 = 0) -> Frame {
+    Frame(type: .request, method: method.rawValue, requestID: id, meta: deadlineMs, payload: message.serializedBytes())
+}
+
+func decodeStatus(_ frame: Frame) -> Status? {
+    try? Status(serializedBytes: frame.payload)
+}
+
+func goAway(in frames: [Frame]) -> GoAway? {
+    frames.first { $0.type == .goAway }.flatMap { try? GoAway(serializedBytes: $0.payload) }
+}
+
+/// Asserts a call fails with `code`, returning the error.
+@discardableResult
+func expectFailure<T>(_ code: StatusCode, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T) async -> EngramClientError? {
+    do {
+        _ = try await body()
+        Issue.record("expected \(code), but the call succeeded", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as EngramClientError {
+        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+        return error
+    } catch {
+        Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
