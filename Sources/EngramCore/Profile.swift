@@ -1,0 +1,43 @@
+/// A profile as GetProfile returns it.
+public struct Profile: Sendable, Hashable {
+    /// The canonical id (the one asked for may have been merged away into it).
+    public var id: String
+    /// The store it lives in.
+    public var storeID: String
+    public var createdAt: Int64
+    public var updatedAt: Int64
+    /// Attached identifiers, oldest first.
+    public var identifiers: [StoredIdentifier]
+    public var traits: Traits
+    /// Ids merged into this profile; each still resolves to `id`.
+    public var mergedIDs: [String]
+    /// Observations of any status.
+    public var observationCount: Int
+    public var summaryCount: Int
+    public var communicationCount: Int
+}
+
+/// What DeleteProfile erased.
+public struct ProfileDeletionReceipt: Sendable, Hashable {
+    /// The canonical id that was erased.
+    public var profileID: String
+    /// Merged-away ids that no longer resolve.
+    public var mergedIDs: [String]
+    public var identifiersErased: Int
+    public var traitsErased: Int
+    public var observationsErased: Int
+    public var revisionsErased: Int
+    public var summariesErased: Int
+    public var communicationsErased: Int
+    /// The erasure's log sequence number (0 without a journal).
+    public var logPosition: UInt64
+}
+
+extension ProfileState {
+    func publicProfile(store: String) -> Profile {
+        Profile(
+            id: id, storeID: store, createdAt: createdAt, updatedAt: updatedAt, identifiers: identifiers, traits: traits,
+            mergedIDs: mergedIDs, observationCount: observations.count, summaryCount: summaries.count,
+            communicationCount: communications.count)
+    }
+}
