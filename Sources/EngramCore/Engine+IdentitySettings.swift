@@ -11,6 +11,7 @@ extension Engine {
 
     /// Replaces a store's identity settings. They apply to later calls; identifiers already
     /// attached stay as they are.
+    @discardableResult
     public func putIdentitySettings(storeID: String, _ settings: IdentitySettings) throws(EngineError)
         -> IdentitySettingsResult
     {

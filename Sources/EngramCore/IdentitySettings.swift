@@ -35,7 +35,8 @@ public struct IdentifierTypeSettings: Sendable, Hashable {
     /// What happens past `limit` when a value is attached to an already matched profile.
     /// Merges never exceed the limit, whatever the policy (merge protection).
     public var overflowPolicy: OverflowPolicy
-    /// Whether a value may belong to only one profile. A non-unique value never causes a merge.
+    /// Whether a value may belong to only one profile. A non-unique (shared) value never causes
+    /// a merge, and matches (its earliest holder) only in calls carrying no unique identifier.
     public var unique: Bool
     /// Values never used to match, compared case-insensitively with the raw and normalised value.
     public var blockedValues: [String]

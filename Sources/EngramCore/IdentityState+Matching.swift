@@ -100,6 +100,9 @@ extension IdentityState {
             let b = (compiled.types[$1.key.type]!.rank, owners[$1.key] == nil ? 1 : 0, $1.index)
             return a < b
         }
+        // Shared (non-unique) values are weak evidence: they match only in calls that carry
+        // no unique identifier, and never bring a second profile in.
+        let hasUnique = candidates.contains { compiled.types[$0.key.type]!.settings.unique }
         var members: [ProfileIdentity] = []
         var accepted: [NormalizedIdentifier] = []
         var demoted = blocked
@@ -109,7 +112,7 @@ extension IdentityState {
             var proposed = members
             let alreadyMember = holders.contains { holder in members.contains { $0.id == holder.id } }
             if !alreadyMember, let earliest = holders.min(by: { $0.isEarlier(than: $1) }),
-                type.unique || members.isEmpty
+                type.unique || (members.isEmpty && !hasUnique)
             {
                 proposed.append(earliest)
             }
