@@ -103,3 +103,14 @@ extension Engine {
         try resolveIdentity(storeID: store, identifiers: [email(value)]).profileID
     }
 }
+
+/// A value shared between test tasks.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) { mutex = Mutex(value) }
+
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+
+    var value: Value { mutex.withLock { $0 } }
+}
