@@ -2,9 +2,12 @@ extension ProfileState {
     /// Takes in everything of a profile merged into this one. Call `settleSubjects(at:)`
     /// once after the last merge.
     mutating func absorb(_ other: ProfileState, at: Int64, window: Int) {
+        // Both may hold the same shared (non-unique) value: keep it once, at its earliest.
+        var seen = Set<IdentifierKey>()
         identifiers = (identifiers + other.identifiers).enumerated()
             .sorted { ($0.element.addedAt, $0.offset) < ($1.element.addedAt, $1.offset) }
             .map(\.element)
+            .filter { seen.insert(IdentifierKey(type: $0.type, value: $0.value)).inserted }
         traits.merge(newerOf: other.traits)
         mergedIDs += [other.id] + other.mergedIDs
         for stored in other.observations.values {

@@ -141,6 +141,24 @@ import Testing
         #expect(try t.engine.resolveIdentity(storeID: store, identifiers: [home]).profileID == a)
     }
 
+    @Test func mergingProfilesThatShareAValueKeepsItOnce() throws {
+        let t = makeEngine()
+        let store = try t.engine.makeStore()
+        try t.engine.putIdentitySettings(
+            storeID: store,
+            IdentitySettings(types: [IdentifierTypeSettings(name: "phone", normalization: .phone, limit: 1, unique: false)]))
+        let home = phone("+14155550100")
+        let a = try t.engine.resolveIdentity(storeID: store, identifiers: [email("a@example.com"), home]).profileID
+        let b = try t.engine.resolveIdentity(storeID: store, identifiers: [email("b@example.com"), home]).profileID
+        let merged = try t.engine.resolveIdentity(storeID: store, identifiers: [email("a@example.com"), email("b@example.com")])
+        #expect(merged.outcome == .merged && merged.mergedProfileIDs == [b])
+        #expect(try t.engine.getProfile(storeID: store, profileID: a).identifiers.filter { $0.type == "phone" }.count == 1)
+        // Dropping the shared value later removes it from the index as well.
+        let replaced = try t.engine.resolveIdentity(storeID: store, identifiers: [email("a@example.com"), phone("+14155550199")])
+        #expect(replaced.dropped.map(\.value) == ["+14155550100"])
+        #expect(try t.engine.lookupProfiles(storeID: store, type: "phone", value: "+14155550100").profileIDs.isEmpty)
+    }
+
     @Test func mergeCapStopsMerging() throws {
         var limits = EngineLimits()
         limits.maxMergesPerProfile = 2
