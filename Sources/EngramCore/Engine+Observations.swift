@@ -147,8 +147,8 @@ extension Engine {
             (state: inout ShardState, id: String) throws(EngineError) -> ObserveResult in
             let output = state.update(store: c.storeID, id: id) { profile in
                 profile.observe(
-                    c, fingerprints: fingerprints, threshold: configuration.duplicateSimilarityThreshold,
-                    window: configuration.communicationsWindow, maxConversationIDs: configuration.limits.maxConversationIDs)
+                    c, fingerprints: fingerprints, window: configuration.communicationsWindow,
+                    maxConversationIDs: configuration.limits.maxConversationIDs)
             }!
             var logged = c
             logged.profileID = id

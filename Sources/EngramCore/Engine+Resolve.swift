@@ -67,7 +67,8 @@ extension Engine {
                 if states[position(targetID)].contains(store: store, id: targetID) || ids.aliases[targetID] != nil {
                     throw EngineError(code: .alreadyExists, message: "profile id \"\(targetID)\" is already in use")
                 }
-                target = ProfileState(id: targetID, createdAt: c.at)
+                target = ProfileState(
+                    id: targetID, createdAt: c.at, duplicateThreshold: configuration.duplicateSimilarityThreshold)
             } else {
                 guard let found = states[position(targetID)].profile(store: store, id: targetID) else {
                     throw EngineError(code: .internal, message: "identity index names a missing profile \"\(targetID)\"")

@@ -13,7 +13,8 @@ extension Engine {
             var state = IdentityState(settings: item.settings)
             for alias in item.aliases { state.aliases[alias.mergedID] = alias.canonicalID }
             for profileSnapshot in item.profiles {
-                let profile = ProfileState(snapshot: profileSnapshot)
+                let profile = ProfileState(
+                    snapshot: profileSnapshot, duplicateThreshold: self.configuration.duplicateSimilarityThreshold)
                 for identifier in profile.identifiers {
                     state.addOwner(profile.id, of: IdentifierKey(type: identifier.type, value: identifier.value))
                 }

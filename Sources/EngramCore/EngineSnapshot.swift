@@ -132,9 +132,9 @@ extension ProfileState {
             idempotencyKeys: idempotency.map { IdempotencyRecord(key: $0.key, outcome: $0.value) }.sorted { $0.key < $1.key })
     }
 
-    /// Rebuilds a profile; fingerprints and the subject map are derived again.
-    init(snapshot: ProfileSnapshot) {
-        self.init(id: snapshot.id, createdAt: snapshot.createdAt)
+    /// Rebuilds a profile; fingerprints, the subject map and the duplicate index are derived again.
+    init(snapshot: ProfileSnapshot, duplicateThreshold: Double) {
+        self.init(id: snapshot.id, createdAt: snapshot.createdAt, duplicateThreshold: duplicateThreshold)
         updatedAt = snapshot.updatedAt
         identifiers = snapshot.identifiers
         traits = snapshot.traits

@@ -25,7 +25,7 @@ extension IdentifierNormalization {
         if value.unicodeScalars.count > Self.maxValueLength {
             throw InvalidIdentifier(reason: "is longer than \(Self.maxValueLength) characters")
         }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if value.unicodeScalars.contains(where: \.isControl) {
             throw InvalidIdentifier(reason: "contains control characters")
         }
         return value
@@ -34,7 +34,7 @@ extension IdentifierNormalization {
     private static func email(_ raw: String) throws(InvalidIdentifier) -> String {
         let text = raw.trimmed.lowercased()
         if text.isEmpty { throw InvalidIdentifier(reason: "is empty") }
-        if text.contains(where: \.isWhitespace) { throw InvalidIdentifier(reason: "an email contains no spaces") }
+        if text.containsSpace { throw InvalidIdentifier(reason: "an email contains no spaces") }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else {
             throw InvalidIdentifier(reason: parts.count == 1 ? "an email needs an @" : "an email has exactly one @")

@@ -9,10 +9,10 @@ extension ObservationInput {
 
     /// Stateless checks; `path` is `observations[i]`.
     func validate(path: String, limits: EngineLimits, into problems: inout Violations) {
-        if content.trimmed.isEmpty {
+        if content.isBlank {
             problems.add(path + ".content", "required")
-        } else if content.count > limits.maxContentLength {
-            problems.add(path + ".content", "at most \(limits.maxContentLength) characters; got \(content.count)")
+        } else if let length = content.lengthIfOver(limits.maxContentLength) {
+            problems.add(path + ".content", "at most \(limits.maxContentLength) characters; got \(length)")
         }
         if let problem = Self.sourceProblem(source, limits: limits) { problems.add(path + ".source", problem) }
         if let occurredAt {
@@ -56,17 +56,17 @@ extension ObservationInput {
 
     static func conversationIDProblem(_ id: String) -> String? {
         if let problem = id.plainTextProblem(maxLength: 128) { return problem }
-        return id.contains(where: \.isWhitespace) ? "must not contain spaces" : nil
+        return id.containsSpace ? "must not contain spaces" : nil
     }
 }
 
 extension SummaryInput {
     /// Stateless checks; `path` is `summaries[i]`.
     func validate(path: String, limits: EngineLimits, into problems: inout Violations) {
-        if content.trimmed.isEmpty {
+        if content.isBlank {
             problems.add(path + ".content", "required")
-        } else if content.count > limits.maxContentLength {
-            problems.add(path + ".content", "at most \(limits.maxContentLength) characters; got \(content.count)")
+        } else if let length = content.lengthIfOver(limits.maxContentLength) {
+            problems.add(path + ".content", "at most \(limits.maxContentLength) characters; got \(length)")
         }
         if let problem = ObservationInput.conversationIDProblem(conversationID) {
             problems.add(path + ".conversation_id", problem)
@@ -83,10 +83,10 @@ extension SummaryInput {
 extension CommunicationInput {
     /// Stateless checks; `path` is `communications[i]`.
     func validate(path: String, limits: EngineLimits, into problems: inout Violations) {
-        if text.trimmed.isEmpty {
+        if text.isBlank {
             problems.add(path + ".text", "required")
-        } else if text.count > limits.maxContentLength {
-            problems.add(path + ".text", "at most \(limits.maxContentLength) characters; got \(text.count)")
+        } else if let length = text.lengthIfOver(limits.maxContentLength) {
+            problems.add(path + ".text", "at most \(limits.maxContentLength) characters; got \(length)")
         }
         if let problem = ObservationInput.conversationIDProblem(conversationID) {
             problems.add(path + ".conversation_id", problem)

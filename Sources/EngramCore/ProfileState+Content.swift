@@ -1,17 +1,21 @@
 extension ProfileState {
     // MARK: The write hook for recall indexes
 
-    /// Inserts or replaces an observation, keeping the subject map in step.
+    /// Inserts or replaces an observation, keeping the subject map and duplicate index in step.
     mutating func putObservation(_ stored: StoredObservation) {
         let observation = stored.observation
-        if let old = observations[observation.id]?.observation, let key = old.subjectKey,
-            activeBySubject[key] == old.id, observation.status != .active || observation.subjectKey != key
+        let old = observations[observation.id]?.observation
+        if let old, let key = old.subjectKey, activeBySubject[key] == old.id,
+            observation.status != .active || observation.subjectKey != key
         {
             activeBySubject[key] = nil
         }
         if observation.status == .active, let key = observation.subjectKey {
             activeBySubject[key] = observation.id
         }
+        let wasActive = old?.status == .active, isActive = observation.status == .active
+        if wasActive && !isActive { duplicates.remove(observation.id, stored.fingerprint) }
+        if isActive && !wasActive { duplicates.insert(observation.id, stored.fingerprint) }
         observations[observation.id] = stored
     }
 
@@ -22,6 +26,7 @@ extension ProfileState {
         if let key = removed.observation.subjectKey, activeBySubject[key] == id {
             activeBySubject[key] = nil
         }
+        if removed.observation.status == .active { duplicates.remove(id, removed.fingerprint) }
         return removed
     }
 
@@ -34,7 +39,7 @@ extension ProfileState {
 
     /// Applies an Observe command's items in order; each item sees the ones before it.
     mutating func observe(
-        _ command: Command.Observe, fingerprints: [TextFingerprint], threshold: Double, window: Int, maxConversationIDs: Int
+        _ command: Command.Observe, fingerprints: [TextFingerprint], window: Int, maxConversationIDs: Int
     ) -> (outcomes: [ObservationOutcome], summaryIDs: [String], communicationIDs: [String]) {
         let at = command.at
         var outcomes: [ObservationOutcome] = []
@@ -46,7 +51,7 @@ extension ProfileState {
                 continue
             }
             let outcome: ObservationOutcome
-            if let duplicateID = duplicate(of: fingerprint, threshold: threshold),
+            if let duplicateID = duplicate(of: fingerprint),
                 var existing = observations[duplicateID]
             {
                 existing.revisions.append(
@@ -109,15 +114,16 @@ extension ProfileState {
         return (outcomes, summaryIDs, communicationIDs)
     }
 
-    /// The active observation most similar to `fingerprint` at or above `threshold`;
-    /// ties go to the earliest created, so the choice never depends on iteration order.
-    func duplicate(of fingerprint: TextFingerprint, threshold: Double) -> String? {
+    /// The active observation most similar to `fingerprint` at or above the threshold (or
+    /// with the same normalised text); ties go to the earliest created, so the choice never
+    /// depends on iteration order.
+    func duplicate(of fingerprint: TextFingerprint) -> String? {
         var best: (score: Double, createdAt: Int64, id: String)?
-        for stored in observations.values where stored.observation.status == .active {
-            guard fingerprint.mayReach(threshold, with: stored.fingerprint) else { continue }
+        for id in duplicates.candidates(for: fingerprint) {
+            guard let stored = observations[id], stored.observation.status == .active else { continue }
             let score = fingerprint.similarity(to: stored.fingerprint)
-            guard score >= threshold || score == 1 else { continue }
-            let candidate = (score, stored.observation.createdAt, stored.observation.id)
+            guard score >= duplicates.threshold || score == 1 else { continue }
+            let candidate = (score, stored.observation.createdAt, id)
             if let current = best {
                 if candidate.0 > current.score
                     || (candidate.0 == current.score && (candidate.1, candidate.2) < (current.createdAt, current.id))

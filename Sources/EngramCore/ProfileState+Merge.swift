@@ -59,7 +59,7 @@ extension ProfileState {
                 stored.observation.status = .superseded
                 stored.observation.supersededBy = winner.id
                 stored.observation.updatedAt = at
-                observations[loser.id] = stored
+                putObservation(stored)
             }
         }
         activeBySubject = settled

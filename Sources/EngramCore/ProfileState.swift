@@ -17,10 +17,10 @@ struct SummaryRecord: Sendable, Equatable {
 
 /// Everything the engine knows about one profile. Lives in exactly one shard.
 ///
-/// Observations and summaries change only through `putObservation`, `removeObservation`,
-/// `putSummary` and `removeAllContent` (in ProfileState+Content.swift): that is the hook
-/// where the recall issue keeps a per-profile inverted index and a contiguous Float32
-/// embedding matrix up to date on every write.
+/// Observations and summaries change only through `putObservation`, `removeObservation` and
+/// `putSummary` (in ProfileState+Content.swift), which keep the derived indexes (subject map,
+/// duplicate index) in step. That is the hook where the recall issue keeps a per-profile
+/// inverted index and a contiguous Float32 embedding matrix up to date on every write.
 struct ProfileState: Sendable, Equatable {
     var id: String
     var createdAt: Int64
@@ -40,11 +40,14 @@ struct ProfileState: Sendable, Equatable {
     var summaries: TreeDictionary<String, SummaryRecord> = [:]
     /// Oldest first, at most the configured window.
     var communications: [Communication] = []
+    /// Duplicate candidates among the active observations (derived; rebuilt on restore).
+    var duplicates: DuplicateIndex
 
-    init(id: String, createdAt: Int64) {
+    init(id: String, createdAt: Int64, duplicateThreshold: Double) {
         self.id = id
         self.createdAt = createdAt
         self.updatedAt = createdAt
+        self.duplicates = DuplicateIndex(threshold: duplicateThreshold)
     }
 
     var revisionCount: Int {

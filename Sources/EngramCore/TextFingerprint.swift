@@ -1,25 +1,36 @@
 /// What duplicate detection compares: a hash of the normalised text and the sorted set of
-/// hashed word unigrams and bigrams.
+/// hashed word unigrams and bigrams ("shingles").
 ///
 /// Normalising lower-cases the text and splits it on every scalar that is not a letter or a
-/// digit, so case, punctuation and spacing never make two statements of a fact differ.
+/// digit, so case, punctuation and spacing never make two statements of a fact differ. A text
+/// with no words at all (only emoji, say) is its own single shingle, so it only equals itself.
+/// Shingles are 32-bit: a rare collision can only nudge a similarity, and halves the memory.
 /// Derived from the content alone, so it is recomputed on restore rather than stored.
 struct TextFingerprint: Sendable, Hashable {
     /// Hash of the normalised text (words joined by single spaces).
     var textHash: UInt64
-    /// Sorted, distinct hashes of words and adjacent word pairs.
-    var shingles: [UInt64]
+    /// Sorted, distinct hashes of words and adjacent word pairs. Never empty.
+    var shingles: [UInt32]
 
     init(_ text: String) {
         let words = Self.words(text)
+        if words.isEmpty {
+            textHash = String(text.trimmed).stableHash
+            shingles = [UInt32(truncatingIfNeeded: textHash ^ (textHash >> 32))]
+            return
+        }
         textHash = words.joined(separator: " ").stableHash
-        var set = Set<UInt64>()
+        var set = Set<UInt32>()
         set.reserveCapacity(words.count * 2)
         for (i, word) in words.enumerated() {
-            set.insert(word.stableHash)
-            if i + 1 < words.count { set.insert((word + " " + words[i + 1]).stableHash &+ 0x9E37_79B9) }
+            set.insert(Self.fold(word.stableHash))
+            if i + 1 < words.count { set.insert(Self.fold((word + " " + words[i + 1]).stableHash &+ 0x9E37_79B9)) }
         }
         shingles = set.sorted()
+    }
+
+    private static func fold(_ hash: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
     }
 
     /// The lower-cased words of `text`.
@@ -46,7 +57,6 @@ struct TextFingerprint: Sendable, Hashable {
     func similarity(to other: TextFingerprint) -> Double {
         if textHash == other.textHash && shingles == other.shingles { return 1 }
         let a = shingles, b = other.shingles
-        if a.isEmpty || b.isEmpty { return 0 }
         var i = 0, j = 0, common = 0
         while i < a.count && j < b.count {
             if a[i] == b[j] {
@@ -60,13 +70,5 @@ struct TextFingerprint: Sendable, Hashable {
             }
         }
         return Double(common) / Double(a.count + b.count - common)
-    }
-
-    /// Whether the similarity could reach `threshold` given only the set sizes
-    /// (|A∩B|/|A∪B| ≤ min/max), to skip most comparisons cheaply.
-    func mayReach(_ threshold: Double, with other: TextFingerprint) -> Bool {
-        if textHash == other.textHash { return true }
-        let small = min(shingles.count, other.shingles.count), large = max(shingles.count, other.shingles.count)
-        return large > 0 && Double(small) >= threshold * Double(large)
     }
 }

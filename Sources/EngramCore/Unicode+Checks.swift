@@ -8,9 +8,21 @@ extension Unicode.Scalar {
 
     var isASCIIDigit: Bool { (0x30...0x39).contains(value) }
 
+    /// Whitespace, with an ASCII fast path (Character.isWhitespace is slow).
+    var isSpace: Bool {
+        if isASCII { return value == 0x20 || (0x09...0x0D).contains(value) }
+        return properties.isWhitespace
+    }
+
+    /// A control character (C0 or C1), with an ASCII fast path.
+    var isControl: Bool {
+        if value < 0x20 || value == 0x7F { return true }
+        return isASCII ? false : properties.generalCategory == .control
+    }
+
     /// The scalar quoted for an error message, escaping invisible ones.
     var debugQuoted: String {
-        properties.generalCategory == .control || properties.isWhitespace
+        isControl || isSpace
             ? "U+" + String(value, radix: 16, uppercase: true)
             : "'\(Character(self))'"
     }
@@ -20,13 +32,23 @@ extension String {
     /// A reason if the string is empty or too long or holds control characters, else nil.
     func plainTextProblem(maxLength: Int) -> String? {
         if isEmpty { return "required" }
-        let length = count
-        if length > maxLength { return "at most \(maxLength) characters; got \(length)" }
-        if unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return "must not contain control characters"
-        }
+        if let length = lengthIfOver(maxLength) { return "at most \(maxLength) characters; got \(length)" }
+        if unicodeScalars.contains(where: \.isControl) { return "must not contain control characters" }
         return nil
     }
+
+    /// The character count if it exceeds `limit`, else nil. Counting characters is slow, and
+    /// a string of at most `limit` UTF-8 bytes cannot have more characters, so most skip it.
+    func lengthIfOver(_ limit: Int) -> Int? {
+        guard utf8.count > limit else { return nil }
+        let length = count
+        return length > limit ? length : nil
+    }
+
+    var containsSpace: Bool { unicodeScalars.contains(where: \.isSpace) }
+
+    /// True if empty or only whitespace.
+    var isBlank: Bool { unicodeScalars.allSatisfy(\.isSpace) }
 
     /// A reason if the string is empty, too long, or has a character outside `allowed`.
     func tokenProblem(maxLength: Int, allowed: (Unicode.Scalar) -> Bool, allowedText: String) -> String? {
@@ -39,11 +61,12 @@ extension String {
         return nil
     }
 
+    /// Without leading and trailing whitespace.
     var trimmed: Substring {
-        var s = self[...]
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return s
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.isSpace }) else { return self[endIndex...] }
+        let last = scalars.lastIndex(where: { !$0.isSpace })!
+        return self[first...last]
     }
 
     /// 64-bit FNV-1a of the UTF-8 bytes: stable across processes (unlike `Hasher`).

@@ -67,6 +67,10 @@ import Testing
         #expect(outcomes == [.added, .duplicate, .added, .added], "bigrams keep reordered statements apart")
         #expect(TextFingerprint(base).similarity(to: TextFingerprint(nearly)) >= 0.9)
         #expect(TextFingerprint("Likes sushi").similarity(to: TextFingerprint("likes pizza")) < 0.9)
+        let wordless = try strict.engine.observe(
+            storeID: store, profileID: id, observations: [observation("👍"), observation("🎉"), observation(" 👍 ")]
+        ).observations.map(\.kind)
+        #expect(wordless == [.added, .added, .duplicate], "a text without words only equals itself")
 
         let loose = makeEngine(threshold: 1.0)
         let store2 = try loose.engine.makeStore()
