@@ -13,7 +13,9 @@ public enum Channel: String, Sendable, Hashable, CaseIterable {
 
 /// One message of a conversation, as a caller sends it.
 public struct CommunicationInput: Sendable, Hashable {
+    /// Who wrote it.
     public var authorType: AuthorType
+    /// Where it travelled.
     public var channel: Channel
     /// 1–4,096 characters.
     public var text: String
@@ -34,11 +36,17 @@ public struct CommunicationInput: Sendable, Hashable {
 
 /// A stored message. Each profile keeps the most recent ones (a bounded window).
 public struct Communication: Sendable, Hashable {
+    /// The id.
     public var id: String
+    /// The conversation.
     public var conversationID: String
+    /// Who wrote it.
     public var authorType: AuthorType
+    /// Where it travelled.
     public var channel: Channel
+    /// The message.
     public var text: String
+    /// When it was created (µs since the Unix epoch).
     public var createdAt: Int64
 
     /// Creates a communication value.

@@ -105,23 +105,25 @@ extension Engine {
     }
 
     /// A profile's summaries, the most recent conversation first, each with its revisions.
-    public func listSummaries(storeID: String, profileID: String) throws(EngineError) -> [SummaryHistory] {
+    public func listSummaries(storeID: String, profileID: String) throws(EngineError) -> SummaryList {
         try requireIDs(["store_id": storeID, "profile_id": profileID])
         let profile = try readProfile(store: storeID, profile: profileID)
-        return profile.summaries.values
-            .sorted { ($0.summary.occurredAt, $0.summary.id) > ($1.summary.occurredAt, $1.summary.id) }
-            .map { SummaryHistory(summary: $0.summary, revisions: $0.revisions.reversed()) }
+        return SummaryList(
+            profileID: profile.id,
+            summaries: profile.summaries.values
+                .sorted { ($0.summary.occurredAt, $0.summary.id) > ($1.summary.occurredAt, $1.summary.id) }
+                .map { SummaryHistory(summary: $0.summary, revisions: $0.revisions.reversed()) })
     }
 
     /// A profile's kept communications, newest first, optionally of one conversation.
     public func listCommunications(storeID: String, profileID: String, conversationID: String? = nil, limit: Int? = nil)
-        throws(EngineError) -> [Communication]
+        throws(EngineError) -> CommunicationList
     {
         try requireIDs(["store_id": storeID, "profile_id": profileID])
         if let limit, limit < 0 { throw EngineError.field("limit", "must not be negative; got \(limit)") }
         let profile = try readProfile(store: storeID, profile: profileID)
         let newestFirst = profile.communications.reversed().filter { conversationID == nil || $0.conversationID == conversationID }
-        return Array(newestFirst.prefix(limit ?? Int.max))
+        return CommunicationList(profileID: profile.id, communications: Array(newestFirst.prefix(limit ?? Int.max)))
     }
 
     /// Erases one observation and its revisions. Its idempotency key stays known, so a late

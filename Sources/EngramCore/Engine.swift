@@ -67,8 +67,11 @@ struct CatalogState: Sendable {
 
 /// Server-wide totals.
 public struct EngineCounts: Sendable, Hashable {
+    /// Stores.
     public var stores: Int
+    /// Live profiles (merged-away ones not counted).
     public var profiles: Int
+    /// Observations of any status.
     public var observations: Int
 
     /// Creates counts.

@@ -41,6 +41,7 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         self.fieldViolations = fieldViolations
     }
 
+    /// The code, its number and the message.
     public var description: String { "\(code) (\(code.rawValue)): \(message)" }
 
     /// An error for a list of violations; the message names the first and counts the rest.

@@ -16,7 +16,9 @@ public struct EngineSnapshot: Sendable, Hashable {
 
 /// One store's state.
 public struct StoreSnapshot: Sendable, Hashable {
+    /// The store.
     public var store: Store
+    /// The identity settings.
     public var settings: IdentitySettings
     /// Merged-away ids and where they point, by merged id.
     public var aliases: [ProfileAlias]
@@ -34,7 +36,9 @@ public struct StoreSnapshot: Sendable, Hashable {
 
 /// A merged-away id and the canonical profile it now names.
 public struct ProfileAlias: Sendable, Hashable {
+    /// The merged-away id.
     public var mergedID: String
+    /// The canonical id it now names.
     public var canonicalID: String
 
     /// Creates an alias.
@@ -46,12 +50,17 @@ public struct ProfileAlias: Sendable, Hashable {
 
 /// One profile's state.
 public struct ProfileSnapshot: Sendable, Hashable {
+    /// The id.
     public var id: String
+    /// When it was created (µs since the Unix epoch).
     public var createdAt: Int64
+    /// When it last changed (µs since the Unix epoch).
     public var updatedAt: Int64
     /// Oldest first.
     public var identifiers: [StoredIdentifier]
+    /// Traits by group, then name.
     public var traits: Traits
+    /// Ids merged into this profile.
     public var mergedIDs: [String]
     /// By (created_at, id).
     public var observations: [ObservationSnapshot]
@@ -83,7 +92,9 @@ public struct ProfileSnapshot: Sendable, Hashable {
 
 /// An observation with its revisions, oldest revision first.
 public struct ObservationSnapshot: Sendable, Hashable {
+    /// The observation.
     public var observation: Observation
+    /// Prior states, oldest first.
     public var revisions: [ObservationRevision]
 
     /// Creates an observation snapshot.
@@ -95,7 +106,9 @@ public struct ObservationSnapshot: Sendable, Hashable {
 
 /// A summary with its revisions, oldest revision first.
 public struct SummarySnapshot: Sendable, Hashable {
+    /// The summary.
     public var summary: Summary
+    /// Prior states, oldest first.
     public var revisions: [SummaryRevision]
 
     /// Creates a summary snapshot.
@@ -107,7 +120,9 @@ public struct SummarySnapshot: Sendable, Hashable {
 
 /// An idempotency key and the outcome first returned for it.
 public struct IdempotencyRecord: Sendable, Hashable {
+    /// The idempotency key.
     public var key: String
+    /// The outcome first returned for it.
     public var outcome: ObservationOutcome
 
     /// Creates a record.

@@ -41,6 +41,7 @@ public final class RandomIDGenerator: IDGenerator {
         return z ^ (z >> 31)
     }
 
+    /// A new id for an entity of `kind`.
     public func makeID(_ kind: IDKind) -> String {
         let n = counter.wrappingAdd(1, ordering: .relaxed).newValue
         var high = Self.mix(n &+ keys.0)
@@ -70,6 +71,7 @@ public final class SequentialIDGenerator: IDGenerator {
         counter = Mutex(start)
     }
 
+    /// A new id for an entity of `kind`.
     public func makeID(_ kind: IDKind) -> String {
         let n = counter.withLock { value in
             defer { value += 1 }

@@ -40,19 +40,29 @@ public enum ObservationStatus: String, Sendable, Hashable, CaseIterable {
 
 /// A stored observation.
 public struct Observation: Sendable, Hashable {
+    /// The id.
     public var id: String
+    /// The text.
     public var content: String
+    /// Where it came from, e.g. the agent.
     public var source: String
+    /// When it happened (µs since the Unix epoch).
     public var occurredAt: Int64
     /// Conversations that stated this fact, oldest first (at most 10; older ones live on in revisions).
     public var conversationIDs: [String]
+    /// What it is about; a newer fact with the same key supersedes it.
     public var subjectKey: String?
+    /// The client's embedding, if any.
     public var embedding: [Float]?
+    /// The key that makes retries harmless, if any.
     public var idempotencyKey: String?
+    /// When it was created (µs since the Unix epoch).
     public var createdAt: Int64
+    /// When it last changed (µs since the Unix epoch).
     public var updatedAt: Int64
     /// How many times the fact was stated (1 + duplicates).
     public var mentionCount: Int
+    /// Active or superseded.
     public var status: ObservationStatus
     /// The observation that superseded this one, if any.
     public var supersededBy: String?
@@ -91,6 +101,7 @@ public enum RevisionReason: String, Sendable, Hashable {
 public struct ObservationRevision: Sendable, Hashable {
     /// When the change happened.
     public var recordedAt: Int64
+    /// Why it changed.
     public var reason: RevisionReason
     /// The conversations of the observation that caused the change.
     public var conversationIDs: [String]

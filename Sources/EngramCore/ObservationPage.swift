@@ -1,6 +1,8 @@
 /// A half-open time range in microseconds: `begin` inclusive, `end` exclusive; nil is open.
 public struct TimeRange: Sendable, Hashable {
+    /// Inclusive start; nil for open.
     public var begin: Int64?
+    /// Exclusive end; nil for open.
     public var end: Int64?
 
     /// Creates a range.
@@ -52,6 +54,7 @@ public struct ObservationFilter: Sendable, Hashable {
 public struct ObservationPage: Sendable, Hashable {
     /// The canonical profile id.
     public var profileID: String
+    /// This page, newest first.
     public var observations: [Observation]
     /// Pass it back to get the next page; nil on the last page.
     public var nextPageToken: String?

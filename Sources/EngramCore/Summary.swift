@@ -20,12 +20,19 @@ public struct SummaryInput: Sendable, Hashable {
 
 /// A stored summary. A second summary for the conversation replaces it in place (same id).
 public struct Summary: Sendable, Hashable {
+    /// The id.
     public var id: String
+    /// The conversation.
     public var conversationID: String
+    /// The text.
     public var content: String
+    /// Where it came from, e.g. the agent.
     public var source: String
+    /// When it happened (µs since the Unix epoch).
     public var occurredAt: Int64
+    /// When it was created (µs since the Unix epoch).
     public var createdAt: Int64
+    /// When it last changed (µs since the Unix epoch).
     public var updatedAt: Int64
 
     /// Creates a summary value.
@@ -45,7 +52,9 @@ public struct Summary: Sendable, Hashable {
 
 /// A summary's state before it was replaced.
 public struct SummaryRevision: Sendable, Hashable {
+    /// When the change happened (µs since the Unix epoch).
     public var recordedAt: Int64
+    /// The full state before the change.
     public var prior: Summary
 
     /// Creates a revision.

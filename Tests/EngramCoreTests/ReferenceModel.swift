@@ -12,8 +12,8 @@ enum ModelResult: Equatable {
     case profile(Profile)
     case page(ObservationPage)
     case lookup(LookupResult)
-    case summaries([SummaryHistory])
-    case communications([Communication])
+    case summaries(SummaryList)
+    case communications(CommunicationList)
     case failure(EngineError.Code)
     /// The model accepted a call the engine refused (the engine logged no command).
     case missingCommand
@@ -127,12 +127,15 @@ final class ReferenceModel {
             case .listSummaries(let s, let profile):
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
                 return .summaries(
-                    all[stores[s]]!.profiles[id]!.summaries.values
-                        .sorted { ($0.summary.occurredAt, $0.summary.id) > ($1.summary.occurredAt, $1.summary.id) }
-                        .map { SummaryHistory(summary: $0.summary, revisions: $0.revisions.reversed()) })
+                    SummaryList(
+                        profileID: id,
+                        summaries: all[stores[s]]!.profiles[id]!.summaries.values
+                            .sorted { ($0.summary.occurredAt, $0.summary.id) > ($1.summary.occurredAt, $1.summary.id) }
+                            .map { SummaryHistory(summary: $0.summary, revisions: $0.revisions.reversed()) }))
             case .listCommunications(let s, let profile):
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
-                return .communications(all[stores[s]]!.profiles[id]!.communications.reversed())
+                return .communications(
+                    CommunicationList(profileID: id, communications: all[stores[s]]!.profiles[id]!.communications.reversed()))
             }
         }
     }

@@ -54,6 +54,29 @@ import Testing
         #expect(t.engine.view().aliases(in: store) == [ProfileAlias(mergedID: second, canonicalID: first)])
     }
 
+    @Test func everyProfileCallAcceptsAMergedAwayID() throws {
+        let t = makeEngine()
+        let store = try t.engine.makeStore()
+        let canonical = try t.engine.makeProfile(store: store, email: "a@example.com")
+        let old = try t.engine.makeProfile(store: store, email: "b@example.com")
+        let fact = try t.engine.observe(
+            storeID: store, profileID: old, observations: [observation("likes tea")],
+            summaries: [SummaryInput(content: "s", conversationID: "c", occurredAt: 1, source: "agent")],
+            communications: [CommunicationInput(authorType: .customer, channel: .sms, text: "hi", conversationID: "c")]
+        ).observations[0].observationID
+        _ = try t.engine.resolveIdentity(storeID: store, identifiers: [email("a@example.com"), email("b@example.com")])
+
+        #expect(try t.engine.getProfile(storeID: store, profileID: old).id == canonical)
+        #expect(try t.engine.updateTraits(storeID: store, profileID: old, [TraitUpdate(group: "G", name: "n", value: .bool(true))]).profileID == canonical)
+        #expect(try t.engine.observe(storeID: store, profileID: old, observations: [observation("has a cat")]).profileID == canonical)
+        #expect(try t.engine.listObservations(storeID: store, profileID: old).profileID == canonical)
+        #expect(try t.engine.listObservationRevisions(storeID: store, profileID: old, observationID: fact).profileID == canonical)
+        #expect(try t.engine.listSummaries(storeID: store, profileID: old).profileID == canonical)
+        #expect(try t.engine.listCommunications(storeID: store, profileID: old).profileID == canonical)
+        #expect(try t.engine.deleteObservation(storeID: store, profileID: old, observationID: fact).profileID == canonical)
+        #expect(try t.engine.deleteProfile(storeID: store, profileID: old).profileID == canonical)
+    }
+
     @Test func chainedMergesRewriteAliases() throws {
         let t = makeEngine()
         let store = try t.engine.makeStore()

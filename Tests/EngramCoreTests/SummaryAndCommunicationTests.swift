@@ -17,7 +17,7 @@ import Testing
                 SummaryInput(content: "Reported a bug.", conversationID: "c2", occurredAt: 5, source: "agent"),
             ])
         #expect(second.summaryIDs[0] == first.summaryIDs[0], "a replaced summary keeps its id")
-        let summaries = try t.engine.listSummaries(storeID: store, profileID: id)
+        let summaries = try t.engine.listSummaries(storeID: store, profileID: id).summaries
         #expect(summaries.map(\.summary.conversationID) == ["c1", "c2"])
         #expect(summaries[0].summary.content == "Asked about billing; resolved.")
         #expect(summaries[0].revisions.map(\.prior.content) == ["Asked about billing."])
@@ -53,15 +53,15 @@ import Testing
                         conversationID: i < 4 ? "c1" : "c2", createdAt: Int64(100 + i))
                 ])
         }
-        let kept = try t.engine.listCommunications(storeID: store, profileID: id)
+        let kept = try t.engine.listCommunications(storeID: store, profileID: id).communications
         #expect(kept.map(\.text) == ["turn 7", "turn 6", "turn 5", "turn 4", "turn 3"])
-        #expect(try t.engine.listCommunications(storeID: store, profileID: id, conversationID: "c1").map(\.text) == ["turn 3"])
-        #expect(try t.engine.listCommunications(storeID: store, profileID: id, limit: 2).count == 2)
+        #expect(try t.engine.listCommunications(storeID: store, profileID: id, conversationID: "c1").communications.map(\.text) == ["turn 3"])
+        #expect(try t.engine.listCommunications(storeID: store, profileID: id, limit: 2).communications.count == 2)
         // Older than the whole window: dropped at once.
         _ = try t.engine.observe(
             storeID: store, profileID: id,
             communications: [CommunicationInput(authorType: .system, channel: .api, text: "ancient", conversationID: "c0", createdAt: 1)])
-        #expect(try t.engine.listCommunications(storeID: store, profileID: id).map(\.text).contains("ancient") == false)
+        #expect(try t.engine.listCommunications(storeID: store, profileID: id).communications.map(\.text).contains("ancient") == false)
         expectError(.invalidArgument, field: "communications[0].text") {
             try t.engine.observe(
                 storeID: store, profileID: id,
