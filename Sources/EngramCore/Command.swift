@@ -1,0 +1,285 @@
+/// Every mutation of the engine, as a plain value.
+///
+/// A command carries everything that is not a function of the engine's state: new ids and
+/// the time are decided before it is applied. Applying the same commands in the same order
+/// to the same state gives the same state, which is what the write-ahead log relies on.
+/// Journaled commands name profiles by their canonical id at the time they were applied.
+public enum Command: Sendable, Hashable {
+    case createStore(CreateStore)
+    case updateStore(UpdateStore)
+    case deleteStore(DeleteStore)
+    case putIdentitySettings(PutIdentitySettings)
+    case resolveIdentity(ResolveIdentity)
+    case updateTraits(UpdateTraits)
+    case deleteProfile(DeleteProfile)
+    case observe(Observe)
+    case deleteObservation(DeleteObservation)
+
+    /// Creates a store.
+    public struct CreateStore: Sendable, Hashable {
+        /// The store's id.
+        public var storeID: String
+        /// The display name.
+        public var displayName: String
+        /// The description.
+        public var description: String
+        /// When the command was issued (µs since the Unix epoch); every time it sets comes from here.
+        public var at: Int64
+        /// Creates the value.
+        public init(storeID: String, displayName: String, description: String, at: Int64) {
+            self.storeID = storeID
+            self.displayName = displayName
+            self.description = description
+            self.at = at
+        }
+    }
+
+    /// Changes a store's name or description (nil leaves a field as it is).
+    public struct UpdateStore: Sendable, Hashable {
+        /// The store's id.
+        public var storeID: String
+        /// The new display name, or nil to keep it.
+        public var displayName: String?
+        /// The new description, or nil to keep it.
+        public var description: String?
+        /// When the command was issued (µs since the Unix epoch); every time it sets comes from here.
+        public var at: Int64
+        /// Creates the value.
+        public init(storeID: String, displayName: String?, description: String?, at: Int64) {
+            self.storeID = storeID
+            self.displayName = displayName
+            self.description = description
+            self.at = at
+        }
+    }
+
+    /// Erases a store and everything in it.
+    public struct DeleteStore: Sendable, Hashable {
+        /// The store's id.
+        public var storeID: String
+        /// When the command was issued (µs since the Unix epoch); every time it sets comes from here.
+        public var at: Int64
+        /// Creates the value.
+        public init(storeID: String, at: Int64) {
+            self.storeID = storeID
+            self.at = at
+        }
+    }
+
+    /// Replaces a store's identity settings (already validated and completed).
+    public struct PutIdentitySettings: Sendable, Hashable {
+        /// The store's id.
+        public var storeID: String
+        /// The identity settings.
+        public var settings: IdentitySettings
+        /// When the command was issued (µs since the Unix epoch); every time it sets comes from here.
+        public var at: Int64
+        /// Creates the value.
+        public init(storeID: String, settings: IdentitySettings, at: Int64) {
+            self.storeID = storeID
+            self.settings = settings
+            self.at = at
+        }
+    }
+
+    /// Resolves identifiers to a profile. Carries the raw identifiers: normalising them
+    /// depends on the store's settings, which are part of the state at apply time.
+    public struct ResolveIdentity: Sendable, Hashable {
+        /// The store's id.
+        public var storeID: String
+        /// The id a new profile gets if nothing matches.
+        public var newProfileID: String
+        /// The identifiers as sent; they are normalised when applied.
+        public var identifiers: [IdentifierInput]
+        /// Trait updates, each with its time filled in.
+        public var traits: [TraitUpdate]
+        /// When the command was issued (µs since the Unix epoch); every time it sets comes from here.
+        public var at: Int64
+        /// Creates the value.
+        public init(storeID: String, newProfileID: String, identifiers: [IdentifierInput], traits: [TraitUpdate], at: Int64) {
+            self.storeID = storeID
+            self.newProfileID = newProfileID
+            self.identifiers = identifiers
+            self.traits = traits
+            self.at = at
+        }
+    }
+
+    /// Patches a profile's traits.
+    public struct UpdateTraits: Sendable, Hashable {
+        /// The store's id.
+        public var storeID: String
+        /// The profile's id (the canonical one when journaled).
+        public var profileID: String
+        /// Trait updates, each with its time filled in.
+        public var traits: [TraitUpdate]
+        /// When the command was issued (µs since the Unix epoch); every time it sets comes from here.
+        public var at: Int64
+        /// Creates the value.
+        public init(storeID: String, profileID: String, traits: [TraitUpdate], at: Int64) {
+            self.storeID = storeID
+            self.profileID = profileID
+            self.traits = traits
+            self.at = at
+        }
+    }
+
+    /// Erases a profile and everything about it.
+    public struct DeleteProfile: Sendable, Hashable {
+        /// The store's id.
+        public var storeID: String
+        /// The profile's id (the canonical one when journaled).
+        public var profileID: String
+        /// When the command was issued (µs since the Unix epoch); every time it sets comes from here.
+        public var at: Int64
+        /// Creates the value.
+        public init(storeID: String, profileID: String, at: Int64) {
+            self.storeID = storeID
+            self.profileID = profileID
+            self.at = at
+        }
+    }
+
+    /// Adds observations, summaries and communications to a profile.
+    public struct Observe: Sendable, Hashable {
+        /// The store's id.
+        public var storeID: String
+        /// The profile's id (the canonical one when journaled).
+        public var profileID: String
+        /// Observations, ids decided.
+        public var observations: [NewObservation]
+        /// Summaries, ids decided.
+        public var summaries: [NewSummary]
+        /// Communications, ids and times decided.
+        public var communications: [NewCommunication]
+        /// When the command was issued (µs since the Unix epoch); every time it sets comes from here.
+        public var at: Int64
+        /// Creates the value.
+        public init(
+            storeID: String, profileID: String, observations: [NewObservation], summaries: [NewSummary],
+            communications: [NewCommunication], at: Int64
+        ) {
+            self.storeID = storeID
+            self.profileID = profileID
+            self.observations = observations
+            self.summaries = summaries
+            self.communications = communications
+            self.at = at
+        }
+    }
+
+    /// Erases one observation and its revisions.
+    public struct DeleteObservation: Sendable, Hashable {
+        /// The store's id.
+        public var storeID: String
+        /// The profile's id (the canonical one when journaled).
+        public var profileID: String
+        /// The observation's id.
+        public var observationID: String
+        /// When the command was issued (µs since the Unix epoch); every time it sets comes from here.
+        public var at: Int64
+        /// Creates the value.
+        public init(storeID: String, profileID: String, observationID: String, at: Int64) {
+            self.storeID = storeID
+            self.profileID = profileID
+            self.observationID = observationID
+            self.at = at
+        }
+    }
+
+    /// A validated observation with its id decided.
+    public struct NewObservation: Sendable, Hashable {
+        /// Used only if the outcome is ADDED or SUPERSEDED.
+        public var id: String
+        /// The text.
+        public var content: String
+        /// Where it came from, e.g. the agent.
+        public var source: String
+        /// When it happened (µs since the Unix epoch).
+        public var occurredAt: Int64
+        /// The conversations it came from.
+        public var conversationIDs: [String]
+        /// What it is about; a newer fact with the same key supersedes it.
+        public var subjectKey: String?
+        /// The client's embedding, if any.
+        public var embedding: [Float]?
+        /// The key that makes retries harmless, if any.
+        public var idempotencyKey: String?
+        /// Creates the value.
+        public init(
+            id: String, content: String, source: String, occurredAt: Int64, conversationIDs: [String],
+            subjectKey: String?, embedding: [Float]?, idempotencyKey: String?
+        ) {
+            self.id = id
+            self.content = content
+            self.source = source
+            self.occurredAt = occurredAt
+            self.conversationIDs = conversationIDs
+            self.subjectKey = subjectKey
+            self.embedding = embedding
+            self.idempotencyKey = idempotencyKey
+        }
+    }
+
+    /// A validated summary with its id decided (unused if it replaces an existing one).
+    public struct NewSummary: Sendable, Hashable {
+        /// The id.
+        public var id: String
+        /// The text.
+        public var content: String
+        /// The conversation.
+        public var conversationID: String
+        /// When it happened (µs since the Unix epoch).
+        public var occurredAt: Int64
+        /// Where it came from, e.g. the agent.
+        public var source: String
+        /// Creates the value.
+        public init(id: String, content: String, conversationID: String, occurredAt: Int64, source: String) {
+            self.id = id
+            self.content = content
+            self.conversationID = conversationID
+            self.occurredAt = occurredAt
+            self.source = source
+        }
+    }
+
+    /// A validated communication with its id and time decided.
+    public struct NewCommunication: Sendable, Hashable {
+        /// The id.
+        public var id: String
+        /// The conversation.
+        public var conversationID: String
+        /// Who wrote it.
+        public var authorType: AuthorType
+        /// Where it travelled.
+        public var channel: Channel
+        /// The message.
+        public var text: String
+        /// When it was created (µs since the Unix epoch).
+        public var createdAt: Int64
+        /// Creates the value.
+        public init(id: String, conversationID: String, authorType: AuthorType, channel: Channel, text: String, createdAt: Int64) {
+            self.id = id
+            self.conversationID = conversationID
+            self.authorType = authorType
+            self.channel = channel
+            self.text = text
+            self.createdAt = createdAt
+        }
+    }
+
+    /// The store the command acts on.
+    public var storeID: String {
+        switch self {
+        case .createStore(let c): c.storeID
+        case .updateStore(let c): c.storeID
+        case .deleteStore(let c): c.storeID
+        case .putIdentitySettings(let c): c.storeID
+        case .resolveIdentity(let c): c.storeID
+        case .updateTraits(let c): c.storeID
+        case .deleteProfile(let c): c.storeID
+        case .observe(let c): c.storeID
+        case .deleteObservation(let c): c.storeID
+        }
+    }
+}

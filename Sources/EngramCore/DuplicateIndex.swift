@@ -1,0 +1,72 @@
+/// Finds duplicate candidates among a profile's active observations without scanning them.
+///
+/// Prefix filtering (as in set-similarity joins): order every shingle set by hash value; if
+/// Jaccard(A, B) ≥ t then A's first |A| − ⌈t·|A|⌉ + 1 shingles and B's first
+/// |B| − ⌈t·|B|⌉ + 1 shingles share at least one element. So each active observation is
+/// filed under its prefix (3 shingles for a 20-word fact at t = 0.9), and a new one is
+/// compared only with those sharing a prefix shingle. Equal normalised texts have equal
+/// shingle sets, so they always meet. The answer is the same as comparing with every
+/// active observation.
+struct DuplicateIndex: Sendable, Equatable {
+    /// One id, or several sorted: most buckets hold one, and need no array.
+    enum Bucket: Sendable, Equatable {
+        case one(String)
+        case many([String])
+    }
+
+    let threshold: Double
+    private var buckets: [UInt32: Bucket] = [:]
+
+    init(threshold: Double) {
+        self.threshold = threshold
+    }
+
+    private func prefix(_ fingerprint: TextFingerprint) -> ArraySlice<UInt32> {
+        let size = fingerprint.shingles.count
+        // A hair below t·|X|, so rounding can only lengthen the prefix (never miss a match).
+        let required = Int((threshold * Double(size) - 1e-9).rounded(.up))
+        return fingerprint.shingles.prefix(min(size, max(1, size - required + 1)))
+    }
+
+    mutating func insert(_ id: String, _ fingerprint: TextFingerprint) {
+        for shingle in prefix(fingerprint) {
+            switch buckets[shingle] {
+            case nil: buckets[shingle] = .one(id)
+            case .one(let other) where other == id: break
+            case .one(let other): buckets[shingle] = .many(other < id ? [other, id] : [id, other])
+            case .many(var ids):
+                if let at = ids.firstIndex(where: { $0 >= id }) {
+                    if ids[at] != id { ids.insert(id, at: at) }
+                } else {
+                    ids.append(id)
+                }
+                buckets[shingle] = .many(ids)
+            }
+        }
+    }
+
+    mutating func remove(_ id: String, _ fingerprint: TextFingerprint) {
+        for shingle in prefix(fingerprint) {
+            switch buckets[shingle] {
+            case .one(let other) where other == id: buckets[shingle] = nil
+            case .many(var ids):
+                ids.removeAll { $0 == id }
+                buckets[shingle] = ids.count == 1 ? .one(ids[0]) : .many(ids)
+            default: break
+            }
+        }
+    }
+
+    /// Ids that may reach the threshold with `fingerprint`, sorted and distinct.
+    func candidates(for fingerprint: TextFingerprint) -> [String] {
+        var found: [String] = []
+        for shingle in prefix(fingerprint) {
+            switch buckets[shingle] {
+            case .one(let id): found.append(id)
+            case .many(let ids): found += ids
+            case nil: break
+            }
+        }
+        return found.count < 2 ? found : Array(Set(found)).sorted()
+    }
+}

@@ -1,0 +1,41 @@
+/// What applying a command produced.
+enum CommandOutput: Sendable {
+    case store(StoreResult)
+    case storeDeleted(StoreDeletionReceipt)
+    case settings(IdentitySettingsResult)
+    case resolved(ResolveResult)
+    case traits(TraitsResult)
+    case profileDeleted(ProfileDeletionReceipt)
+    case observed(ObserveResult)
+    case observationDeleted(ObservationDeletionReceipt)
+}
+
+extension Engine {
+    /// Applies a command read back from the log: no journaling and nothing re-decided (ids
+    /// and times come from the command). Replaying a log's commands in order onto the state
+    /// the log started from rebuilds the state exactly. `logPosition` is the record's sequence
+    /// number; the next `view()` reports it as covered.
+    public func replay(_ command: Command, logPosition: UInt64 = 0) throws(EngineError) {
+        _ = try apply(command, .replay(logPosition))
+    }
+
+    /// The one function that applies commands. Each case checks everything that depends on
+    /// the state before it changes anything, so a command that fails changes nothing.
+    func apply(_ command: Command, _ mode: ApplyMode) throws(EngineError) -> CommandOutput {
+        switch command {
+        case .createStore(let c): .store(try applyCreateStore(c, mode))
+        case .updateStore(let c): .store(try applyUpdateStore(c, mode))
+        case .deleteStore(let c): .storeDeleted(try applyDeleteStore(c, mode))
+        case .putIdentitySettings(let c): .settings(try applyPutIdentitySettings(c, mode))
+        case .resolveIdentity(let c): .resolved(try applyResolve(c, mode))
+        case .updateTraits(let c): .traits(try applyUpdateTraits(c, mode))
+        case .deleteProfile(let c): .profileDeleted(try applyDeleteProfile(c, mode))
+        case .observe(let c): .observed(try applyObserve(c, mode))
+        case .deleteObservation(let c): .observationDeleted(try applyDeleteObservation(c, mode))
+        }
+    }
+}
+
+extension EngineError {
+    static let unexpectedOutput = EngineError(code: .internal, message: "a command produced an unexpected result")
+}

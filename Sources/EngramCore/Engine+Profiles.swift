@@ -1,0 +1,83 @@
+extension Engine {
+    /// A profile by id; a merged-away id returns the canonical profile.
+    public func getProfile(storeID: String, profileID: String) throws(EngineError) -> Profile {
+        try requireIDs(["store_id": storeID, "profile_id": profileID])
+        return try readProfile(store: storeID, profile: profileID).publicProfile(store: storeID)
+    }
+
+    /// Applies trait updates: each wins only if not older than the stored value; a nil
+    /// value removes the trait. Fails with `resourceExhausted` past 50 groups or 99 traits
+    /// per group, changing nothing.
+    public func updateTraits(storeID: String, profileID: String, _ updates: [TraitUpdate]) throws(EngineError)
+        -> TraitsResult
+    {
+        try requireIDs(["store_id": storeID, "profile_id": profileID])
+        var problems = Violations()
+        TraitUpdate.validate(updates, path: "traits", limits: configuration.limits, into: &problems)
+        try problems.check()
+        let at = now()
+        let command = Command.UpdateTraits(
+            storeID: storeID, profileID: profileID,
+            traits: updates.map { update in
+                var update = update
+                update.updatedAt = update.updatedAt ?? at
+                return update
+            }, at: at)
+        guard case .traits(let result) = try apply(.updateTraits(command), .live) else { throw .unexpectedOutput }
+        return result
+    }
+
+    /// Erases a profile: identifiers, traits, observations and their revisions, summaries,
+    /// communications, and the merged-away ids that pointed to it.
+    public func deleteProfile(storeID: String, profileID: String) throws(EngineError) -> ProfileDeletionReceipt {
+        try requireIDs(["store_id": storeID, "profile_id": profileID])
+        let command = Command.DeleteProfile(storeID: storeID, profileID: profileID, at: now())
+        guard case .profileDeleted(let receipt) = try apply(.deleteProfile(command), .live) else {
+            throw .unexpectedOutput
+        }
+        return receipt
+    }
+
+    func applyUpdateTraits(_ c: Command.UpdateTraits, _ mode: ApplyMode) throws(EngineError) -> TraitsResult {
+        try withProfile(store: c.storeID, profile: c.profileID) {
+            (state: inout ShardState, id: String) throws(EngineError) -> TraitsResult in
+            let before = state.profile(store: c.storeID, id: id)!.traits
+            var after = before
+            after.apply(c.traits, defaultTime: c.at)
+            if let violation = after.limitViolation(before: before, updates: c.traits, path: "traits", limits: configuration.limits) {
+                throw EngineError.fields([violation], code: .resourceExhausted)
+            }
+            state.update(store: c.storeID, id: id) { profile in
+                profile.traits = after
+                profile.updatedAt = c.at
+            }
+            var logged = c
+            logged.profileID = id
+            return TraitsResult(profileID: id, traits: after, logPosition: record(.updateTraits(logged), mode))
+        }
+    }
+
+    func applyDeleteProfile(_ c: Command.DeleteProfile, _ mode: ApplyMode) throws(EngineError) -> ProfileDeletionReceipt {
+        guard let identity = identity(of: c.storeID) else { throw .storeNotFound(c.storeID) }
+        return try identity.state.withLock { (ids: inout IdentityState) throws(EngineError) -> ProfileDeletionReceipt in
+            guard !ids.deleted else { throw .storeNotFound(c.storeID) }
+            let id = ids.aliases[c.profileID] ?? c.profileID
+            return try shard(store: c.storeID, profile: id).state.withLock {
+                (state: inout ShardState) throws(EngineError) -> ProfileDeletionReceipt in
+                guard let profile = state.remove(store: c.storeID, id: id) else { throw .profileNotFound(c.profileID) }
+                for identifier in profile.identifiers {
+                    ids.removeOwner(id, of: IdentifierKey(type: identifier.type, value: identifier.value))
+                }
+                for merged in profile.mergedIDs { ids.aliases[merged] = nil }
+                var logged = c
+                logged.profileID = id
+                return ProfileDeletionReceipt(
+                    profileID: id, mergedIDs: profile.mergedIDs, identifiersErased: profile.identifiers.count,
+                    traitsErased: profile.traits.traitCount, observationsErased: profile.observations.count,
+                    revisionsErased: profile.revisionCount, summariesErased: profile.summaries.count,
+                    communicationsErased: profile.communications.count,
+                    logPosition: record(.deleteProfile(logged), mode))
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+extension Engine {
+    /// Finds the profile these identifiers belong to, creating or merging as needed, attaches
+    /// the new identifiers and applies the trait updates. Several matching profiles are merged
+    /// into the earliest-created one, whose id survives; the others' ids keep working.
+    public func resolveIdentity(storeID: String, identifiers: [IdentifierInput], traits: [TraitUpdate] = [])
+        throws(EngineError) -> ResolveResult
+    {
+        try requireIDs(["store_id": storeID])
+        var problems = Violations()
+        TraitUpdate.validate(traits, path: "traits", limits: configuration.limits, into: &problems)
+        try problems.check()
+        let at = now()
+        let command = Command.ResolveIdentity(
+            storeID: storeID, newProfileID: newID(.profile), identifiers: identifiers,
+            traits: traits.map { update in
+                var update = update
+                update.updatedAt = update.updatedAt ?? at
+                return update
+            }, at: at)
+        guard case .resolved(let result) = try apply(.resolveIdentity(command), .live) else { throw .unexpectedOutput }
+        return result
+    }
+
+    /// The identity fields of a profile, read under its shard lock.
+    private func profileIdentity(store: String, id: String) -> ProfileIdentity? {
+        shard(store: store, profile: id).state.withLock { state in
+            state.profile(store: store, id: id).map {
+                ProfileIdentity(
+                    id: $0.id, createdAt: $0.createdAt, identifiers: $0.identifiers, mergedCount: $0.mergedIDs.count)
+            }
+        }
+    }
+
+    func applyResolve(_ c: Command.ResolveIdentity, _ mode: ApplyMode) throws(EngineError) -> ResolveResult {
+        guard let identity = identity(of: c.storeID) else { throw .storeNotFound(c.storeID) }
+        return try identity.state.withLock { (ids: inout IdentityState) throws(EngineError) -> ResolveResult in
+            guard !ids.deleted else { throw .storeNotFound(c.storeID) }
+            let limits = configuration.limits
+            let (candidates, blocked) = try ids.normalize(c.identifiers, limits: limits)
+            if candidates.isEmpty {
+                throw EngineError.fields(
+                    blocked.map { FieldViolation(field: "identifiers[\($0.index)].value", description: $0.detail) }
+                        + [FieldViolation(field: "identifiers", description: "every identifier is blocked; nothing to match on")])
+            }
+            let plan = ids.plan(candidates, blocked: blocked, limits: limits) { id in
+                profileIdentity(store: c.storeID, id: id)
+            }
+            return try commit(plan, of: c, ids: &ids, mode)
+        }
+    }
+
+    /// Applies a plan under the shard locks of every profile involved. The surviving profile
+    /// is built as a copy first; only if the trait limits hold is anything written.
+    private func commit(_ plan: ResolvePlan, of c: Command.ResolveIdentity, ids: inout IdentityState, _ mode: ApplyMode)
+        throws(EngineError) -> ResolveResult
+    {
+        let store = c.storeID
+        let targetID = plan.members.first?.id ?? c.newProfileID
+        let others = plan.members.dropFirst().map(\.id)
+        let outcome: ResolveOutcome = plan.members.isEmpty ? .created : (others.isEmpty ? .matched : .merged)
+        let indices = ([targetID] + others).map { shardIndex(store: store, profile: $0) }
+        return try withShards(indices) {
+            (positions: inout [Int: Int], states: inout [ShardState]) throws(EngineError) -> ResolveResult in
+            func position(_ id: String) -> Int { positions[shardIndex(store: store, profile: id)]! }
+            var target: ProfileState
+            if outcome == .created {
+                if states[position(targetID)].contains(store: store, id: targetID) || ids.aliases[targetID] != nil {
+                    throw EngineError(code: .alreadyExists, message: "profile id \"\(targetID)\" is already in use")
+                }
+                target = ProfileState(
+                    id: targetID, createdAt: c.at, duplicateThreshold: configuration.duplicateSimilarityThreshold)
+            } else {
+                guard let found = states[position(targetID)].profile(store: store, id: targetID) else {
+                    throw EngineError(code: .internal, message: "identity index names a missing profile \"\(targetID)\"")
+                }
+                target = found
+            }
+            var absorbed: [ProfileState] = []
+            for other in others {
+                guard let found = states[position(other)].profile(store: store, id: other) else {
+                    throw EngineError(code: .internal, message: "identity index names a missing profile \"\(other)\"")
+                }
+                absorbed.append(found)
+                target.absorb(found, at: c.at, window: configuration.communicationsWindow)
+            }
+            if !absorbed.isEmpty { target.settleSubjects(at: c.at) }
+
+            var attached: [StoredIdentifier] = []
+            for item in plan.accepted
+            where !target.identifiers.contains(where: { $0.type == item.key.type && $0.value == item.key.value }) {
+                let identifier = StoredIdentifier(type: item.key.type, value: item.key.value, addedAt: c.at)
+                target.identifiers.append(identifier)
+                attached.append(identifier)
+            }
+            var dropped: [StoredIdentifier] = []
+            for type in Set(attached.map(\.type)).sorted() {
+                guard let rules = ids.compiled.types[type]?.settings, rules.overflowPolicy == .dropOldest else { continue }
+                while target.identifiers.count(where: { $0.type == type }) > rules.limit,
+                    let oldest = target.identifiers.firstIndex(where: { $0.type == type })
+                {
+                    dropped.append(target.identifiers.remove(at: oldest))
+                }
+            }
+            let traitsBefore = target.traits
+            target.traits.apply(c.traits, defaultTime: c.at)
+            if let violation = target.traits.limitViolation(
+                before: traitsBefore, updates: c.traits, path: "traits", limits: configuration.limits)
+            {
+                throw EngineError.fields([violation], code: .resourceExhausted)
+            }
+            // Nothing has been written before this point.
+            let changed = outcome != .matched || !attached.isEmpty || !dropped.isEmpty || target.traits != traitsBefore
+            if changed { target.updatedAt = c.at }
+            for other in others { states[position(other)].remove(store: store, id: other) }
+            if changed { states[position(targetID)].put(target, store: store) }
+
+            for profile in absorbed {
+                for identifier in profile.identifiers {
+                    let key = IdentifierKey(type: identifier.type, value: identifier.value)
+                    ids.removeOwner(profile.id, of: key)
+                    ids.addOwner(targetID, of: key)
+                }
+                for id in [profile.id] + profile.mergedIDs { ids.aliases[id] = targetID }
+            }
+            for identifier in attached { ids.addOwner(targetID, of: IdentifierKey(type: identifier.type, value: identifier.value)) }
+            for identifier in dropped {
+                ids.removeOwner(targetID, of: IdentifierKey(type: identifier.type, value: identifier.value))
+            }
+            return ResolveResult(
+                profileID: targetID, outcome: outcome, mergedProfileIDs: others, attached: attached, dropped: dropped,
+                demoted: plan.demoted, traits: target.traits, logPosition: record(.resolveIdentity(c), mode))
+        }
+    }
+}

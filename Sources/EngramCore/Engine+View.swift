@@ -1,0 +1,37 @@
+import HashTreeCollections
+
+extension Engine {
+    /// A consistent cut across all stores and shards. It briefly holds every lock, in the
+    /// global order (catalog, store identities by id, shards by index), and copies each
+    /// state: O(1) per shard, since the dictionaries are persistent and share their nodes.
+    /// Every journaled command was appended under one of those locks, so the view holds
+    /// exactly the commands up to `logPosition`.
+    public func view() -> EngineView {
+        catalog.withLock { catalog in
+            let identities = catalog.identities.sorted { $0.key < $1.key }.map(\.value)
+            var settings: [String: IdentitySettings] = [:]
+            var aliases: [String: TreeDictionary<String, String>] = [:]
+            return withIdentities(identities[...], &settings, &aliases) { settings, aliases in
+                let states = withShards(Array(shards.indices)) { (_: inout [Int: Int], states: inout [ShardState]) in
+                    states
+                }
+                return EngineView(
+                    logPosition: appliedPosition.load(ordering: .relaxed), catalog: catalog.stores,
+                    settingsByStore: settings, aliasesByStore: aliases, shards: states)
+            }
+        }
+    }
+
+    private func withIdentities(
+        _ identities: ArraySlice<StoreIdentity>, _ settings: inout [String: IdentitySettings],
+        _ aliases: inout [String: TreeDictionary<String, String>],
+        _ body: ([String: IdentitySettings], [String: TreeDictionary<String, String>]) -> EngineView
+    ) -> EngineView {
+        guard let first = identities.first else { return body(settings, aliases) }
+        return first.state.withLock { state in
+            settings[first.storeID] = state.settings
+            aliases[first.storeID] = state.aliases
+            return withIdentities(identities.dropFirst(), &settings, &aliases, body)
+        }
+    }
+}

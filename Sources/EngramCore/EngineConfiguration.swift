@@ -1,0 +1,77 @@
+/// Everything the engine can be tuned with. All fields have production defaults.
+public struct EngineConfiguration: Sendable {
+    /// How many shards hold profiles. Default: 4 × the core count.
+    public var shardCount: Int
+    /// How many of the most recent communications each profile keeps. Default 200.
+    public var communicationsWindow: Int
+    /// Observations at or above this similarity count as DUPLICATE (default 0.9).
+    ///
+    /// Similarity is the Jaccard index of the sets of word unigrams and bigrams of the two
+    /// normalised texts (lower-cased, split on anything that is not a letter or digit).
+    /// Identical normalised texts are always duplicates, whatever the threshold. Bigrams keep
+    /// reordered sentences ("dog bites man") apart; 0.9 only tolerates a tiny edit in a long text.
+    public var duplicateSimilarityThreshold: Double
+    /// Sizes and caps.
+    public var limits: EngineLimits
+    /// Where new ids come from.
+    public var idGenerator: any IDGenerator
+    /// The clock, in microseconds since the Unix epoch.
+    public var clock: @Sendable () -> Int64
+
+    /// Creates a configuration.
+    public init(
+        shardCount: Int = EngineConfiguration.defaultShardCount,
+        communicationsWindow: Int = 200,
+        duplicateSimilarityThreshold: Double = 0.9,
+        limits: EngineLimits = EngineLimits(),
+        idGenerator: any IDGenerator = RandomIDGenerator(),
+        clock: @escaping @Sendable () -> Int64 = EngineClock.wall
+    ) {
+        self.shardCount = shardCount
+        self.communicationsWindow = communicationsWindow
+        self.duplicateSimilarityThreshold = duplicateSimilarityThreshold
+        self.limits = limits
+        self.idGenerator = idGenerator
+        self.clock = clock
+    }
+
+    /// 4 × the number of cores.
+    public static var defaultShardCount: Int { 4 * EngineClock.coreCount }
+}
+
+/// Published limits. The defaults are the product's; tests may lower them.
+public struct EngineLimits: Sendable, Hashable {
+    /// Profiles one profile may absorb by merging (hard cap, default 100).
+    public var maxMergesPerProfile = 100
+    /// Identifier values one profile may hold (hard cap, default 1,000).
+    public var maxIdentifierValuesPerProfile = 1_000
+    /// Identifiers in one ResolveIdentity call.
+    public var maxIdentifiersPerCall = 100
+    /// Identifier types per store, built-in ones included.
+    public var maxIdentifierTypes = 50
+    /// Trait groups per profile (default 50).
+    public var maxTraitGroups = 50
+    /// Traits per group (default 99).
+    public var maxTraitsPerGroup = 99
+    /// Trait updates in one call.
+    public var maxTraitUpdatesPerCall = 1_000
+    /// Characters in a string trait value or list element.
+    public var maxTraitStringLength = 1_024
+    /// Elements in a list trait value.
+    public var maxTraitListCount = 100
+    /// Items (observations, summaries and communications together) in one Observe call.
+    public var maxItemsPerObserve = 100
+    /// Characters of an observation, summary or communication text.
+    public var maxContentLength = 4_096
+    /// Characters of a source.
+    public var maxSourceLength = 100
+    /// Conversation ids on one observation.
+    public var maxConversationIDs = 10
+    /// Floats in one embedding.
+    public var maxEmbeddingDimension = 4_096
+    /// Largest page for listings.
+    public var maxPageSize = 100
+
+    /// The product's limits.
+    public init() {}
+}

@@ -1,0 +1,169 @@
+/// The engine's complete state as plain values: what a snapshot file stores and what
+/// `Engine(restoring:)` rebuilds from. Arrays are in a fixed order, so equal states give
+/// equal snapshots.
+public struct EngineSnapshot: Sendable, Hashable {
+    /// The last log sequence number the state includes; replay the log after it.
+    public var logPosition: UInt64
+    /// Stores, oldest first.
+    public var stores: [StoreSnapshot]
+
+    /// Creates a snapshot.
+    public init(logPosition: UInt64, stores: [StoreSnapshot]) {
+        self.logPosition = logPosition
+        self.stores = stores
+    }
+}
+
+/// One store's state.
+public struct StoreSnapshot: Sendable, Hashable {
+    /// The store.
+    public var store: Store
+    /// The identity settings.
+    public var settings: IdentitySettings
+    /// Merged-away ids and where they point, by merged id.
+    public var aliases: [ProfileAlias]
+    /// Profiles, by id.
+    public var profiles: [ProfileSnapshot]
+
+    /// Creates a store snapshot.
+    public init(store: Store, settings: IdentitySettings, aliases: [ProfileAlias], profiles: [ProfileSnapshot]) {
+        self.store = store
+        self.settings = settings
+        self.aliases = aliases
+        self.profiles = profiles
+    }
+}
+
+/// A merged-away id and the canonical profile it now names.
+public struct ProfileAlias: Sendable, Hashable {
+    /// The merged-away id.
+    public var mergedID: String
+    /// The canonical id it now names.
+    public var canonicalID: String
+
+    /// Creates an alias.
+    public init(mergedID: String, canonicalID: String) {
+        self.mergedID = mergedID
+        self.canonicalID = canonicalID
+    }
+}
+
+/// One profile's state.
+public struct ProfileSnapshot: Sendable, Hashable {
+    /// The id.
+    public var id: String
+    /// When it was created (µs since the Unix epoch).
+    public var createdAt: Int64
+    /// When it last changed (µs since the Unix epoch).
+    public var updatedAt: Int64
+    /// Oldest first.
+    public var identifiers: [StoredIdentifier]
+    /// Traits by group, then name.
+    public var traits: Traits
+    /// Ids merged into this profile.
+    public var mergedIDs: [String]
+    /// By (created_at, id).
+    public var observations: [ObservationSnapshot]
+    /// By conversation id.
+    public var summaries: [SummarySnapshot]
+    /// Oldest first.
+    public var communications: [Communication]
+    /// By key.
+    public var idempotencyKeys: [IdempotencyRecord]
+
+    /// Creates a profile snapshot.
+    public init(
+        id: String, createdAt: Int64, updatedAt: Int64, identifiers: [StoredIdentifier], traits: Traits,
+        mergedIDs: [String], observations: [ObservationSnapshot], summaries: [SummarySnapshot],
+        communications: [Communication], idempotencyKeys: [IdempotencyRecord]
+    ) {
+        self.id = id
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.identifiers = identifiers
+        self.traits = traits
+        self.mergedIDs = mergedIDs
+        self.observations = observations
+        self.summaries = summaries
+        self.communications = communications
+        self.idempotencyKeys = idempotencyKeys
+    }
+}
+
+/// An observation with its revisions, oldest revision first.
+public struct ObservationSnapshot: Sendable, Hashable {
+    /// The observation.
+    public var observation: Observation
+    /// Prior states, oldest first.
+    public var revisions: [ObservationRevision]
+
+    /// Creates an observation snapshot.
+    public init(observation: Observation, revisions: [ObservationRevision]) {
+        self.observation = observation
+        self.revisions = revisions
+    }
+}
+
+/// A summary with its revisions, oldest revision first.
+public struct SummarySnapshot: Sendable, Hashable {
+    /// The summary.
+    public var summary: Summary
+    /// Prior states, oldest first.
+    public var revisions: [SummaryRevision]
+
+    /// Creates a summary snapshot.
+    public init(summary: Summary, revisions: [SummaryRevision]) {
+        self.summary = summary
+        self.revisions = revisions
+    }
+}
+
+/// An idempotency key and the outcome first returned for it.
+public struct IdempotencyRecord: Sendable, Hashable {
+    /// The idempotency key.
+    public var key: String
+    /// The outcome first returned for it.
+    public var outcome: ObservationOutcome
+
+    /// Creates a record.
+    public init(key: String, outcome: ObservationOutcome) {
+        self.key = key
+        self.outcome = outcome
+    }
+}
+
+extension ProfileState {
+    var snapshot: ProfileSnapshot {
+        ProfileSnapshot(
+            id: id, createdAt: createdAt, updatedAt: updatedAt, identifiers: identifiers, traits: traits,
+            mergedIDs: mergedIDs,
+            observations: observations.values
+                .sorted { ($0.observation.createdAt, $0.observation.id) < ($1.observation.createdAt, $1.observation.id) }
+                .map { ObservationSnapshot(observation: $0.observation, revisions: $0.revisions) },
+            summaries: summaries.values
+                .sorted { $0.summary.conversationID < $1.summary.conversationID }
+                .map { SummarySnapshot(summary: $0.summary, revisions: $0.revisions) },
+            communications: communications,
+            idempotencyKeys: idempotency.map { IdempotencyRecord(key: $0.key, outcome: $0.value) }.sorted { $0.key < $1.key })
+    }
+
+    /// Rebuilds a profile; fingerprints, the subject map and the duplicate index are derived again.
+    init(snapshot: ProfileSnapshot, duplicateThreshold: Double) {
+        self.init(id: snapshot.id, createdAt: snapshot.createdAt, duplicateThreshold: duplicateThreshold)
+        updatedAt = snapshot.updatedAt
+        identifiers = snapshot.identifiers
+        traits = snapshot.traits
+        mergedIDs = snapshot.mergedIDs
+        for item in snapshot.observations {
+            putObservation(
+                StoredObservation(
+                    observation: item.observation, revisions: item.revisions,
+                    fingerprint: TextFingerprint(item.observation.content)))
+        }
+        for item in snapshot.summaries {
+            putSummary(SummaryRecord(summary: item.summary, revisions: item.revisions))
+        }
+        communications = snapshot.communications
+        for record in snapshot.idempotencyKeys { idempotency[record.key] = record.outcome }
+    }
+}

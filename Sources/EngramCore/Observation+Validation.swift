@@ -1,0 +1,96 @@
+extension ObservationInput {
+    static func isSourceScalar(_ s: Unicode.Scalar) -> Bool {
+        s.isASCIIAlphanumeric || s == " " || s == "_" || s == "." || s == "-"
+    }
+
+    static func isKeyScalar(_ s: Unicode.Scalar) -> Bool {
+        s.isASCIIAlphanumeric || s == "_" || s == "." || s == "-" || s == ":"
+    }
+
+    /// Stateless checks; `path` is `observations[i]`.
+    func validate(path: String, limits: EngineLimits, into problems: inout Violations) {
+        if content.isBlank {
+            problems.add(path + ".content", "required")
+        } else if let length = content.lengthIfOver(limits.maxContentLength) {
+            problems.add(path + ".content", "at most \(limits.maxContentLength) characters; got \(length)")
+        }
+        if let problem = Self.sourceProblem(source, limits: limits) { problems.add(path + ".source", problem) }
+        if let occurredAt {
+            if occurredAt < 0 { problems.add(path + ".occurred_at", "must not be before 1970-01-01") }
+        } else {
+            problems.add(path + ".occurred_at", "required")
+        }
+        Self.validateConversationIDs(conversationIDs, path: path + ".conversation_ids", limits: limits, into: &problems)
+        if let subjectKey,
+            let problem = subjectKey.tokenProblem(
+                maxLength: 128, allowed: Self.isKeyScalar, allowedText: "letters, digits and _ . - :")
+        {
+            problems.add(path + ".subject_key", problem)
+        }
+        if let embedding {
+            if embedding.isEmpty || embedding.count > limits.maxEmbeddingDimension {
+                problems.add(
+                    path + ".embedding", "must have 1 to \(limits.maxEmbeddingDimension) dimensions; got \(embedding.count)")
+            } else if let bad = embedding.firstIndex(where: { !$0.isFinite }) {
+                problems.add(path + ".embedding[\(bad)]", "must be a finite number")
+            }
+        }
+        if let idempotencyKey, let problem = idempotencyKey.plainTextProblem(maxLength: 128) {
+            problems.add(path + ".idempotency_key", problem)
+        }
+    }
+
+    static func sourceProblem(_ source: String, limits: EngineLimits) -> String? {
+        source.tokenProblem(
+            maxLength: limits.maxSourceLength, allowed: isSourceScalar, allowedText: "letters, digits, space and _ . -")
+    }
+
+    static func validateConversationIDs(_ ids: [String], path: String, limits: EngineLimits, into problems: inout Violations) {
+        if ids.count > limits.maxConversationIDs {
+            problems.add(path, "at most \(limits.maxConversationIDs); got \(ids.count)")
+        }
+        for (i, id) in ids.enumerated() {
+            if let problem = conversationIDProblem(id) { problems.add("\(path)[\(i)]", problem) }
+        }
+    }
+
+    static func conversationIDProblem(_ id: String) -> String? {
+        if let problem = id.plainTextProblem(maxLength: 128) { return problem }
+        return id.containsSpace ? "must not contain spaces" : nil
+    }
+}
+
+extension SummaryInput {
+    /// Stateless checks; `path` is `summaries[i]`.
+    func validate(path: String, limits: EngineLimits, into problems: inout Violations) {
+        if content.isBlank {
+            problems.add(path + ".content", "required")
+        } else if let length = content.lengthIfOver(limits.maxContentLength) {
+            problems.add(path + ".content", "at most \(limits.maxContentLength) characters; got \(length)")
+        }
+        if let problem = ObservationInput.conversationIDProblem(conversationID) {
+            problems.add(path + ".conversation_id", problem)
+        }
+        if let occurredAt {
+            if occurredAt < 0 { problems.add(path + ".occurred_at", "must not be before 1970-01-01") }
+        } else {
+            problems.add(path + ".occurred_at", "required")
+        }
+        if let problem = ObservationInput.sourceProblem(source, limits: limits) { problems.add(path + ".source", problem) }
+    }
+}
+
+extension CommunicationInput {
+    /// Stateless checks; `path` is `communications[i]`.
+    func validate(path: String, limits: EngineLimits, into problems: inout Violations) {
+        if text.isBlank {
+            problems.add(path + ".text", "required")
+        } else if let length = text.lengthIfOver(limits.maxContentLength) {
+            problems.add(path + ".text", "at most \(limits.maxContentLength) characters; got \(length)")
+        }
+        if let problem = ObservationInput.conversationIDProblem(conversationID) {
+            problems.add(path + ".conversation_id", problem)
+        }
+        if let createdAt, createdAt < 0 { problems.add(path + ".created_at", "must not be before 1970-01-01") }
+    }
+}

@@ -1,0 +1,170 @@
+extension ProfileState {
+    // MARK: The write hook for recall indexes
+
+    /// Inserts or replaces an observation, keeping the subject map and duplicate index in step.
+    mutating func putObservation(_ stored: StoredObservation) {
+        let observation = stored.observation
+        let old = observations[observation.id]?.observation
+        if let old, let key = old.subjectKey, activeBySubject[key] == old.id,
+            observation.status != .active || observation.subjectKey != key
+        {
+            activeBySubject[key] = nil
+        }
+        if observation.status == .active, let key = observation.subjectKey {
+            activeBySubject[key] = observation.id
+        }
+        let wasActive = old?.status == .active, isActive = observation.status == .active
+        if wasActive && !isActive { duplicates.remove(observation.id, stored.fingerprint) }
+        if isActive && !wasActive { duplicates.insert(observation.id, stored.fingerprint) }
+        observations[observation.id] = stored
+    }
+
+    /// Removes an observation; returns it.
+    @discardableResult
+    mutating func removeObservation(id: String) -> StoredObservation? {
+        guard let removed = observations.removeValue(forKey: id) else { return nil }
+        if let key = removed.observation.subjectKey, activeBySubject[key] == id {
+            activeBySubject[key] = nil
+        }
+        if removed.observation.status == .active { duplicates.remove(id, removed.fingerprint) }
+        return removed
+    }
+
+    /// Inserts or replaces the summary of its conversation.
+    mutating func putSummary(_ record: SummaryRecord) {
+        summaries[record.summary.conversationID] = record
+    }
+
+    // MARK: Observe
+
+    /// Applies an Observe command's items in order; each item sees the ones before it.
+    mutating func observe(
+        _ command: Command.Observe, fingerprints: [TextFingerprint], window: Int, maxConversationIDs: Int
+    ) -> (outcomes: [ObservationOutcome], summaryIDs: [String], communicationIDs: [String]) {
+        let at = command.at
+        var outcomes: [ObservationOutcome] = []
+        outcomes.reserveCapacity(command.observations.count)
+        for (item, fingerprint) in zip(command.observations, fingerprints) {
+            if let key = item.idempotencyKey, var earlier = idempotency[key] {
+                earlier.isRetry = true
+                outcomes.append(earlier)
+                continue
+            }
+            let outcome: ObservationOutcome
+            if let duplicateID = duplicate(of: fingerprint),
+                var existing = observations[duplicateID]
+            {
+                existing.revisions.append(
+                    ObservationRevision(
+                        recordedAt: at, reason: .duplicate, conversationIDs: item.conversationIDs,
+                        prior: existing.observation))
+                var merged = existing.observation.conversationIDs
+                for id in item.conversationIDs where !merged.contains(id) { merged.append(id) }
+                existing.observation.conversationIDs = Array(merged.suffix(maxConversationIDs))
+                existing.observation.mentionCount += 1
+                existing.observation.updatedAt = at
+                putObservation(existing)
+                outcome = ObservationOutcome(kind: .duplicate, observationID: duplicateID, status: existing.observation.status)
+            } else {
+                var new = Observation(
+                    id: item.id, content: item.content, source: item.source, occurredAt: item.occurredAt,
+                    conversationIDs: item.conversationIDs, subjectKey: item.subjectKey, embedding: item.embedding,
+                    idempotencyKey: item.idempotencyKey, createdAt: at, updatedAt: at, mentionCount: 1,
+                    status: .active, supersededBy: nil)
+                if let key = item.subjectKey, let activeID = activeBySubject[key], var active = observations[activeID] {
+                    if active.observation.occurredAt <= item.occurredAt {
+                        // The newer fact replaces the active one (ties go to the later arrival).
+                        active.revisions.append(
+                            ObservationRevision(
+                                recordedAt: at, reason: .superseded, conversationIDs: item.conversationIDs,
+                                prior: active.observation))
+                        active.observation.status = .superseded
+                        active.observation.supersededBy = item.id
+                        active.observation.updatedAt = at
+                        putObservation(active)
+                        outcome = ObservationOutcome(kind: .superseded, observationID: item.id, replacedID: activeID)
+                    } else {
+                        // A late arrival: older than the active fact, so superseded from the start.
+                        new.status = .superseded
+                        new.supersededBy = activeID
+                        outcome = ObservationOutcome(kind: .added, observationID: item.id, status: .superseded)
+                    }
+                } else {
+                    outcome = ObservationOutcome(kind: .added, observationID: item.id)
+                }
+                putObservation(StoredObservation(observation: new, revisions: [], fingerprint: fingerprint))
+            }
+            if let key = item.idempotencyKey { idempotency[key] = outcome }
+            outcomes.append(outcome)
+        }
+        var summaryIDs: [String] = []
+        for item in command.summaries {
+            summaryIDs.append(putSummary(item, at: at))
+        }
+        var communicationIDs: [String] = []
+        for item in command.communications {
+            insertCommunication(
+                Communication(
+                    id: item.id, conversationID: item.conversationID, authorType: item.authorType,
+                    channel: item.channel, text: item.text, createdAt: item.createdAt),
+                window: window)
+            communicationIDs.append(item.id)
+        }
+        updatedAt = at
+        return (outcomes, summaryIDs, communicationIDs)
+    }
+
+    /// The active observation most similar to `fingerprint` at or above the threshold (or
+    /// with the same normalised text); ties go to the earliest created, so the choice never
+    /// depends on iteration order.
+    func duplicate(of fingerprint: TextFingerprint) -> String? {
+        var best: (score: Double, createdAt: Int64, id: String)?
+        for id in duplicates.candidates(for: fingerprint) {
+            guard let stored = observations[id], stored.observation.status == .active else { continue }
+            let score = fingerprint.similarity(to: stored.fingerprint)
+            guard score >= duplicates.threshold || score == 1 else { continue }
+            let candidate = (score, stored.observation.createdAt, id)
+            if let current = best {
+                if candidate.0 > current.score
+                    || (candidate.0 == current.score && (candidate.1, candidate.2) < (current.createdAt, current.id))
+                {
+                    best = candidate
+                }
+            } else {
+                best = candidate
+            }
+        }
+        return best?.id
+    }
+
+    /// Stores a summary, replacing (and keeping as a revision) the conversation's earlier one.
+    private mutating func putSummary(_ item: Command.NewSummary, at: Int64) -> String {
+        if var record = summaries[item.conversationID] {
+            record.revisions.append(SummaryRevision(recordedAt: at, prior: record.summary))
+            record.summary.content = item.content
+            record.summary.source = item.source
+            record.summary.occurredAt = item.occurredAt
+            record.summary.updatedAt = at
+            putSummary(record)
+            return record.summary.id
+        }
+        putSummary(
+            SummaryRecord(
+                summary: Summary(
+                    id: item.id, conversationID: item.conversationID, content: item.content, source: item.source,
+                    occurredAt: item.occurredAt, createdAt: at, updatedAt: at),
+                revisions: []))
+        return item.id
+    }
+
+    /// Inserts by time (after equal times) and keeps only the newest `window`.
+    mutating func insertCommunication(_ communication: Communication, window: Int) {
+        var low = 0, high = communications.count
+        while low < high {
+            let mid = (low + high) / 2
+            if communications[mid].createdAt <= communication.createdAt { low = mid + 1 } else { high = mid }
+        }
+        communications.insert(communication, at: low)
+        if communications.count > window { communications.removeFirst(communications.count - window) }
+    }
+}

@@ -1,0 +1,67 @@
+import HashTreeCollections
+
+/// One shard's profiles: store id → profile id → profile, plus counters.
+///
+/// Both levels are swift-collections `TreeDictionary`s, persistent hash tries: copying one
+/// is O(1) because the copy shares every node, and a later write copies only the nodes on
+/// the path to the changed key. So a point-in-time view of a shard is just a copy of this
+/// value taken under the lock, and writes go on while a snapshot reads the view.
+struct ShardState: Sendable, Equatable {
+    var stores: TreeDictionary<String, TreeDictionary<String, ProfileState>> = [:]
+    var profileCount = 0
+    var observationCount = 0
+
+    func profile(store: String, id: String) -> ProfileState? {
+        stores[store]?[id]
+    }
+
+    func contains(store: String, id: String) -> Bool {
+        stores[store]?[id] != nil
+    }
+
+    /// Mutates a profile in place (no copy unless a view shares it); nil if absent.
+    mutating func update<R>(store: String, id: String, _ body: (inout ProfileState) -> R) -> R? {
+        var result: R?
+        var delta = 0
+        stores[store]?[id]?.mutate { profile in
+            let before = profile.observations.count
+            result = body(&profile)
+            delta = profile.observations.count - before
+        }
+        observationCount += delta
+        return result
+    }
+
+    /// Inserts or replaces a profile.
+    mutating func put(_ profile: ProfileState, store: String) {
+        let old = stores[store]?[profile.id]
+        stores[store, default: [:]][profile.id] = profile
+        profileCount += old == nil ? 1 : 0
+        observationCount += profile.observations.count - (old?.observations.count ?? 0)
+    }
+
+    /// Removes a profile; returns it.
+    @discardableResult
+    mutating func remove(store: String, id: String) -> ProfileState? {
+        guard let removed = stores[store]?.removeValue(forKey: id) else { return nil }
+        if stores[store]?.isEmpty == true { stores[store] = nil }
+        profileCount -= 1
+        observationCount -= removed.observations.count
+        return removed
+    }
+
+    /// Removes a whole store; returns the profiles and observations erased.
+    mutating func removeStore(_ store: String) -> (profiles: Int, observations: Int) {
+        guard let removed = stores.removeValue(forKey: store) else { return (0, 0) }
+        let observations = removed.values.reduce(0) { $0 + $1.observations.count }
+        profileCount -= removed.count
+        observationCount -= observations
+        return (removed.count, observations)
+    }
+}
+
+extension ProfileState {
+    fileprivate mutating func mutate(_ body: (inout ProfileState) -> Void) {
+        body(&self)
+    }
+}

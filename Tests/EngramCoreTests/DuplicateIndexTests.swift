@@ -1,0 +1,29 @@
+import Testing
+
+@testable import EngramCore
+
+@Suite struct DuplicateIndexTests {
+    /// Prefix filtering must never miss a pair at or above the threshold.
+    @Test(arguments: [0.5, 0.8, 0.9, 1.0])
+    func candidatesIncludeEveryPairAboveTheThreshold(threshold: Double) {
+        var rng = SeededGenerator(seed: UInt64(threshold * 100))
+        let words = ["red", "blue", "cat", "dog", "likes", "hates", "tea", "coffee", "in", "the", "morning", "evening"]
+        let texts = (0..<300).map { _ in
+            (0..<Int.random(in: 1...12, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ")
+        }
+        var index = DuplicateIndex(threshold: threshold)
+        let fingerprints = texts.map(TextFingerprint.init)
+        for (i, fingerprint) in fingerprints.enumerated() { index.insert("o\(i)", fingerprint) }
+        var pairs = 0
+        for query in fingerprints.prefix(100) {
+            let candidates = Set(index.candidates(for: query))
+            for (i, other) in fingerprints.enumerated() where query.similarity(to: other) >= threshold {
+                pairs += 1
+                #expect(candidates.contains("o\(i)"), "missed a pair with similarity \(query.similarity(to: other))")
+            }
+        }
+        #expect(pairs >= 100, "every query at least finds itself")
+        for (i, fingerprint) in fingerprints.enumerated() { index.remove("o\(i)", fingerprint) }
+        #expect(index == DuplicateIndex(threshold: threshold), "removing everything empties the index")
+    }
+}
