@@ -257,14 +257,23 @@ public enum Command: Sendable, Hashable {
         public var text: String
         /// When it was created (µs since the Unix epoch).
         public var createdAt: Int64
+        /// The author's address; may be empty.
+        public var authorAddress: String
+        /// Who received it.
+        public var recipients: [CommunicationParticipant]
         /// Creates the value.
-        public init(id: String, conversationID: String, authorType: AuthorType, channel: Channel, text: String, createdAt: Int64) {
+        public init(
+            id: String, conversationID: String, authorType: AuthorType, channel: Channel, text: String, createdAt: Int64,
+            authorAddress: String = "", recipients: [CommunicationParticipant] = []
+        ) {
             self.id = id
             self.conversationID = conversationID
             self.authorType = authorType
             self.channel = channel
             self.text = text
             self.createdAt = createdAt
+            self.authorAddress = authorAddress
+            self.recipients = recipients
         }
     }
 

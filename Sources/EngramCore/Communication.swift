@@ -4,11 +4,23 @@ public enum AuthorType: String, Sendable, Hashable, CaseIterable {
     case humanAgent = "human_agent"
     case aiAgent = "ai_agent"
     case system
+    case unknown
+}
+
+/// An author or recipient: its kind and address (phone, email, agent id, ...).
+public struct CommunicationParticipant: Sendable, Hashable {
+    public var type: AuthorType
+    public var address: String
+
+    public init(type: AuthorType, address: String) {
+        self.type = type
+        self.address = address
+    }
 }
 
 /// Where a message travelled.
 public enum Channel: String, Sendable, Hashable, CaseIterable {
-    case voice, sms, rcs, email, whatsapp, chat, api
+    case voice, sms, rcs, email, whatsapp, chat, api, system
 }
 
 /// One message of a conversation, as a caller sends it.
@@ -23,14 +35,27 @@ public struct CommunicationInput: Sendable, Hashable {
     public var conversationID: String
     /// When it was sent; nil means now.
     public var createdAt: Int64?
+    /// The caller's own id for the message (e.g. its id in the messaging system). A message
+    /// whose id the profile already holds is not stored again. Nil: the engine assigns one.
+    public var clientID: String?
+    /// The author's address (phone number, email, agent id); may be empty.
+    public var authorAddress: String = ""
+    /// Who received it.
+    public var recipients: [CommunicationParticipant] = []
 
     /// Creates an input.
-    public init(authorType: AuthorType, channel: Channel, text: String, conversationID: String, createdAt: Int64? = nil) {
+    public init(
+        authorType: AuthorType, channel: Channel, text: String, conversationID: String, createdAt: Int64? = nil,
+        clientID: String? = nil, authorAddress: String = "", recipients: [CommunicationParticipant] = []
+    ) {
         self.authorType = authorType
         self.channel = channel
         self.text = text
         self.conversationID = conversationID
         self.createdAt = createdAt
+        self.clientID = clientID
+        self.authorAddress = authorAddress
+        self.recipients = recipients
     }
 }
 
@@ -48,14 +73,23 @@ public struct Communication: Sendable, Hashable {
     public var text: String
     /// When it was created (µs since the Unix epoch).
     public var createdAt: Int64
+    /// The author's address; may be empty.
+    public var authorAddress: String
+    /// Who received it.
+    public var recipients: [CommunicationParticipant]
 
     /// Creates a communication value.
-    public init(id: String, conversationID: String, authorType: AuthorType, channel: Channel, text: String, createdAt: Int64) {
+    public init(
+        id: String, conversationID: String, authorType: AuthorType, channel: Channel, text: String, createdAt: Int64,
+        authorAddress: String = "", recipients: [CommunicationParticipant] = []
+    ) {
         self.id = id
         self.conversationID = conversationID
         self.authorType = authorType
         self.channel = channel
         self.text = text
         self.createdAt = createdAt
+        self.authorAddress = authorAddress
+        self.recipients = recipients
     }
 }

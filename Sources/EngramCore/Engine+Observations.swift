@@ -50,8 +50,9 @@ extension Engine {
             },
             communications: communications.map {
                 Command.NewCommunication(
-                    id: newID(.communication), conversationID: $0.conversationID, authorType: $0.authorType,
-                    channel: $0.channel, text: $0.text, createdAt: $0.createdAt ?? at)
+                    id: $0.clientID ?? newID(.communication), conversationID: $0.conversationID, authorType: $0.authorType,
+                    channel: $0.channel, text: $0.text, createdAt: $0.createdAt ?? at, authorAddress: $0.authorAddress,
+                    recipients: $0.recipients)
             },
             at: at)
         guard case .observed(let result) = try apply(.observe(command), .live) else { throw .unexpectedOutput }

@@ -92,5 +92,23 @@ extension CommunicationInput {
             problems.add(path + ".conversation_id", problem)
         }
         if let createdAt, createdAt < 0 { problems.add(path + ".created_at", "must not be before 1970-01-01") }
+        if let clientID {
+            if clientID.isBlank {
+                problems.add(path + ".id", "must not be blank when given")
+            } else if let length = clientID.lengthIfOver(128) {
+                problems.add(path + ".id", "at most 128 characters; got \(length)")
+            }
+        }
+        if let length = authorAddress.lengthIfOver(256) {
+            problems.add(path + ".author.address", "at most 256 characters; got \(length)")
+        }
+        if recipients.count > 20 {
+            problems.add(path + ".recipients", "at most 20 recipients; got \(recipients.count)")
+        }
+        for (i, r) in recipients.enumerated() {
+            if let length = r.address.lengthIfOver(256) {
+                problems.add(path + ".recipients[\(i)].address", "at most 256 characters; got \(length)")
+            }
+        }
     }
 }

@@ -103,12 +103,15 @@ extension ProfileState {
         }
         var communicationIDs: [String] = []
         for item in command.communications {
+            communicationIDs.append(item.id)
+            // A message the profile already holds (a client's retry, by its own id) is kept once.
+            if communications.contains(where: { $0.id == item.id }) { continue }
             insertCommunication(
                 Communication(
                     id: item.id, conversationID: item.conversationID, authorType: item.authorType,
-                    channel: item.channel, text: item.text, createdAt: item.createdAt),
+                    channel: item.channel, text: item.text, createdAt: item.createdAt, authorAddress: item.authorAddress,
+                    recipients: item.recipients),
                 window: window)
-            communicationIDs.append(item.id)
         }
         updatedAt = at
         return (outcomes, summaryIDs, communicationIDs)

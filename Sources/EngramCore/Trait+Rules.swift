@@ -19,7 +19,7 @@ extension TraitUpdate {
                 problems.add(item + ".name", problem)
             }
             switch update.value {
-            case .none, .bool: break
+            case .none, .bool, .integer: break
             case .number(let number):
                 if !number.isFinite { problems.add(item + ".value", "a number trait must be finite") }
             case .string(let text):

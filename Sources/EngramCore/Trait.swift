@@ -5,6 +5,8 @@ public enum TraitValue: Sendable, Hashable {
     case number(Double)
     case bool(Bool)
     case strings([String])
+    /// A whole number, kept exact (a number trait is a Double).
+    case integer(Int64)
 }
 
 /// A trait's value and the time it was written; the newer time wins.

@@ -60,6 +60,8 @@ final class Connection: Sendable {
             request.timer?.cancel()
         }
         releaseSlotWaiter()
+        // Let a GOAWAY reach the client before the channel is torn down.
+        if let closing = outbox.closing { try? await closing.get() }
     }
 
     /// Tells the client the server is going away; in-flight requests still complete.

@@ -47,7 +47,6 @@ public final class EngramServer: Service, Sendable {
         self.dispatcher = Dispatcher(
             engine: engine, durability: durability, snapshotter: snapshotter, status: status,
             configuration: configuration, startedAtUs: startedAt)
-        self.dispatcher.connectionCount = { [weak self] in self?.connections.withLock { $0.count } ?? 0 }
     }
 
     deinit {
@@ -180,7 +179,7 @@ public final class EngramServer: Service, Sendable {
             try? await child.channel.closeFuture.get()
             return
         }
-        metrics.connections.record(connections.withLock { $0.count })
+        metrics.connections.record(dispatcher.liveConnections.add(1, ordering: .relaxed).newValue)
         logger.debug("connection opened", metadata: ["connection": "\(id)", "peer": "\(child.channel.remoteAddress.map { "\($0)" } ?? "?")"])
         do {
             try await child.executeThenClose { inbound, _ in
@@ -190,7 +189,7 @@ public final class EngramServer: Service, Sendable {
             logger.debug("connection closed with error", metadata: ["connection": "\(id)", "error": "\(error)"])
         }
         connections.withLock { _ = $0.removeValue(forKey: id) }
-        metrics.connections.record(connections.withLock { $0.count })
+        metrics.connections.record(dispatcher.liveConnections.subtract(1, ordering: .relaxed).newValue)
         logger.debug("connection closed", metadata: ["connection": "\(id)"])
     }
 

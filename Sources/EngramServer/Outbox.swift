@@ -7,6 +7,7 @@ import Synchronization
 final class Outbox: Sendable {
     let channel: any NIOCore.Channel
     private let flushScheduled = Atomic<Bool>(false)
+    private let closingState = Mutex<EventLoopFuture<Void>?>(nil)
 
     init(channel: any NIOCore.Channel) {
         self.channel = channel
@@ -28,18 +29,23 @@ final class Outbox: Sendable {
         }
     }
 
-    /// Sends a GOAWAY and closes the connection once it is written.
-    func goAway(lastRequestID: UInt32, code: StatusCode, reason: String) {
+    /// Sends a GOAWAY, then closes the connection once it is written. The returned future
+    /// completes when the channel is closed.
+    @discardableResult
+    func goAway(lastRequestID: UInt32, code: StatusCode, reason: String) -> EventLoopFuture<Void> {
         var message = GoAwayMessage()
         message.lastRequestId = lastRequestID
         message.code = code.rawValue
         message.reason = reason
         let buffer = channel.allocator.frame(message, type: .goAway, method: 0, requestID: 0)
         let channel = self.channel
-        channel.eventLoop.execute {
-            channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
-        }
+        channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
+        closingState.withLock { $0 = channel.closeFuture }
+        return channel.closeFuture
     }
+
+    /// Set once a GOAWAY was sent: completes when the connection is closed.
+    var closing: EventLoopFuture<Void>? { closingState.withLock { $0 } }
 }
 
 import EngramWire

@@ -69,22 +69,26 @@ struct TestServer: Sendable {
 
 /// A bare TCP connection that sends whatever bytes a test wants and reads frames back.
 final class RawConnection: Sendable {
-    let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    let channel: any NIOCore.Channel
+    let bytes: AsyncStream<[UInt8]>
 
-    private init(channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) { self.channel = channel }
+    private init(channel: any NIOCore.Channel, bytes: AsyncStream<[UInt8]>) {
+        self.channel = channel
+        self.bytes = bytes
+    }
 
     static func connect(port: Int) async throws -> RawConnection {
+        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(continuation)) }
             }
-        return RawConnection(channel: channel)
+            .connect(host: "127.0.0.1", port: port).get()
+        return RawConnection(channel: channel, bytes: stream)
     }
 
     func send(_ bytes: [UInt8]) async throws {
-        try await channel.channel.writeAndFlush(ByteBuffer(bytes: bytes))
+        try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
     }
 
     func send(_ frame: Frame) async throws { try await send(frame.encoded()) }
@@ -97,24 +101,22 @@ final class RawConnection: Sendable {
     }
 
     /// Reads until `count` frames arrived, the peer closed, or the timeout passed.
-    /// Returns the frames, and whether the connection was closed by the peer.
     func readFrames(count: Int, timeout: Duration) async throws -> [Frame] {
         try await readUntil(timeout: timeout) { frames, _ in frames.count >= count }.frames
     }
 
+    /// Reads frames until `done` says so, the peer closes (closed = true), or the timeout.
     func readUntil(timeout: Duration, _ done: @escaping @Sendable ([Frame], Bool) -> Bool) async throws -> (frames: [Frame], closed: Bool) {
-        let inbound = channel.inbound
+        let bytes = self.bytes
         return try await withThrowingTaskGroup(of: ([Frame], Bool)?.self) { group in
             group.addTask {
                 var decoder = FrameDecoder(maxFrameBytes: 64 << 20)
                 var frames: [Frame] = []
-                do {
-                    for try await buffer in inbound {
-                        decoder.append(Array(buffer.readableBytesView))
-                        while let f = try decoder.next() { frames.append(f) }
-                        if done(frames, false) { return (frames, false) }
-                    }
-                } catch {}
+                for await chunk in bytes {
+                    decoder.append(chunk)
+                    while let f = try? decoder.next() { frames.append(f) }
+                    if done(frames, false) { return (frames, false) }
+                }
                 return (frames, true)
             }
             group.addTask {
@@ -123,13 +125,26 @@ final class RawConnection: Sendable {
             }
             let first = try await group.next()!
             group.cancelAll()
-            if let first { return first }
-            return ([], false)
+            return first ?? ([], false)
         }
     }
 
     func close() async {
-        try? await channel.channel.close()
+        try? await channel.close()
+    }
+
+    /// Forwards received bytes to the stream; finishes it when the peer closes.
+    final class Collector: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let continuation: AsyncStream<[UInt8]>.Continuation
+        init(_ continuation: AsyncStream<[UInt8]>.Continuation) { self.continuation = continuation }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            continuation.yield(Array(unwrapInboundIn(data).readableBytesView))
+        }
+        func channelInactive(context: ChannelHandlerContext) {
+            continuation.finish()
+            context.fireChannelInactive()
+        }
     }
 }
 
