@@ -87,6 +87,8 @@ let package = Package(
             dependencies: ["EngramWire", "EngramCore", "EngramServer", "EngramClient"],
             swiftSettings: strict
         ),
+        // The LoCoMo evaluation of Recall: reads the data file from a path it is given.
+        .executableTarget(name: "engram-eval", dependencies: ["EngramCore"], swiftSettings: strict),
         .testTarget(name: "EngramWireTests", dependencies: ["EngramWire"], swiftSettings: strict),
         .testTarget(name: "EngramCoreTests", dependencies: ["EngramCore"], swiftSettings: strict),
         .testTarget(

@@ -33,14 +33,18 @@ extension Engine {
         for (i, item) in communications.enumerated() {
             item.validate(path: "communications[\(i)]", limits: limits, into: &problems)
         }
+        checkEmbeddingDimensions(observations, into: &problems)
         try problems.check()
+        // Embedded here, before the command exists, so the log carries the vectors and
+        // replay never calls the embedder.
+        let embeddings = embeddings(for: observations)
         let at = now()
         let command = Command.Observe(
             storeID: storeID, profileID: profileID,
-            observations: observations.map {
+            observations: zip(observations, embeddings).map {
                 Command.NewObservation(
                     id: newID(.observation), content: $0.content, source: $0.source, occurredAt: $0.occurredAt!,
-                    conversationIDs: $0.conversationIDs, subjectKey: $0.subjectKey, embedding: $0.embedding,
+                    conversationIDs: $0.conversationIDs, subjectKey: $0.subjectKey, embedding: $1,
                     idempotencyKey: $0.idempotencyKey)
             },
             summaries: summaries.map {

@@ -17,6 +17,8 @@ public struct EngineConfiguration: Sendable {
     public var idGenerator: any IDGenerator
     /// The clock, in microseconds since the Unix epoch.
     public var clock: @Sendable () -> Int64
+    /// Recall's embedder and ranking weights.
+    public var recall: RecallConfiguration
 
     /// Creates a configuration.
     public init(
@@ -25,7 +27,8 @@ public struct EngineConfiguration: Sendable {
         duplicateSimilarityThreshold: Double = 0.9,
         limits: EngineLimits = EngineLimits(),
         idGenerator: any IDGenerator = RandomIDGenerator(),
-        clock: @escaping @Sendable () -> Int64 = EngineClock.wall
+        clock: @escaping @Sendable () -> Int64 = EngineClock.wall,
+        recall: RecallConfiguration = RecallConfiguration()
     ) {
         self.shardCount = shardCount
         self.communicationsWindow = communicationsWindow
@@ -33,6 +36,7 @@ public struct EngineConfiguration: Sendable {
         self.limits = limits
         self.idGenerator = idGenerator
         self.clock = clock
+        self.recall = recall
     }
 
     /// 4 × the number of cores.

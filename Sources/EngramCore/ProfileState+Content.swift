@@ -1,7 +1,8 @@
 extension ProfileState {
     // MARK: The write hook for recall indexes
 
-    /// Inserts or replaces an observation, keeping the subject map and duplicate index in step.
+    /// Inserts or replaces an observation, keeping the subject map, duplicate index and recall
+    /// index in step.
     mutating func putObservation(_ stored: StoredObservation) {
         let observation = stored.observation
         let old = observations[observation.id]?.observation
@@ -16,6 +17,7 @@ extension ProfileState {
         let wasActive = old?.status == .active, isActive = observation.status == .active
         if wasActive && !isActive { duplicates.remove(observation.id, stored.fingerprint) }
         if isActive && !wasActive { duplicates.insert(observation.id, stored.fingerprint) }
+        recall.put(observation, old: old)
         observations[observation.id] = stored
     }
 
@@ -27,11 +29,13 @@ extension ProfileState {
             activeBySubject[key] = nil
         }
         if removed.observation.status == .active { duplicates.remove(id, removed.fingerprint) }
+        recall.observations.remove(id: id)
         return removed
     }
 
     /// Inserts or replaces the summary of its conversation.
     mutating func putSummary(_ record: SummaryRecord) {
+        recall.put(record.summary, old: summaries[record.summary.conversationID]?.summary)
         summaries[record.summary.conversationID] = record
     }
 

@@ -42,6 +42,9 @@ struct ProfileState: Sendable, Equatable {
     var communications: [Communication] = []
     /// Duplicate candidates among the active observations (derived; rebuilt on restore).
     var duplicates: DuplicateIndex
+    /// BM25 postings and embedding matrices of the observations and summaries (derived;
+    /// rebuilt on restore through the same hooks).
+    var recall = RecallIndex()
 
     init(id: String, createdAt: Int64, duplicateThreshold: Double) {
         self.id = id

@@ -1,0 +1,105 @@
+/// The built-in embedder: no model and no dependencies, just hashed text features.
+///
+/// Each text becomes a bag of features: its terms (stemmed words, as the tokenizer gives
+/// them), pairs of adjacent terms, and the character n-grams of each word with boundary
+/// marks ("<pa", "pai", …, "ng>"). Each feature is hashed (FNV-1a, stable across processes)
+/// to one of `dimension` slots with a sign taken from another bit of the hash, so unrelated
+/// features cancel out on average instead of piling up; the vector is then L2-normalised.
+///
+/// It knows no synonyms, so it is no neural embedder: what it adds to BM25 is soft
+/// matching. Character n-grams give credit for shared word parts where the stemmer gives
+/// none ("photography" and "photos", misspellings, compounds), and term pairs reward the
+/// same phrase. The cosine of two such vectors is near 0 for unrelated texts.
+public struct HashedEmbedder: Embedder, Hashable {
+    /// "hashed-v1"; bump it if the features change, since stored vectors would no longer match.
+    public let name = "hashed-v1"
+    /// The number of hash slots (default 256).
+    public let dimension: Int
+    /// Weight of each term feature.
+    public var termWeight: Float
+    /// Weight of each adjacent-term pair.
+    public var pairWeight: Float
+    /// Total weight of one word's character n-grams (shared among them, so long words do not dominate).
+    public var characterWeight: Float
+    /// The n-gram lengths used, e.g. 3...5.
+    public var characterGrams: ClosedRange<Int>
+
+    /// Creates an embedder; the defaults are the ones the LoCoMo evaluation chose.
+    public init(
+        dimension: Int = 256, termWeight: Float = 1, pairWeight: Float = 0.5, characterWeight: Float = 1,
+        characterGrams: ClosedRange<Int> = 3...5
+    ) {
+        self.dimension = max(1, dimension)
+        self.termWeight = termWeight
+        self.pairWeight = pairWeight
+        self.characterWeight = characterWeight
+        self.characterGrams = max(1, characterGrams.lowerBound)...max(1, characterGrams.upperBound)
+    }
+
+    /// The embedder summaries use: summaries are embedded while the write is applied, and a
+    /// pure function of the text keeps replay and restore exact.
+    public static let standard = HashedEmbedder()
+
+    public func embed(_ texts: [String]) -> [[Float]] {
+        texts.map(embed)
+    }
+
+    /// One text's vector, L2-normalised (all zeros for a text with no words).
+    public func embed(_ text: String) -> [Float] {
+        var vector = [Float](repeating: 0, count: dimension)
+        let tokens = Tokenizer.tokens(text)
+        vector.withUnsafeMutableBufferPointer { v in
+            var previous: UInt64?
+            for token in tokens {
+                let termHash = token.term.stableHash
+                add(termHash, termWeight, into: v)
+                if let previous { add(previous &* 0x9E37_79B9_7F4A_7C15 ^ termHash, pairWeight, into: v) }
+                previous = termHash
+                addCharacterGrams(of: token.word, into: v)
+            }
+        }
+        normalize(&vector)
+        return vector
+    }
+
+    private func addCharacterGrams(of word: String, into v: UnsafeMutableBufferPointer<Float>) {
+        guard characterWeight > 0 else { return }
+        var bytes: [UInt8] = [UInt8(ascii: "<")]
+        bytes.append(contentsOf: word.utf8)
+        bytes.append(UInt8(ascii: ">"))
+        var count = 0
+        for n in characterGrams where bytes.count >= n { count += bytes.count - n + 1 }
+        guard count > 0 else { return }
+        let weight = characterWeight / Float(count).squareRoot()
+        for n in characterGrams where bytes.count >= n {
+            for start in 0...(bytes.count - n) {
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)
+                for i in start..<(start + n) {
+                    hash ^= UInt64(bytes[i])
+                    hash &*= 0x0000_0100_0000_01b3
+                }
+                add(hash, weight, into: v)
+            }
+        }
+    }
+
+    /// Adds a signed feature: the slot from the hash, mixed; the sign from its top bit.
+    @inline(__always)
+    private func add(_ hash: UInt64, _ weight: Float, into v: UnsafeMutableBufferPointer<Float>) {
+        var h = hash
+        h ^= h >> 33
+        h &*= 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        let slot = Int(h % UInt64(v.count))
+        v[slot] += (h >> 63) == 0 ? weight : -weight
+    }
+}
+
+/// Scales `vector` to length 1; leaves an all-zero vector as it is.
+func normalize(_ vector: inout [Float]) {
+    var sum: Float = 0
+    for x in vector { sum += x * x }
+    guard sum > 0 else { return }
+    let scale = 1 / sum.squareRoot()
+    for i in vector.indices { vector[i] *= scale }
+}

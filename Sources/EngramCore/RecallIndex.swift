@@ -1,0 +1,77 @@
+/// A profile's recall indexes: one corpus for its observations (any status; BM25 counts
+/// the active ones) and one for its summaries. Kept current by the `ProfileState` write
+/// hooks, so a query never rebuilds anything.
+///
+/// Observation vectors come from the observation itself (the client's, or the one the
+/// engine's embedder computed before the write). Summary vectors are computed here, while
+/// the write is applied, by `HashedEmbedder.standard`: a pure function of the text, so
+/// replay and restore give the same vectors without the log carrying them.
+struct RecallIndex: Sendable {
+    var observations = RecallCorpus()
+    var summaries = RecallCorpus()
+
+    /// Indexes an observation's new state; `old` is its state before this write, if any.
+    mutating func put(_ observation: Observation, old: Observation?) {
+        let active = observation.status == .active
+        if let old, old.content == observation.content, old.embedding == observation.embedding,
+            observations.slotByID[observation.id] != nil
+        {
+            observations.update(
+                id: observation.id, source: observation.source, occurredAt: observation.occurredAt, active: active)
+        } else {
+            observations.put(
+                id: observation.id, text: AnalyzedText(observation.content), source: observation.source,
+                occurredAt: observation.occurredAt, active: active, vector: observation.embedding)
+        }
+    }
+
+    /// Indexes a summary's new state; `old` is the conversation's summary before, if any.
+    /// Summaries are indexed by conversation id, the key a profile keeps them under.
+    mutating func put(_ summary: Summary, old: Summary?) {
+        let key = summary.conversationID
+        if let old, old.content == summary.content, summaries.slotByID[key] != nil {
+            summaries.update(id: key, source: summary.source, occurredAt: summary.occurredAt, active: true)
+        } else {
+            summaries.put(
+                id: key, text: AnalyzedText(summary.content), source: summary.source, occurredAt: summary.occurredAt,
+                active: true, vector: HashedEmbedder.standard.embed(summary.content))
+        }
+    }
+}
+
+extension RecallIndex: Equatable {
+    /// Equal when they index the same documents the same way. Slots are an internal detail
+    /// (a restored profile fills them in another order than the live one did), so they are
+    /// not compared.
+    static func == (lhs: RecallIndex, rhs: RecallIndex) -> Bool {
+        lhs.observations.canonical == rhs.observations.canonical && lhs.summaries.canonical == rhs.summaries.canonical
+    }
+}
+
+extension RecallCorpus {
+    /// One indexed document, without its slot.
+    struct Document: Hashable {
+        var occurredAt: Int64
+        var source: String
+        var flags: UInt8
+        var terms: [TermCount]
+        var vector: [Float]
+    }
+
+    /// The documents by id, and the BM25 statistics: what equality compares.
+    var canonical: (documents: [String: Document], activeCount: Int, activeLength: Int, frequencies: [UInt64: Int32]) {
+        var documents: [String: Document] = [:]
+        for (id, slot) in slotByID {
+            let (b, r) = Self.locate(slot)
+            let block = blocks[b]
+            let vector = block.flags[r] & RecallBlock.hasVector != 0
+                ? Array(block.vectors[(r * dimension)..<((r + 1) * dimension)]) : []
+            documents[id] = Document(
+                occurredAt: block.occurredAt[r], source: block.sources[r], flags: block.flags[r], terms: block.terms[r],
+                vector: vector)
+        }
+        var frequencies: [UInt64: Int32] = [:]
+        for (term, list) in postings { frequencies[term] = list.activeCount }
+        return (documents, activeCount, activeLength, frequencies)
+    }
+}

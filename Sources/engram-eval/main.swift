@@ -1,0 +1,76 @@
+// engram-eval: measures Recall on LoCoMo (Maharana et al., ACL 2024), through the public
+// engine API. Usage:
+//   swift run -c release engram-eval PATH/locomo-dev.json [--lexical W] [--semantic W]
+//       [--recency W] [--half-life-days D] [--k1 K] [--b B] [--dimension N]
+// The data file is read from the path given; it is never part of this repository.
+
+import EngramCore
+import Foundation
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let path = arguments.first, !path.hasPrefix("--") else {
+    print("usage: engram-eval LOCOMO.json [--lexical W] [--semantic W] [--recency W] [--half-life-days D] [--k1 K] [--b B] [--dimension N]")
+    exit(2)
+}
+arguments.removeFirst()
+var overrides: [String: Double] = [:]
+while arguments.count >= 2, arguments[0].hasPrefix("--"), let value = Double(arguments[1]) {
+    overrides[String(arguments[0].dropFirst(2))] = value
+    arguments.removeFirst(2)
+}
+
+let samples: [Sample]
+do {
+    samples = try loadLoCoMo(path: path)
+} catch {
+    print("engram-eval: cannot read \(path): \(error)")
+    exit(1)
+}
+
+var tuned = RecallConfiguration()
+do {
+    let base = HashedEmbedder.standard
+    let embedder = HashedEmbedder(
+        dimension: overrides["dimension"].map { Int($0) } ?? base.dimension,
+        termWeight: overrides["term-weight"].map { Float($0) } ?? base.termWeight,
+        pairWeight: overrides["pair-weight"].map { Float($0) } ?? base.pairWeight,
+        characterWeight: overrides["char-weight"].map { Float($0) } ?? base.characterWeight,
+        characterGrams: Int(overrides["gram-min"] ?? Double(base.characterGrams.lowerBound))...Int(
+            overrides["gram-max"] ?? Double(base.characterGrams.upperBound)))
+    if embedder != base { tuned.embedder = embedder }
+}
+if let v = overrides["lexical"] { tuned.lexicalWeight = v }
+if let v = overrides["semantic"] { tuned.semanticWeight = v }
+if let v = overrides["recency"] { tuned.recencyWeight = v }
+if let v = overrides["half-life-days"] { tuned.recencyHalfLife = Int64(v * 86_400_000_000) }
+if let v = overrides["k1"] { tuned.bm25K1 = v }
+if let v = overrides["b"] { tuned.bm25B = v }
+
+var bm25 = tuned
+(bm25.lexicalWeight, bm25.semanticWeight, bm25.recencyWeight) = (1, 0, 0)
+var semantic = tuned
+(semantic.lexicalWeight, semantic.semanticWeight, semantic.recencyWeight) = (0, 1, 0)
+
+let questionCount = samples.reduce(0) { $0 + $1.questions.count }
+let factCount = samples.reduce(0) { $0 + $1.facts.count }
+print("LoCoMo: \(samples.map(\.id).joined(separator: ", ")): \(factCount) observations, \(questionCount) questions (categories 1-4)")
+print(
+    "embedder \(tuned.embedder.name) d=\(tuned.embedder.dimension); weights lexical \(tuned.lexicalWeight), semantic \(tuned.semanticWeight), recency \(tuned.recencyWeight) (half-life \(Double(tuned.recencyHalfLife) / 86_400_000_000) days); BM25 k1 \(tuned.bm25K1) b \(tuned.bm25B)"
+)
+print("")
+
+var rows: [(String, Evaluation)] = []
+for (name, configuration) in [("BM25 only", bm25), ("semantic only", semantic), ("hybrid (default)", tuned)] {
+    do {
+        let dump = ProcessInfo.processInfo.environment["ENGRAM_EVAL_DUMP"] == name
+        rows.append((name, try evaluate(samples, configuration: configuration, dump: dump)))
+    } catch {
+        print("engram-eval: \(name): \(error)")
+        exit(1)
+    }
+}
+printTable(rows)
+let hybrid = rows.last!.1
+print("")
+print("leak check: \(hybrid.leakQuestions) questions asked of the wrong profile; \(hybrid.leaks) returned anything of the right one")
+if hybrid.leaks > 0 { exit(1) }
