@@ -161,7 +161,10 @@ extension Engine {
             let observationVector =
                 options.queryEmbedding
                 ?? (hasText ? ((settings.embedder as? HashedEmbedder) == standard ? hashedQuery : settings.embedder.embed([text]).first) : nil)
-            let plan = RecallQueryPlan(text: text, observationVector: observationVector, summaryVector: hashedQuery)
+            var plan = RecallQueryPlan(text: text, observationVector: observationVector, summaryVector: hashedQuery)
+            if settings.reweightQuery, hasText, options.queryEmbedding == nil, let hashed = settings.embedder as? HashedEmbedder {
+                plan.reweighting = (text, hashed)
+            }
             let threshold = options.relevanceThreshold
             observations = profile.recall.observations.rank(
                 plan, vector: plan.observationVector, filter: filter, limit: options.observationsLimit, threshold: threshold,
@@ -172,6 +175,8 @@ extension Engine {
                 }
             }
             filter.includeInactive = false
+            // Summary vectors are always the standard hashed embedder's.
+            plan.reweighting = settings.reweightQuery && hasText ? (text, standard) : nil
             summaries = profile.recall.summaries.rank(
                 plan, vector: plan.summaryVector, filter: filter, limit: options.summariesLimit, threshold: threshold,
                 configuration: settings, explain: options.explain

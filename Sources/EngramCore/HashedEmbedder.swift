@@ -13,7 +13,7 @@
 public struct HashedEmbedder: Embedder, Hashable {
     /// "hashed-v1"; bump it if the features change, since stored vectors would no longer match.
     public let name = "hashed-v1"
-    /// The number of hash slots (default 256).
+    /// The number of hash slots (default 384, the length of MiniLM-class vectors).
     public let dimension: Int
     /// Weight of each term feature.
     public var termWeight: Float
@@ -26,7 +26,7 @@ public struct HashedEmbedder: Embedder, Hashable {
 
     /// Creates an embedder; the defaults are the ones the LoCoMo evaluation chose.
     public init(
-        dimension: Int = 256, termWeight: Float = 1, pairWeight: Float = 0.5, characterWeight: Float = 1,
+        dimension: Int = 384, termWeight: Float = 1, pairWeight: Float = 0.5, characterWeight: Float = 1,
         characterGrams: ClosedRange<Int> = 3...5
     ) {
         self.dimension = max(1, dimension)
@@ -46,23 +46,33 @@ public struct HashedEmbedder: Embedder, Hashable {
 
     /// One text's vector, L2-normalised (all zeros for a text with no words).
     public func embed(_ text: String) -> [Float] {
+        embed(text, termScale: nil)
+    }
+
+    /// One text's vector with each word's features scaled by `termScale(term hash)`: Recall
+    /// weights a query's words by their rarity in the profile, as BM25 does, so a name
+    /// that every fact repeats does not decide the cosine. Stored vectors are never scaled.
+    func embed(_ text: String, termScale: ((UInt64) -> Float)?) -> [Float] {
         var vector = [Float](repeating: 0, count: dimension)
         let tokens = Tokenizer.tokens(text)
         vector.withUnsafeMutableBufferPointer { v in
-            var previous: UInt64?
+            var previous: (hash: UInt64, scale: Float)?
             for token in tokens {
                 let termHash = token.term.stableHash
-                add(termHash, termWeight, into: v)
-                if let previous { add(previous &* 0x9E37_79B9_7F4A_7C15 ^ termHash, pairWeight, into: v) }
-                previous = termHash
-                addCharacterGrams(of: token.word, into: v)
+                let scale = termScale?(termHash) ?? 1
+                add(termHash, termWeight * scale, into: v)
+                if let previous {
+                    add(previous.hash &* 0x9E37_79B9_7F4A_7C15 ^ termHash, pairWeight * (scale + previous.scale) / 2, into: v)
+                }
+                previous = (termHash, scale)
+                addCharacterGrams(of: token.word, scale: scale, into: v)
             }
         }
         normalize(&vector)
         return vector
     }
 
-    private func addCharacterGrams(of word: String, into v: UnsafeMutableBufferPointer<Float>) {
+    private func addCharacterGrams(of word: String, scale: Float, into v: UnsafeMutableBufferPointer<Float>) {
         guard characterWeight > 0 else { return }
         var bytes: [UInt8] = [UInt8(ascii: "<")]
         bytes.append(contentsOf: word.utf8)
@@ -70,7 +80,7 @@ public struct HashedEmbedder: Embedder, Hashable {
         var count = 0
         for n in characterGrams where bytes.count >= n { count += bytes.count - n + 1 }
         guard count > 0 else { return }
-        let weight = characterWeight / Float(count).squareRoot()
+        let weight = scale * characterWeight / Float(count).squareRoot()
         for n in characterGrams where bytes.count >= n {
             for start in 0...(bytes.count - n) {
                 var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)

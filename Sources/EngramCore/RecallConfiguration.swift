@@ -26,14 +26,18 @@ public struct RecallConfiguration: Sendable {
     public var bm25K1: Double
     /// BM25's length normalisation (0 none, 1 full).
     public var bm25B: Double
+    /// With the hashed embedder, weight the query's words by their rarity in the profile
+    /// (idf, over the largest idf) when embedding it, as BM25 weights its terms, so a name
+    /// every fact repeats does not decide the cosine. Stored vectors are never reweighted.
+    public var reweightQuery: Bool
     /// How many of a conversation's latest communications form the query when none is given.
     public var conversationTurns: Int
 
     /// Creates a configuration; every default comes from the evaluation.
     public init(
-        embedder: any Embedder = HashedEmbedder.standard, lexicalWeight: Double = 0.5, semanticWeight: Double = 0.5,
+        embedder: any Embedder = HashedEmbedder.standard, lexicalWeight: Double = 0.3, semanticWeight: Double = 0.7,
         recencyWeight: Double = 0.02, recencyHalfLife: Int64 = 30 * 86_400_000_000, bm25K1: Double = 1.2,
-        bm25B: Double = 0.75, conversationTurns: Int = 10
+        bm25B: Double = 0.75, reweightQuery: Bool = true, conversationTurns: Int = 10
     ) {
         self.embedder = embedder
         self.lexicalWeight = lexicalWeight
@@ -42,6 +46,7 @@ public struct RecallConfiguration: Sendable {
         self.recencyHalfLife = recencyHalfLife
         self.bm25K1 = bm25K1
         self.bm25B = bm25B
+        self.reweightQuery = reweightQuery
         self.conversationTurns = conversationTurns
     }
 

@@ -14,6 +14,9 @@ struct RecallQueryPlan {
     var observationVector: [Float]?
     /// Unit-length hashed query vector for summaries, if any.
     var summaryVector: [Float]?
+    /// The query text and the hashed embedder that made the vectors, when it was one: then
+    /// each corpus re-embeds the query with its words weighted by their rarity there.
+    var reweighting: (text: String, embedder: HashedEmbedder)?
 
     init(text: String, observationVector: [Float]?, summaryVector: [Float]?) {
         var terms: [UInt64] = []
@@ -71,9 +74,13 @@ extension RecallCorpus {
         guard limit > 0, count > 0 else { return [] }
         let capacity = slotCapacity
         var lexical = [Float](repeating: 0, count: capacity)
-        addBM25(terms: plan.terms, k1: configuration.bm25K1, b: configuration.bm25B, into: &lexical)
+        addBM25(terms: plan.terms.map { (term: $0, weight: Float(1)) }, k1: configuration.bm25K1, b: configuration.bm25B, into: &lexical)
         var semantic = [Float](repeating: 0, count: capacity)
-        let vector = vector.flatMap { $0.count == dimension ? $0 : nil }
+        var vector = vector.flatMap { $0.count == dimension ? $0 : nil }
+        if vector != nil, let (text, embedder) = plan.reweighting, embedder.dimension == dimension {
+            let weighted = embedder.embed(text, termScale: { self.rarity(of: $0) })
+            if weighted.contains(where: { $0 != 0 }) { vector = weighted }
+        }
         if let vector { cosines(vector, into: &semantic) }
 
         // Pass 1: the candidates, the best lexical score and the newest time among them.
@@ -163,6 +170,13 @@ extension RecallCorpus {
         }
         all.sort { ($0.occurredAt, $1.id) > ($1.occurredAt, $0.id) }
         return all.prefix(limit).map { RankedDocument(id: $0.id, occurredAt: $0.occurredAt, score: 0, explanation: nil) }
+    }
+
+    /// A term's idf over the largest possible idf here: 1 for a term no document holds.
+    private func rarity(of term: UInt64) -> Float {
+        let most = Float(log(1 + (Double(max(activeCount, 1)) + 0.5) / 0.5))
+        guard let list = postings[term], most > 0 else { return 1 }
+        return inverseFrequency(of: list) / most
     }
 
     private func id(_ slot: Int32) -> String {

@@ -190,17 +190,15 @@ struct RecallCorpus: Sendable {
         return low < terms.count && terms[low].term == term
     }
 
-    /// Adds each slot's BM25 score for the distinct query `terms` into `scores`
-    /// (`slotCapacity` long). The statistics are those of the active documents.
-    func addBM25(terms: [UInt64], k1: Double, b: Double, into scores: inout [Float]) {
-        let n = Double(max(activeCount, 1))
+    /// Adds each slot's BM25 score for the distinct query `terms`, each scaled by its
+    /// weight, into `scores` (`slotCapacity` long). The statistics are the active documents'.
+    func addBM25(terms: [(term: UInt64, weight: Float)], k1: Double, b: Double, into scores: inout [Float]) {
         let averageLength = activeCount > 0 ? max(Double(activeLength) / Double(activeCount), 1) : 1
         let k1 = Float(max(0, k1)), b = Float(min(1, max(0, b)))
         scores.withUnsafeMutableBufferPointer { scores in
-            for term in terms {
+            for (term, weight) in terms {
                 guard let list = postings[term] else { continue }
-                let df = Double(max(0, list.activeCount))
-                let idf = Float(log(1 + (n - df + 0.5) / (df + 0.5)))
+                let idf = weight * inverseFrequency(of: list)
                 list.slots.withUnsafeBufferPointer { slots in
                     list.counts.withUnsafeBufferPointer { counts in
                         for i in 0..<slots.count {
@@ -214,6 +212,12 @@ struct RecallCorpus: Sendable {
                 }
             }
         }
+    }
+
+    /// BM25's idf: ln(1 + (N − df + 0.5) / (df + 0.5)), over active documents.
+    func inverseFrequency(of list: PostingList) -> Float {
+        let n = Double(max(activeCount, 1)), df = Double(max(0, list.activeCount))
+        return Float(log(1 + (n - df + 0.5) / (df + 0.5)))
     }
 
     /// Writes each slot's cosine with `query` (unit length, `dimension` long) into `scores`

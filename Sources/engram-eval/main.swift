@@ -45,6 +45,7 @@ if let v = overrides["recency"] { tuned.recencyWeight = v }
 if let v = overrides["half-life-days"] { tuned.recencyHalfLife = Int64(v * 86_400_000_000) }
 if let v = overrides["k1"] { tuned.bm25K1 = v }
 if let v = overrides["b"] { tuned.bm25B = v }
+if let v = overrides["reweight"] { tuned.reweightQuery = v != 0 }
 
 var bm25 = tuned
 (bm25.lexicalWeight, bm25.semanticWeight, bm25.recencyWeight) = (1, 0, 0)
