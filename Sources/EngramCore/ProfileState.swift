@@ -19,8 +19,8 @@ struct SummaryRecord: Sendable, Equatable {
 ///
 /// Observations and summaries change only through `putObservation`, `removeObservation` and
 /// `putSummary` (in ProfileState+Content.swift), which keep the derived indexes (subject map,
-/// duplicate index) in step. That is the hook where the recall issue keeps a per-profile
-/// inverted index and a contiguous Float32 embedding matrix up to date on every write.
+/// duplicate index, and recall's BM25 postings and Float32 embedding matrices) in step on
+/// every write.
 struct ProfileState: Sendable, Equatable {
     var id: String
     var createdAt: Int64

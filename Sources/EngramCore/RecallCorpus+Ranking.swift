@@ -106,7 +106,8 @@ extension RecallCorpus {
         let total = wl + ws + wr
         if total > 0 { (wl, ws, wr) = (wl / total, ws / total, wr / total) }
         let halfLife = Double(max(1, configuration.recencyHalfLife))
-        let lexicalScale = bestLexical > 0 ? 1 / bestLexical : 0
+        // Divided (not multiplied by a reciprocal) so the best lexical match gets exactly 1.
+        let lexicalScale = bestLexical > 0 ? bestLexical : Float.infinity
 
         // Pass 2: score and keep the best `limit` in a small sorted buffer.
         var top: [(score: Double, occurredAt: Int64, slot: Int32)] = []
@@ -115,7 +116,7 @@ extension RecallCorpus {
             let slot = Int(slot32)
             let (b, r) = Self.locate(slot32)
             let occurredAt = blocks[b].occurredAt[r]
-            let l = Double(lexical[slot] * lexicalScale)
+            let l = Double(lexical[slot] / lexicalScale)
             let s = Double(max(0, min(1, semantic[slot])))
             let recency = Self.recency(age: newest - occurredAt, halfLife: halfLife)
             let score = min(1, max(0, wl * l + ws * s + wr * recency))
@@ -149,7 +150,7 @@ extension RecallCorpus {
             if explain {
                 let matched = plan.terms.filter { contains(term: $0, slot: slot) }.compactMap { plan.termNames[$0] }
                 explanation = RecallExplanation(
-                    lexical: Double(lexical[slot] * lexicalScale), semantic: Double(max(0, min(1, semantic[slot]))),
+                    lexical: Double(lexical[slot] / lexicalScale), semantic: Double(max(0, min(1, semantic[slot]))),
                     recency: Self.recency(age: newest - item.occurredAt, halfLife: halfLife),
                     lexicalRank: Self.rank(of: lexical[slot], in: lexicalOrder),
                     semanticRank: Self.rank(of: semantic[slot], in: semanticOrder), matchedTerms: matched)

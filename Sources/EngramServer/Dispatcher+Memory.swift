@@ -139,6 +139,63 @@ extension Dispatcher {
     func recall(_ r: RecallRequest, _ context: RequestContext) throws(ServiceError) -> RecallResponse {
         try requireField(r.storeId, "store_id")
         try context.requireRead(store: r.storeId)
-        throw ServiceError(.unimplemented, "Recall is not served yet: ranking arrives with the recall issue (#4)")
+        if r.profileId.isEmpty && r.identifier == nil {
+            throw ServiceError.invalid("profile_id", "is required (or give identifier)")
+        }
+        if !r.profileId.isEmpty && r.identifier != nil {
+            throw ServiceError.invalid("identifier", "give profile_id or identifier, not both")
+        }
+        let options = RecallOptions(
+            query: r.query.isEmpty ? nil : r.query, conversationID: r.conversationId.isEmpty ? nil : r.conversationId,
+            occurred: TimeRange(begin: r.beginUs == 0 ? nil : r.beginUs, end: r.endUs == 0 ? nil : r.endUs),
+            observationsLimit: r.observationsLimit.map { Int($0) } ?? 20, summariesLimit: r.summariesLimit.map { Int($0) } ?? 5,
+            communicationsLimit: r.communicationsLimit.map { Int($0) } ?? 0, relevanceThreshold: Double(r.relevanceThreshold),
+            sources: r.sources, includeSuperseded: r.includeSuperseded, explain: r.explain,
+            queryEmbedding: r.queryEmbedding.isEmpty ? nil : r.queryEmbedding)
+        let result = try engineCall { () throws(EngineError) in
+            if let identifier = r.identifier {
+                try engine.recall(
+                    storeID: r.storeId, identifier: IdentifierInput(type: identifier.type, value: identifier.value), options)
+            } else {
+                try engine.recall(storeID: r.storeId, profileID: r.profileId, options)
+            }
+        }
+        var response = RecallResponse()
+        response.observations = result.observations.map { item in
+            var w = EngramWire.ScoredObservation()
+            var observation = EngramWire.Observation(item.observation)
+            // Vectors stay out of Recall answers: a few hundred floats per item would dwarf the
+            // text an agent's prompt needs. ListObservations still returns them.
+            observation.embedding = []
+            w.observation = observation
+            w.score = Float(item.score ?? 0)
+            w.explanation = item.explanation.map(EngramWire.ScoreExplanation.init)
+            return w
+        }
+        response.summaries = result.summaries.map { item in
+            var w = EngramWire.ScoredSummary()
+            w.summary = EngramWire.Summary(item.summary)
+            w.score = Float(item.score ?? 0)
+            w.explanation = item.explanation.map(EngramWire.ScoreExplanation.init)
+            return w
+        }
+        response.communications = result.communications.map(EngramWire.Communication.init)
+        response.traits = wireTraits(result.traits)
+        response.profileId = result.profileID
+        response.queryTimeUs = result.queryTimeMicros
+        response.effectiveQuery = result.effectiveQuery
+        return response
+    }
+}
+
+extension EngramWire.ScoreExplanation {
+    init(_ e: RecallExplanation) {
+        self.init()
+        lexical = Float(e.lexical)
+        semantic = Float(e.semantic)
+        recency = Float(e.recency)
+        lexicalRank = UInt32(clamping: e.lexicalRank)
+        semanticRank = UInt32(clamping: e.semanticRank)
+        matchedTerms = e.matchedTerms
     }
 }

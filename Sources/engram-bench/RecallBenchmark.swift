@@ -1,0 +1,107 @@
+// `engram-bench recall`: in-process Recall latency on one profile of 100, 1,000 and 10,000
+// observations (synthetic English-like facts, Zipf-distributed words), default ranking
+// (BM25 + hashed embedding + recency, 20 observations, 5 summaries). Single thread.
+
+import EngramCore
+import Foundation
+
+/// SplitMix64: a reproducible data set.
+private struct RecallBenchRandom: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+private let vocabulary: [String] = """
+    customer prefers email phone call morning evening weekend invoice billing payment card refund order delivery \
+    package address home office work family daughter son wife husband dog cat garden tennis football running \
+    swimming music guitar piano jazz concert travel flight hotel beach mountain city paris london tokyo berlin \
+    coffee tea vegetarian vegan allergy peanuts doctor appointment dentist insurance policy renewal premium gold \
+    silver account password login mobile app website chat support agent complaint issue resolved escalated manager \
+    birthday anniversary gift flowers restaurant sushi pizza pasta wine cooking baking reading books novel history \
+    science school university course degree job promotion salary meeting project deadline laptop printer internet \
+    router outage speed upgrade plan contract cancel discount coupon loyalty points newsletter subscription monthly \
+    yearly trial shipping express return warranty repair replacement store branch visit painting photography hiking \
+    camping cycling yoga gym marathon charity volunteer church holiday christmas summer winter spring autumn rain snow
+    """.split(separator: " ").map(String.init)
+
+/// A word drawn with probability ∝ 1/rank, like natural text.
+private func zipfWord(_ rng: inout RecallBenchRandom) -> String {
+    let harmonic = (1...vocabulary.count).reduce(0.0) { $0 + 1 / Double($1) }
+    var target = Double.random(in: 0..<harmonic, using: &rng)
+    for (i, word) in vocabulary.enumerated() {
+        target -= 1 / Double(i + 1)
+        if target < 0 { return word }
+    }
+    return vocabulary[vocabulary.count - 1]
+}
+
+private func sentence(_ words: ClosedRange<Int>, _ rng: inout RecallBenchRandom) -> String {
+    (0..<Int.random(in: words, using: &rng)).map { _ in zipfWord(&rng) }.joined(separator: " ")
+}
+
+private func nowMicros() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) * 1e6 + Double(spec.tv_nsec) / 1e3
+}
+
+func runRecallBenchmark() {
+    print("== recall: in-process Recall on one profile (default ranking, 20 observations + 5 summaries, 1 thread)")
+    print("| observations | build (s) | queries | p50 (µs) | p99 (µs) | explain p50 (µs) | no-query p50 (µs) |")
+    print("|-------------:|----------:|--------:|---------:|---------:|-----------------:|------------------:|")
+    for size in [100, 1_000, 10_000] {
+        var rng = RecallBenchRandom(state: UInt64(size))
+        let engine = Engine()
+        do {
+            let store = try engine.createStore(displayName: "bench").store.id
+            let profile = try engine.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "chat", value: "p")]).profileID
+            let start = nowMicros()
+            var added = 0
+            while added < size {
+                let batch = (0..<min(100, size - added)).map { i in
+                    ObservationInput(
+                        content: sentence(8...14, &rng) + " #\(added + i)", source: "agent", occurredAt: Int64(added + i) * 60_000_000)
+                }
+                _ = try engine.observe(storeID: store, profileID: profile, observations: batch)
+                added += batch.count
+            }
+            let summaries = (0..<20).map { i in
+                SummaryInput(content: sentence(40...80, &rng), conversationID: "c\(i)", occurredAt: Int64(i) * 3_600_000_000, source: "agent")
+            }
+            _ = try engine.observe(storeID: store, profileID: profile, summaries: summaries)
+            let build = (nowMicros() - start) / 1e6
+
+            let queries = (0..<200).map { _ in sentence(4...9, &rng) }
+            let rounds = size >= 10_000 ? 1_000 : 5_000
+            func measure(_ options: (String) -> RecallOptions) throws -> [Double] {
+                for query in queries.prefix(50) { _ = try engine.recall(storeID: store, profileID: profile, options(query)) }
+                var samples: [Double] = []
+                samples.reserveCapacity(rounds)
+                for i in 0..<rounds {
+                    let begin = nowMicros()
+                    _ = try engine.recall(storeID: store, profileID: profile, options(queries[i % queries.count]))
+                    samples.append(nowMicros() - begin)
+                }
+                return samples.sorted()
+            }
+            let ranked = try measure { RecallOptions(query: $0) }
+            let explained = try measure { RecallOptions(query: $0, explain: true) }
+            let listing = try measure { _ in RecallOptions() }
+            func p(_ s: [Double], _ q: Double) -> Double { s[min(s.count - 1, Int(Double(s.count) * q))] }
+            print(
+                String(
+                    format: "| %12d | %9.2f | %7d | %8.1f | %8.1f | %16.1f | %17.1f |", size, build, rounds, p(ranked, 0.5),
+                    p(ranked, 0.99), p(explained, 0.5), p(listing, 0.5)))
+        } catch {
+            print("recall benchmark failed at \(size): \(error)")
+            return
+        }
+    }
+}
