@@ -46,6 +46,14 @@ private func sentence(_ words: ClosedRange<Int>, _ rng: inout RecallBenchRandom)
     (0..<Int.random(in: words, using: &rng)).map { _ in zipfWord(&rng) }.joined(separator: " ")
 }
 
+/// Resident set size in bytes, from /proc/self/statm.
+private func residentSetBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
 private func nowMicros() -> Double {
     var spec = timespec()
     clock_gettime(CLOCK_MONOTONIC, &spec)
@@ -54,14 +62,15 @@ private func nowMicros() -> Double {
 
 func runRecallBenchmark() {
     print("== recall: in-process Recall on one profile (default ranking, 20 observations + 5 summaries, 1 thread)")
-    print("| observations | build (s) | queries | p50 (µs) | p99 (µs) | explain p50 (µs) | no-query p50 (µs) |")
-    print("|-------------:|----------:|--------:|---------:|---------:|-----------------:|------------------:|")
+    print("| observations | build (s) | bytes/obs | queries | p50 (µs) | p99 (µs) | explain p50 (µs) | no-query p50 (µs) |")
+    print("|-------------:|----------:|----------:|--------:|---------:|---------:|-----------------:|------------------:|")
     for size in [100, 1_000, 10_000] {
         var rng = RecallBenchRandom(state: UInt64(size))
         let engine = Engine()
         do {
             let store = try engine.createStore(displayName: "bench").store.id
             let profile = try engine.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "chat", value: "p")]).profileID
+            let memoryBefore = residentSetBytes()
             let start = nowMicros()
             var added = 0
             while added < size {
@@ -77,6 +86,7 @@ func runRecallBenchmark() {
             }
             _ = try engine.observe(storeID: store, profileID: profile, summaries: summaries)
             let build = (nowMicros() - start) / 1e6
+            let bytesPerObservation = Double(residentSetBytes() - memoryBefore) / Double(size)
 
             let queries = (0..<200).map { _ in sentence(4...9, &rng) }
             let rounds = size >= 10_000 ? 1_000 : 5_000
@@ -97,7 +107,8 @@ func runRecallBenchmark() {
             func p(_ s: [Double], _ q: Double) -> Double { s[min(s.count - 1, Int(Double(s.count) * q))] }
             print(
                 String(
-                    format: "| %12d | %9.2f | %7d | %8.1f | %8.1f | %16.1f | %17.1f |", size, build, rounds, p(ranked, 0.5),
+                    format: "| %12d | %9.2f | %9.0f | %7d | %8.1f | %8.1f | %16.1f | %17.1f |", size, build, bytesPerObservation,
+                    rounds, p(ranked, 0.5),
                     p(ranked, 0.99), p(explained, 0.5), p(listing, 0.5)))
         } catch {
             print("recall benchmark failed at \(size): \(error)")

@@ -36,7 +36,11 @@ let categoryNames = [1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single
 
 /// Ingests every sample into its own profile of one store, asks each question of its own
 /// profile (limit 10), then of another sample's profile (the leak check).
-func evaluate(_ samples: [Sample], configuration: RecallConfiguration, dump: Bool = false) throws -> Evaluation {
+/// With `vectors` (text → embedding), observations and queries carry them as a client's own
+/// embeddings would; without, the engine's embedder makes them.
+func evaluate(
+    _ samples: [Sample], configuration: RecallConfiguration, vectors: [String: [Float]]? = nil, dump: Bool = false
+) throws -> Evaluation {
     // Sequential ids: ties in score then break the same way in every run.
     let engine = Engine(configuration: EngineConfiguration(idGenerator: SequentialIDGenerator(), recall: configuration))
     let store = try engine.createStore(displayName: "locomo").store.id
@@ -56,7 +60,7 @@ func evaluate(_ samples: [Sample], configuration: RecallConfiguration, dump: Boo
                 observations: batch.map {
                     ObservationInput(
                         content: $0.text, source: $0.speaker, occurredAt: sample.sessionTimes[$0.session] ?? 0,
-                        conversationIDs: ["session_\($0.session)"])
+                        conversationIDs: ["session_\($0.session)"], embedding: vectors?[$0.text])
                 })
             for (fact, outcome) in zip(batch, result.observations) {
                 cited[outcome.observationID, default: []].formUnion(fact.evidence)
@@ -70,7 +74,8 @@ func evaluate(_ samples: [Sample], configuration: RecallConfiguration, dump: Boo
     var evaluation = Evaluation()
     for (index, sample) in samples.enumerated() {
         for question in sample.questions {
-            let options = RecallOptions(query: question.text, observationsLimit: 10, summariesLimit: 0)
+            let options = RecallOptions(
+                query: question.text, observationsLimit: 10, summariesLimit: 0, queryEmbedding: vectors?[question.text])
             let begin = DispatchTime.now().uptimeNanoseconds
             let result = try engine.recall(storeID: store, profileID: profiles[index], options)
             evaluation.latencies.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1_000)
@@ -104,23 +109,29 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 
 func printTable(_ rows: [(String, Evaluation)]) {
     func pct(_ x: Double, _ n: Int) -> String { String(format: "%5.1f", n == 0 ? 0 : 100 * x / Double(n)) }
-    func line(_ name: String, _ t: Tally) -> String {
-        "| \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) | \(String(format: "%4d", t.questions)) | \(pct(t.recall5, t.questions)) | \(pct(t.recall10, t.questions)) | \(pct(Double(t.hit5), t.questions)) | \(pct(Double(t.hit10), t.questions)) | \(String(format: "%5.3f", t.questions == 0 ? 0 : t.reciprocalRank / Double(t.questions))) |"
-    }
-    print("| ranking / category            |    n |  R@5 | R@10 | hit@5 | hit@10 |   MRR |")
-    print("|------------------------------|-----:|-----:|-----:|------:|-------:|------:|")
-    for (name, evaluation) in rows {
-        print(line(name + ", all", evaluation.overall))
-    }
+    var lines: [(String, Tally)] = rows.map { ($0.0 + ", all", $0.1.overall) }
     for (name, evaluation) in rows {
         for category in evaluation.byCategory.keys.sorted() {
-            print(line("\(name), \(category) \(categoryNames[category] ?? "")", evaluation.byCategory[category]!))
+            lines.append(("\(name), \(category) \(categoryNames[category] ?? "")", evaluation.byCategory[category]!))
         }
     }
+    let width = lines.map(\.0.count).max() ?? 10
+    func pad(_ text: String, _ n: Int) -> String { text.padding(toLength: n, withPad: " ", startingAt: 0) }
+    print("| \(pad("ranking, questions", width)) |    n |   R@5 |  R@10 | hit@5 | hit@10 |   MRR |")
+    print("|\(String(repeating: "-", count: width + 2))|-----:|------:|------:|------:|-------:|------:|")
+    for (name, t) in lines {
+        let mrr = String(format: "%5.3f", t.questions == 0 ? 0 : t.reciprocalRank / Double(t.questions))
+        print(
+            "| \(pad(name, width)) | \(String(format: "%4d", t.questions)) | \(pct(t.recall5, t.questions)) | \(pct(t.recall10, t.questions)) | \(pct(Double(t.hit5), t.questions)) |  \(pct(Double(t.hit10), t.questions)) | \(mrr) |"
+        )
+    }
+    let nameWidth = rows.map(\.0.count).max() ?? 10
     print("")
-    print("| ranking           | Recall p50 (µs) | p99 (µs) |")
-    print("|-------------------|----------------:|---------:|")
+    print("| \(pad("ranking", nameWidth)) | Recall p50 (µs) | p99 (µs) |")
+    print("|\(String(repeating: "-", count: nameWidth + 2))|----------------:|---------:|")
     for (name, evaluation) in rows {
-        print("| \(name.padding(toLength: 17, withPad: " ", startingAt: 0)) | \(String(format: "%15.1f", percentile(evaluation.latencies, 0.5))) | \(String(format: "%8.1f", percentile(evaluation.latencies, 0.99))) |")
+        print(
+            "| \(pad(name, nameWidth)) | \(String(format: "%15.1f", percentile(evaluation.latencies, 0.5))) | \(String(format: "%8.1f", percentile(evaluation.latencies, 0.99))) |"
+        )
     }
 }

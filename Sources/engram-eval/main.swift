@@ -1,8 +1,12 @@
 // engram-eval: measures Recall on LoCoMo (Maharana et al., ACL 2024), through the public
 // engine API. Usage:
-//   swift run -c release engram-eval PATH/locomo-dev.json [--lexical W] [--semantic W]
-//       [--recency W] [--half-life-days D] [--k1 K] [--b B] [--dimension N]
+//   swift run -c release engram-eval PATH/locomo-dev.json [--client-embeddings VECTORS.json]
+//       [--lexical W] [--semantic W] [--recency W] [--half-life-days D] [--k1 K] [--b B]
+//       [--dimension N] [--term-weight W] [--pair-weight W] [--char-weight W] [--gram-min N]
+//       [--gram-max N] [--reweight 0|1]
 // The data file is read from the path given; it is never part of this repository.
+// VECTORS.json (text → vector, from scripts/minilm-embed.py) adds rows where observations and
+// questions carry a client's own embeddings, as the API allows.
 
 import EngramCore
 import Foundation
@@ -14,9 +18,27 @@ guard let path = arguments.first, !path.hasPrefix("--") else {
 }
 arguments.removeFirst()
 var overrides: [String: Double] = [:]
-while arguments.count >= 2, arguments[0].hasPrefix("--"), let value = Double(arguments[1]) {
-    overrides[String(arguments[0].dropFirst(2))] = value
+var vectorsPath: String?
+while arguments.count >= 2, arguments[0].hasPrefix("--") {
+    if arguments[0] == "--client-embeddings" {
+        vectorsPath = arguments[1]
+    } else if let value = Double(arguments[1]) {
+        overrides[String(arguments[0].dropFirst(2))] = value
+    } else {
+        print("engram-eval: \(arguments[0]) needs a number; got \(arguments[1])")
+        exit(2)
+    }
     arguments.removeFirst(2)
+}
+var clientVectors: [String: [Float]]?
+if let vectorsPath {
+    guard let data = FileManager.default.contents(atPath: vectorsPath),
+        let object = try? JSONSerialization.jsonObject(with: data) as? [String: [Double]]
+    else {
+        print("engram-eval: cannot read \(vectorsPath) as a JSON object of text → vector")
+        exit(1)
+    }
+    clientVectors = object.mapValues { $0.map(Float.init) }
 }
 
 let samples: [Sample]
@@ -60,18 +82,29 @@ print(
 )
 print("")
 
+var runs: [(String, RecallConfiguration, [String: [Float]]?)] = [
+    ("BM25 only", bm25, nil), ("semantic only", semantic, nil), ("hybrid (default)", tuned, nil),
+]
+if let clientVectors {
+    let dimension = clientVectors.first?.value.count ?? 0
+    var client = tuned
+    client.embedder = HashedEmbedder(dimension: dimension)
+    var clientOnly = semantic
+    clientOnly.embedder = client.embedder
+    runs += [("client vectors only", clientOnly, clientVectors), ("hybrid, client vectors", client, clientVectors)]
+}
 var rows: [(String, Evaluation)] = []
-for (name, configuration) in [("BM25 only", bm25), ("semantic only", semantic), ("hybrid (default)", tuned)] {
+for (name, configuration, vectors) in runs {
     do {
         let dump = ProcessInfo.processInfo.environment["ENGRAM_EVAL_DUMP"] == name
-        rows.append((name, try evaluate(samples, configuration: configuration, dump: dump)))
+        rows.append((name, try evaluate(samples, configuration: configuration, vectors: vectors, dump: dump)))
     } catch {
         print("engram-eval: \(name): \(error)")
         exit(1)
     }
 }
 printTable(rows)
-let hybrid = rows.last!.1
 print("")
-print("leak check: \(hybrid.leakQuestions) questions asked of the wrong profile; \(hybrid.leaks) returned anything of the right one")
-if hybrid.leaks > 0 { exit(1) }
+let asked = rows.reduce(0) { $0 + $1.1.leakQuestions }, leaks = rows.reduce(0) { $0 + $1.1.leaks }
+print("leak check: \(asked) questions asked of the wrong profile (all rows); \(leaks) returned anything of the right one")
+if leaks > 0 { exit(1) }
