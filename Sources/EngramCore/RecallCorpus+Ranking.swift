@@ -48,11 +48,15 @@ struct RecallFilter {
     var sources: Set<String>
     var includeInactive: Bool
 
-    func admits(occurredAt: Int64, source: String, flags: UInt8) -> Bool {
-        flags & RecallBlock.occupied != 0
+    /// Whether the document in `block` at row `r` passes. The source is only read when the
+    /// filter names sources: reading it costs a string copy, and this runs for every document.
+    @inline(__always)
+    func admits(_ block: RecallBlock, _ r: Int) -> Bool {
+        let flags = block.flags[r]
+        return flags & RecallBlock.occupied != 0
             && (includeInactive || flags & RecallBlock.active != 0)
-            && occurred.contains(occurredAt)
-            && (sources.isEmpty || sources.contains(source))
+            && occurred.contains(block.occurredAt[r])
+            && (sources.isEmpty || sources.contains(block.sources[r]))
     }
 }
 
@@ -64,6 +68,35 @@ struct RankedDocument {
     var explanation: RecallExplanation?
 }
 
+/// The best `limit` of a stream of (key, time, slot), kept sorted best first: higher key, then
+/// newer, then smaller id. Ids are looked at only on exact ties, so the hot path moves no strings.
+private struct TopList {
+    let limit: Int
+    var items: [(key: Double, time: Int64, slot: Int32)] = []
+
+    init(limit: Int) {
+        self.limit = limit
+        items.reserveCapacity(limit + 1)
+    }
+
+    mutating func offer(_ key: Double, _ time: Int64, _ slot: Int32, id: (Int32) -> String) {
+        func before(_ a: (key: Double, time: Int64, slot: Int32), _ b: (key: Double, time: Int64, slot: Int32)) -> Bool {
+            if a.key != b.key { return a.key > b.key }
+            if a.time != b.time { return a.time > b.time }
+            return id(a.slot) < id(b.slot)
+        }
+        let item = (key: key, time: time, slot: slot)
+        if items.count == limit, let last = items.last, !before(item, last) { return }
+        var low = 0, high = items.count
+        while low < high {
+            let mid = (low + high) / 2
+            if before(items[mid], item) { low = mid + 1 } else { high = mid }
+        }
+        items.insert(item, at: low)
+        if items.count > limit { items.removeLast() }
+    }
+}
+
 extension RecallCorpus {
     /// The best `limit` documents that pass `filter` and score at least `threshold`, best
     /// first (ties: newer, then smaller id). Work is linear in this corpus's size.
@@ -72,6 +105,20 @@ extension RecallCorpus {
         configuration: RecallConfiguration, explain: Bool
     ) -> [RankedDocument] {
         guard limit > 0, count > 0 else { return [] }
+        // Pass 1: the candidates and their times, and the newest time (recency's reference).
+        var candidates: [Int32] = [], times: [Int64] = []
+        candidates.reserveCapacity(count)
+        times.reserveCapacity(count)
+        var newest = Int64.min
+        for (b, block) in blocks.enumerated() {
+            for r in 0..<RecallBlock.size where filter.admits(block, r) {
+                candidates.append(Int32(b * RecallBlock.size + r))
+                times.append(block.occurredAt[r])
+                newest = max(newest, block.occurredAt[r])
+            }
+        }
+        guard !candidates.isEmpty else { return [] }
+
         let capacity = slotCapacity
         var lexical = [Float](repeating: 0, count: capacity)
         addBM25(terms: plan.terms.map { (term: $0, weight: Float(1)) }, k1: configuration.bm25K1, b: configuration.bm25B, into: &lexical)
@@ -83,22 +130,6 @@ extension RecallCorpus {
         }
         if let vector { cosines(vector, into: &semantic) }
 
-        // Pass 1: the candidates, the best lexical score and the newest time among them.
-        var candidates: [Int32] = []
-        candidates.reserveCapacity(count)
-        var bestLexical: Float = 0
-        var newest = Int64.min
-        for (b, block) in blocks.enumerated() {
-            for r in 0..<RecallBlock.size
-            where filter.admits(occurredAt: block.occurredAt[r], source: block.sources[r], flags: block.flags[r]) {
-                let slot = b * RecallBlock.size + r
-                candidates.append(Int32(slot))
-                bestLexical = max(bestLexical, lexical[slot])
-                newest = max(newest, block.occurredAt[r])
-            }
-        }
-        guard !candidates.isEmpty else { return [] }
-
         // A part the query cannot provide (no indexable term, no vector) gives its weight away.
         var (wl, ws, wr) = configuration.weights
         if plan.terms.isEmpty { wl = 0 }
@@ -107,70 +138,65 @@ extension RecallCorpus {
         if total > 0 { (wl, ws, wr) = (wl / total, ws / total, wr / total) }
         let halfLife = Double(max(1, configuration.recencyHalfLife))
         // Divided (not multiplied by a reciprocal) so the best lexical match gets exactly 1.
+        var bestLexical: Float = 0
+        for slot in candidates { bestLexical = max(bestLexical, lexical[Int(slot)]) }
         let lexicalScale = bestLexical > 0 ? bestLexical : Float.infinity
 
-        // Pass 2: score and keep the best `limit` in a small sorted buffer.
-        var top: [(score: Double, occurredAt: Int64, slot: Int32)] = []
-        top.reserveCapacity(limit + 1)
-        for slot32 in candidates {
-            let slot = Int(slot32)
-            let (b, r) = Self.locate(slot32)
-            let occurredAt = blocks[b].occurredAt[r]
-            let l = Double(lexical[slot] / lexicalScale)
-            let s = Double(max(0, min(1, semantic[slot])))
-            let recency = Self.recency(age: newest - occurredAt, halfLife: halfLife)
-            let score = min(1, max(0, wl * l + ws * s + wr * recency))
-            guard score >= threshold else { continue }
-            if top.count == limit, let last = top.last,
-                !Self.precedes((score, occurredAt, blocks[b].ids[r]), (last.score, last.occurredAt, id(last.slot)))
-            {
-                continue
-            }
-            var low = 0, high = top.count
-            while low < high {
-                let mid = (low + high) / 2
-                if Self.precedes((top[mid].score, top[mid].occurredAt, id(top[mid].slot)), (score, occurredAt, blocks[b].ids[r])) {
-                    low = mid + 1
-                } else {
-                    high = mid
+        // Pass 2: score, and keep the best `limit`.
+        var top = TopList(limit: limit)
+        let id = { (slot: Int32) in self.id(slot) }
+        lexical.withUnsafeBufferPointer { lexical in
+            semantic.withUnsafeBufferPointer { semantic in
+                for i in 0..<candidates.count {
+                    let slot = Int(candidates[i])
+                    let l = Double(lexical[slot] / lexicalScale)
+                    let s = Double(max(0, min(1, semantic[slot])))
+                    let base = wl * l + ws * s
+                    // Recency adds at most wr: skip its exp2 when even that cannot get in.
+                    if base + wr < threshold { continue }
+                    if top.items.count == limit, let last = top.items.last, base + wr < last.key { continue }
+                    let recency = wr > 0 ? Self.recency(age: newest - times[i], halfLife: halfLife) : 0
+                    let score = min(1, max(0, base + wr * recency))
+                    if score >= threshold { top.offer(score, times[i], candidates[i], id: id) }
                 }
             }
-            top.insert((score, occurredAt, slot32), at: low)
-            if top.count > limit { top.removeLast() }
         }
 
-        var lexicalOrder: [Float] = [], semanticOrder: [Float] = []
+        // For explain: the candidates' part scores, to rank the returned items in each list.
+        var lexicalScores: [Float] = [], semanticScores: [Float] = []
         if explain {
-            lexicalOrder = candidates.map { lexical[Int($0)] }.filter { $0 > 0 }.sorted(by: >)
-            semanticOrder = candidates.map { semantic[Int($0)] }.filter { $0 > 0 }.sorted(by: >)
+            lexicalScores = candidates.map { lexical[Int($0)] }
+            semanticScores = candidates.map { semantic[Int($0)] }
         }
-        return top.map { item in
+        return top.items.map { item in
             let slot = Int(item.slot)
             var explanation: RecallExplanation?
             if explain {
                 let matched = plan.terms.filter { contains(term: $0, slot: slot) }.compactMap { plan.termNames[$0] }
                 explanation = RecallExplanation(
                     lexical: Double(lexical[slot] / lexicalScale), semantic: Double(max(0, min(1, semantic[slot]))),
-                    recency: Self.recency(age: newest - item.occurredAt, halfLife: halfLife),
-                    lexicalRank: Self.rank(of: lexical[slot], in: lexicalOrder),
-                    semanticRank: Self.rank(of: semantic[slot], in: semanticOrder), matchedTerms: matched)
+                    recency: Self.recency(age: newest - item.time, halfLife: halfLife),
+                    lexicalRank: Self.rank(of: lexical[slot], among: lexicalScores),
+                    semanticRank: Self.rank(of: semantic[slot], among: semanticScores), matchedTerms: matched)
             }
-            return RankedDocument(id: id(item.slot), occurredAt: item.occurredAt, score: item.score, explanation: explanation)
+            return RankedDocument(id: id(item.slot), occurredAt: item.time, score: item.key, explanation: explanation)
         }
     }
 
     /// Every document passing `filter`, newest first (ties: smaller id first), at most `limit`.
     func newest(filter: RecallFilter, limit: Int) -> [RankedDocument] {
         guard limit > 0 else { return [] }
-        var all: [(occurredAt: Int64, id: String)] = []
-        for block in blocks {
-            for r in 0..<RecallBlock.size
-            where filter.admits(occurredAt: block.occurredAt[r], source: block.sources[r], flags: block.flags[r]) {
-                all.append((block.occurredAt[r], block.ids[r]))
+        var top = TopList(limit: limit)
+        let id = { (slot: Int32) in self.id(slot) }
+        // Newest slots tend to be the last ones filled: visiting them first lets most older
+        // documents be turned away at once instead of shifting the list.
+        for b in blocks.indices.reversed() {
+            let block = blocks[b]
+            for r in (0..<RecallBlock.size).reversed() where filter.admits(block, r) {
+                top.offer(0, block.occurredAt[r], Int32(b * RecallBlock.size + r), id: id)
             }
         }
-        all.sort { ($0.occurredAt, $1.id) > ($1.occurredAt, $0.id) }
-        return all.prefix(limit).map { RankedDocument(id: $0.id, occurredAt: $0.occurredAt, score: 0, explanation: nil) }
+        return top.items.map { RankedDocument(id: id($0.slot), occurredAt: $0.time, score: 0, explanation: nil) }
     }
 
     /// A term's idf over the largest possible idf here: 1 for a term no document holds.
@@ -185,26 +211,16 @@ extension RecallCorpus {
         return blocks[b].ids[r]
     }
 
-    /// Ranking order: higher score, then newer, then smaller id.
-    @inline(__always)
-    private static func precedes(_ a: (Double, Int64, String), _ b: (Double, Int64, String)) -> Bool {
-        if a.0 != b.0 { return a.0 > b.0 }
-        if a.1 != b.1 { return a.1 > b.1 }
-        return a.2 < b.2
-    }
-
     private static func recency(age: Int64, halfLife: Double) -> Double {
         exp2(-Double(max(0, age)) / halfLife)
     }
 
-    /// 1 + how many scores (sorted descending) beat `score`; 0 if it has none.
-    private static func rank(of score: Float, in sorted: [Float]) -> Int {
+    /// 1 + how many of `scores` beat `score` (ties share a rank); 0 if it has none. A
+    /// counting pass, not a sort: a few returned items against all candidates.
+    private static func rank(of score: Float, among scores: [Float]) -> Int {
         guard score > 0 else { return 0 }
-        var low = 0, high = sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sorted[mid] > score { low = mid + 1 } else { high = mid }
-        }
-        return low + 1
+        var better = 0
+        for other in scores where other > score { better += 1 }
+        return better + 1
     }
 }

@@ -55,6 +55,9 @@ struct RecallBlock: Sendable {
     var terms = [[TermCount]](repeating: [], count: size)
     /// `size` × dimension floats; empty until the corpus knows its dimension.
     var vectors: [Float] = []
+    /// The sign bits of each row (`size` × ⌈dimension / 64⌉ words): a 32× smaller sketch
+    /// that large profiles scan first (see `cosines`).
+    var signs: [UInt64] = []
 }
 
 /// One searchable collection of a profile (its observations, or its summaries): a BM25
@@ -72,11 +75,15 @@ struct RecallCorpus: Sendable {
     private(set) var slotByID: TreeDictionary<String, Int32> = [:]
     private var freeSlots: [Int32] = []
     private(set) var postings: TreeDictionary<UInt64, PostingList> = [:]
+    /// Documents with a stored vector.
+    private(set) var vectorCount = 0
     /// Active documents, and the sum of their lengths.
     private(set) var activeCount = 0
     private(set) var activeLength = 0
 
     var count: Int { slotByID.count }
+    /// 64-bit words of one row's sign sketch.
+    var signWords: Int { (dimension + 63) / 64 }
     var slotCapacity: Int { blocks.count * RecallBlock.size }
 
     // MARK: Writes
@@ -96,9 +103,16 @@ struct RecallCorpus: Sendable {
                 normalize(&vector)
                 if blocks[b].vectors.isEmpty {
                     blocks[b].vectors = [Float](repeating: 0, count: RecallBlock.size * dimension)
+                    blocks[b].signs = [UInt64](repeating: 0, count: RecallBlock.size * signWords)
                 }
                 blocks[b].vectors.replaceSubrange((r * dimension)..<((r + 1) * dimension), with: vector)
+                for w in 0..<signWords {
+                    var word: UInt64 = 0
+                    for bit in 0..<64 where w * 64 + bit < dimension && vector[w * 64 + bit] > 0 { word |= 1 << UInt64(bit) }
+                    blocks[b].signs[r * signWords + w] = word
+                }
                 flags |= RecallBlock.hasVector
+                vectorCount += 1
             }
         }
         blocks[b].ids[r] = id
@@ -147,6 +161,7 @@ struct RecallCorpus: Sendable {
             activeCount -= 1
             activeLength -= Int(blocks[b].lengths[r])
         }
+        if blocks[b].flags[r] & RecallBlock.hasVector != 0 { vectorCount -= 1 }
         blocks[b].ids[r] = ""
         blocks[b].sources[r] = ""
         blocks[b].terms[r] = []
@@ -154,6 +169,7 @@ struct RecallCorpus: Sendable {
         blocks[b].lengths[r] = 0
         if !blocks[b].vectors.isEmpty {
             for i in (r * dimension)..<((r + 1) * dimension) { blocks[b].vectors[i] = 0 }
+            for w in 0..<signWords { blocks[b].signs[r * signWords + w] = 0 }
         }
         freeSlots.append(slot)
     }
@@ -193,20 +209,30 @@ struct RecallCorpus: Sendable {
     /// Adds each slot's BM25 score for the distinct query `terms`, each scaled by its
     /// weight, into `scores` (`slotCapacity` long). The statistics are the active documents'.
     func addBM25(terms: [(term: UInt64, weight: Float)], k1: Double, b: Double, into scores: inout [Float]) {
+        let lists = terms.compactMap { item in postings[item.term].map { (list: $0, weight: item.weight) } }
+        guard !lists.isEmpty else { return }
         let averageLength = activeCount > 0 ? max(Double(activeLength) / Double(activeCount), 1) : 1
         let k1 = Float(max(0, k1)), b = Float(min(1, max(0, b)))
-        scores.withUnsafeMutableBufferPointer { scores in
-            for (term, weight) in terms {
-                guard let list = postings[term] else { continue }
-                let idf = weight * inverseFrequency(of: list)
-                list.slots.withUnsafeBufferPointer { slots in
-                    list.counts.withUnsafeBufferPointer { counts in
-                        for i in 0..<slots.count {
-                            let slot = Int(slots[i])
-                            let length = Float(blocks[slot / RecallBlock.size].lengths[slot % RecallBlock.size])
-                            let tf = Float(counts[i])
-                            let norm = k1 * (1 - b + b * length / Float(averageLength))
-                            scores[slot] += idf * tf * (k1 + 1) / (tf + norm)
+        // Each slot's length normalisation, once per query, so the posting loops below read
+        // one flat array instead of reaching into the blocks.
+        var norms = [Float](repeating: 0, count: slotCapacity)
+        for (index, block) in blocks.enumerated() {
+            let base = index * RecallBlock.size
+            for r in 0..<RecallBlock.size {
+                norms[base + r] = k1 * (1 - b + b * Float(block.lengths[r]) / Float(averageLength))
+            }
+        }
+        norms.withUnsafeBufferPointer { norms in
+            scores.withUnsafeMutableBufferPointer { scores in
+                for (list, weight) in lists {
+                    let idf = weight * inverseFrequency(of: list)
+                    list.slots.withUnsafeBufferPointer { slots in
+                        list.counts.withUnsafeBufferPointer { counts in
+                            for i in 0..<slots.count {
+                                let slot = Int(slots[i])
+                                let tf = Float(counts[i])
+                                scores[slot] += idf * tf * (k1 + 1) / (tf + norms[slot])
+                            }
                         }
                     }
                 }
@@ -220,17 +246,70 @@ struct RecallCorpus: Sendable {
         return Float(log(1 + (n - df + 0.5) / (df + 0.5)))
     }
 
+    /// Profiles with more vectors than this are scored in two steps (see `cosines`).
+    static let sketchThreshold = 4_096
+    /// How many rows the sign sketch sends on to exact scoring.
+    static let sketchShortlist = 512
+
     /// Writes each slot's cosine with `query` (unit length, `dimension` long) into `scores`
     /// (`slotCapacity` long); slots without a vector get 0.
+    ///
+    /// Up to `sketchThreshold` vectors, every cosine is exact: one pass over the Float32
+    /// rows. Past it, the rows no longer fit in cache and the pass is bound by memory, so it
+    /// first scans the rows' sign bits (32 times less memory): the Hamming distance h between
+    /// sign patterns gives the estimate cos(π·h/d) for every row, and the `sketchShortlist`
+    /// rows nearest the query then get their exact cosine. So the items that can win on
+    /// semantics are scored exactly, and the others keep an estimate.
     func cosines(_ query: [Float], into scores: inout [Float]) {
         let d = dimension
         guard d > 0, query.count == d else { return }
+        if vectorCount <= Self.sketchThreshold {
+            query.withUnsafeBufferPointer { q in
+                scores.withUnsafeMutableBufferPointer { out in
+                    for (index, block) in blocks.enumerated() where !block.vectors.isEmpty {
+                        block.vectors.withUnsafeBufferPointer { rows in
+                            let base = index * RecallBlock.size
+                            for r in 0..<RecallBlock.size where block.flags[r] & RecallBlock.hasVector != 0 {
+                                out[base + r] = dot(q.baseAddress!, rows.baseAddress! + r * d, d)
+                            }
+                        }
+                    }
+                }
+            }
+            return
+        }
+        let words = signWords
+        var querySigns = [UInt64](repeating: 0, count: words)
+        for i in 0..<d where query[i] > 0 { querySigns[i / 64] |= 1 << UInt64(i % 64) }
+        let estimate = (0...d).map { Float(cos(Double.pi * Double($0) / Double(d))) }
+        var distances = [Int32](repeating: -1, count: slotCapacity)
+        var histogram = [Int](repeating: 0, count: d + 1)
+        scores.withUnsafeMutableBufferPointer { out in
+            for (index, block) in blocks.enumerated() where !block.signs.isEmpty {
+                block.signs.withUnsafeBufferPointer { signs in
+                    let base = index * RecallBlock.size
+                    for r in 0..<RecallBlock.size where block.flags[r] & RecallBlock.hasVector != 0 {
+                        var h = 0
+                        for w in 0..<words { h += (signs[r * words + w] ^ querySigns[w]).nonzeroBitCount }
+                        out[base + r] = estimate[h]
+                        distances[base + r] = Int32(h)
+                        histogram[h] += 1
+                    }
+                }
+            }
+        }
+        // The Hamming cutoff that lets about `sketchShortlist` rows through.
+        var cutoff = 0, admitted = 0
+        while cutoff < d, admitted + histogram[cutoff] < Self.sketchShortlist {
+            admitted += histogram[cutoff]
+            cutoff += 1
+        }
         query.withUnsafeBufferPointer { q in
             scores.withUnsafeMutableBufferPointer { out in
                 for (index, block) in blocks.enumerated() where !block.vectors.isEmpty {
                     block.vectors.withUnsafeBufferPointer { rows in
                         let base = index * RecallBlock.size
-                        for r in 0..<RecallBlock.size where block.flags[r] & RecallBlock.hasVector != 0 {
+                        for r in 0..<RecallBlock.size where distances[base + r] >= 0 && distances[base + r] <= cutoff {
                             out[base + r] = dot(q.baseAddress!, rows.baseAddress! + r * d, d)
                         }
                     }

@@ -1,6 +1,7 @@
 // `engram-bench recall`: in-process Recall latency on one profile of 100, 1,000 and 10,000
-// observations (synthetic English-like facts, Zipf-distributed words), default ranking
-// (BM25 + hashed embedding + recency, 20 observations, 5 summaries). Single thread.
+// observations (synthetic facts of 8-14 Zipf-distributed words over a 20,000-word
+// vocabulary), default ranking (BM25 + hashed embedding + recency, 20 observations,
+// 5 summaries), queries of 4-9 words. Single thread.
 
 import EngramCore
 import Foundation
@@ -18,28 +19,48 @@ private struct RecallBenchRandom: RandomNumberGenerator {
     }
 }
 
-private let vocabulary: [String] = """
-    customer prefers email phone call morning evening weekend invoice billing payment card refund order delivery \
-    package address home office work family daughter son wife husband dog cat garden tennis football running \
-    swimming music guitar piano jazz concert travel flight hotel beach mountain city paris london tokyo berlin \
-    coffee tea vegetarian vegan allergy peanuts doctor appointment dentist insurance policy renewal premium gold \
-    silver account password login mobile app website chat support agent complaint issue resolved escalated manager \
-    birthday anniversary gift flowers restaurant sushi pizza pasta wine cooking baking reading books novel history \
-    science school university course degree job promotion salary meeting project deadline laptop printer internet \
-    router outage speed upgrade plan contract cancel discount coupon loyalty points newsletter subscription monthly \
-    yearly trial shipping express return warranty repair replacement store branch visit painting photography hiking \
-    camping cycling yoga gym marathon charity volunteer church holiday christmas summer winter spring autumn rain snow
-    """.split(separator: " ").map(String.init)
+/// Common words first, then 20,000 pseudo-words (names, places, rarer vocabulary): text
+/// drawn from it with Zipf's law has posting lists shaped like natural language's.
+private let vocabulary: [String] = {
+    let common = """
+        customer prefers email phone call morning evening weekend invoice billing payment card refund order delivery \
+        package address home office work family daughter son wife husband dog cat garden tennis football running \
+        swimming music guitar piano jazz concert travel flight hotel beach mountain city coffee tea vegetarian allergy \
+        doctor appointment insurance policy renewal premium account password mobile app website chat support agent \
+        complaint issue resolved manager birthday anniversary gift restaurant wine cooking reading books school job \
+        meeting project laptop internet router plan contract discount subscription shipping return warranty repair
+        """.split(separator: " ").map(String.init)
+    let syllables = ["ka", "lo", "mi", "ren", "to", "sa", "vel", "do", "ri", "pan", "es", "qu", "ber", "ni", "os", "tal", "gor", "un", "fi", "zem"]
+    var words = common
+    for i in 0..<20_000 {
+        var n = i, word = ""
+        repeat {
+            word += syllables[n % syllables.count]
+            n /= syllables.count
+        } while n > 0
+        words.append(word + syllables[i % 7])
+    }
+    return words
+}()
+
+/// Cumulative Zipf weights (∝ 1/rank) over `vocabulary`.
+private let zipfCumulative: [Double] = {
+    var total = 0.0
+    return (1...vocabulary.count).map { rank in
+        total += 1 / Double(rank)
+        return total
+    }
+}()
 
 /// A word drawn with probability ∝ 1/rank, like natural text.
 private func zipfWord(_ rng: inout RecallBenchRandom) -> String {
-    let harmonic = (1...vocabulary.count).reduce(0.0) { $0 + 1 / Double($1) }
-    var target = Double.random(in: 0..<harmonic, using: &rng)
-    for (i, word) in vocabulary.enumerated() {
-        target -= 1 / Double(i + 1)
-        if target < 0 { return word }
+    let target = Double.random(in: 0..<zipfCumulative[zipfCumulative.count - 1], using: &rng)
+    var low = 0, high = zipfCumulative.count - 1
+    while low < high {
+        let mid = (low + high) / 2
+        if zipfCumulative[mid] <= target { low = mid + 1 } else { high = mid }
     }
-    return vocabulary[vocabulary.count - 1]
+    return vocabulary[low]
 }
 
 private func sentence(_ words: ClosedRange<Int>, _ rng: inout RecallBenchRandom) -> String {
@@ -60,11 +81,12 @@ private func nowMicros() -> Double {
     return Double(spec.tv_sec) * 1e6 + Double(spec.tv_nsec) / 1e3
 }
 
-func runRecallBenchmark() {
+/// `sizes`: the profile sizes to measure (default 100, 1,000 and 10,000).
+func runRecallBenchmark(sizes: [Int] = [100, 1_000, 10_000]) {
     print("== recall: in-process Recall on one profile (default ranking, 20 observations + 5 summaries, 1 thread)")
     print("| observations | build (s) | bytes/obs | queries | p50 (µs) | p99 (µs) | explain p50 (µs) | no-query p50 (µs) |")
     print("|-------------:|----------:|----------:|--------:|---------:|---------:|-----------------:|------------------:|")
-    for size in [100, 1_000, 10_000] {
+    for size in sizes {
         var rng = RecallBenchRandom(state: UInt64(size))
         let engine = Engine()
         do {

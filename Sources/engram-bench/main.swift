@@ -1,11 +1,14 @@
 // engram-bench: release-build benchmarks that print figures. Not tests.
-// Usage: swift run -c release engram-bench [wire|core|recall|all]
+// Usage: swift run -c release engram-bench [wire|core|recall [SIZES...]|all]
 
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 switch which {
 case "wire": runWireBenchmark()
 case "core": runCoreBenchmark()
-case "recall": runRecallBenchmark()
+case "recall":
+    // Optional profile sizes after the name: `engram-bench recall 1000 10000`.
+    let sizes = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
+    if sizes.isEmpty { runRecallBenchmark() } else { runRecallBenchmark(sizes: sizes) }
 case "all":
     runWireBenchmark()
     runCoreBenchmark()

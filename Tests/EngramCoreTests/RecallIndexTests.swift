@@ -199,3 +199,59 @@ import Testing
         #expect(b.observations.activeCount == 0 && b.observations.count == 1)
     }
 }
+
+/// Large profiles scan a sign sketch first; the best items must still come out exactly.
+@Suite struct RecallSketchTests {
+    /// SplitMix64, for reproducible vectors.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> Float {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            return Float(z >> 40) / Float(1 << 24) * 2 - 1
+        }
+    }
+
+    @Test func pastTheThresholdTheTopItemsAreExact() throws {
+        let dimension = 32
+        var configuration = EngineConfiguration(idGenerator: SequentialIDGenerator())
+        configuration.recall = RecallConfiguration(
+            embedder: HashedEmbedder(dimension: dimension), lexicalWeight: 0, semanticWeight: 1, recencyWeight: 0)
+        let engine = Engine(configuration: configuration)
+        let store = try engine.makeStore()
+        let id = try engine.makeProfile(store: store, email: "a@example.com")
+        var random = Random(state: 7)
+        var vectors: [String: [Float]] = [:]
+        let total = RecallCorpus.sketchThreshold + 300
+        var added = 0
+        while added < total {
+            let batch = (added..<min(added + 100, total)).map { i in
+                observation("q\(i) r\(i * 7)", at: Int64(i), embedding: (0..<dimension).map { _ in random.next() })
+            }
+            let outcomes = try engine.observe(storeID: store, profileID: id, observations: batch).observations
+            for (item, outcome) in zip(batch, outcomes) { vectors[outcome.observationID] = item.embedding }
+            added += batch.count
+        }
+        let query = (0..<dimension).map { _ in random.next() }
+        func cosine(_ a: [Float], _ b: [Float]) -> Float {
+            let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+            return dot / (a.reduce(0) { $0 + $1 * $1 }.squareRoot() * b.reduce(0) { $0 + $1 * $1 }.squareRoot())
+        }
+        let exact = vectors.map { (id: $0.key, score: cosine(query, $0.value)) }.sorted { $0.score > $1.score }
+        let result = try engine.recall(
+            storeID: store, profileID: id, RecallOptions(observationsLimit: 10, queryEmbedding: query))
+        #expect(result.observations.map(\.observation.id) == exact.prefix(10).map(\.id))
+        for (got, want) in zip(result.observations, exact) {
+            #expect(abs((got.score ?? 0) - Double(max(0, want.score))) < 1e-4, "exact scores for the winners")
+        }
+        // A stored vector as the query is its own best match, exactly.
+        let target = exact[exact.count / 2].id
+        let own = try engine.recall(
+            storeID: store, profileID: id, RecallOptions(observationsLimit: 1, queryEmbedding: vectors[target]))
+        #expect(own.observations.first?.observation.id == target)
+        #expect(abs((own.observations.first?.score ?? 0) - 1) < 1e-5)
+    }
+}
