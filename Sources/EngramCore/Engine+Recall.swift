@@ -155,16 +155,23 @@ extension Engine {
         var summaries: [RecalledSummary] = []
         var filter = RecallFilter(occurred: options.occurred, sources: Set(options.sources), includeInactive: options.includeSuperseded)
         if isRanked {
-            // One embedding call for the query; the hashed embedder serves summaries too.
+            // The query vectors. With a hashed embedder and reweighting on, each corpus embeds
+            // the query itself, its words weighted by their idf there; otherwise one call here.
             let standard = HashedEmbedder.standard
-            let hashedQuery = hasText ? standard.embed(text) : nil
-            let observationVector =
-                options.queryEmbedding
-                ?? (hasText ? ((settings.embedder as? HashedEmbedder) == standard ? hashedQuery : settings.embedder.embed([text]).first) : nil)
-            var plan = RecallQueryPlan(text: text, observationVector: observationVector, summaryVector: hashedQuery)
-            if settings.reweightQuery, hasText, options.queryEmbedding == nil, let hashed = settings.embedder as? HashedEmbedder {
-                plan.reweighting = (text, hashed)
+            let reweight = settings.reweightQuery && hasText
+            let hashed = settings.embedder as? HashedEmbedder
+            var observationVector = options.queryEmbedding
+            var observationReweighting: (text: String, embedder: HashedEmbedder)?
+            if observationVector == nil, hasText {
+                if reweight, let hashed {
+                    observationReweighting = (text, hashed)
+                } else {
+                    observationVector = settings.embedder.embed([text]).first
+                }
             }
+            let summaryVector = hasText && !reweight ? standard.embed(text) : nil
+            var plan = RecallQueryPlan(text: text, observationVector: observationVector, summaryVector: summaryVector)
+            plan.reweighting = observationReweighting
             let threshold = options.relevanceThreshold
             observations = profile.recall.observations.rank(
                 plan, vector: plan.observationVector, filter: filter, limit: options.observationsLimit, threshold: threshold,
@@ -176,7 +183,7 @@ extension Engine {
             }
             filter.includeInactive = false
             // Summary vectors are always the standard hashed embedder's.
-            plan.reweighting = settings.reweightQuery && hasText ? (text, standard) : nil
+            plan.reweighting = reweight ? (text, standard) : nil
             summaries = profile.recall.summaries.rank(
                 plan, vector: plan.summaryVector, filter: filter, limit: options.summariesLimit, threshold: threshold,
                 configuration: settings, explain: options.explain

@@ -14,8 +14,8 @@ struct RecallQueryPlan {
     var observationVector: [Float]?
     /// Unit-length hashed query vector for summaries, if any.
     var summaryVector: [Float]?
-    /// The query text and the hashed embedder that made the vectors, when it was one: then
-    /// each corpus re-embeds the query with its words weighted by their rarity there.
+    /// The query text and the hashed embedder to embed it with, when the query vector is to
+    /// be made per corpus, its words weighted by their rarity there (it overrides the vector).
     var reweighting: (text: String, embedder: HashedEmbedder)?
 
     init(text: String, observationVector: [Float]?, summaryVector: [Float]?) {
@@ -124,7 +124,7 @@ extension RecallCorpus {
         addBM25(terms: plan.terms.map { (term: $0, weight: Float(1)) }, k1: configuration.bm25K1, b: configuration.bm25B, into: &lexical)
         var semantic = [Float](repeating: 0, count: capacity)
         var vector = vector.flatMap { $0.count == dimension ? $0 : nil }
-        if vector != nil, let (text, embedder) = plan.reweighting, embedder.dimension == dimension {
+        if let (text, embedder) = plan.reweighting, embedder.dimension == dimension {
             let weighted = embedder.embed(text, termScale: { self.rarity(of: $0) })
             if weighted.contains(where: { $0 != 0 }) { vector = weighted }
         }
