@@ -4,11 +4,14 @@
 /// - lexical: its BM25 score over the query's terms, divided by the best BM25 score among
 ///   the items that passed the filters (so the best lexical match has 1);
 /// - semantic: the cosine of its embedding with the query's, below 0 counted as 0;
-/// - recency: 2^(−age / half-life), where age is measured back from the newest item of its
-///   kind in the profile (not from the wall clock, so a quiet profile is not penalised).
+/// - recency: 2^(−age / half-life), where age is measured back from the newest item that
+///   passed the filters (not from the wall clock, so a quiet profile is not penalised).
 ///
 /// score = (lexicalWeight·lexical + semanticWeight·semantic + recencyWeight·recency)
 ///         / (lexicalWeight + semanticWeight + recencyWeight)
+///
+/// A part the query cannot provide (no indexable word, no vector of the right length) is
+/// left out, and the others share its weight.
 ///
 /// The defaults are the ones the LoCoMo evaluation (`engram-eval`) chose; see docs/recall.md.
 public struct RecallConfiguration: Sendable {
