@@ -76,7 +76,10 @@ var semantic = tuned
 
 let questionCount = samples.reduce(0) { $0 + $1.questions.count }
 let factCount = samples.reduce(0) { $0 + $1.facts.count }
-print("LoCoMo: \(samples.map(\.id).joined(separator: ", ")): \(factCount) observations, \(questionCount) questions (categories 1-4)")
+let dropped = samples.reduce(0) { $0 + $1.unanswerable }
+print(
+    "LoCoMo: \(samples.map(\.id).joined(separator: ", ")): \(factCount) observations, \(questionCount) questions (categories 1-4; \(dropped) more cite no existing turn and are left out)"
+)
 print(
     "embedder \(tuned.embedder.name) d=\(tuned.embedder.dimension); weights lexical \(tuned.lexicalWeight), semantic \(tuned.semanticWeight), recency \(tuned.recencyWeight) (half-life \(Double(tuned.recencyHalfLife) / 86_400_000_000) days); BM25 k1 \(tuned.bm25K1) b \(tuned.bm25B)"
 )
