@@ -84,7 +84,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "engram-bench",
-            dependencies: ["EngramWire", "EngramCore", "EngramServer", "EngramClient"],
+            dependencies: [
+                "EngramWire", "EngramCore", "EngramServer", "EngramClient", "EngramNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         // The LoCoMo evaluation of Recall: reads the data file from a path it is given.

@@ -97,7 +97,13 @@ final class Dispatcher: Sendable {
     ) -> Reply {
         do throws(ServiceError) {
             let response = try body(try decode(type, payload), context)
-            return .done(encode(response, context), .ok)
+            let frame = encode(response, context)
+            guard frame.readableBytes <= configuration.maxFrameBytes else {
+                throw ServiceError(
+                    .resourceExhausted,
+                    "the response would be \(frame.readableBytes) bytes, over max_frame_bytes \(configuration.maxFrameBytes); ask for a smaller page or limit")
+            }
+            return .done(frame, .ok)
         } catch {
             return fail(error, context)
         }
@@ -114,10 +120,10 @@ final class Dispatcher: Sendable {
             guard let durability, sequence > 0 else { return .done(frame, .ok) }
             return .later { [self] in
                 do {
-                    try await durability.waitUntilDurable(sequence)
+                    // The write is applied: a deadline or CANCEL must not turn it into an error,
+                    // so the wait runs in a task of its own that cancellation does not reach.
+                    try await Task { try await durability.waitUntilDurable(sequence) }.value
                     return (frame, .ok)
-                } catch is CancellationError {
-                    throw CancellationError()
                 } catch {
                     let e = ServiceError(.unavailable, "the write was applied in memory but could not be made durable: \(error)")
                     return (failureFrame(e, context), .unavailable)

@@ -25,7 +25,7 @@ public final class EngramServer: Service, Sendable {
     public let configuration: ServerConfiguration
     let dispatcher: Dispatcher
     let logger: Logger
-    let group: any EventLoopGroup
+    let threads: Int
     let metrics = ServerMetrics()
     private let connections = Mutex<[UInt64: Connection]>([:])
     private let nextConnectionID = Atomic<UInt64>(1)
@@ -41,16 +41,11 @@ public final class EngramServer: Service, Sendable {
     ) {
         self.configuration = configuration
         self.logger = logger
-        let threads = configuration.eventLoopThreads > 0 ? configuration.eventLoopThreads : System.coreCount
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        self.threads = configuration.eventLoopThreads > 0 ? configuration.eventLoopThreads : System.coreCount
         let startedAt = EngineClockNow.microseconds()
         self.dispatcher = Dispatcher(
             engine: engine, durability: durability, snapshotter: snapshotter, status: status,
             configuration: configuration, startedAtUs: startedAt)
-    }
-
-    deinit {
-        try? group.syncShutdownGracefully()
     }
 
     /// The address the server is listening on, once it is; throws if binding failed.
@@ -67,8 +62,11 @@ public final class EngramServer: Service, Sendable {
     }
 
     public func run() async throws {
+        // The group lives exactly as long as run(): it is shut down here, off its own threads.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        defer { group.shutdownGracefully { _ in } }
         do {
-            try await serve()
+            try await serve(on: group)
         } catch {
             let failure = error as? ServerError ?? ServerError("\(error)")
             let waiters = bound.withLock { s -> [CheckedContinuation<SocketAddress, any Error>] in
@@ -81,7 +79,7 @@ public final class EngramServer: Service, Sendable {
         }
     }
 
-    private func serve() async throws {
+    private func serve(on group: MultiThreadedEventLoopGroup) async throws {
         if configuration.keys.isEmpty {
             guard Self.isLoopback(configuration.host) else {
                 throw ServerError("refusing to listen on \(configuration.host) without API keys: configure a keys file, or bind to 127.0.0.1")

@@ -1,10 +1,11 @@
 // engram-bench: release-build benchmarks that print figures. Not tests.
-// Usage: swift run -c release engram-bench [wire|core|recall [SIZES...]|all]
+// Usage: swift run -c release engram-bench [wire|core|server|recall [SIZES...]|all]
 
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 switch which {
 case "wire": runWireBenchmark()
 case "core": runCoreBenchmark()
+case "server": await runServerBenchmark()
 case "recall":
     // Optional profile sizes after the name: `engram-bench recall 1000 10000`.
     let sizes = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
@@ -12,7 +13,8 @@ case "recall":
 case "all":
     runWireBenchmark()
     runCoreBenchmark()
+    await runServerBenchmark()
     runRecallBenchmark()
 default:
-    print("usage: engram-bench [wire|core|recall|all]")
+    print("usage: engram-bench [wire|core|server|recall [SIZES...]|all]")
 }

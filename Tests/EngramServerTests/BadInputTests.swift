@@ -152,6 +152,38 @@ struct BadInputTests {
         }
     }
 
+    @Test func oversizedResponsesAndRequestsAreRefused() async throws {
+        try await withServer(configure: { $0.maxFrameBytes = 2048 }) { server in
+            let client = try server.client()
+            defer { client.close() }
+            let store = try #require(try await client.createStore(.with { $0.displayName = "big" }).store)
+            let profile = try #require(try await client.resolveIdentity(.with {
+                $0.storeId = store.id
+                $0.identifiers = [Identifier(type: "email", value: "big@example.com")]
+            }).profile)
+            for i in 0..<3 {
+                _ = try await client.observe(.with {
+                    $0.storeId = store.id
+                    $0.profileId = profile.id
+                    $0.observations = [NewObservation.with { $0.content = "\(i) " + String(repeating: "lorem ipsum ", count: 75); $0.source = "s"; $0.occurredAtUs = 1 }]
+                })
+            }
+            let tooBig = await expectFailure(.resourceExhausted) {
+                try await client.listObservations(.with { $0.storeId = store.id; $0.profileId = profile.id })
+            }
+            #expect(tooBig?.message.contains("max_frame_bytes") == true)
+            #expect(try await client.listObservations(.with { $0.storeId = store.id; $0.profileId = profile.id; $0.pageSize = 1 }).observations.count == 1)
+            // The client refuses to send a request over the server's announced maximum.
+            await expectFailure(.resourceExhausted) {
+                try await client.observe(.with {
+                    $0.storeId = store.id
+                    $0.profileId = profile.id
+                    $0.observations = [NewObservation.with { $0.content = String(repeating: "x", count: 3000); $0.source = "s"; $0.occurredAtUs = 1 }]
+                })
+            }
+        }
+    }
+
     @Test func connectionLimitGivesGoAway() async throws {
         try await withServer(configure: { $0.maxConnections = 2 }) { server in
             let a = try await server.raw()

@@ -1,0 +1,95 @@
+/*
+ * The method table and the typed wrappers around engram_call.
+ */
+#include "engram_internal.h"
+
+/* X(id, snake_name, CamelName): one line per method of FRAMING.md's table. */
+#define ENGRAM_METHOD_LIST(X)                                                  \
+    X(1, hello, Hello)                                                         \
+    X(2, ping, Ping)                                                           \
+    X(3, server_info, ServerInfo)                                              \
+    X(4, snapshot, Snapshot)                                                   \
+    X(10, create_store, CreateStore)                                           \
+    X(11, get_store, GetStore)                                                 \
+    X(12, list_stores, ListStores)                                             \
+    X(13, update_store, UpdateStore)                                           \
+    X(14, delete_store, DeleteStore)                                           \
+    X(15, get_identity_settings, GetIdentitySettings)                          \
+    X(16, put_identity_settings, PutIdentitySettings)                          \
+    X(20, resolve_identity, ResolveIdentity)                                   \
+    X(21, lookup_profiles, LookupProfiles)                                     \
+    X(22, get_profile, GetProfile)                                             \
+    X(23, update_traits, UpdateTraits)                                         \
+    X(24, delete_profile, DeleteProfile)                                       \
+    X(30, observe, Observe)                                                    \
+    X(31, list_observations, ListObservations)                                 \
+    X(32, list_observation_revisions, ListObservationRevisions)                \
+    X(33, delete_observation, DeleteObservation)                               \
+    X(40, recall, Recall)
+
+#define ENGRAM_TABLE_ROW(id, snake, Camel)                                     \
+    {id, #Camel, &engram__v1__##snake##_request__descriptor,                   \
+     &engram__v1__##snake##_response__descriptor},
+
+static const engram_method_info method_table[] = {ENGRAM_METHOD_LIST(ENGRAM_TABLE_ROW)};
+
+const engram_method_info *engram_methods(size_t *count)
+{
+    if (count)
+        *count = sizeof method_table / sizeof method_table[0];
+    return method_table;
+}
+
+const engram_method_info *engram_method_lookup(uint16_t id)
+{
+    for (size_t i = 0; i < sizeof method_table / sizeof method_table[0]; i++)
+        if (method_table[i].id == id)
+            return &method_table[i];
+    return NULL;
+}
+
+const char *engram_method_name(uint16_t method_id)
+{
+    const engram_method_info *m = engram_method_lookup(method_id);
+    return m ? m->name : NULL;
+}
+
+/* Typed wrappers. The response goes through a ProtobufCMessage * local, then is converted:
+ * no type punning through pointer-to-pointer casts. */
+#define ENGRAM_TYPED_CALL(id, snake, Camel)                                               \
+    int engram_##snake(engram_client *client, const Engram__V1__##Camel##Request *request, \
+                       Engram__V1__##Camel##Response **response, engram_status *status)   \
+    {                                                                                     \
+        ProtobufCMessage *out = NULL;                                                     \
+        int rc = engram_call(client, id, request ? &request->base : NULL,                 \
+                             &engram__v1__##snake##_response__descriptor,                 \
+                             response ? &out : NULL, status);                             \
+        if (response)                                                                     \
+            *response = (Engram__V1__##Camel##Response *)out;                             \
+        return rc;                                                                        \
+    }
+
+/* Hello is engram_connect's; every other method gets a wrapper. */
+#define ENGRAM_METHOD_LIST_NO_HELLO(X)                                         \
+    X(2, ping, Ping)                                                           \
+    X(3, server_info, ServerInfo)                                              \
+    X(4, snapshot, Snapshot)                                                   \
+    X(10, create_store, CreateStore)                                           \
+    X(11, get_store, GetStore)                                                 \
+    X(12, list_stores, ListStores)                                             \
+    X(13, update_store, UpdateStore)                                           \
+    X(14, delete_store, DeleteStore)                                           \
+    X(15, get_identity_settings, GetIdentitySettings)                          \
+    X(16, put_identity_settings, PutIdentitySettings)                          \
+    X(20, resolve_identity, ResolveIdentity)                                   \
+    X(21, lookup_profiles, LookupProfiles)                                     \
+    X(22, get_profile, GetProfile)                                             \
+    X(23, update_traits, UpdateTraits)                                         \
+    X(24, delete_profile, DeleteProfile)                                       \
+    X(30, observe, Observe)                                                    \
+    X(31, list_observations, ListObservations)                                 \
+    X(32, list_observation_revisions, ListObservationRevisions)                \
+    X(33, delete_observation, DeleteObservation)                               \
+    X(40, recall, Recall)
+
+ENGRAM_METHOD_LIST_NO_HELLO(ENGRAM_TYPED_CALL)

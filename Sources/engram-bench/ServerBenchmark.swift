@@ -1,0 +1,150 @@
+import EngramClient
+import EngramCore
+import EngramNIO
+import EngramServer
+import EngramWire
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// Round-trip latency of Ping on one connection, against an in-process server, with and without
+/// the event-loop executor, next to a Redis PING measured with the same NIO client code.
+func runServerBenchmark() async {
+    print("== server: Ping round trip on one connection (release build, loopback) ==")
+    fflush(nil)
+    let iterations = 20_000
+    for onEventLoop in [true, false] {
+        let result = await withBenchServer(runOnEventLoop: onEventLoop) { port in
+            let client = try EngramClient(configuration: .init(host: "127.0.0.1", port: port))
+            defer { client.close() }
+            try await client.connect()
+            let request = PingRequest.with { $0.payload = [1, 2, 3, 4, 5, 6, 7, 8] }
+            // The client prefers its connection's event loop too, so neither side hops threads.
+            let samples = try await withTaskExecutorPreference(onEventLoop ? client.preferredExecutor : nil) {
+                try await measureRoundTrips(iterations) { _ = try await client.ping(request) }
+            }
+            return samples
+        }
+        report(onEventLoop ? "engram Ping, tasks on the event loop" : "engram Ping, tasks on the global pool", result)
+    }
+    if let redis = await redisPingRoundTrips(iterations) {
+        report("redis-server PING (same NIO client code)", redis)
+    } else {
+        print("redis reference: SKIPPED (redis-server not found; apt-get install redis-server)")
+    }
+    fflush(nil)
+}
+
+func measureRoundTrips(_ n: Int, _ body: () async throws -> Void) async rethrows -> [Double] {
+    for _ in 0..<(n / 10) { try await body() }
+    var samples: [Double] = []
+    samples.reserveCapacity(n)
+    for _ in 0..<n {
+        let start = ContinuousClock.now
+        try await body()
+        let d = ContinuousClock.now - start
+        samples.append(Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6)
+    }
+    return samples
+}
+
+func report(_ name: String, _ samples: [Double]?) {
+    guard let samples, !samples.isEmpty else {
+        print("\(name): FAILED")
+        return
+    }
+    let sorted = samples.sorted()
+    func p(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] }
+    print(name.padding(toLength: 48, withPad: " ", startingAt: 0)
+        + String(format: " p50 %6.1f µs   p99 %6.1f µs   p99.9 %6.1f µs", p(0.5), p(0.99), p(0.999)))
+}
+
+func withBenchServer<T: Sendable>(
+    runOnEventLoop: Bool = true, engine: Engine = Engine(), _ body: @Sendable (Int) async throws -> T
+) async -> T? {
+    var configuration = ServerConfiguration()
+    configuration.port = 0
+    configuration.runOnEventLoop = runOnEventLoop
+    let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+    let server = EngramServer(configuration: configuration, engine: engine, logger: logger)
+    let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: logger))
+    return await withTaskGroup(of: T?.self) { tasks in
+        tasks.addTask {
+            try? await group.run()
+            return nil
+        }
+        var result: T?
+        do {
+            let port = try await server.localAddress().port!
+            result = try await body(port)
+        } catch {
+            print("benchmark failed: \(error)")
+        }
+        await group.triggerGracefulShutdown()
+        for await _ in tasks {}
+        return result
+    }
+}
+
+/// PING round trips against a throwaway redis-server on a free port.
+func redisPingRoundTrips(_ n: Int) async -> [Double]? {
+    let binary = "/usr/bin/redis-server"
+    guard FileManager.default.isExecutableFile(atPath: binary) else { return nil }
+    let port = Int.random(in: 20_000..<40_000)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    do { try process.run() } catch { return nil }
+    defer { process.terminate() }
+    for _ in 0..<50 {
+        try? await Task.sleep(for: .milliseconds(50))
+        if let samples = try? await RedisPinger.run(port: port, n: n) { return samples }
+    }
+    return nil
+}
+
+/// A minimal RESP client: sends PING, waits for +PONG.
+enum RedisPinger {
+    static func run(port: Int, n: Int) async throws -> [Double] {
+        let replies = ReplyQueue()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(PongHandler(replies)) }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        defer { channel.close(promise: nil) }
+        let executor = EventLoopTaskExecutor(channel.eventLoop)
+        let ping = ByteBuffer(string: "PING\r\n")
+        return try await withTaskExecutorPreference(executor) {
+            try await measureRoundTrips(n) {
+                let promise = channel.eventLoop.makePromise(of: Void.self)
+                replies.push(promise)
+                channel.writeAndFlush(ping, promise: nil)
+                try await promise.futureResult.get()
+            }
+        }
+    }
+
+    final class ReplyQueue: Sendable {
+        let pending = Mutex<[EventLoopPromise<Void>]>([])
+        func push(_ p: EventLoopPromise<Void>) { pending.withLock { $0.append(p) } }
+        func pop() -> EventLoopPromise<Void>? { pending.withLock { $0.isEmpty ? nil : $0.removeFirst() } }
+    }
+
+    final class PongHandler: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let replies: ReplyQueue
+        init(_ replies: ReplyQueue) { self.replies = replies }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let buffer = unwrapInboundIn(data)
+            // "+PONG\r\n" is 7 bytes; complete one waiter per reply.
+            for _ in 0..<max(1, buffer.readableBytes / 7) { replies.pop()?.succeed() }
+        }
+    }
+}
