@@ -85,7 +85,7 @@ extension Dispatcher {
                 pageToken: r.pageToken.isEmpty ? nil : r.pageToken)
         }
         var response = ListObservationsResponse()
-        response.observations = page.observations.map(EngramWire.Observation.init)
+        response.observations = page.observations.map(EngramWire.Observation.init(withoutVector:))
         response.nextPageToken = page.nextPageToken ?? ""
         response.profileId = page.profileID
         return response
@@ -100,12 +100,12 @@ extension Dispatcher {
             try engine.listObservationRevisions(storeID: r.storeId, profileID: r.profileId, observationID: r.observationId)
         }
         var response = ListObservationRevisionsResponse()
-        response.current = EngramWire.Observation(history.observation)
+        response.current = EngramWire.Observation(withoutVector: history.observation)
         let count = history.revisions.count
         response.revisions = history.revisions.enumerated().map { (i, rev) in
             var w = EngramWire.ObservationRevision()
             w.revision = UInt32(count - i)
-            w.previous = EngramWire.Observation(rev.prior)
+            w.previous = EngramWire.Observation(withoutVector: rev.prior)
             w.kind =
                 switch rev.reason {
                 case .duplicate: .mentioned
@@ -163,11 +163,7 @@ extension Dispatcher {
         var response = RecallResponse()
         response.observations = result.observations.map { item in
             var w = EngramWire.ScoredObservation()
-            var observation = EngramWire.Observation(item.observation)
-            // Vectors stay out of Recall answers: a few hundred floats per item would dwarf the
-            // text an agent's prompt needs. ListObservations still returns them.
-            observation.embedding = []
-            w.observation = observation
+            w.observation = EngramWire.Observation(withoutVector: item.observation)
             w.score = Float(item.score ?? 0)
             w.explanation = item.explanation.map(EngramWire.ScoreExplanation.init)
             return w
@@ -185,6 +181,17 @@ extension Dispatcher {
         response.queryTimeUs = result.queryTimeMicros
         response.effectiveQuery = result.effectiveQuery
         return response
+    }
+}
+
+extension EngramWire.Observation {
+    /// An observation as answers carry it: without its embedding. Every observation holds one
+    /// (the client's, or the one the server's embedder made at Observe time), and a few
+    /// hundred floats would dwarf the text in every listing and Recall answer; the client has
+    /// its own vectors already, and the server's are an internal detail of its ranking.
+    init(withoutVector o: EngramCore.Observation) {
+        self.init(o)
+        embedding = []
     }
 }
 
