@@ -53,10 +53,11 @@ struct RecallBlock: Sendable {
     var lengths = [Int32](repeating: 0, count: size)
     var flags = [UInt8](repeating: 0, count: size)
     var terms = [[TermCount]](repeating: [], count: size)
-    /// `size` × dimension floats; empty until the corpus knows its dimension.
+    /// dimension floats a row, for the rows allocated so far (a multiple of 8; rows past the
+    /// end have no vector).
     var vectors: [Float] = []
-    /// The sign bits of each row (`size` × ⌈dimension / 64⌉ words): a 32× smaller sketch
-    /// that large profiles scan first (see `cosines`).
+    /// The sign bits of each allocated row (⌈dimension / 64⌉ words a row): a 32× smaller
+    /// sketch that large profiles scan first (see `cosines`).
     var signs: [UInt64] = []
 }
 
@@ -101,9 +102,12 @@ struct RecallCorpus: Sendable {
             if dimension == 0 { dimension = vector.count }
             if vector.count == dimension {
                 normalize(&vector)
-                if blocks[b].vectors.isEmpty {
-                    blocks[b].vectors = [Float](repeating: 0, count: RecallBlock.size * dimension)
-                    blocks[b].signs = [UInt64](repeating: 0, count: RecallBlock.size * signWords)
+                // Rows are allocated 8 at a time as the block fills, not 64 at once: most
+                // profiles are small, and a whole block of 384-float rows is 96 KiB.
+                let rows = (r / 8 + 1) * 8
+                if blocks[b].vectors.count < rows * dimension {
+                    blocks[b].vectors.append(contentsOf: repeatElement(0, count: rows * dimension - blocks[b].vectors.count))
+                    blocks[b].signs.append(contentsOf: repeatElement(0, count: rows * signWords - blocks[b].signs.count))
                 }
                 blocks[b].vectors.replaceSubrange((r * dimension)..<((r + 1) * dimension), with: vector)
                 for w in 0..<signWords {
@@ -167,7 +171,7 @@ struct RecallCorpus: Sendable {
         blocks[b].terms[r] = []
         blocks[b].flags[r] = 0
         blocks[b].lengths[r] = 0
-        if !blocks[b].vectors.isEmpty {
+        if (r + 1) * dimension <= blocks[b].vectors.count {
             for i in (r * dimension)..<((r + 1) * dimension) { blocks[b].vectors[i] = 0 }
             for w in 0..<signWords { blocks[b].signs[r * signWords + w] = 0 }
         }
