@@ -11,6 +11,7 @@ public struct DecodingError: Error, Sendable, CustomStringConvertible {
         self.offset = offset
     }
 
+    /// The message and the offset.
     public var description: String { "\(message) at payload offset \(offset)" }
 }
 

@@ -66,10 +66,10 @@ public final class Storage: Sendable {
     public func runSnapshotTriggers() async {
         let interval = options.snapshotInterval
         let every = options.snapshotEveryRecords
-        guard interval != nil || every != nil else { return }
         while !Task.isCancelled && !closed.load(ordering: .relaxed) {
             try? await Task.sleep(for: .milliseconds(100))
             if Task.isCancelled { return }
+            guard interval != nil || every != nil else { continue }
             let (newestSequence, lastAttempt, failed) = snapshots.withLock { ($0.newest?.sequence ?? 0, $0.lastAttempt, $0.lastAttemptFailed) }
             let records = log.lastSequence &- newestSequence
             guard records > 0, log.lastSequence > newestSequence else { continue }

@@ -33,5 +33,6 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The code and the message.
     public var description: String { "\(code.rawValue): \(message)" }
 }

@@ -16,6 +16,7 @@ public enum FsyncMode: String, Sendable, CaseIterable, CustomStringConvertible {
     /// kernel had not yet written back, typically up to 30 s.
     case none
 
+    /// The flag's spelling.
     public var description: String { rawValue }
 }
 

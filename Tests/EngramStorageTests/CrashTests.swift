@@ -32,9 +32,11 @@ struct CrashTests {
             let ledger = LedgerBox()
             var rng = SeededGenerator(seed: UInt64(UInt32.random(in: 0...UInt32.max)))
             // Small segments and frequent snapshots, so kills land in rolls and snapshots too.
-            let arguments = ["--segment-bytes", "32768", "--snapshot-every", "400", "--snapshot-interval", "1"]
+            let arguments = ["--segment-bytes", "32768", "--snapshot-every", "150", "--snapshot-interval", "1"]
             var store = ""
             var checkedUpTo = 0
+            var tornTails = 0
+            var snapshotsWritten = 0
             for round in 0..<rounds {
                 let server = try EngramdProcess(dataDirectory: data, arguments: arguments)
                 defer { server.removeLog() }
@@ -56,11 +58,19 @@ struct CrashTests {
                             await Self.write(client, store: storeID, round: round, writer: writer, ledger: ledger)
                         }
                     }
+                    // Snapshot requests too (the Snapshot method), so kills also land mid-snapshot.
+                    group.addTask {
+                        while (try? await client.snapshot(deadline: .seconds(5))) != nil {
+                            try? await Task.sleep(for: .milliseconds(30))
+                        }
+                    }
                     try await Task.sleep(for: killAfter)
                     server.kill()
                     try await group.waitForAll()
                 }
                 _ = await server.waitForExit()
+                if server.log.contains("torn record") { tornTails += 1 }
+                snapshotsWritten += server.log.components(separatedBy: "snapshot written").count - 1
             }
             // Final check of everything, then a graceful stop, which writes a snapshot.
             let server = try EngramdProcess(dataDirectory: data, arguments: arguments)
@@ -71,6 +81,9 @@ struct CrashTests {
             try await verify(client, store: store, ledger: final, from: 0, server: server)
             client.close()
             #expect(final.acknowledged.count > rounds, "the writers got acknowledgements to check")
+            print(
+                "crash test: \(rounds) SIGKILL rounds, \(final.profiles.count) profiles, \(final.acknowledged.count) of \(final.attempted.count) Observe calls acknowledged, \(snapshotsWritten) snapshots written, \(tornTails) torn tails cut"
+            )
             server.kill(SIGTERM)
             #expect(await server.waitForExit() == 0, "graceful shutdown: \(server.log)")
             #expect(server.log.contains("shutdown snapshot written"), "\(server.log)")
@@ -92,6 +105,9 @@ struct CrashTests {
                 }, deadline: .seconds(5))
             profileID = response.profile!.id
         } catch {
+            if let error = error as? EngramClientError, error.code != .unavailable {
+                Issue.record("ResolveIdentity failed with \(error), not because the server died")
+            }
             return
         }
         ledger.mutex.withLock { $0.profiles.append((email, profileID, Int64(writer))) }
@@ -110,9 +126,12 @@ struct CrashTests {
                                 $0.occurredAtUs = 1_700_000_000_000_000
                             }
                         }
-                        $0.summaries = [.with { $0.content = "summary of \(call.tokens[0])"; $0.conversationId = "conv-\(i)"; $0.source = "crash-test" }]
+                        $0.summaries = [.with { $0.content = "summary of \(call.tokens[0])"; $0.conversationId = "conv-\(i)"; $0.source = "crash-test"; $0.occurredAtUs = 1_700_000_000_000_000 }]
                     }, deadline: .seconds(5))
             } catch {
+                if let error = error as? EngramClientError, error.code != .unavailable {
+                    Issue.record("Observe failed with \(error), not because the server died")
+                }
                 return
             }
             ledger.mutex.withLock { _ = $0.acknowledged.insert(call) }
@@ -140,7 +159,7 @@ struct CrashTests {
                 let page = try await client.listObservations(.with {
                     $0.storeId = store
                     $0.profileId = entry.id
-                    $0.pageSize = 1000
+                    $0.pageSize = 100
                     $0.pageToken = token
                 })
                 for o in page.observations { contents.insert(o.content) }

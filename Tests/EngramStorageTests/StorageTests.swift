@@ -36,12 +36,17 @@ struct StorageTests {
         }
     }
 
-    @Test func recoveryFromLogAloneGivesTheSameState() async throws {
+    @Test(arguments: FsyncMode.allCases)
+    func recoveryFromLogAloneGivesTheSameState(mode: FsyncMode) async throws {
         try await withTemporaryDirectory { dir in
-            let storage = try Storage.open(options(dir), logger: quietLogger)
+            var o = options(dir, fsync: mode)
+            o.fsyncInterval = .milliseconds(5)
+            let storage = try Storage.open(o, logger: quietLogger)
             try runRandomOperations(storage.engine, seed: 11, count: 2000)
             let before = storage.engine.view().snapshot()
             #expect(before.logPosition > 0)
+            try await storage.waitUntilDurable(before.logPosition)
+            #expect(storage.state().fsyncMode == mode)
             await storage.close(snapshot: false)
 
             let reopened = try Storage.open(options(dir), logger: quietLogger)
