@@ -1,4 +1,6 @@
+import Dispatch
 import EngramCore
+import Synchronization
 import Glibc
 import Logging
 
@@ -14,9 +16,20 @@ extension Storage {
     public static func open(_ options: StorageOptions, logger: Logger) throws(StorageError) -> Storage {
         guard options.segmentBytes >= 4096 else { throw StorageError(.invalidOption, "--segment-bytes must be at least 4096") }
         let directory = try DataDirectory(path: options.dataDirectory)
-        do {
-            return try recover(options, directory: directory, logger: logger)
-        } catch {
+        // Recover on a thread of its own: the engine rebuilds profiles with concurrentPerform,
+        // which runs serially when called from a thread of Swift's cooperative pool.
+        let result = Mutex<Result<Storage, StorageError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        startThread(name: "engram-recovery") {
+            let outcome = Result { () throws(StorageError) -> Storage in try recover(options, directory: directory, logger: logger) }
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+        done.wait()
+        switch result.withLock({ $0! }) {
+        case .success(let storage):
+            return storage
+        case .failure(let error):
             directory.unlock()
             throw error
         }
@@ -72,6 +85,7 @@ extension Storage {
                 "there is no snapshot in \(directory.snapshotsPath) but the log starts at sequence \(logStart): records 1...\(logStart - 1) are missing")
         }
 
+        let snapshotRead = ContinuousClock.now
         let log = WriteAheadLog(
             directory: directory.logPath, mode: options.fsync, fsyncInterval: options.fsyncInterval, segmentBytes: options.segmentBytes,
             faults: options.faults, logger: logger)
@@ -94,7 +108,8 @@ extension Storage {
             metadata: [
                 "data_dir": "\(directory.path)", "snapshot": "\(restored?.info.path ?? "none")",
                 "snapshot_sequence": "\(restored?.info.sequence ?? 0)", "log_records_replayed": "\(replayed.records)",
-                "next_sequence": "\(replayed.lastSequence + 1)", "snapshot_load": "\(snapshotLoaded - started)",
+                "next_sequence": "\(replayed.lastSequence + 1)", "snapshot_read": "\(snapshotRead - started)",
+                "engine_restore": "\(snapshotLoaded - snapshotRead)",
                 "replay": "\(done - snapshotLoaded)", "fsync": "\(options.fsync)",
             ])
         return Storage(engine: engine, options: options, directory: directory, log: log, newest: restored?.info, logger: logger)
