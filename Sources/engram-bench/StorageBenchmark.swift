@@ -158,8 +158,10 @@ private func redisSet(clients: Int, requests: Int) -> Double? {
     ]
     guard (try? server.run()) != nil else { return nil }
     defer {
-        server.terminate()
-        server.waitUntilExit()
+        // SIGKILL: a process started from a Swift worker thread inherits its blocked signals,
+        // SIGTERM among them.
+        kill(server.processIdentifier, SIGKILL)
+        while server.isRunning { usleep(10_000) }
     }
     Thread.sleep(forTimeInterval: 0.5)
     let bench = Process()
@@ -170,7 +172,7 @@ private func redisSet(clients: Int, requests: Int) -> Double? {
     bench.standardError = FileHandle.nullDevice
     guard (try? bench.run()) != nil else { return nil }
     let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    bench.waitUntilExit()
+    while bench.isRunning { usleep(10_000) }
     // "test","rps",... then "SET","12345.67",...
     for line in output.split(separator: "\n") where line.hasPrefix("\"SET\"") {
         let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
@@ -180,10 +182,13 @@ private func redisSet(clients: Int, requests: Int) -> Double? {
 }
 
 func runStorageBenchmark() async {
+    // `engram-bench storage [throughput|inprocess|latency|recovery]` runs one part.
+    let part = CommandLine.arguments.dropFirst(2).first
     do {
-        try await storageThroughput()
-        try await snapshotLatency()
-        try await recoveryTime()
+        if part == nil || part == "throughput" { try await storageThroughput() }
+        if part == nil || part == "inprocess" { try await inProcessThroughput() }
+        if part == nil || part == "latency" { try await snapshotLatency() }
+        if part == nil || part == "recovery" { try await recoveryTime() }
     } catch {
         print("storage benchmark failed: \(error)")
     }
@@ -196,7 +201,7 @@ private func storageThroughput() async throws {
         let dir = temporaryDirectory("throughput-\(callers)")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var options = StorageOptions(dataDirectory: dir)
-        options.fsync = .always
+        options.fsync = FsyncMode(rawValue: ProcessInfo.processInfo.environment["ENGRAM_BENCH_FSYNC"] ?? "always") ?? .always
         options.snapshotInterval = nil
         options.snapshotEveryRecords = nil
         let (rate, latencies) = try await withStorageServer(options) { storage, port in
@@ -212,6 +217,55 @@ private func storageThroughput() async throws {
             String(
                 format: "%7d | %16.0f | %7.2f | %7.2f | %11@ | %@", callers, rate, percentile(latencies, 0.5), percentile(latencies, 0.99),
                 redis.map { String(format: "%.0f", $0) } ?? "n/a", ratio))
+    }
+}
+
+/// The same durable Observe without the network: engine + log + fsync only.
+private func inProcessThroughput() async throws {
+    print("== durable Observe in-process (no network): engine + log + group commit")
+    print("callers | fsync  | Observe/s | p50 ms | p99 ms")
+    for mode in [FsyncMode.always, .none] {
+        for callers in [1, 50] {
+            let dir = temporaryDirectory("inprocess-\(callers)")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            var options = StorageOptions(dataDirectory: dir)
+            options.fsync = mode
+            options.snapshotInterval = nil
+            options.snapshotEveryRecords = nil
+            let storage = try Storage.open(options, logger: benchLogger)
+            let (store, profiles) = try seedProfiles(storage.engine, count: 1000)
+            let seconds = 3.0
+            let start = now()
+            let latencies = await withTaskGroup(of: [Double].self) { group in
+                for caller in 0..<callers {
+                    group.addTask {
+                        var mine: [Double] = []
+                        var i = caller
+                        while now() - start < seconds {
+                            let t0 = now()
+                            guard
+                                let result = try? storage.engine.observe(
+                                    storeID: store, profileID: profiles[(i &* 7919) % profiles.count],
+                                    observations: [ObservationInput(content: factText(i), source: "bench", occurredAt: 1)]),
+                                (try? await storage.waitUntilDurable(result.logPosition)) != nil
+                            else { return mine }
+                            mine.append((now() - t0) * 1000)
+                            i += callers
+                        }
+                        return mine
+                    }
+                }
+                var all: [Double] = []
+                for await part in group { all += part }
+                return all.sorted()
+            }
+            let elapsed = now() - start
+            await storage.close(snapshot: false)
+            print(
+                String(
+                    format: "%7d | %-6@ | %9.0f | %6.3f | %6.3f", callers, mode.rawValue, Double(latencies.count) / elapsed,
+                    percentile(latencies, 0.5), percentile(latencies, 0.99)))
+        }
     }
 }
 
@@ -294,7 +348,9 @@ private func recoveryTime() async throws {
     await storage.close(snapshot: false)
     print(String(format: "fill: %.1f s; snapshot: %.1f s, %.0f MiB", filled, snapSeconds, Double(info.sizeBytes) / 1_048_576))
     let openStart = now()
-    let reopened = try Storage.open(options, logger: benchLogger)
+    var verbose = Logger(label: "engram-bench")
+    verbose.logLevel = ProcessInfo.processInfo.environment["ENGRAM_BENCH_VERBOSE"] == nil ? .warning : .info
+    let reopened = try Storage.open(options, logger: verbose)
     let openSeconds = now() - openStart
     let counts = reopened.engine.counts()
     print(
