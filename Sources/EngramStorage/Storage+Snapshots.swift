@@ -53,7 +53,7 @@ extension Storage {
             let size: Int64 = try await withCheckedThrowingContinuation { c in
                 startThread(name: "engram-snapshot") {
                     // Writing a snapshot is background work: let request handling win the CPU.
-                    lowerCurrentThreadPriority(nice: 10)
+                    makeCurrentThreadBackground()
                     do {
                         c.resume(returning: try SnapshotFile.write(view, to: temporary, createdAtUs: now, faults: faults))
                     } catch {

@@ -274,7 +274,7 @@ private func snapshotLatency() async throws {
     let dir = temporaryDirectory("latency")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     var options = StorageOptions(dataDirectory: dir)
-    options.fsync = .always
+    options.fsync = FsyncMode(rawValue: ProcessInfo.processInfo.environment["ENGRAM_BENCH_FSYNC"] ?? "always") ?? .always
     options.snapshotInterval = nil
     options.snapshotEveryRecords = nil
     try await withStorageServer(options) { storage, port in
