@@ -6,7 +6,12 @@ import Testing
 @Suite("Write-ahead log")
 struct LogTests {
     /// Appends commands straight to a log, then reads them back.
-    func writeLog(_ directory: String, mode: FsyncMode = .always, segmentBytes: Int = 1 << 20, count: Int, seed: UInt64 = 1) async throws -> [Command] {
+    /// With `oneBatchEach`, each record is made durable before the next is appended, so every
+    /// batch holds one record and segments roll at a predictable point.
+    func writeLog(
+        _ directory: String, mode: FsyncMode = .always, segmentBytes: Int = 1 << 20, count: Int, seed: UInt64 = 1,
+        oneBatchEach: Bool = false
+    ) async throws -> [Command] {
         let log = WriteAheadLog(directory: directory, mode: mode, segmentBytes: segmentBytes, logger: quietLogger)
         try log.start(nextSequence: 1)
         var rng = SeededGenerator(seed: seed)
@@ -16,6 +21,7 @@ struct LogTests {
             commands.append(command)
             let sequence = log.append(command)
             #expect(sequence == UInt64(commands.count))
+            if oneBatchEach { try await log.waitUntilDurable(sequence) }
         }
         try await log.waitUntilDurable(UInt64(count))
         await log.close()
@@ -33,7 +39,7 @@ struct LogTests {
 
     @Test func recordsReadBackInOrderAcrossSegments() async throws {
         try await withTemporaryDirectory { dir in
-            let written = try await writeLog(dir, segmentBytes: 8192, count: 500)
+            let written = try await writeLog(dir, segmentBytes: 8192, count: 500, oneBatchEach: true)
             let segments = try LogRecovery.segments(in: dir)
             #expect(segments.count > 3, "small segments roll")
             #expect(try readLog(dir) == written)
@@ -124,7 +130,7 @@ struct LogTests {
 
     @Test func missingSegmentIsAGap() async throws {
         try await withTemporaryDirectory { dir in
-            _ = try await writeLog(dir, segmentBytes: 4096, count: 200)
+            _ = try await writeLog(dir, segmentBytes: 4096, count: 200, oneBatchEach: true)
             let segments = try LogRecovery.segments(in: dir)
             #expect(segments.count >= 3)
             try FileManager.default.removeItem(atPath: dir + "/" + segments[1].name)
