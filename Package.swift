@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "EngramCore", targets: ["EngramCore"]),
         .library(name: "EngramServer", targets: ["EngramServer"]),
         .library(name: "EngramClient", targets: ["EngramClient"]),
+        .library(name: "EngramStorage", targets: ["EngramStorage"]),
         .executable(name: "engramd", targets: ["engramd"]),
     ],
     dependencies: [
@@ -58,10 +59,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // libsqlite3 from the system (Debian: libsqlite3-dev), for snapshot files.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // Durability: the write-ahead log, SQLite snapshots and recovery.
+        .target(
+            name: "EngramStorage",
+            dependencies: ["EngramCore", "CSQLite", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "engramd",
             dependencies: [
-                "EngramServer", "EngramCore",
+                "EngramServer", "EngramCore", "EngramStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -85,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "engram-bench",
             dependencies: [
-                "EngramWire", "EngramCore", "EngramServer", "EngramClient", "EngramNIO",
+                "EngramWire", "EngramCore", "EngramServer", "EngramClient", "EngramNIO", "EngramStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,6 +106,14 @@ let package = Package(
         .executableTarget(name: "engram-eval", dependencies: ["EngramCore"], swiftSettings: strict),
         .testTarget(name: "EngramWireTests", dependencies: ["EngramWire"], swiftSettings: strict),
         .testTarget(name: "EngramCoreTests", dependencies: ["EngramCore"], swiftSettings: strict),
+        .testTarget(
+            name: "EngramStorageTests",
+            dependencies: [
+                "EngramStorage", "EngramCore", "EngramClient", "EngramWire", "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "EngramServerTests",
             dependencies: [

@@ -1,3 +1,5 @@
+import Dispatch
+
 extension Engine {
     /// Rebuilds an engine from a snapshot (e.g. read back from a snapshot file); replay the
     /// log records after `snapshot.logPosition` next. Derived indexes (identifier owners,
@@ -8,13 +10,12 @@ extension Engine {
     ) {
         self.init(configuration: configuration, journal: journal)
         appliedPosition.store(snapshot.logPosition, ordering: .relaxed)
-        for item in snapshot.stores {
+        let built = Self.rebuildProfiles(snapshot, duplicateThreshold: self.configuration.duplicateSimilarityThreshold)
+        for (storeIndex, item) in snapshot.stores.enumerated() {
             let storeID = item.store.id
             var state = IdentityState(settings: item.settings)
             for alias in item.aliases { state.aliases[alias.mergedID] = alias.canonicalID }
-            for profileSnapshot in item.profiles {
-                let profile = ProfileState(
-                    snapshot: profileSnapshot, duplicateThreshold: self.configuration.duplicateSimilarityThreshold)
+            for profile in built[storeIndex] {
                 for identifier in profile.identifiers {
                     state.addOwner(profile.id, of: IdentifierKey(type: identifier.type, value: identifier.value))
                 }
@@ -27,4 +28,33 @@ extension Engine {
             }
         }
     }
+
+    /// Rebuilds every profile's derived state (fingerprints, duplicate index), the expensive
+    /// part of a restore, on all cores: profiles are independent of each other.
+    private static func rebuildProfiles(_ snapshot: EngineSnapshot, duplicateThreshold: Double) -> [[ProfileState]] {
+        let work = snapshot.stores.indices.flatMap { s in snapshot.stores[s].profiles.indices.map { (s, $0) } }
+        var flat = [ProfileState?](repeating: nil, count: work.count)
+        let chunks = min(work.count, 8 * EngineClock.coreCount)
+        if chunks > 0 {
+            flat.withUnsafeMutableBufferPointer { out in
+                let slots = Slots(base: out.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    for i in stride(from: chunk, to: work.count, by: chunks) {
+                        let (s, p) = work[i]
+                        slots.base[i] = ProfileState(snapshot: snapshot.stores[s].profiles[p], duplicateThreshold: duplicateThreshold)
+                    }
+                }
+            }
+        }
+        var result = snapshot.stores.map { _ in [ProfileState]() }
+        for (i, (s, _)) in work.enumerated() { result[s].append(flat[i]!) }
+        return result
+    }
+}
+
+/// Slots written concurrently by `concurrentPerform`.
+/// @unchecked Sendable: each iteration writes only its own indices, and the buffer outlives
+/// the call, which returns only after every iteration finished.
+private struct Slots<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
 }

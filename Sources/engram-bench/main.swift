@@ -1,5 +1,5 @@
 // engram-bench: release-build benchmarks that print figures. Not tests.
-// Usage: swift run -c release engram-bench [wire|core|server|recall [SIZES...]|all]
+// Usage: swift run -c release engram-bench [wire|core|server|recall [SIZES...]|storage|all]
 
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 switch which {
@@ -10,11 +10,13 @@ case "recall":
     // Optional profile sizes after the name: `engram-bench recall 1000 10000`.
     let sizes = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
     if sizes.isEmpty { runRecallBenchmark() } else { runRecallBenchmark(sizes: sizes) }
+case "storage": await runStorageBenchmark()
 case "all":
     runWireBenchmark()
     runCoreBenchmark()
     await runServerBenchmark()
     runRecallBenchmark()
+    await runStorageBenchmark()
 default:
-    print("usage: engram-bench [wire|core|server|recall [SIZES...]|all]")
+    print("usage: engram-bench [wire|core|server|recall [SIZES...]|storage|all]")
 }

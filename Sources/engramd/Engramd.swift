@@ -1,6 +1,7 @@
 import ArgumentParser
 import EngramCore
 import EngramServer
+import EngramStorage
 import Foundation
 import Logging
 import Metrics
@@ -71,7 +72,8 @@ struct Serve: AsyncParsableCommand {
         ("host", false), ("port", false), ("shards", false), ("keys-file", false), ("dev-key", false),
         ("max-frame-bytes", false), ("max-in-flight", false), ("max-connections", false), ("idle-timeout", false),
         ("metrics-port", false), ("metrics-host", false), ("log-level", false), ("tls-cert", false), ("tls-key", false),
-        ("threads", false),
+        ("threads", false), ("data-dir", false), ("fsync", false), ("fsync-interval-ms", false), ("snapshot-interval", false),
+        ("snapshot-every", false), ("segment-bytes", false), ("accept-log-loss", true),
     ]
 
     @Option(help: "Address to listen on. Anything but loopback requires API keys. (ENGRAM_HOST)")
@@ -119,7 +121,33 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Event-loop threads; 0 = one per core. (ENGRAM_THREADS)")
     var threads = 0
 
+    @Option(help: "Data directory: write-ahead log, snapshots, lock file. (ENGRAM_DATA_DIR)")
+    var dataDir = "./engram-data"
+
+    @Option(help: "always (fsync before acknowledging), interval (every --fsync-interval-ms), or none (leave it to the OS). (ENGRAM_FSYNC)")
+    var fsync = "always"
+
+    @Option(help: "How often interval mode fsyncs, in milliseconds. (ENGRAM_FSYNC_INTERVAL_MS)")
+    var fsyncIntervalMs = 1000
+
+    @Option(help: "Snapshot when this many seconds passed since the last one and there were writes; 0 = never. (ENGRAM_SNAPSHOT_INTERVAL)")
+    var snapshotInterval = 300
+
+    @Option(help: "Snapshot once this many log records were written since the last one; 0 = never. (ENGRAM_SNAPSHOT_EVERY)")
+    var snapshotEvery = 1_000_000
+
+    @Option(help: "Start a new log segment at this size in bytes. (ENGRAM_SEGMENT_BYTES)")
+    var segmentBytes = 64 << 20
+
+    @Flag(help: "If a record in the middle of the log is damaged, drop it and everything after it instead of refusing to start. (ENGRAM_ACCEPT_LOG_LOSS)")
+    var acceptLogLoss = false
+
     func validate() throws {
+        guard FsyncMode(rawValue: fsync) != nil else { throw ValidationError("--fsync must be always, interval or none; got '\(fsync)'") }
+        guard fsyncIntervalMs >= 1 && fsyncIntervalMs <= 60_000 else { throw ValidationError("--fsync-interval-ms must be 1-60000") }
+        guard snapshotInterval >= 0 else { throw ValidationError("--snapshot-interval must not be negative") }
+        guard snapshotEvery >= 0 else { throw ValidationError("--snapshot-every must not be negative") }
+        guard segmentBytes >= 4096 else { throw ValidationError("--segment-bytes must be at least 4096") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535, got \(port)") }
         guard shards >= 0 && shards <= 4096 else { throw ValidationError("--shards must be 0-4096, got \(shards)") }
         guard maxFrameBytes >= 1024 && maxFrameBytes <= 64 * 1024 * 1024 else {
@@ -184,9 +212,27 @@ struct Serve: AsyncParsableCommand {
 
         var engineConfiguration = EngineConfiguration()
         if shards > 0 { engineConfiguration.shardCount = shards }
-        let engine = Engine(configuration: engineConfiguration)
-        let engramServer = EngramServer(configuration: server, engine: engine, logger: logger)
-        var services: [any Service] = [engramServer]
+        var storageOptions = StorageOptions(dataDirectory: dataDir)
+        storageOptions.fsync = FsyncMode(rawValue: fsync)!
+        storageOptions.fsyncInterval = .milliseconds(fsyncIntervalMs)
+        storageOptions.snapshotInterval = snapshotInterval > 0 ? .seconds(snapshotInterval) : nil
+        storageOptions.snapshotEveryRecords = snapshotEvery > 0 ? UInt64(snapshotEvery) : nil
+        storageOptions.segmentBytes = segmentBytes
+        storageOptions.acceptLogLoss = acceptLogLoss
+        storageOptions.engine = engineConfiguration
+        let storage: Storage
+        do {
+            storage = try Storage.open(storageOptions, logger: logger)
+        } catch {
+            logger.critical("cannot open the data directory", metadata: ["error": "\(error)"])
+            throw ValidationError("\(error.message)")
+        }
+        let hooks = StorageHooks(storage: storage)
+        let engramServer = EngramServer(
+            configuration: server, engine: storage.engine, durability: hooks, snapshotter: hooks, status: hooks, logger: logger)
+        // Services stop in reverse order: the server drains its calls first, then storage
+        // writes its shutdown snapshot and closes the log.
+        var services: [any Service] = [hooks, engramServer]
         if let metricsPort {
             services.append(MetricsHTTPServer(host: metricsHost, port: metricsPort, logger: logger) { registry.emitToBuffer() })
         }

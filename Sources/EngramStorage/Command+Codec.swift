@@ -1,0 +1,415 @@
+import EngramCore
+
+// The write-ahead log's payload format for `Command`, by hand: one version byte, one case tag,
+// then the fields in declaration order. Integers are varints (times and signed values zigzag),
+// strings and lists are length-prefixed, optionals carry a presence byte, floats and doubles
+// are their little-endian IEEE bits. Enum values use the fixed codes below, never their
+// declaration order, so adding a case to a Swift enum cannot change what old logs mean.
+// A new field means a new version: the decoder keeps reading every version it ever wrote.
+
+extension Command {
+    /// The payload format version written by `encoded()`.
+    public static let codecVersion: UInt8 = 1
+
+    /// The command as a log payload.
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 128)
+        encode(into: &w)
+        return w.bytes
+    }
+
+    /// Appends the command's payload to `w`.
+    public func encode(into w: inout ByteWriter) {
+        w.byte(Self.codecVersion)
+        switch self {
+        case .createStore(let c):
+            w.byte(1)
+            w.string(c.storeID)
+            w.string(c.displayName)
+            w.string(c.description)
+            w.signed(c.at)
+        case .updateStore(let c):
+            w.byte(2)
+            w.string(c.storeID)
+            w.optionalString(c.displayName)
+            w.optionalString(c.description)
+            w.signed(c.at)
+        case .deleteStore(let c):
+            w.byte(3)
+            w.string(c.storeID)
+            w.signed(c.at)
+        case .putIdentitySettings(let c):
+            w.byte(4)
+            w.string(c.storeID)
+            c.settings.encode(into: &w)
+            w.signed(c.at)
+        case .resolveIdentity(let c):
+            w.byte(5)
+            w.string(c.storeID)
+            w.string(c.newProfileID)
+            w.count(c.identifiers.count)
+            for i in c.identifiers {
+                w.string(i.type)
+                w.string(i.value)
+            }
+            c.traits.encode(into: &w)
+            w.signed(c.at)
+        case .updateTraits(let c):
+            w.byte(6)
+            w.string(c.storeID)
+            w.string(c.profileID)
+            c.traits.encode(into: &w)
+            w.signed(c.at)
+        case .deleteProfile(let c):
+            w.byte(7)
+            w.string(c.storeID)
+            w.string(c.profileID)
+            w.signed(c.at)
+        case .observe(let c):
+            w.byte(8)
+            w.string(c.storeID)
+            w.string(c.profileID)
+            w.count(c.observations.count)
+            for o in c.observations {
+                w.string(o.id)
+                w.string(o.content)
+                w.string(o.source)
+                w.signed(o.occurredAt)
+                w.strings(o.conversationIDs)
+                w.optionalString(o.subjectKey)
+                w.optionalFloats(o.embedding)
+                w.optionalString(o.idempotencyKey)
+            }
+            w.count(c.summaries.count)
+            for s in c.summaries {
+                w.string(s.id)
+                w.string(s.content)
+                w.string(s.conversationID)
+                w.signed(s.occurredAt)
+                w.string(s.source)
+            }
+            w.count(c.communications.count)
+            for m in c.communications {
+                w.string(m.id)
+                w.string(m.conversationID)
+                w.byte(m.authorType.code)
+                w.byte(m.channel.code)
+                w.string(m.text)
+                w.signed(m.createdAt)
+                w.string(m.authorAddress)
+                w.count(m.recipients.count)
+                for r in m.recipients {
+                    w.byte(r.type.code)
+                    w.string(r.address)
+                }
+            }
+            w.signed(c.at)
+        case .deleteObservation(let c):
+            w.byte(9)
+            w.string(c.storeID)
+            w.string(c.profileID)
+            w.string(c.observationID)
+            w.signed(c.at)
+        }
+    }
+
+    /// Decodes a payload written by `encoded()` (any version this build knows); every byte
+    /// must be used.
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(DecodingError) {
+        var r = ByteReader(bytes)
+        let version = try r.byte()
+        guard version == 1 else {
+            throw DecodingError("unknown command codec version \(version) (this build reads 1)", offset: 0)
+        }
+        let tagOffset = r.offset
+        switch try r.byte() {
+        case 1:
+            self = .createStore(
+                CreateStore(storeID: try r.string(), displayName: try r.string(), description: try r.string(), at: try r.signed()))
+        case 2:
+            self = .updateStore(
+                UpdateStore(
+                    storeID: try r.string(), displayName: try r.optionalString(), description: try r.optionalString(),
+                    at: try r.signed()))
+        case 3:
+            self = .deleteStore(DeleteStore(storeID: try r.string(), at: try r.signed()))
+        case 4:
+            self = .putIdentitySettings(
+                PutIdentitySettings(storeID: try r.string(), settings: try IdentitySettings(from: &r), at: try r.signed()))
+        case 5:
+            let storeID = try r.string()
+            let newProfileID = try r.string()
+            let n = try r.count(minimumElementBytes: 2)
+            var identifiers: [IdentifierInput] = []
+            identifiers.reserveCapacity(n)
+            for _ in 0..<n { identifiers.append(IdentifierInput(type: try r.string(), value: try r.string())) }
+            let traits = try [TraitUpdate](from: &r)
+            self = .resolveIdentity(
+                ResolveIdentity(storeID: storeID, newProfileID: newProfileID, identifiers: identifiers, traits: traits, at: try r.signed()))
+        case 6:
+            self = .updateTraits(
+                UpdateTraits(storeID: try r.string(), profileID: try r.string(), traits: try [TraitUpdate](from: &r), at: try r.signed()))
+        case 7:
+            self = .deleteProfile(DeleteProfile(storeID: try r.string(), profileID: try r.string(), at: try r.signed()))
+        case 8:
+            let storeID = try r.string()
+            let profileID = try r.string()
+            let no = try r.count(minimumElementBytes: 8)
+            var observations: [NewObservation] = []
+            observations.reserveCapacity(no)
+            for _ in 0..<no {
+                observations.append(
+                    NewObservation(
+                        id: try r.string(), content: try r.string(), source: try r.string(), occurredAt: try r.signed(),
+                        conversationIDs: try r.strings(), subjectKey: try r.optionalString(), embedding: try r.optionalFloats(),
+                        idempotencyKey: try r.optionalString()))
+            }
+            let ns = try r.count(minimumElementBytes: 5)
+            var summaries: [NewSummary] = []
+            summaries.reserveCapacity(ns)
+            for _ in 0..<ns {
+                summaries.append(
+                    NewSummary(
+                        id: try r.string(), content: try r.string(), conversationID: try r.string(), occurredAt: try r.signed(),
+                        source: try r.string()))
+            }
+            let nc = try r.count(minimumElementBytes: 8)
+            var communications: [NewCommunication] = []
+            communications.reserveCapacity(nc)
+            for _ in 0..<nc {
+                let id = try r.string()
+                let conversationID = try r.string()
+                let authorType = try AuthorType(code: &r)
+                let channel = try Channel(code: &r)
+                let text = try r.string()
+                let createdAt = try r.signed()
+                let authorAddress = try r.string()
+                let nr = try r.count(minimumElementBytes: 2)
+                var recipients: [CommunicationParticipant] = []
+                recipients.reserveCapacity(nr)
+                for _ in 0..<nr { recipients.append(CommunicationParticipant(type: try AuthorType(code: &r), address: try r.string())) }
+                communications.append(
+                    NewCommunication(
+                        id: id, conversationID: conversationID, authorType: authorType, channel: channel, text: text,
+                        createdAt: createdAt, authorAddress: authorAddress, recipients: recipients))
+            }
+            self = .observe(
+                Observe(
+                    storeID: storeID, profileID: profileID, observations: observations, summaries: summaries,
+                    communications: communications, at: try r.signed()))
+        case 9:
+            self = .deleteObservation(
+                DeleteObservation(storeID: try r.string(), profileID: try r.string(), observationID: try r.string(), at: try r.signed()))
+        case let tag:
+            throw DecodingError("unknown command tag \(tag)", offset: tagOffset)
+        }
+        guard r.isAtEnd else { throw DecodingError("\(bytes.count - r.offset) bytes left over after the command", offset: r.offset) }
+    }
+
+    /// Decodes a payload written by `encoded()`.
+    public init(decoding bytes: [UInt8]) throws(DecodingError) {
+        self = try bytes.withBytes { (raw) throws(DecodingError) -> Command in try Command(decoding: raw) }
+    }
+}
+
+extension IdentitySettings {
+    func encode(into w: inout ByteWriter) {
+        w.strings(priority)
+        w.count(types.count)
+        for t in types {
+            w.string(t.name)
+            w.byte(t.normalization.code)
+            w.signed(Int64(t.limit))
+            w.byte(t.overflowPolicy.code)
+            w.bool(t.unique)
+            w.strings(t.blockedValues)
+            w.strings(t.blockedPatterns)
+        }
+        w.string(defaultRegion)
+    }
+
+    init(from r: inout ByteReader) throws(DecodingError) {
+        let priority = try r.strings()
+        let n = try r.count(minimumElementBytes: 7)
+        var types: [IdentifierTypeSettings] = []
+        types.reserveCapacity(n)
+        for _ in 0..<n {
+            types.append(
+                IdentifierTypeSettings(
+                    name: try r.string(), normalization: try IdentifierNormalization(code: &r), limit: try r.int(),
+                    overflowPolicy: try OverflowPolicy(code: &r), unique: try r.bool(), blockedValues: try r.strings(),
+                    blockedPatterns: try r.strings()))
+        }
+        self.init(priority: priority, types: types, defaultRegion: try r.string())
+    }
+}
+
+extension [TraitUpdate] {
+    func encode(into w: inout ByteWriter) {
+        w.count(count)
+        for t in self {
+            w.string(t.group)
+            w.string(t.name)
+            TraitValue.encode(t.value, into: &w)
+            if let at = t.updatedAt {
+                w.byte(1)
+                w.signed(at)
+            } else {
+                w.byte(0)
+            }
+        }
+    }
+
+    init(from r: inout ByteReader) throws(DecodingError) {
+        let n = try r.count(minimumElementBytes: 4)
+        var out: [TraitUpdate] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n {
+            let group = try r.string()
+            let name = try r.string()
+            let value = try TraitValue.decode(from: &r)
+            let at: Int64? = try r.bool() ? try r.signed() : nil
+            out.append(TraitUpdate(group: group, name: name, value: value, updatedAt: at))
+        }
+        self = out
+    }
+}
+
+extension TraitValue {
+    /// Tag 0 is "no value" (a trait removal).
+    static func encode(_ value: TraitValue?, into w: inout ByteWriter) {
+        switch value {
+        case nil: w.byte(0)
+        case .string(let s)?:
+            w.byte(1)
+            w.string(s)
+        case .number(let d)?:
+            w.byte(2)
+            w.double(d)
+        case .bool(let b)?:
+            w.byte(3)
+            w.bool(b)
+        case .strings(let list)?:
+            w.byte(4)
+            w.strings(list)
+        case .integer(let i)?:
+            w.byte(5)
+            w.signed(i)
+        }
+    }
+
+    static func decode(from r: inout ByteReader) throws(DecodingError) -> TraitValue? {
+        let at = r.offset
+        switch try r.byte() {
+        case 0: return nil
+        case 1: return .string(try r.string())
+        case 2: return .number(try r.double())
+        case 3: return .bool(try r.bool())
+        case 4: return .strings(try r.strings())
+        case 5: return .integer(try r.signed())
+        case let tag: throw DecodingError("unknown trait value tag \(tag)", offset: at)
+        }
+    }
+}
+
+// Fixed one-byte codes for the enums the log stores.
+
+extension AuthorType {
+    var code: UInt8 {
+        switch self {
+        case .customer: 1
+        case .humanAgent: 2
+        case .aiAgent: 3
+        case .system: 4
+        case .unknown: 5
+        }
+    }
+
+    init(code r: inout ByteReader) throws(DecodingError) {
+        let at = r.offset
+        switch try r.byte() {
+        case 1: self = .customer
+        case 2: self = .humanAgent
+        case 3: self = .aiAgent
+        case 4: self = .system
+        case 5: self = .unknown
+        case let b: throw DecodingError("unknown author type code \(b)", offset: at)
+        }
+    }
+}
+
+extension Channel {
+    var code: UInt8 {
+        switch self {
+        case .voice: 1
+        case .sms: 2
+        case .rcs: 3
+        case .email: 4
+        case .whatsapp: 5
+        case .chat: 6
+        case .api: 7
+        case .system: 8
+        }
+    }
+
+    init(code r: inout ByteReader) throws(DecodingError) {
+        let at = r.offset
+        switch try r.byte() {
+        case 1: self = .voice
+        case 2: self = .sms
+        case 3: self = .rcs
+        case 4: self = .email
+        case 5: self = .whatsapp
+        case 6: self = .chat
+        case 7: self = .api
+        case 8: self = .system
+        case let b: throw DecodingError("unknown channel code \(b)", offset: at)
+        }
+    }
+}
+
+extension IdentifierNormalization {
+    var code: UInt8 {
+        switch self {
+        case .email: 1
+        case .phone: 2
+        case .whatsapp: 3
+        case .chat: 4
+        case .none: 5
+        case .trim: 6
+        case .lowercase: 7
+        }
+    }
+
+    init(code r: inout ByteReader) throws(DecodingError) {
+        let at = r.offset
+        switch try r.byte() {
+        case 1: self = .email
+        case 2: self = .phone
+        case 3: self = .whatsapp
+        case 4: self = .chat
+        case 5: self = .none
+        case 6: self = .trim
+        case 7: self = .lowercase
+        case let b: throw DecodingError("unknown identifier normalization code \(b)", offset: at)
+        }
+    }
+}
+
+extension OverflowPolicy {
+    var code: UInt8 {
+        switch self {
+        case .dropOldest: 1
+        case .refuse: 2
+        }
+    }
+
+    init(code r: inout ByteReader) throws(DecodingError) {
+        let at = r.offset
+        switch try r.byte() {
+        case 1: self = .dropOldest
+        case 2: self = .refuse
+        case let b: throw DecodingError("unknown overflow policy code \(b)", offset: at)
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import EngramCore
+@testable import EngramStorage
+import Testing
+
+@Suite("Record codec")
+struct CodecTests {
+    @Test func crc32cKnownVectors() {
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
+        #expect(CRC32C.checksum([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
+        #expect(CRC32C.checksum(Array(0..<32)) == 0x46DD_794E)
+        #expect(CRC32C.checksum([]) == 0)
+    }
+
+    @Test func crc32cIncrementalEqualsWhole() {
+        var rng = SeededGenerator(seed: 7)
+        let bytes = (0..<1000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        for split in [0, 1, 7, 8, 9, 500, 999, 1000] {
+            var crc = CRC32C()
+            crc.update(Array(bytes[..<split]))
+            crc.update(Array(bytes[split...]))
+            #expect(crc.value == CRC32C.checksum(bytes), "split at \(split)")
+        }
+    }
+
+    @Test func varintsAndIntegersRoundTrip() throws {
+        var w = ByteWriter()
+        let unsigned: [UInt64] = [0, 1, 127, 128, 300, 16_383, 16_384, UInt64(UInt32.max), UInt64.max]
+        let signed: [Int64] = [0, -1, 1, -64, 64, Int64.min, Int64.max, 1_700_000_000_000_000]
+        for v in unsigned { w.varint(v) }
+        for v in signed { w.signed(v) }
+        w.double(-0.0)
+        w.double(.infinity)
+        let bytes = w.bytes
+        try bytes.withBytes { (raw) throws(DecodingError) in
+            var r = ByteReader(raw)
+            for v in unsigned {
+                let read = try r.varint()
+                #expect(read == v)
+            }
+            for v in signed {
+                let read = try r.signed()
+                #expect(read == v)
+            }
+            let negativeZero = try r.double()
+            let infinity = try r.double()
+            let atEnd = r.isAtEnd
+            #expect(negativeZero.bitPattern == (-0.0 as Double).bitPattern)
+            #expect(infinity == .infinity)
+            #expect(atEnd)
+        }
+    }
+
+    @Test func randomCommandsRoundTrip() throws {
+        var rng = SeededGenerator(seed: 42)
+        var seen = Set<UInt8>()
+        for i in 0..<3000 {
+            let command = randomCommand(&rng)
+            let bytes = command.encoded()
+            seen.insert(bytes[1])
+            let decoded = try Command(decoding: bytes)
+            #expect(decoded == command, "command \(i): \(command)")
+            if decoded != command { break }
+        }
+        #expect(seen == Set(1...9), "every command case was generated")
+    }
+
+    @Test func damagedPayloadsThrowInsteadOfCrashing() {
+        var rng = SeededGenerator(seed: 9)
+        var failures = 0
+        for _ in 0..<2000 {
+            var bytes = randomCommand(&rng).encoded()
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: bytes.removeLast(Int.random(in: 1...bytes.count - 1, using: &rng))
+            case 1:
+                let i = Int.random(in: 0..<bytes.count, using: &rng)
+                bytes[i] ^= UInt8.random(in: 1...255, using: &rng)
+            default: bytes.append(UInt8.random(in: 0...255, using: &rng))
+            }
+            do { _ = try Command(decoding: bytes) } catch { failures += 1 }
+        }
+        // Flipped bytes inside a string can still decode; truncation and trailing bytes never do.
+        #expect(failures > 1300)
+    }
+
+    @Test func unknownVersionIsRejected() {
+        var bytes = Command.deleteStore(.init(storeID: "st", at: 1)).encoded()
+        bytes[0] = 99
+        #expect(throws: DecodingError.self) { try Command(decoding: bytes) }
+    }
+
+    @Test func jsonStringArraysRoundTrip() {
+        let samples: [[String]] = [[], [""], ["a", "b"], ["quote\"back\\slash", "tab\tnew\nline", "\u{1}\u{1F}", "é🙂中"], ["[", "]", ","]]
+        for sample in samples {
+            let text = JSONStringArray.encode(sample)
+            #expect(JSONStringArray.decode(text) == sample, "\(text)")
+        }
+        #expect(JSONStringArray.decode("[\"\\ud83d\\ude42\"]") == ["🙂"])
+        #expect(JSONStringArray.decode("[\"a\",]") == nil)
+        #expect(JSONStringArray.decode("[\"a\"") == nil)
+    }
+}
+
+// MARK: Random commands
+
+func randomString(_ rng: inout SeededGenerator, max: Int = 24) -> String {
+    let alphabet: [Character] = Array("abcXYZ019 _-@.+\"\\\n\t") + ["é", "ß", "中", "🙂", "\u{0}", "\u{301}"]
+    return String((0..<Int.random(in: 0...max, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+}
+
+func maybe<T>(_ rng: inout SeededGenerator, _ make: (inout SeededGenerator) -> T) -> T? {
+    Bool.random(using: &rng) ? make(&rng) : nil
+}
+
+func randomList<T>(_ rng: inout SeededGenerator, max: Int = 3, _ make: (inout SeededGenerator) -> T) -> [T] {
+    (0..<Int.random(in: 0...max, using: &rng)).map { _ in make(&rng) }
+}
+
+func randomTime(_ rng: inout SeededGenerator) -> Int64 {
+    [0, -1, 1_700_000_000_000_000, Int64.max, Int64.min, Int64.random(in: .min ... .max, using: &rng)].randomElement(using: &rng)!
+}
+
+func randomTraits(_ rng: inout SeededGenerator) -> [TraitUpdate] {
+    randomList(&rng) { rng in
+        let value: TraitValue? =
+            switch Int.random(in: 0...5, using: &rng) {
+            case 0: nil
+            case 1: .string(randomString(&rng))
+            case 2: .number([0.5, -0.0, 1e300, -3.25, .infinity].randomElement(using: &rng)!)
+            case 3: .bool(Bool.random(using: &rng))
+            case 4: .strings(randomList(&rng) { randomString(&$0) })
+            default: .integer(Int64.random(in: .min ... .max, using: &rng))
+            }
+        return TraitUpdate(group: randomString(&rng, max: 5), name: randomString(&rng, max: 5), value: value, updatedAt: maybe(&rng, randomTime))
+    }
+}
+
+func randomCommand(_ rng: inout SeededGenerator) -> Command {
+    let s = randomString(&rng, max: 8)
+    let at = randomTime(&rng)
+    switch Int.random(in: 1...9, using: &rng) {
+    case 1: return .createStore(.init(storeID: s, displayName: randomString(&rng), description: randomString(&rng), at: at))
+    case 2:
+        return .updateStore(.init(storeID: s, displayName: maybe(&rng) { randomString(&$0) }, description: maybe(&rng) { randomString(&$0) }, at: at))
+    case 3: return .deleteStore(.init(storeID: s, at: at))
+    case 4:
+        let types = randomList(&rng) { rng in
+            IdentifierTypeSettings(
+                name: randomString(&rng, max: 6), normalization: IdentifierNormalization.allCases.randomElement(using: &rng)!,
+                limit: Int.random(in: -5...100, using: &rng), overflowPolicy: OverflowPolicy.allCases.randomElement(using: &rng)!,
+                unique: Bool.random(using: &rng), blockedValues: randomList(&rng) { randomString(&$0) },
+                blockedPatterns: randomList(&rng) { randomString(&$0) })
+        }
+        let settings = IdentitySettings(priority: randomList(&rng) { randomString(&$0) }, types: types, defaultRegion: randomString(&rng, max: 2))
+        return .putIdentitySettings(.init(storeID: s, settings: settings, at: at))
+    case 5:
+        return .resolveIdentity(
+            .init(
+                storeID: s, newProfileID: randomString(&rng),
+                identifiers: randomList(&rng) { IdentifierInput(type: randomString(&$0, max: 5), value: randomString(&$0)) },
+                traits: randomTraits(&rng), at: at))
+    case 6: return .updateTraits(.init(storeID: s, profileID: randomString(&rng), traits: randomTraits(&rng), at: at))
+    case 7: return .deleteProfile(.init(storeID: s, profileID: randomString(&rng), at: at))
+    case 8:
+        let observations = randomList(&rng) { rng in
+            Command.NewObservation(
+                id: randomString(&rng), content: randomString(&rng, max: 200), source: randomString(&rng), occurredAt: randomTime(&rng),
+                conversationIDs: randomList(&rng) { randomString(&$0) }, subjectKey: maybe(&rng) { randomString(&$0) },
+                embedding: maybe(&rng) { rng in randomList(&rng, max: 8) { Float.random(in: -1...1, using: &$0) } },
+                idempotencyKey: maybe(&rng) { randomString(&$0) })
+        }
+        let summaries = randomList(&rng) { rng in
+            Command.NewSummary(
+                id: randomString(&rng), content: randomString(&rng), conversationID: randomString(&rng), occurredAt: randomTime(&rng),
+                source: randomString(&rng))
+        }
+        let communications = randomList(&rng) { rng in
+            Command.NewCommunication(
+                id: randomString(&rng), conversationID: randomString(&rng), authorType: AuthorType.allCases.randomElement(using: &rng)!,
+                channel: Channel.allCases.randomElement(using: &rng)!, text: randomString(&rng, max: 100), createdAt: randomTime(&rng),
+                authorAddress: randomString(&rng),
+                recipients: randomList(&rng) { CommunicationParticipant(type: AuthorType.allCases.randomElement(using: &$0)!, address: randomString(&$0)) })
+        }
+        return .observe(
+            .init(storeID: s, profileID: randomString(&rng), observations: observations, summaries: summaries, communications: communications, at: at))
+    default:
+        return .deleteObservation(.init(storeID: s, profileID: randomString(&rng), observationID: randomString(&rng), at: at))
+    }
+}

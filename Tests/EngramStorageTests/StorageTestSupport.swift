@@ -1,0 +1,83 @@
+import EngramCore
+@testable import EngramStorage
+import Foundation
+import Logging
+import Testing
+
+let quietLogger = Logger(label: "engram-storage-test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+/// A log handler that keeps messages, to check what recovery said.
+final class CapturingLogHandler: LogHandler, @unchecked Sendable {
+    // @unchecked: `lines` is guarded by `lock`; the rest is set once before use.
+    private let lock = NSLock()
+    private var captured: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let meta = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        lock.withLock { captured.append("\(event.level) \(event.message) \(meta)") }
+    }
+
+    var lines: [String] { lock.withLock { captured } }
+}
+
+/// A fresh temporary directory, removed when `body` returns.
+func withTemporaryDirectory<R>(_ body: (String) async throws -> R) async rethrows -> R {
+    let path = NSTemporaryDirectory() + "engram-storage-test-" + UUID().uuidString
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try await body(path)
+}
+
+func options(_ directory: String, fsync: FsyncMode = .always, segmentBytes: Int = 64 << 20) -> StorageOptions {
+    var o = StorageOptions(dataDirectory: directory)
+    o.fsync = fsync
+    o.segmentBytes = segmentBytes
+    o.snapshotInterval = nil
+    o.snapshotEveryRecords = nil
+    o.engine = EngineConfiguration(shardCount: 4)
+    return o
+}
+
+/// Runs `count` random operations (two stores with test settings) against `engine`.
+func runRandomOperations(_ engine: Engine, seed: UInt64, count: Int) throws {
+    var stores = engine.listStores().map(\.id)
+    if stores.count < 2 {
+        for name in ["alpha", "beta"] where !stores.contains(where: { (try? engine.getStore($0).displayName) == name }) {
+            let id = try engine.createStore(displayName: name, description: "random").store.id
+            _ = try engine.putIdentitySettings(storeID: id, randomTestSettings)
+            stores.append(id)
+        }
+    }
+    var source = OperationSource(seed: seed)
+    for _ in 0..<count {
+        _ = engine.run(source.next(), stores: stores, source: &source)
+    }
+}
+
+/// Every file under `directory`, recursively.
+func allFiles(under directory: String) -> [String] {
+    let enumerator = FileManager.default.enumerator(atPath: directory)
+    var files: [String] = []
+    while let name = enumerator?.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        let path = directory + "/" + name
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue { files.append(path) }
+    }
+    return files.sorted()
+}
+
+/// The files under `directory` whose bytes contain `needle`.
+func filesContaining(_ needle: String, under directory: String) -> [String] {
+    let pattern = Data(needle.utf8)
+    return allFiles(under: directory).filter { path in
+        guard let data = FileManager.default.contents(atPath: path) else { return false }
+        return data.range(of: pattern) != nil
+    }
+}
