@@ -20,7 +20,7 @@ struct StorageTests {
             ).profileID
             _ = try engine.observe(
                 storeID: store, profileID: profile,
-                observations: [ObservationInput(content: "has an embedding", source: "t", occurredAt: 5, embedding: [0.25, -1, 3.5e-9])],
+                observations: [ObservationInput(content: "has an embedding", source: "t", occurredAt: 5, embedding: [0.25, -1, 3.5e-9] + [Float](repeating: 0.01, count: 381))],
                 communications: [
                     CommunicationInput(
                         authorType: .aiAgent, channel: .email, text: "hello", conversationID: "c", authorAddress: "bot@x",
