@@ -52,8 +52,9 @@ extension Storage {
             let now = options.engine.clock()
             let size: Int64 = try await withCheckedThrowingContinuation { c in
                 startThread(name: "engram-snapshot") {
-                    // Writing a snapshot is background work: let request handling win the CPU.
-                    makeCurrentThreadBackground()
+                    // No lowered priority here: a continuation resumed from a SCHED_IDLE thread
+                    // can make the runtime start pool threads that inherit the policy, which
+                    // starved whole processes on a busy machine.
                     do {
                         c.resume(returning: try SnapshotFile.write(view, to: temporary, createdAtUs: now, faults: faults))
                     } catch {

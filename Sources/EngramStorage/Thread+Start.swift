@@ -22,17 +22,3 @@ func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
     precondition(result == 0, "pthread_create failed: \(result)")
     pthread_detach(thread)
 }
-
-/// Makes the calling thread background work: SCHED_IDLE, so any thread serving a request
-/// preempts it at once when it wakes (a niced thread can still hold the core for a scheduler
-/// slice, which shows in p99 latency). It still gets a small share of a busy CPU and all of an
-/// idle one. Falls back to nice 19 where SCHED_IDLE is refused.
-func makeCurrentThreadBackground() {
-    var parameters = sched_param()
-    parameters.sched_priority = 0
-    // On Linux, pid 0 is the calling thread, not the whole process.
-    let schedIdle: Int32 = 5  // SCHED_IDLE in <bits/sched.h>, which Glibc imports only with _GNU_SOURCE
-    if sched_setscheduler(0, schedIdle, &parameters) != 0 {
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
-    }
-}

@@ -30,6 +30,7 @@ func runServerBenchmark() async {
         }
         report(onEventLoop ? "engram Ping, tasks on the event loop" : "engram Ping, tasks on the global pool", result)
     }
+    await recallThroughput()
     if let redis = await redisPingRoundTrips(iterations) {
         report("redis-server PING (same NIO client code)", redis)
     } else {
@@ -147,4 +148,51 @@ enum RedisPinger {
             for _ in 0..<max(1, buffer.readableBytes / 7) { replies.pop()?.succeed() }
         }
     }
+}
+
+/// Recall throughput with 50 requests in flight on one connection, against one profile of 200
+/// observations, over loopback.
+func recallThroughput() async {
+    let engine = Engine()
+    let words = ["billing", "invoice", "refund", "email", "phone", "delivery", "late", "order", "account", "password",
+                 "upgrade", "plan", "discount", "card", "charged", "twice", "address", "moved", "prefers", "morning"]
+    var rng = SystemRandomNumberGenerator()
+    guard let store = try? engine.createStore(displayName: "bench").store.id,
+          let profile = try? engine.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "email", value: "b@example.com")]).profileID
+    else { return }
+    for i in 0..<200 {
+        let text = (0..<10).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ")
+        _ = try? engine.observe(storeID: store, profileID: profile, observations: [
+            ObservationInput(content: "fact \(i): \(text)", source: "bench", occurredAt: 1_700_000_000_000_000 + Int64(i) * 1_000_000)])
+    }
+    let result: (Int, Duration, [Double])? = await withBenchServer(engine: engine) { port in
+        let client = try EngramClient(configuration: .init(host: "127.0.0.1", port: port))
+        defer { client.close() }
+        try await client.connect()
+        let request = RecallRequest.with { $0.storeId = store; $0.profileId = profile; $0.query = "charged twice on my card, want a refund"; $0.observationsLimit = 10 }
+        let until = ContinuousClock.now + .seconds(3)
+        let start = ContinuousClock.now
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for _ in 0..<50 {
+                group.addTask {
+                    var mine: [Double] = []
+                    while ContinuousClock.now < until {
+                        let t = ContinuousClock.now
+                        _ = try await client.recall(request)
+                        let d = ContinuousClock.now - t
+                        mine.append(Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6)
+                    }
+                    return mine
+                }
+            }
+            var all: [Double] = []
+            for try await part in group { all += part }
+            return all
+        }
+        return (latencies.count, ContinuousClock.now - start, latencies)
+    }
+    guard let (count, elapsed, latencies) = result else { return }
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    print(String(format: "engram Recall, 200 observations, 50 in flight:    %8.0f req/s", Double(count) / seconds))
+    report("  its latency", latencies)
 }
