@@ -101,7 +101,8 @@ func redisPingRoundTrips(_ n: Int) async -> [Double]? {
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     do { try process.run() } catch { return nil }
-    defer { process.terminate() }
+    // SIGKILL: the process may inherit a blocked SIGTERM from a service-lifecycle parent.
+    defer { kill(process.processIdentifier, SIGKILL) }
     for _ in 0..<50 {
         try? await Task.sleep(for: .milliseconds(50))
         if let samples = try? await RedisPinger.run(port: port, n: n) { return samples }
