@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "EngramServer", targets: ["EngramServer"]),
         .library(name: "EngramClient", targets: ["EngramClient"]),
         .library(name: "EngramStorage", targets: ["EngramStorage"]),
+        .library(name: "EngramEmbeddings", targets: ["EngramEmbeddings"]),
         .executable(name: "engramd", targets: ["engramd"]),
     ],
     dependencies: [
@@ -61,6 +62,10 @@ let package = Package(
         ),
         // libsqlite3 from the system (Debian: libsqlite3-dev), for snapshot files.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // OpenBLAS from the system (Debian: libopenblas-dev), for the neural embedder's matrix products.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        // Neural sentence embeddings (all-MiniLM-L6-v2): WordPiece, safetensors, a BERT forward pass.
+        .target(name: "EngramEmbeddings", dependencies: ["EngramCore", "COpenBLAS"], swiftSettings: strict),
         // Durability: the write-ahead log, SQLite snapshots and recovery.
         .target(
             name: "EngramStorage",
@@ -70,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "engramd",
             dependencies: [
-                "EngramServer", "EngramCore", "EngramStorage",
+                "EngramServer", "EngramCore", "EngramStorage", "EngramEmbeddings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -94,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "engram-bench",
             dependencies: [
-                "EngramWire", "EngramCore", "EngramServer", "EngramClient", "EngramNIO", "EngramStorage",
+                "EngramWire", "EngramCore", "EngramServer", "EngramClient", "EngramNIO", "EngramStorage", "EngramEmbeddings",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,9 +108,10 @@ let package = Package(
             swiftSettings: strict
         ),
         // The LoCoMo evaluation of Recall: reads the data file from a path it is given.
-        .executableTarget(name: "engram-eval", dependencies: ["EngramCore"], swiftSettings: strict),
+        .executableTarget(name: "engram-eval", dependencies: ["EngramCore", "EngramEmbeddings"], swiftSettings: strict),
         .testTarget(name: "EngramWireTests", dependencies: ["EngramWire"], swiftSettings: strict),
         .testTarget(name: "EngramCoreTests", dependencies: ["EngramCore"], swiftSettings: strict),
+        .testTarget(name: "EngramEmbeddingsTests", dependencies: ["EngramEmbeddings", "EngramCore"], swiftSettings: strict),
         .testTarget(
             name: "EngramStorageTests",
             dependencies: [

@@ -7,11 +7,48 @@
 ///
 /// Implementations must be thread-safe: the engine calls them from any thread, concurrently.
 public protocol Embedder: Sendable {
-    /// A short stable name reported by ServerInfo, e.g. "hashed-v1".
+    /// A short stable name reported by ServerInfo and recorded per store, e.g. "hashed-v1".
     var name: String { get }
     /// The length of every vector `embed` returns.
     var dimension: Int { get }
+    /// Identifies the exact model or feature set within `name` (a weights checksum, say):
+    /// vectors of two versions are not comparable. Default "1".
+    var version: String { get }
+    /// True when a call costs milliseconds, not microseconds (a neural model): the server
+    /// then runs the calls that embed off its event loops. Default false.
+    var isExpensive: Bool { get }
     /// One vector of `dimension` floats per text, in order. They need not be normalised:
     /// the index normalises what it stores.
     func embed(_ texts: [String]) -> [[Float]]
+    /// One query's vector; an embedder may answer repeated queries from a cache.
+    /// Default: `embed([text])`.
+    func embedQuery(_ text: String) -> [Float]
+    /// Whether `embedQuery(text)` would be answered at once (from a cache) rather than
+    /// computed. Default: `!isExpensive`.
+    func hasCachedQuery(_ text: String) -> Bool
+}
+
+extension Embedder {
+    public var version: String { "1" }
+    public var isExpensive: Bool { false }
+    public func embedQuery(_ text: String) -> [Float] { embed([text]).first ?? [] }
+    public func hasCachedQuery(_ text: String) -> Bool { !isExpensive }
+    /// Name, version and dimension together: what a store records of the vectors it holds.
+    public var identity: EmbedderIdentity { EmbedderIdentity(name: name, version: version, dimension: dimension) }
+}
+
+/// Which embedder made a set of vectors. Two vectors are comparable only if their
+/// identities are equal.
+public struct EmbedderIdentity: Sendable, Hashable, CustomStringConvertible {
+    public var name: String
+    public var version: String
+    public var dimension: Int
+
+    public init(name: String, version: String, dimension: Int) {
+        self.name = name
+        self.version = version
+        self.dimension = dimension
+    }
+
+    public var description: String { "\(name)@\(version)/\(dimension)" }
 }

@@ -166,7 +166,7 @@ extension Engine {
                 if reweight, let hashed {
                     observationReweighting = (text, hashed)
                 } else {
-                    observationVector = settings.embedder.embed([text]).first
+                    observationVector = settings.embedder.embedQuery(text)
                 }
             }
             let summaryVector = hasText && !reweight ? standard.embed(text) : nil

@@ -2,6 +2,7 @@ import EngramCore
 import EngramWire
 import EngramNIO
 import NIOCore
+import NIOPosix
 import Synchronization
 
 /// Who is calling, and what.
@@ -20,7 +21,8 @@ enum Reply: Sendable {
 
 /// Decodes requests, checks rights, calls the engine, and encodes responses. Engine calls are
 /// short and synchronous, so they run inline on the connection's event loop; only waits (for the
-/// log's fsync, a snapshot) become tasks.
+/// log's fsync, a snapshot) become tasks, and calls that run a neural embedder go to NIO's
+/// thread pool.
 final class Dispatcher: Sendable {
     let engine: Engine
     let durability: (any DurabilityWaiter)?
@@ -58,15 +60,43 @@ final class Dispatcher: Sendable {
         case .getProfile: return read(GetProfileRequest.self, payload, context, getProfile)
         case .updateTraits: return write(UpdateTraitsRequest.self, payload, context, updateTraits)
         case .deleteProfile: return write(DeleteProfileRequest.self, payload, context, deleteProfile)
-        case .observe: return write(ObserveRequest.self, payload, context, observe)
+        case .observe:
+            guard engine.configuration.recall.embedder.isExpensive else {
+                return write(ObserveRequest.self, payload, context, observe)
+            }
+            return offloaded { self.write(ObserveRequest.self, payload, context, self.observe) }
         case .listObservations: return read(ListObservationsRequest.self, payload, context, listObservations)
         case .listObservationRevisions: return read(ListObservationRevisionsRequest.self, payload, context, listObservationRevisions)
         case .deleteObservation: return write(DeleteObservationRequest.self, payload, context, deleteObservation)
-        case .recall: return read(RecallRequest.self, payload, context, recall)
+        case .recall:
+            guard recallNeedsModel(payload) else { return read(RecallRequest.self, payload, context, recall) }
+            return offloaded { self.read(RecallRequest.self, payload, context, self.recall) }
         }
     }
 
     // MARK: Plumbing
+
+    /// Runs a call that computes embeddings with a model (milliseconds of CPU) on NIO's
+    /// blocking-work pool instead of the event loop, so other requests on the loop's
+    /// connections are not held up behind it.
+    private func offloaded(_ body: @escaping @Sendable () -> Reply) -> Reply {
+        .later {
+            switch try await NIOThreadPool.singleton.runIfActive(body) {
+            case .done(let frame, let status): return (frame, status)
+            case .later(let rest): return try await rest()
+            }
+        }
+    }
+
+    /// Whether a Recall would run the model: a ranked query whose vector is neither given
+    /// nor cached. A request that fails to decode is answered inline (with its error).
+    private func recallNeedsModel(_ payload: ByteBuffer) -> Bool {
+        let embedder = engine.configuration.recall.embedder
+        guard embedder.isExpensive, let request = try? decode(RecallRequest.self, payload) else { return false }
+        guard request.queryEmbedding.isEmpty else { return false }
+        if !request.query.isEmpty { return !embedder.hasCachedQuery(request.query) }
+        return !request.conversationId.isEmpty
+    }
 
     private func decode<Request: ProtoMessage>(_ type: Request.Type, _ payload: ByteBuffer) throws(ServiceError) -> Request {
         let result: Result<Request, WireDecodingError> = payload.withUnsafeReadableBytes { raw in
@@ -191,8 +221,9 @@ final class Dispatcher: Sendable {
         response.snapshotSequence = storage.snapshotSequence
         response.snapshotAtUs = storage.snapshotAtUs
         response.fsyncMode = storage.fsyncMode
-        response.embedder = storage.embedder
-        response.embeddingDimension = storage.embeddingDimension
+        let embedder = engine.configuration.recall.embedder
+        response.embedder = embedder.name
+        response.embeddingDimension = UInt32(embedder.dimension)
         return response
     }
 }

@@ -3,12 +3,14 @@
 //   swift run -c release engram-eval PATH/locomo-dev.json [--client-embeddings VECTORS.json]
 //       [--lexical W] [--semantic W] [--recency W] [--half-life-days D] [--k1 K] [--b B]
 //       [--dimension N] [--term-weight W] [--pair-weight W] [--char-weight W] [--gram-min N]
-//       [--gram-max N] [--reweight 0|1]
+//       [--gram-max N] [--reweight 0|1] [--model-dir DIR]
 // The data file is read from the path given; it is never part of this repository.
 // VECTORS.json (text → vector, from scripts/minilm-embed.py) adds rows where observations and
-// questions carry a client's own embeddings, as the API allows.
+// questions carry a client's own embeddings, as the API allows. DIR (scripts/fetch-model)
+// adds rows where the engine's own embedder is the neural MiniLM one.
 
 import EngramCore
+import EngramEmbeddings
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -19,9 +21,12 @@ guard let path = arguments.first, !path.hasPrefix("--") else {
 arguments.removeFirst()
 var overrides: [String: Double] = [:]
 var vectorsPath: String?
+var modelDirectory: String?
 while arguments.count >= 2, arguments[0].hasPrefix("--") {
     if arguments[0] == "--client-embeddings" {
         vectorsPath = arguments[1]
+    } else if arguments[0] == "--model-dir" {
+        modelDirectory = arguments[1]
     } else if let value = Double(arguments[1]) {
         overrides[String(arguments[0].dropFirst(2))] = value
     } else {
@@ -95,6 +100,23 @@ if let clientVectors {
     var clientOnly = semantic
     clientOnly.embedder = client.embedder
     runs += [("client vectors only", clientOnly, clientVectors), ("hybrid, client vectors", client, clientVectors)]
+}
+if let modelDirectory {
+    let model: MiniLMEmbedder
+    do {
+        model = try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDirectory))
+    } catch {
+        print("engram-eval: \(error)")
+        exit(1)
+    }
+    var neural = tuned
+    neural.embedder = model
+    neural.lexicalWeight = overrides["neural-lexical"] ?? neural.lexicalWeight
+    neural.semanticWeight = overrides["neural-semantic"] ?? neural.semanticWeight
+    neural.recencyWeight = overrides["neural-recency"] ?? neural.recencyWeight
+    var neuralOnly = semantic
+    neuralOnly.embedder = model
+    runs += [("MiniLM only (engine)", neuralOnly, nil), ("hybrid, MiniLM (engine)", neural, nil)]
 }
 var rows: [(String, Evaluation)] = []
 for (name, configuration, vectors) in runs {

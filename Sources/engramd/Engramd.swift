@@ -1,5 +1,6 @@
 import ArgumentParser
 import EngramCore
+import EngramEmbeddings
 import EngramServer
 import EngramStorage
 import Foundation
@@ -73,7 +74,8 @@ struct Serve: AsyncParsableCommand {
         ("max-frame-bytes", false), ("max-in-flight", false), ("max-connections", false), ("idle-timeout", false),
         ("metrics-port", false), ("metrics-host", false), ("log-level", false), ("tls-cert", false), ("tls-key", false),
         ("threads", false), ("data-dir", false), ("fsync", false), ("fsync-interval-ms", false), ("snapshot-interval", false),
-        ("snapshot-every", false), ("segment-bytes", false), ("accept-log-loss", true),
+        ("snapshot-every", false), ("segment-bytes", false), ("accept-log-loss", true), ("embedder", false),
+        ("model-dir", false), ("query-cache", false),
     ]
 
     @Option(help: "Address to listen on. Anything but loopback requires API keys. (ENGRAM_HOST)")
@@ -142,7 +144,20 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "If a record in the middle of the log is damaged, drop it and everything after it instead of refusing to start. (ENGRAM_ACCEPT_LOG_LOSS)")
     var acceptLogLoss = false
 
+    @Option(help: "hashed (built in, no files) or minilm (all-MiniLM-L6-v2 from --model-dir; better recall, ms per text). (ENGRAM_EMBEDDER)")
+    var embedder = "hashed"
+
+    @Option(help: "The MiniLM model directory (vocab.txt, model.safetensors, config.json), as scripts/fetch-model unpacks it. (ENGRAM_MODEL_DIR)")
+    var modelDir = "models/all-MiniLM-L6-v2"
+
+    @Option(help: "Query vectors the MiniLM embedder keeps, least recently used first out. (ENGRAM_QUERY_CACHE)")
+    var queryCache = 4096
+
     func validate() throws {
+        guard ["hashed", "minilm"].contains(embedder) else {
+            throw ValidationError("--embedder must be hashed or minilm; got '\(embedder)'")
+        }
+        guard queryCache >= 1 && queryCache <= 10_000_000 else { throw ValidationError("--query-cache must be 1-10000000") }
         guard FsyncMode(rawValue: fsync) != nil else { throw ValidationError("--fsync must be always, interval or none; got '\(fsync)'") }
         guard fsyncIntervalMs >= 1 && fsyncIntervalMs <= 60_000 else { throw ValidationError("--fsync-interval-ms must be 1-60000") }
         guard snapshotInterval >= 0 else { throw ValidationError("--snapshot-interval must not be negative") }
@@ -212,6 +227,18 @@ struct Serve: AsyncParsableCommand {
 
         var engineConfiguration = EngineConfiguration()
         if shards > 0 { engineConfiguration.shardCount = shards }
+        if embedder == "minilm" {
+            do {
+                let started = ContinuousClock.now
+                let model = try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDir), queryCacheSize: queryCache)
+                engineConfiguration.recall.embedder = model
+                logger.info(
+                    "embedder loaded",
+                    metadata: ["embedder": "\(model.identity)", "model_dir": "\(modelDir)", "took": "\(ContinuousClock.now - started)"])
+            } catch {
+                throw ValidationError("--embedder minilm: \(error.message)")
+            }
+        }
         var storageOptions = StorageOptions(dataDirectory: dataDir)
         storageOptions.fsync = FsyncMode(rawValue: fsync)!
         storageOptions.fsyncInterval = .milliseconds(fsyncIntervalMs)

@@ -1,0 +1,190 @@
+import COpenBLAS
+import Foundation
+
+extension BertModel {
+    /// Mean-pooled, L2-normalised sentence vectors of `sequences` (token ids, `[CLS]` … `[SEP]`),
+    /// one per sequence, computed in one batch.
+    ///
+    /// The batch is packed, not padded: every sequence's tokens sit in one matrix, so each
+    /// dense layer is one matrix product over all tokens, and attention runs per sequence
+    /// over its own tokens. That is what a padded batch with an attention mask computes,
+    /// without the padding's work.
+    public func embed(_ sequences: [[Int32]]) -> [[Float]] {
+        let h = shape.hidden
+        let lengths = sequences.map { min($0.count, shape.maxPositions) }
+        let total = lengths.reduce(0, +)
+        guard total > 0 else { return sequences.map { _ in [Float](repeating: 0, count: h) } }
+        var offsets: [Int] = []
+        var offset = 0
+        for n in lengths {
+            offsets.append(offset)
+            offset += n
+        }
+
+        let epsilon = shape.layerNormEpsilon
+        var x = [Float](repeating: 0, count: total * h)
+        x.withUnsafeMutableBufferPointer { x in
+            for (s, ids) in sequences.enumerated() {
+                for p in 0..<lengths[s] {
+                    let id = Int(ids[p])
+                    let word = id >= 0 && id < shape.vocabularySize ? id : 0
+                    let row = x.baseAddress! + (offsets[s] + p) * h
+                    for j in 0..<h {
+                        row[j] = wordEmbeddings[word * h + j] + positionEmbeddings[p * h + j] + tokenTypeEmbeddings[j]
+                    }
+                }
+            }
+            layerNorm(x.baseAddress!, rows: total, gain: embeddingNormGain, bias: embeddingNormBias, epsilon: epsilon)
+        }
+
+        let headSize = h / shape.heads
+        let scale = 1 / Float(headSize).squareRoot()
+        let maxLength = lengths.max() ?? 0
+        var qkv = [Float](repeating: 0, count: total * 3 * h)
+        var context = [Float](repeating: 0, count: total * h)
+        var projected = [Float](repeating: 0, count: total * h)
+        var inner = [Float](repeating: 0, count: total * shape.intermediate)
+        var scores = [Float](repeating: 0, count: maxLength * maxLength)
+
+        for layer in layers {
+            x.withUnsafeMutableBufferPointer { x in
+                let x = x.baseAddress!
+                qkv.withUnsafeMutableBufferPointer { qkv in
+                    let qkv = qkv.baseAddress!
+                    layer.qkvWeight.withUnsafeBufferPointer { w in
+                        layer.qkvBias.withUnsafeBufferPointer { b in
+                            linear(x, rows: total, inputs: h, weight: w.baseAddress!, bias: b.baseAddress!, outputs: 3 * h, into: qkv)
+                        }
+                    }
+                    context.withUnsafeMutableBufferPointer { context in
+                        scores.withUnsafeMutableBufferPointer { scores in
+                            for (s, n) in lengths.enumerated() {
+                                let rows = qkv + offsets[s] * 3 * h
+                                for head in 0..<shape.heads {
+                                    let q = rows + head * headSize
+                                    let k = rows + h + head * headSize
+                                    let v = rows + 2 * h + head * headSize
+                                    cblas_sgemm(
+                                        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(headSize), scale,
+                                        q, Int32(3 * h), k, Int32(3 * h), 0, scores.baseAddress!, Int32(n))
+                                    softmaxRows(scores.baseAddress!, rows: n, columns: n)
+                                    cblas_sgemm(
+                                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(headSize), Int32(n), 1,
+                                        scores.baseAddress!, Int32(n), v, Int32(3 * h), 0,
+                                        context.baseAddress! + offsets[s] * h + head * headSize, Int32(h))
+                                }
+                            }
+                        }
+                    }
+                }
+                context.withUnsafeBufferPointer { context in
+                    projected.withUnsafeMutableBufferPointer { out in
+                        linear(
+                            context.baseAddress!, rows: total, inputs: h, weight: layer.outputWeight.baseAddress!,
+                            bias: layer.outputBias.baseAddress!, outputs: h, into: out.baseAddress!)
+                        addInPlace(x, out.baseAddress!, count: total * h)
+                    }
+                }
+                layerNorm(x, rows: total, gain: layer.attentionNormGain, bias: layer.attentionNormBias, epsilon: epsilon)
+                inner.withUnsafeMutableBufferPointer { inner in
+                    linear(
+                        x, rows: total, inputs: h, weight: layer.intermediateWeight.baseAddress!,
+                        bias: layer.intermediateBias.baseAddress!, outputs: shape.intermediate, into: inner.baseAddress!)
+                    gelu(inner.baseAddress!, count: total * shape.intermediate)
+                    projected.withUnsafeMutableBufferPointer { out in
+                        linear(
+                            inner.baseAddress!, rows: total, inputs: shape.intermediate, weight: layer.finalWeight.baseAddress!,
+                            bias: layer.finalBias.baseAddress!, outputs: h, into: out.baseAddress!)
+                        addInPlace(x, out.baseAddress!, count: total * h)
+                    }
+                }
+                layerNorm(x, rows: total, gain: layer.finalNormGain, bias: layer.finalNormBias, epsilon: epsilon)
+            }
+        }
+
+        return x.withUnsafeBufferPointer { x in
+            (0..<sequences.count).map { s in
+                var pooled = [Float](repeating: 0, count: h)
+                let n = lengths[s]
+                guard n > 0 else { return pooled }
+                for p in 0..<n {
+                    let row = x.baseAddress! + (offsets[s] + p) * h
+                    for j in 0..<h { pooled[j] += row[j] }
+                }
+                var norm: Float = 0
+                for j in 0..<h {
+                    pooled[j] /= Float(n)
+                    norm += pooled[j] * pooled[j]
+                }
+                let inverse = 1 / max(norm.squareRoot(), 1e-12)
+                for j in 0..<h { pooled[j] *= inverse }
+                return pooled
+            }
+        }
+    }
+}
+
+/// out[rows × outputs] = input[rows × inputs] · weightᵀ + bias, weight stored [outputs × inputs]
+/// as PyTorch stores a Linear layer's.
+@inline(__always)
+func linear(
+    _ input: UnsafePointer<Float>, rows: Int, inputs: Int, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    outputs: Int, into out: UnsafeMutablePointer<Float>
+) {
+    for r in 0..<rows { (out + r * outputs).update(from: bias, count: outputs) }
+    cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs), 1, input, Int32(inputs),
+        weight, Int32(inputs), 1, out, Int32(outputs))
+}
+
+@inline(__always)
+func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count { x[i] += y[i] }
+}
+
+/// LayerNorm over each row of `hidden` floats, in place.
+func layerNorm(
+    _ x: UnsafeMutablePointer<Float>, rows: Int, gain: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>,
+    epsilon: Float
+) {
+    let h = gain.count
+    for r in 0..<rows {
+        let row = x + r * h
+        var sum: Float = 0
+        for j in 0..<h { sum += row[j] }
+        let mean = sum / Float(h)
+        var squares: Float = 0
+        for j in 0..<h {
+            let d = row[j] - mean
+            squares += d * d
+        }
+        let inverse = 1 / (squares / Float(h) + epsilon).squareRoot()
+        for j in 0..<h { row[j] = (row[j] - mean) * inverse * gain[j] + bias[j] }
+    }
+}
+
+/// Softmax of each row, in place, shifted by the row's maximum for stability.
+func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+    for r in 0..<rows {
+        let row = x + r * columns
+        var top = -Float.infinity
+        for j in 0..<columns { top = max(top, row[j]) }
+        var sum: Float = 0
+        for j in 0..<columns {
+            let e = expf(row[j] - top)
+            row[j] = e
+            sum += e
+        }
+        let inverse = 1 / sum
+        for j in 0..<columns { row[j] *= inverse }
+    }
+}
+
+/// BERT's exact GELU, x·Φ(x) = x/2·(1 + erf(x/√2)), in place.
+func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    let invSqrt2: Float = 0.707_106_77
+    for i in 0..<count {
+        let v = x[i]
+        x[i] = 0.5 * v * (1 + erff(v * invSqrt2))
+    }
+}
