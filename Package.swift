@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "engram-bench",
             dependencies: [
-                "EngramWire", "EngramCore", "EngramServer", "EngramClient", "EngramNIO", "EngramStorage", "EngramEmbeddings",
+                "EngramWire", "EngramCore", "EngramServer", "EngramClient", "EngramNIO", "EngramStorage", "EngramEmbeddings", "COpenBLAS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -14,6 +14,7 @@ public enum Command: Sendable, Hashable {
     case deleteProfile(DeleteProfile)
     case observe(Observe)
     case deleteObservation(DeleteObservation)
+    case reembed(Reembed)
 
     /// Creates a store.
     public struct CreateStore: Sendable, Hashable {
@@ -201,14 +202,16 @@ public enum Command: Sendable, Hashable {
         public var conversationIDs: [String]
         /// What it is about; a newer fact with the same key supersedes it.
         public var subjectKey: String?
-        /// The client's embedding, if any.
+        /// Its vector: the client's, or the engine embedder's.
         public var embedding: [Float]?
         /// The key that makes retries harmless, if any.
         public var idempotencyKey: String?
+        /// Which embedder made `embedding`; nil for a client's vector.
+        public var embedder: String?
         /// Creates the value.
         public init(
             id: String, content: String, source: String, occurredAt: Int64, conversationIDs: [String],
-            subjectKey: String?, embedding: [Float]?, idempotencyKey: String?
+            subjectKey: String?, embedding: [Float]?, idempotencyKey: String?, embedder: String? = nil
         ) {
             self.id = id
             self.content = content
@@ -218,6 +221,36 @@ public enum Command: Sendable, Hashable {
             self.subjectKey = subjectKey
             self.embedding = embedding
             self.idempotencyKey = idempotencyKey
+            self.embedder = embedder
+        }
+    }
+
+    /// New vectors for a profile's observations, made by another embedder than their old
+    /// ones (after the server started with a new embedder). Derived data: no revision, no
+    /// change to `updatedAt`. Observations that are gone, or hold a client's vector, are skipped.
+    public struct Reembed: Sendable, Hashable {
+        public var storeID: String
+        public var profileID: String
+        /// `EmbedderIdentity.description` of the embedder that made `vectors`.
+        public var embedder: String
+        public var vectors: [ObservationVector]
+        public var at: Int64
+        public init(storeID: String, profileID: String, embedder: String, vectors: [ObservationVector], at: Int64) {
+            self.storeID = storeID
+            self.profileID = profileID
+            self.embedder = embedder
+            self.vectors = vectors
+            self.at = at
+        }
+    }
+
+    /// One observation's new vector.
+    public struct ObservationVector: Sendable, Hashable {
+        public var observationID: String
+        public var embedding: [Float]
+        public init(observationID: String, embedding: [Float]) {
+            self.observationID = observationID
+            self.embedding = embedding
         }
     }
 
@@ -289,6 +322,7 @@ public enum Command: Sendable, Hashable {
         case .deleteProfile(let c): c.storeID
         case .observe(let c): c.storeID
         case .deleteObservation(let c): c.storeID
+        case .reembed(let c): c.storeID
         }
     }
 }

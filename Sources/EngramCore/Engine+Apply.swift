@@ -8,6 +8,7 @@ enum CommandOutput: Sendable {
     case profileDeleted(ProfileDeletionReceipt)
     case observed(ObserveResult)
     case observationDeleted(ObservationDeletionReceipt)
+    case reembedded(Int)
 }
 
 extension Engine {
@@ -32,6 +33,7 @@ extension Engine {
         case .deleteProfile(let c): .profileDeleted(try applyDeleteProfile(c, mode))
         case .observe(let c): .observed(try applyObserve(c, mode))
         case .deleteObservation(let c): .observationDeleted(try applyDeleteObservation(c, mode))
+        case .reembed(let c): .reembedded(try applyReembed(c, mode))
         }
     }
 }

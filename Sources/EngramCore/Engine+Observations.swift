@@ -38,6 +38,7 @@ extension Engine {
         // Embedded here, before the command exists, so the log carries the vectors and
         // replay never calls the embedder.
         let embeddings = embeddings(for: observations)
+        let embedder = configuration.recall.embedder.identity.description
         let at = now()
         let command = Command.Observe(
             storeID: storeID, profileID: profileID,
@@ -45,7 +46,7 @@ extension Engine {
                 Command.NewObservation(
                     id: newID(.observation), content: $0.content, source: $0.source, occurredAt: $0.occurredAt!,
                     conversationIDs: $0.conversationIDs, subjectKey: $0.subjectKey, embedding: $1,
-                    idempotencyKey: $0.idempotencyKey)
+                    idempotencyKey: $0.idempotencyKey, embedder: $0.embedding == nil ? embedder : nil)
             },
             summaries: summaries.map {
                 Command.NewSummary(

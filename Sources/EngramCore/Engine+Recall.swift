@@ -159,14 +159,21 @@ extension Engine {
             // the query itself, its words weighted by their idf there; otherwise one call here.
             let standard = HashedEmbedder.standard
             let reweight = settings.reweightQuery && hasText
-            let hashed = settings.embedder as? HashedEmbedder
+            // The query is embedded by the embedder whose vectors this profile's matrix holds:
+            // the configured one, or the built-in hashed one while a profile written under it
+            // waits to be re-embedded. Another model's vectors get no semantic part until then.
+            let space = profile.recall.observations.space
+            let queryEmbedder: (any Embedder)? =
+                space == nil || space == settings.embedder.identity.description
+                ? settings.embedder : space == standard.identity.description ? standard : nil
+            let hashed = queryEmbedder as? HashedEmbedder
             var observationVector = options.queryEmbedding
             var observationReweighting: (text: String, embedder: HashedEmbedder)?
             if observationVector == nil, hasText {
                 if reweight, let hashed {
                     observationReweighting = (text, hashed)
                 } else {
-                    observationVector = settings.embedder.embedQuery(text)
+                    observationVector = queryEmbedder?.embedQuery(text)
                 }
             }
             let summaryVector = hasText && !reweight ? standard.embed(text) : nil

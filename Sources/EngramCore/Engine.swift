@@ -18,6 +18,8 @@ public final class Engine: Sendable {
     let shards: [Shard]
     /// The highest log position applied so far; captured by `view()`.
     let appliedPosition = Atomic<UInt64>(0)
+    /// Counters of re-embedding (see `reembed(storeID:profileID:)`).
+    let reembedState = Mutex(ReembedProgress())
 
     /// Creates an empty engine. With a `journal`, every successful command is appended to it.
     public init(configuration: EngineConfiguration = EngineConfiguration(), journal: (any CommandJournal)? = nil) {

@@ -52,8 +52,11 @@ public struct Observation: Sendable, Hashable {
     public var conversationIDs: [String]
     /// What it is about; a newer fact with the same key supersedes it.
     public var subjectKey: String?
-    /// The client's embedding, if any.
+    /// Its vector: the client's, or the one the engine's embedder made.
     public var embedding: [Float]?
+    /// Which embedder made `embedding` (`EmbedderIdentity.description`, e.g.
+    /// "hashed-v1@1/384"); nil when the client sent it. Client vectors are never re-embedded.
+    public var embedder: String?
     /// The key that makes retries harmless, if any.
     public var idempotencyKey: String?
     /// When it was created (µs since the Unix epoch).
@@ -71,7 +74,7 @@ public struct Observation: Sendable, Hashable {
     public init(
         id: String, content: String, source: String, occurredAt: Int64, conversationIDs: [String],
         subjectKey: String?, embedding: [Float]?, idempotencyKey: String?, createdAt: Int64, updatedAt: Int64,
-        mentionCount: Int, status: ObservationStatus, supersededBy: String?
+        mentionCount: Int, status: ObservationStatus, supersededBy: String?, embedder: String? = nil
     ) {
         self.id = id
         self.content = content
@@ -86,6 +89,7 @@ public struct Observation: Sendable, Hashable {
         self.mentionCount = mentionCount
         self.status = status
         self.supersededBy = supersededBy
+        self.embedder = embedder
     }
 }
 

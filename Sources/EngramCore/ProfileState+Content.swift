@@ -74,7 +74,7 @@ extension ProfileState {
                     id: item.id, content: item.content, source: item.source, occurredAt: item.occurredAt,
                     conversationIDs: item.conversationIDs, subjectKey: item.subjectKey, embedding: item.embedding,
                     idempotencyKey: item.idempotencyKey, createdAt: at, updatedAt: at, mentionCount: 1,
-                    status: .active, supersededBy: nil)
+                    status: .active, supersededBy: nil, embedder: item.embedder)
                 if let key = item.subjectKey, let activeID = activeBySubject[key], var active = observations[activeID] {
                     if active.observation.occurredAt <= item.occurredAt {
                         // The newer fact replaces the active one (ties go to the later arrival).

@@ -45,7 +45,8 @@ struct PostingList: Sendable, Equatable {
 /// index, a write copies one block (64 rows), not the whole profile's index.
 struct RecallBlock: Sendable {
     static let size = 64
-    static let occupied: UInt8 = 1, active: UInt8 = 2, hasVector: UInt8 = 4
+    /// `engineMade`: the row's vector came from an embedder (in the corpus's `space`), not a client.
+    static let occupied: UInt8 = 1, active: UInt8 = 2, hasVector: UInt8 = 4, engineMade: UInt8 = 8
 
     var ids = [String](repeating: "", count: size)
     var occurredAt = [Int64](repeating: 0, count: size)
@@ -69,9 +70,17 @@ struct RecallBlock: Sendable {
 /// documents only; superseded ones stay indexed so `include_superseded` can find them.
 struct RecallCorpus: Sendable {
     /// The embedding length, fixed by the first vector stored (0 until then). A vector of
-    /// another length (say, from a log written with another embedder) is not stored, and
-    /// its document gets no semantic score.
+    /// another length is not stored, and its document gets no semantic score, except that
+    /// the first engine-made vector of a new length replaces client-only vectors.
     private(set) var dimension = 0
+    /// The embedder whose vectors the matrix holds (`EmbedderIdentity.description`), taken
+    /// from the first engine-made vector while it holds none. An engine-made vector of
+    /// another embedder is not stored (its document gets no semantic score) until the
+    /// profile is re-embedded and `adopt(space:)` switches the whole matrix. Client vectors
+    /// are stored whatever the space.
+    private(set) var space: String?
+    /// Stored vectors that are engine-made.
+    private(set) var engineVectorCount = 0
     private(set) var blocks: [RecallBlock] = []
     private(set) var slotByID: TreeDictionary<String, Int32> = [:]
     private var freeSlots: [Int32] = []
@@ -91,14 +100,21 @@ struct RecallCorpus: Sendable {
 
     /// Inserts a document, or replaces the one with the same id.
     mutating func put(
-        id: String, text: AnalyzedText, source: String, occurredAt: Int64, active: Bool, vector: [Float]?
+        id: String, text: AnalyzedText, source: String, occurredAt: Int64, active: Bool, vector: [Float]?,
+        space vectorSpace: String? = nil
     ) {
         if slotByID[id] != nil { remove(id: id) }
         let slot = freeSlots.popLast() ?? newSlot()
         slotByID[id] = slot
         let (b, r) = Self.locate(slot)
         var flags = RecallBlock.occupied | (active ? RecallBlock.active : 0)
-        if var vector, !vector.isEmpty {
+        if let vectorSpace, space != vectorSpace {
+            if engineVectorCount == 0 { space = vectorSpace }
+        }
+        if var vector, !vector.isEmpty, vectorSpace == nil || vectorSpace == space {
+            // Engine vectors decide the length: client vectors of another length (kept from
+            // before a change of embedder) leave the matrix, whatever order rows come in.
+            if vectorSpace != nil, dimension != 0, vector.count != dimension, engineVectorCount == 0 { clearVectors() }
             if dimension == 0 { dimension = vector.count }
             if vector.count == dimension {
                 normalize(&vector)
@@ -117,6 +133,10 @@ struct RecallCorpus: Sendable {
                 }
                 flags |= RecallBlock.hasVector
                 vectorCount += 1
+                if vectorSpace != nil {
+                    flags |= RecallBlock.engineMade
+                    engineVectorCount += 1
+                }
             }
         }
         blocks[b].ids[r] = id
@@ -166,6 +186,7 @@ struct RecallCorpus: Sendable {
             activeLength -= Int(blocks[b].lengths[r])
         }
         if blocks[b].flags[r] & RecallBlock.hasVector != 0 { vectorCount -= 1 }
+        if blocks[b].flags[r] & RecallBlock.engineMade != 0 { engineVectorCount -= 1 }
         blocks[b].ids[r] = ""
         blocks[b].sources[r] = ""
         blocks[b].terms[r] = []
@@ -176,6 +197,37 @@ struct RecallCorpus: Sendable {
             for w in 0..<signWords { blocks[b].signs[r * signWords + w] = 0 }
         }
         freeSlots.append(slot)
+    }
+
+    /// Switches the matrix to another embedder's vectors: every engine-made row loses its
+    /// vector (client rows keep theirs), and the rows put next in `space` get theirs.
+    mutating func adopt(space newSpace: String) {
+        guard space != newSpace else { return }
+        space = newSpace
+        for b in blocks.indices {
+            for r in 0..<RecallBlock.size where blocks[b].flags[r] & RecallBlock.engineMade != 0 {
+                blocks[b].flags[r] &= ~(RecallBlock.engineMade | RecallBlock.hasVector)
+                vectorCount -= 1
+                engineVectorCount -= 1
+                if (r + 1) * dimension <= blocks[b].vectors.count {
+                    for i in (r * dimension)..<((r + 1) * dimension) { blocks[b].vectors[i] = 0 }
+                    for w in 0..<signWords { blocks[b].signs[r * signWords + w] = 0 }
+                }
+            }
+        }
+        if vectorCount == 0 { dimension = 0 }
+    }
+
+    /// Drops every stored vector; the next one sets the length again.
+    private mutating func clearVectors() {
+        for b in blocks.indices {
+            blocks[b].vectors.removeAll()
+            blocks[b].signs.removeAll()
+            for r in 0..<RecallBlock.size { blocks[b].flags[r] &= ~(RecallBlock.hasVector | RecallBlock.engineMade) }
+        }
+        vectorCount = 0
+        engineVectorCount = 0
+        dimension = 0
     }
 
     private mutating func newSlot() -> Int32 {

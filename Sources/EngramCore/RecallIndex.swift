@@ -14,14 +14,15 @@ struct RecallIndex: Sendable {
     mutating func put(_ observation: Observation, old: Observation?) {
         let active = observation.status == .active
         if let old, old.content == observation.content, old.embedding == observation.embedding,
-            observations.slotByID[observation.id] != nil
+            old.embedder == observation.embedder, observations.slotByID[observation.id] != nil
         {
             observations.update(
                 id: observation.id, source: observation.source, occurredAt: observation.occurredAt, active: active)
         } else {
             observations.put(
                 id: observation.id, text: AnalyzedText(observation.content), source: observation.source,
-                occurredAt: observation.occurredAt, active: active, vector: observation.embedding)
+                occurredAt: observation.occurredAt, active: active, vector: observation.embedding,
+                space: observation.embedder)
         }
     }
 

@@ -224,6 +224,11 @@ final class Dispatcher: Sendable {
         let embedder = engine.configuration.recall.embedder
         response.embedder = embedder.name
         response.embeddingDimension = UInt32(embedder.dimension)
+        response.embedderVersion = embedder.version
+        let progress = engine.reembedProgress
+        response.reembedPendingProfiles = UInt64(progress.pendingProfiles)
+        response.reembedDoneProfiles = UInt64(progress.doneProfiles)
+        response.reembedVectors = UInt64(progress.vectors)
         return response
     }
 }

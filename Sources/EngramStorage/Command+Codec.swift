@@ -8,8 +8,13 @@ import EngramCore
 // A new field means a new version: the decoder keeps reading every version it ever wrote.
 
 extension Command {
-    /// The payload format version written by `encoded()`.
-    public static let codecVersion: UInt8 = 1
+    /// The payload format version written by `encoded()`. Version 2 added which embedder
+    /// made each observation's vector, and the Reembed command (tag 10).
+    public static let codecVersion: UInt8 = 2
+
+    /// What a version-1 record's observation vector was made by: every engine-made vector
+    /// then came from the built-in hashed embedder (a client's could not be told apart).
+    static let versionOneEmbedder = HashedEmbedder.standard.identity.description
 
     /// The command as a log payload.
     public func encoded() -> [UInt8] {
@@ -79,6 +84,7 @@ extension Command {
                 w.optionalString(o.subjectKey)
                 w.optionalFloats(o.embedding)
                 w.optionalString(o.idempotencyKey)
+                w.optionalString(o.embedder)
             }
             w.count(c.summaries.count)
             for s in c.summaries {
@@ -110,6 +116,17 @@ extension Command {
             w.string(c.profileID)
             w.string(c.observationID)
             w.signed(c.at)
+        case .reembed(let c):
+            w.byte(10)
+            w.string(c.storeID)
+            w.string(c.profileID)
+            w.string(c.embedder)
+            w.count(c.vectors.count)
+            for v in c.vectors {
+                w.string(v.observationID)
+                w.optionalFloats(v.embedding)
+            }
+            w.signed(c.at)
         }
     }
 
@@ -118,8 +135,8 @@ extension Command {
     public init(decoding bytes: UnsafeRawBufferPointer) throws(DecodingError) {
         var r = ByteReader(bytes)
         let version = try r.byte()
-        guard version == 1 else {
-            throw DecodingError("unknown command codec version \(version) (this build reads 1)", offset: 0)
+        guard version == 1 || version == 2 else {
+            throw DecodingError("unknown command codec version \(version) (this build reads 1 and 2)", offset: 0)
         }
         let tagOffset = r.offset
         switch try r.byte() {
@@ -158,11 +175,12 @@ extension Command {
             var observations: [NewObservation] = []
             observations.reserveCapacity(no)
             for _ in 0..<no {
-                observations.append(
-                    NewObservation(
-                        id: try r.string(), content: try r.string(), source: try r.string(), occurredAt: try r.signed(),
-                        conversationIDs: try r.strings(), subjectKey: try r.optionalString(), embedding: try r.optionalFloats(),
-                        idempotencyKey: try r.optionalString()))
+                var o = NewObservation(
+                    id: try r.string(), content: try r.string(), source: try r.string(), occurredAt: try r.signed(),
+                    conversationIDs: try r.strings(), subjectKey: try r.optionalString(), embedding: try r.optionalFloats(),
+                    idempotencyKey: try r.optionalString())
+                o.embedder = version >= 2 ? try r.optionalString() : o.embedding == nil ? nil : Self.versionOneEmbedder
+                observations.append(o)
             }
             let ns = try r.count(minimumElementBytes: 5)
             var summaries: [NewSummary] = []
@@ -200,6 +218,21 @@ extension Command {
         case 9:
             self = .deleteObservation(
                 DeleteObservation(storeID: try r.string(), profileID: try r.string(), observationID: try r.string(), at: try r.signed()))
+        case 10 where version >= 2:
+            let storeID = try r.string()
+            let profileID = try r.string()
+            let embedder = try r.string()
+            let n = try r.count(minimumElementBytes: 2)
+            var vectors: [ObservationVector] = []
+            vectors.reserveCapacity(n)
+            for _ in 0..<n {
+                let id = try r.string()
+                guard let embedding = try r.optionalFloats() else {
+                    throw DecodingError("reembed: observation \(id) has no vector", offset: r.offset)
+                }
+                vectors.append(ObservationVector(observationID: id, embedding: embedding))
+            }
+            self = .reembed(Reembed(storeID: storeID, profileID: profileID, embedder: embedder, vectors: vectors, at: try r.signed()))
         case let tag:
             throw DecodingError("unknown command tag \(tag)", offset: tagOffset)
         }

@@ -238,6 +238,7 @@ enum SnapshotFile {
             s.bind(o.mentionCount)
             s.bind(o.status.rawValue)
             s.bind(o.supersededBy)
+            s.bind(o.embedder)
         }
 
         func bind(_ m: Summary, to s: SQLiteStatement) {
@@ -265,6 +266,7 @@ enum SnapshotFile {
         let db: SQLiteDatabase
         let path: String
         var meta: [String: String] = [:]
+        var formatVersion = SnapshotSchema.formatVersion
         var stores: [StoreSnapshot] = []
         var storeIndex: [String: Int] = [:]
         /// (store index, profile index) by store id + NUL + profile id.
@@ -280,14 +282,15 @@ enum SnapshotFile {
         mutating func read() throws(StorageError) -> EngineSnapshot {
             let m = try db.prepare("SELECT key, value FROM meta")
             while try m.step() { meta[m.string(0)] = m.string(1) }
-            guard meta["format_version"] == String(SnapshotSchema.formatVersion) else {
-                throw corrupt("snapshot format version \(meta["format_version"] ?? "missing"); this build reads \(SnapshotSchema.formatVersion)")
+            guard let version = meta["format_version"].flatMap(Int.init), (1...SnapshotSchema.formatVersion).contains(version) else {
+                throw corrupt("snapshot format version \(meta["format_version"] ?? "missing"); this build reads 1 to \(SnapshotSchema.formatVersion)")
             }
+            formatVersion = version
             guard meta["complete"] == "1", let sequence = meta["log_sequence"].flatMap(UInt64.init) else {
                 throw corrupt("the snapshot is incomplete (no complete marker or log sequence)")
             }
             for table in SnapshotSchema.tables {
-                let s = try db.prepare(SnapshotSchema.selectSQL(table.name))
+                let s = try db.prepare(SnapshotSchema.selectSQL(table.name, formatVersion: formatVersion))
                 try readRows(table.name, s)
                 guard String(s.rows) == meta["rows." + table.name], String(s.checksum.value) == meta["crc32c." + table.name] else {
                     throw corrupt(
@@ -455,12 +458,17 @@ enum SnapshotFile {
         }
 
         func observation(_ s: SQLiteStatement, from c: Int32) throws(StorageError) -> Observation {
-            Observation(
+            var o = Observation(
                 id: s.string(c), content: s.string(c + 1), source: s.string(c + 2), occurredAt: s.int64(c + 3),
                 conversationIDs: try strings(s.string(c + 4), "conversation_ids"), subjectKey: s.optionalString(c + 5),
                 embedding: s.floats(c + 6), idempotencyKey: s.optionalString(c + 7), createdAt: s.int64(c + 8),
                 updatedAt: s.int64(c + 9), mentionCount: s.int(c + 10),
                 status: try value(ObservationStatus.self, s.string(c + 11), "status"), supersededBy: s.optionalString(c + 12))
+            // Version 1 did not record it: its engine-made vectors were all the hashed embedder's.
+            o.embedder =
+                formatVersion >= 2
+                ? s.optionalString(c + 13) : o.embedding == nil ? nil : HashedEmbedder.standard.identity.description
+            return o
         }
 
         func summary(_ s: SQLiteStatement, from c: Int32) -> Summary {

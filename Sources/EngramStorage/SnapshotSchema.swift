@@ -3,7 +3,8 @@
 /// row (conversation ids, blocked values) are JSON arrays of strings; times are µs since the
 /// Unix epoch; embeddings are little-endian float32 blobs.
 enum SnapshotSchema {
-    static let formatVersion = 1
+    /// Version 2 added observations' `embedder` column; version 1 files are still read.
+    static let formatVersion = 2
 
     /// (table, columns with types), in the order rows are read back.
     static let tables: [(name: String, columns: [(String, String)])] = [
@@ -63,7 +64,7 @@ enum SnapshotSchema {
             ("occurred_at_us", "INTEGER NOT NULL"), ("conversation_ids", "TEXT NOT NULL"), ("subject_key", "TEXT"),
             ("embedding", "BLOB"), ("idempotency_key", "TEXT"), ("created_at_us", "INTEGER NOT NULL"),
             ("updated_at_us", "INTEGER NOT NULL"), ("mention_count", "INTEGER NOT NULL"), ("status", "TEXT NOT NULL"),
-            ("superseded_by", "TEXT"),
+            ("superseded_by", "TEXT"), ("embedder", "TEXT"),
         ]
     }
 
@@ -96,8 +97,10 @@ enum SnapshotSchema {
             + columns.map { _ in "?" }.joined(separator: ", ") + ")"
     }
 
-    static func selectSQL(_ table: String) -> String {
+    static func selectSQL(_ table: String, formatVersion: Int = formatVersion) -> String {
         let columns = tables.first { $0.name == table }!.columns
-        return "SELECT " + columns.map(\.0).joined(separator: ", ") + " FROM \(table) ORDER BY rowid"
+        // Version 1 had no embedder column: read NULL in its place.
+        let names = columns.map { formatVersion < 2 && $0.0 == "embedder" ? "NULL" : $0.0 }
+        return "SELECT " + names.joined(separator: ", ") + " FROM \(table) ORDER BY rowid"
     }
 }

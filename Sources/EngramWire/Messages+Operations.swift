@@ -128,6 +128,10 @@ public struct ServerInfoResponse: ProtoMessage {
     public var embedder: String = ""
     public var embeddingDimension: UInt32 = 0
     public var fsyncMode: String = ""
+    public var embedderVersion: String = ""
+    public var reembedPendingProfiles: UInt64 = 0
+    public var reembedDoneProfiles: UInt64 = 0
+    public var reembedVectors: UInt64 = 0
     public init() {}
 
     public func encode(to w: inout ProtoWriter) {
@@ -146,6 +150,10 @@ public struct ServerInfoResponse: ProtoMessage {
         w.string(13, embedder)
         w.uint32(14, embeddingDimension)
         w.string(15, fsyncMode)
+        w.string(16, embedderVersion)
+        w.uint64(17, reembedPendingProfiles)
+        w.uint64(18, reembedDoneProfiles)
+        w.uint64(19, reembedVectors)
     }
 
     public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
@@ -165,6 +173,10 @@ public struct ServerInfoResponse: ProtoMessage {
         case 13: embedder = try r.string(t, "embedder")
         case 14: embeddingDimension = try r.uint32(t, "embedding_dimension")
         case 15: fsyncMode = try r.string(t, "fsync_mode")
+        case 16: embedderVersion = try r.string(t, "embedder_version")
+        case 17: reembedPendingProfiles = try r.uint64(t, "reembed_pending_profiles")
+        case 18: reembedDoneProfiles = try r.uint64(t, "reembed_done_profiles")
+        case 19: reembedVectors = try r.uint64(t, "reembed_vectors")
         default: return false
         }
         return true

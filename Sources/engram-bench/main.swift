@@ -1,5 +1,5 @@
 // engram-bench: release-build benchmarks that print figures. Not tests.
-// Usage: swift run -c release engram-bench [wire|core|server|recall [SIZES...]|storage|all]
+// Usage: swift run -c release engram-bench [wire|core|server|recall [SIZES...]|storage|embed [MODEL_DIR]|all]
 
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 switch which {
@@ -11,6 +11,7 @@ case "recall":
     let sizes = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
     if sizes.isEmpty { runRecallBenchmark() } else { runRecallBenchmark(sizes: sizes) }
 case "storage": await runStorageBenchmark()
+case "embed": runEmbedBenchmark(modelDirectory: CommandLine.arguments.dropFirst(2).first)
 case "all":
     runWireBenchmark()
     runCoreBenchmark()
@@ -18,5 +19,5 @@ case "all":
     runRecallBenchmark()
     await runStorageBenchmark()
 default:
-    print("usage: engram-bench [wire|core|server|recall [SIZES...]|storage|all]")
+    print("usage: engram-bench [wire|core|server|recall [SIZES...]|storage|embed [MODEL_DIR]|all]")
 }

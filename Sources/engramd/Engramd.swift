@@ -259,7 +259,7 @@ struct Serve: AsyncParsableCommand {
             configuration: server, engine: storage.engine, durability: hooks, snapshotter: hooks, status: hooks, logger: logger)
         // Services stop in reverse order: the server drains its calls first, then storage
         // writes its shutdown snapshot and closes the log.
-        var services: [any Service] = [hooks, engramServer]
+        var services: [any Service] = [hooks, engramServer, Reembedder(engine: storage.engine, logger: logger)]
         if let metricsPort {
             services.append(MetricsHTTPServer(host: metricsHost, port: metricsPort, logger: logger) { registry.emitToBuffer() })
         }

@@ -386,7 +386,7 @@ final class ReferenceModel {
                     id: item.id, content: item.content, source: item.source, occurredAt: item.occurredAt,
                     conversationIDs: item.conversationIDs, subjectKey: item.subjectKey, embedding: item.embedding,
                     idempotencyKey: item.idempotencyKey, createdAt: at, updatedAt: at, mentionCount: 1, status: .active,
-                    supersededBy: nil)
+                    supersededBy: nil, embedder: item.embedder)
                 let active = item.subjectKey.flatMap { key in
                     p.observations.values.first { $0.observation.status == .active && $0.observation.subjectKey == key }
                 }

@@ -1,4 +1,5 @@
 @testable import EngramEmbeddings
+import Foundation
 import Testing
 
 @Suite struct TokenizerTests {
@@ -59,5 +60,18 @@ import Testing
                 if let i = model.firstIndex(where: { $0.0 == key }) { model.append(model.remove(at: i)) }
             }
         }
+    }
+}
+
+@Suite struct KernelTests {
+    @Test func vectorErfMatchesTheExactFunction() {
+        var worst: Float = 0
+        var x: Float = -6
+        while x <= 6 {
+            let approx = erf8(SIMD8(repeating: x))[0]
+            worst = max(worst, abs(approx - Float(erf(Double(x)))))
+            x += 0.0007
+        }
+        #expect(worst < 2e-6, "largest error \(worst)")
     }
 }

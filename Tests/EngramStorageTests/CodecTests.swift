@@ -62,7 +62,47 @@ struct CodecTests {
             #expect(decoded == command, "command \(i): \(command)")
             if decoded != command { break }
         }
-        #expect(seen == Set(1...9), "every command case was generated")
+        #expect(seen == Set(1...10), "every command case was generated")
+    }
+
+    /// A version-1 Observe (before observations recorded their embedder): its vectors are
+    /// read as the hashed embedder's, its vectorless observations as having none.
+    @Test func versionOneObserveReadsAsHashedVectors() throws {
+        let o1 = Command.NewObservation(
+            id: "ob_1", content: "likes tea", source: "agent", occurredAt: 5, conversationIDs: [], subjectKey: nil,
+            embedding: [0.5, 0.25], idempotencyKey: nil)
+        let o2 = Command.NewObservation(
+            id: "ob_2", content: "likes coffee", source: "agent", occurredAt: 6, conversationIDs: ["c"], subjectKey: "drink",
+            embedding: nil, idempotencyKey: "k")
+        var w = ByteWriter(capacity: 64)
+        w.byte(1)
+        w.byte(8)
+        w.string("st")
+        w.string("pr")
+        w.count(2)
+        for o in [o1, o2] {
+            w.string(o.id)
+            w.string(o.content)
+            w.string(o.source)
+            w.signed(o.occurredAt)
+            w.strings(o.conversationIDs)
+            w.optionalString(o.subjectKey)
+            w.optionalFloats(o.embedding)
+            w.optionalString(o.idempotencyKey)
+        }
+        w.count(0)
+        w.count(0)
+        w.signed(7)
+        guard case .observe(let c) = try Command(decoding: w.bytes) else {
+            Issue.record("not an Observe")
+            return
+        }
+        #expect(c.observations.map(\.embedder) == [HashedEmbedder.standard.identity.description, nil])
+        #expect(c.observations[1].idempotencyKey == "k" && c.at == 7)
+        // Version 1 has no tag 10.
+        var reembed = Command.reembed(.init(storeID: "st", profileID: "pr", embedder: "e", vectors: [], at: 1)).encoded()
+        reembed[0] = 1
+        #expect(throws: DecodingError.self) { try Command(decoding: reembed) }
     }
 
     @Test func damagedPayloadsThrowInsteadOfCrashing() {
@@ -138,7 +178,7 @@ func randomTraits(_ rng: inout SeededGenerator) -> [TraitUpdate] {
 func randomCommand(_ rng: inout SeededGenerator) -> Command {
     let s = randomString(&rng, max: 8)
     let at = randomTime(&rng)
-    switch Int.random(in: 1...9, using: &rng) {
+    switch Int.random(in: 1...10, using: &rng) {
     case 1: return .createStore(.init(storeID: s, displayName: randomString(&rng), description: randomString(&rng), at: at))
     case 2:
         return .updateStore(.init(storeID: s, displayName: maybe(&rng) { randomString(&$0) }, description: maybe(&rng) { randomString(&$0) }, at: at))
@@ -167,7 +207,7 @@ func randomCommand(_ rng: inout SeededGenerator) -> Command {
                 id: randomString(&rng), content: randomString(&rng, max: 200), source: randomString(&rng), occurredAt: randomTime(&rng),
                 conversationIDs: randomList(&rng) { randomString(&$0) }, subjectKey: maybe(&rng) { randomString(&$0) },
                 embedding: maybe(&rng) { rng in randomList(&rng, max: 8) { Float.random(in: -1...1, using: &$0) } },
-                idempotencyKey: maybe(&rng) { randomString(&$0) })
+                idempotencyKey: maybe(&rng) { randomString(&$0) }, embedder: maybe(&rng) { randomString(&$0) })
         }
         let summaries = randomList(&rng) { rng in
             Command.NewSummary(
@@ -183,7 +223,13 @@ func randomCommand(_ rng: inout SeededGenerator) -> Command {
         }
         return .observe(
             .init(storeID: s, profileID: randomString(&rng), observations: observations, summaries: summaries, communications: communications, at: at))
-    default:
+    case 9:
         return .deleteObservation(.init(storeID: s, profileID: randomString(&rng), observationID: randomString(&rng), at: at))
+    default:
+        let vectors = randomList(&rng) { rng in
+            Command.ObservationVector(
+                observationID: randomString(&rng), embedding: randomList(&rng, max: 8) { Float.random(in: -1...1, using: &$0) })
+        }
+        return .reembed(.init(storeID: s, profileID: randomString(&rng), embedder: randomString(&rng), vectors: vectors, at: at))
     }
 }

@@ -1,0 +1,31 @@
+extension ProfileState {
+    /// Engine-made observation vectors of another embedder than `target`: what a
+    /// re-embedding of this profile replaces.
+    func staleObservations(target: String) -> [Observation] {
+        observations.values.compactMap { stored in
+            let o = stored.observation
+            return o.embedder != nil && o.embedder != target ? o : nil
+        }
+    }
+
+    /// Applies new vectors: the recall matrix switches to their embedder whole, so one
+    /// profile never mixes two embedders' vectors. Client vectors stay as they are.
+    /// Returns how many observations got a new vector.
+    mutating func applyVectors(_ c: Command.Reembed) -> Int {
+        recall.observations.adopt(space: c.embedder)
+        var changed = 0
+        for v in c.vectors {
+            guard var stored = observations[v.observationID], stored.observation.embedder != nil else { continue }
+            stored.observation.embedding = v.embedding
+            stored.observation.embedder = c.embedder
+            observations[v.observationID] = stored
+            changed += 1
+        }
+        // Every vector of the new embedder goes into the matrix, including those of
+        // observations written after the switch, which the old matrix had turned away.
+        for stored in observations.values where stored.observation.embedder == c.embedder {
+            recall.put(stored.observation, old: nil)
+        }
+        return changed
+    }
+}
