@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "EngramServerTests",
             dependencies: [
-                "EngramServer", "EngramClient", "EngramWire", "EngramCore",
+                "EngramServer", "EngramClient", "EngramWire", "EngramCore", "EngramEmbeddings",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -85,22 +85,28 @@ extension BertModel {
                 }
                 context.withUnsafeBufferPointer { context in
                     projected.withUnsafeMutableBufferPointer { out in
-                        linear(
-                            context.baseAddress!, rows: total, inputs: h, weight: layer.outputWeight.baseAddress!,
-                            bias: layer.outputBias.baseAddress!, outputs: h, into: out.baseAddress!)
+                        layer.outputWeight.withUnsafeBufferPointer { w in
+                            linear(
+                                context.baseAddress!, rows: total, inputs: h, weight: w.baseAddress!,
+                                bias: layer.outputBias.baseAddress!, outputs: h, into: out.baseAddress!)
+                        }
                         addInPlace(x, out.baseAddress!, count: total * h)
                     }
                 }
                 layerNorm(x, rows: total, gain: layer.attentionNormGain, bias: layer.attentionNormBias, epsilon: epsilon)
                 inner.withUnsafeMutableBufferPointer { inner in
-                    linear(
-                        x, rows: total, inputs: h, weight: layer.intermediateWeight.baseAddress!,
-                        bias: layer.intermediateBias.baseAddress!, outputs: shape.intermediate, into: inner.baseAddress!)
+                    layer.intermediateWeight.withUnsafeBufferPointer { w in
+                        linear(
+                            x, rows: total, inputs: h, weight: w.baseAddress!, bias: layer.intermediateBias.baseAddress!,
+                            outputs: shape.intermediate, into: inner.baseAddress!)
+                    }
                     gelu(inner.baseAddress!, count: total * shape.intermediate)
                     projected.withUnsafeMutableBufferPointer { out in
-                        linear(
-                            inner.baseAddress!, rows: total, inputs: shape.intermediate, weight: layer.finalWeight.baseAddress!,
-                            bias: layer.finalBias.baseAddress!, outputs: h, into: out.baseAddress!)
+                        layer.finalWeight.withUnsafeBufferPointer { w in
+                            linear(
+                                inner.baseAddress!, rows: total, inputs: shape.intermediate, weight: w.baseAddress!,
+                                bias: layer.finalBias.baseAddress!, outputs: h, into: out.baseAddress!)
+                        }
                         addInPlace(x, out.baseAddress!, count: total * h)
                     }
                 }
@@ -149,9 +155,7 @@ func shortAttention(
                 var acc = SIMD8<Float>()
                 var p = 0
                 while p < d * 4 {
-                    acc.addProduct(
-                        raw.loadUnaligned(fromByteOffset: q + p, as: SIMD8<Float>.self),
-                        raw.loadUnaligned(fromByteOffset: k + p, as: SIMD8<Float>.self))
+                    acc += raw.loadUnaligned(fromByteOffset: q + p, as: SIMD8<Float>.self) * raw.loadUnaligned(fromByteOffset: k + p, as: SIMD8<Float>.self)
                     p += 32
                 }
                 let score = acc.sum() * scale
@@ -171,7 +175,7 @@ func shortAttention(
                 var acc = SIMD8<Float>()
                 for j in 0..<n {
                     let v = (j * stride + 2 * h + head * d) * 4
-                    acc.addProduct(SIMD8(repeating: scores[j] * inverse), raw.loadUnaligned(fromByteOffset: v + p, as: SIMD8<Float>.self))
+                    acc += SIMD8(repeating: scores[j] * inverse) * raw.loadUnaligned(fromByteOffset: v + p, as: SIMD8<Float>.self)
                 }
                 o.storeBytes(of: acc, toByteOffset: p, as: SIMD8<Float>.self)
                 p += 32
@@ -180,8 +184,8 @@ func shortAttention(
     }
 }
 
-/// out[rows × outputs] = input[rows × inputs] · weightᵀ + bias, weight stored [outputs × inputs]
-/// as PyTorch stores a Linear layer's.
+/// out[rows × outputs] = input[rows × inputs] · weight + bias, weight stored [inputs × outputs]
+/// (a PyTorch Linear layer's weight, transposed at load).
 @inline(__always)
 func linear(
     _ input: UnsafePointer<Float>, rows: Int, inputs: Int, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
@@ -189,8 +193,8 @@ func linear(
 ) {
     for r in 0..<rows { (out + r * outputs).update(from: bias, count: outputs) }
     cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs), 1, input, Int32(inputs),
-        weight, Int32(inputs), 1, out, Int32(outputs))
+        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(outputs), Int32(inputs), 1, input, Int32(inputs),
+        weight, Int32(outputs), 1, out, Int32(outputs))
 }
 
 @inline(__always)

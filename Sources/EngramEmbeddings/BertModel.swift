@@ -22,16 +22,19 @@ public final class BertModel: @unchecked Sendable {
         public static let miniLML6 = Shape()
     }
 
+    /// Dense weights are stored transposed, [inputs × outputs] row-major, in memory of their
+    /// own: OpenBLAS multiplies that layout faster than PyTorch's [outputs × inputs] mapped
+    /// from the file (measured: `engram-bench embed`).
     struct Layer {
-        var qkvWeight: [Float]  // [3·hidden × hidden]: query, key, value rows
+        var qkvWeight: [Float]  // [hidden × 3·hidden]: query, key, value columns
         var qkvBias: [Float]  // [3·hidden]
-        var outputWeight: UnsafeBufferPointer<Float>  // [hidden × hidden]
+        var outputWeight: [Float]  // [hidden × hidden]
         var outputBias: UnsafeBufferPointer<Float>
         var attentionNormGain: UnsafeBufferPointer<Float>
         var attentionNormBias: UnsafeBufferPointer<Float>
-        var intermediateWeight: UnsafeBufferPointer<Float>  // [intermediate × hidden]
+        var intermediateWeight: [Float]  // [hidden × intermediate]
         var intermediateBias: UnsafeBufferPointer<Float>
-        var finalWeight: UnsafeBufferPointer<Float>  // [hidden × intermediate]
+        var finalWeight: [Float]  // [intermediate × hidden]
         var finalBias: UnsafeBufferPointer<Float>
         var finalNormGain: UnsafeBufferPointer<Float>
         var finalNormBias: UnsafeBufferPointer<Float>
@@ -61,26 +64,33 @@ public final class BertModel: @unchecked Sendable {
         tokenTypeEmbeddings = try tensor("embeddings.token_type_embeddings.weight", [2, h])
         embeddingNormGain = try tensor("embeddings.LayerNorm.weight", [h])
         embeddingNormBias = try tensor("embeddings.LayerNorm.bias", [h])
+        /// A Linear layer's weight, [outputs × inputs] in the file, transposed.
+        func transposed(_ name: String, outputs: Int, inputs: Int) throws(EmbeddingError) -> [Float] {
+            let w = try tensor(name, [outputs, inputs])
+            var t = [Float](repeating: 0, count: outputs * inputs)
+            for o in 0..<outputs { for i in 0..<inputs { t[i * outputs + o] = w[o * inputs + i] } }
+            return t
+        }
         var layers: [Layer] = []
         for i in 0..<shape.layers {
             let p = "encoder.layer.\(i)."
-            var qkvWeight: [Float] = []
+            var qkvWeight = [Float](repeating: 0, count: 3 * h * h)
             var qkvBias: [Float] = []
-            qkvWeight.reserveCapacity(3 * h * h)
-            for part in ["query", "key", "value"] {
-                qkvWeight.append(contentsOf: try tensor(p + "attention.self.\(part).weight", [h, h]))
+            for (k, part) in ["query", "key", "value"].enumerated() {
+                let w = try tensor(p + "attention.self.\(part).weight", [h, h])
+                for o in 0..<h { for i in 0..<h { qkvWeight[i * 3 * h + k * h + o] = w[o * h + i] } }
                 qkvBias.append(contentsOf: try tensor(p + "attention.self.\(part).bias", [h]))
             }
             layers.append(
                 Layer(
                     qkvWeight: qkvWeight, qkvBias: qkvBias,
-                    outputWeight: try tensor(p + "attention.output.dense.weight", [h, h]),
+                    outputWeight: try transposed(p + "attention.output.dense.weight", outputs: h, inputs: h),
                     outputBias: try tensor(p + "attention.output.dense.bias", [h]),
                     attentionNormGain: try tensor(p + "attention.output.LayerNorm.weight", [h]),
                     attentionNormBias: try tensor(p + "attention.output.LayerNorm.bias", [h]),
-                    intermediateWeight: try tensor(p + "intermediate.dense.weight", [shape.intermediate, h]),
+                    intermediateWeight: try transposed(p + "intermediate.dense.weight", outputs: shape.intermediate, inputs: h),
                     intermediateBias: try tensor(p + "intermediate.dense.bias", [shape.intermediate]),
-                    finalWeight: try tensor(p + "output.dense.weight", [h, shape.intermediate]),
+                    finalWeight: try transposed(p + "output.dense.weight", outputs: h, inputs: shape.intermediate),
                     finalBias: try tensor(p + "output.dense.bias", [h]),
                     finalNormGain: try tensor(p + "output.LayerNorm.weight", [h]),
                     finalNormBias: try tensor(p + "output.LayerNorm.bias", [h])))

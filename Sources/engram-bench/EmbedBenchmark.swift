@@ -113,7 +113,8 @@ private func compareMatrixKernels(tokens m: Int) {
     )
 }
 
-/// C[m×n] = A[m×k] · B[n×k]ᵀ with 8-lane FMAs, four output columns at a time: the
+/// C[m×n] = A[m×k] · B[n×k]ᵀ with 8-lane multiply-adds, four output columns at a time (not
+/// `addProduct`: without an FMA target it becomes a libm `fmaf` call per lane): the
 /// alternative to BLAS that the benchmark measures (the engine uses OpenBLAS).
 private func simdMatrixProduct(_ a: [Float], _ b: [Float], _ c: inout [Float], m: Int, n: Int, k: Int) {
     precondition(k % 8 == 0 && n % 4 == 0)
@@ -130,10 +131,10 @@ private func simdMatrixProduct(_ a: [Float], _ b: [Float], _ c: inout [Float], m
                         var p = 0
                         while p < k * 4 {
                             let x = row.loadUnaligned(fromByteOffset: p, as: SIMD8<Float>.self)
-                            s0.addProduct(x, b0.loadUnaligned(fromByteOffset: p, as: SIMD8<Float>.self))
-                            s1.addProduct(x, b1.loadUnaligned(fromByteOffset: p, as: SIMD8<Float>.self))
-                            s2.addProduct(x, b2.loadUnaligned(fromByteOffset: p, as: SIMD8<Float>.self))
-                            s3.addProduct(x, b3.loadUnaligned(fromByteOffset: p, as: SIMD8<Float>.self))
+                            s0 += x * b0.loadUnaligned(fromByteOffset: p, as: SIMD8<Float>.self)
+                            s1 += x * b1.loadUnaligned(fromByteOffset: p, as: SIMD8<Float>.self)
+                            s2 += x * b2.loadUnaligned(fromByteOffset: p, as: SIMD8<Float>.self)
+                            s3 += x * b3.loadUnaligned(fromByteOffset: p, as: SIMD8<Float>.self)
                             p += 32
                         }
                         c[i * n + j] = s0.sum()

@@ -100,9 +100,16 @@ struct AuthTests {
         openssl.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
                              "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", key, "-out", cert]
         openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0, "MISSING TOOL or failure: /usr/bin/openssl could not make a certificate")
+        // Awaited through terminationHandler: waitUntilExit would block a thread of Swift's
+        // concurrency pool, which other suites' tasks need.
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            openssl.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try openssl.run() } catch {
+                openssl.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        try #require(status == 0, "MISSING TOOL or failure: /usr/bin/openssl could not make a certificate")
 
         let chain = try NIOSSLCertificate.fromPEMFile(cert)
         try await withServer(configure: {
