@@ -149,7 +149,6 @@ func shortAttention(
     for head in 0..<heads {
         for i in 0..<n {
             let q = (i * stride + head * d) * 4
-            var top = -Float.infinity
             for j in 0..<n {
                 let k = (j * stride + h + head * d) * 4
                 var acc = SIMD8<Float>()
@@ -158,24 +157,16 @@ func shortAttention(
                     acc += raw.loadUnaligned(fromByteOffset: q + p, as: SIMD8<Float>.self) * raw.loadUnaligned(fromByteOffset: k + p, as: SIMD8<Float>.self)
                     p += 32
                 }
-                let score = acc.sum() * scale
-                scores[j] = score
-                top = max(top, score)
+                scores[j] = acc.sum() * scale
             }
-            var sum: Float = 0
-            for j in 0..<n {
-                let e = expf(scores[j] - top)
-                scores[j] = e
-                sum += e
-            }
-            let inverse = 1 / sum
+            softmaxRows(scores, rows: 1, columns: n)
             let o = UnsafeMutableRawPointer(out + i * h + head * d)
             var p = 0
             while p < d * 4 {
                 var acc = SIMD8<Float>()
                 for j in 0..<n {
                     let v = (j * stride + 2 * h + head * d) * 4
-                    acc += SIMD8(repeating: scores[j] * inverse) * raw.loadUnaligned(fromByteOffset: v + p, as: SIMD8<Float>.self)
+                    acc += SIMD8(repeating: scores[j]) * raw.loadUnaligned(fromByteOffset: v + p, as: SIMD8<Float>.self)
                 }
                 o.storeBytes(of: acc, toByteOffset: p, as: SIMD8<Float>.self)
                 p += 32

@@ -38,7 +38,7 @@ func runEmbedBenchmark(modelDirectory: String?) {
         "query of \(tokens) tokens: p50 \(format(samples.percentile(0.5) / 1000)) ms, p99 \(format(samples.percentile(0.99) / 1000)) ms"
     )
 
-    var rng = EmbedBenchRandom(state: 42)
+    var rng = RecallBenchRandom(state: 42)
     let observations = (0..<640).map { _ in syntheticFact(&rng) }
     let averageTokens = Double(observations.reduce(0) { $0 + embedder.tokenizer.ids($1).count }) / Double(observations.count)
     for round in 0..<2 {
@@ -69,7 +69,7 @@ func runEmbedBenchmark(modelDirectory: String?) {
 private func compareMatrixKernels(tokens m: Int) {
     // (outputs, inputs) of each layer's products: fused QKV, attention output, FFN in, FFN out.
     let shapes = [(1152, 384), (384, 384), (1536, 384), (384, 1536)]
-    var rng = EmbedBenchRandom(state: 7)
+    var rng = RecallBenchRandom(state: 7)
     let weights = shapes.map { (n, k) in (0..<(n * k)).map { _ in Float.random(in: -0.1...0.1, using: &rng) } }
     let inputs = shapes.map { (_, k) in (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &rng) } }
     var outputs = shapes.map { (n, _) in [Float](repeating: 0, count: m * n) }
@@ -168,7 +168,7 @@ private func recallEndToEnd(embedder: MiniLMEmbedder, facts: [String]) {
         }
         observeTimes.sort()
         print("Observe of 10 observations in process (embedding included): p50 \(format(observeTimes.percentile(0.5) / 1000)) ms")
-        var rng = EmbedBenchRandom(state: 99)
+        var rng = RecallBenchRandom(state: 99)
         var cold: [Double] = []
         var cached: [Double] = []
         for i in 0..<200 {
@@ -197,23 +197,12 @@ private let benchWords = """
     billing account upgrade cancel order address return repair policy renewal card payment plan support
     """.split(separator: " ").map(String.init)
 
-private func syntheticFact(_ rng: inout EmbedBenchRandom) -> String {
+private func syntheticFact(_ rng: inout RecallBenchRandom) -> String {
     let subjects = ["Customer", "She", "He", "The caller", "Account holder"]
     let verbs = ["prefers", "asked about", "complained about", "wants", "mentioned", "was upset about", "called about"]
     let count = 5 + Int(rng.next() % 6)
     let words = (0..<count).map { _ in benchWords[Int(rng.next() % UInt64(benchWords.count))] }
     return "\(subjects[Int(rng.next() % 5)]) \(verbs[Int(rng.next() % 7)]) " + words.joined(separator: " ")
-}
-
-private struct EmbedBenchRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 extension Duration {

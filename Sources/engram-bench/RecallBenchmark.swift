@@ -6,8 +6,8 @@
 import EngramCore
 import Foundation
 
-/// SplitMix64: a reproducible data set.
-private struct RecallBenchRandom: RandomNumberGenerator {
+/// SplitMix64: a reproducible data set (the embed benchmark uses it too).
+struct RecallBenchRandom: RandomNumberGenerator {
     var state: UInt64
 
     mutating func next() -> UInt64 {
