@@ -157,7 +157,8 @@ extension ProfileState {
         for item in snapshot.observations {
             putObservation(
                 StoredObservation(
-                    observation: item.observation, revisions: item.revisions,
+                    observation: item.observation.withDerivedVector,
+                    revisions: item.revisions.map { var r = $0; r.prior = r.prior.withDerivedVector; return r },
                     fingerprint: TextFingerprint(item.observation.content)))
         }
         for item in snapshot.summaries {

@@ -40,6 +40,14 @@ public struct HashedEmbedder: Embedder, Hashable {
     /// pure function of the text keeps replay and restore exact.
     public static let standard = HashedEmbedder()
 
+    /// "1" for the standard features; other parameters get another version, so their vectors
+    /// are never taken for the standard ones (which snapshots leave out and restore recomputes).
+    public var version: String {
+        self == .standard
+            ? "1"
+            : "1-d\(dimension)-t\(termWeight)-p\(pairWeight)-c\(characterWeight)-g\(characterGrams.lowerBound)-\(characterGrams.upperBound)"
+    }
+
     public func embed(_ texts: [String]) -> [[Float]] {
         texts.map(embed)
     }

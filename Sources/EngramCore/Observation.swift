@@ -154,3 +154,17 @@ public struct ObservationOutcome: Sendable, Hashable {
         self.isRetry = isRetry
     }
 }
+
+extension Observation {
+    /// Whether its vector is the standard hashed embedder's: a pure function of the content,
+    /// which snapshots leave out and restore recomputes.
+    public var hasDerivedVector: Bool { embedder == HashedEmbedder.standard.identity.description }
+
+    /// The observation with its standard hashed vector recomputed, if a snapshot left it out.
+    var withDerivedVector: Observation {
+        guard embedding == nil, hasDerivedVector else { return self }
+        var o = self
+        o.embedding = HashedEmbedder.standard.embed(content)
+        return o
+    }
+}

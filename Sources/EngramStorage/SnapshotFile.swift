@@ -231,7 +231,8 @@ enum SnapshotFile {
             s.bind(o.occurredAt)
             s.bind(JSONStringArray.encode(o.conversationIDs))
             s.bind(o.subjectKey)
-            s.bind(floats: o.embedding)
+            // The standard hashed vector is a pure function of the content: restore recomputes it.
+            s.bind(floats: o.hasDerivedVector ? nil : o.embedding)
             s.bind(o.idempotencyKey)
             s.bind(o.createdAt)
             s.bind(o.updatedAt)

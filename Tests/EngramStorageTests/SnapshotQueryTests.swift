@@ -57,4 +57,37 @@ struct SnapshotQueryTests {
                     ])
         }
     }
+
+    /// The built-in hashed embedder's vectors are a pure function of the text: snapshots leave
+    /// them out (they were 1.5 KB of each observation's 2) and restore recomputes them; a
+    /// client's vector, or a model's, is written.
+    @Test func hashedVectorsAreLeftOutAndRecomputedOnRestore() async throws {
+        try await withTemporaryDirectory { dir in
+            let engine = Engine()
+            let store = try engine.createStore(displayName: "support").store.id
+            let profile = try engine.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "email", value: "a@example.com")])
+                .profileID
+            let client = [Float](repeating: 0.5, count: 384)
+            _ = try engine.observe(
+                storeID: store, profileID: profile,
+                observations: [
+                    ObservationInput(content: "prefers email over phone", source: "agent", occurredAt: 1),
+                    ObservationInput(content: "sent with a vector", source: "agent", occurredAt: 2, embedding: client),
+                ])
+            let path = dir + "/snapshot.sqlite"
+            _ = try SnapshotFile.write(engine.view(), to: path, createdAtUs: 1, faults: nil)
+            let db = try SQLiteDatabase(path: path, readOnly: true)
+            let statement = try db.prepare("SELECT content, embedding IS NULL, embedder FROM observations ORDER BY content")
+            var rows: [String] = []
+            while try statement.step() {
+                rows.append("\(statement.string(0)) \(statement.int64(1)) \(statement.optionalString(2) ?? "client")")
+            }
+            #expect(rows == ["prefers email over phone 1 hashed-v1@1/384", "sent with a vector 0 client"])
+            let restored = Engine(restoring: try SnapshotFile.read(path))
+            let listed = try restored.listObservations(storeID: store, profileID: profile).observations
+            #expect(listed.first { $0.content == "prefers email over phone" }?.embedding == HashedEmbedder.standard.embed("prefers email over phone"))
+            #expect(listed.first { $0.content == "sent with a vector" }?.embedding == client)
+            #expect(restored.view().snapshot() == engine.view().snapshot())
+        }
+    }
 }
