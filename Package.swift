@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "EngramClient", targets: ["EngramClient"]),
         .library(name: "EngramStorage", targets: ["EngramStorage"]),
         .executable(name: "engramd", targets: ["engramd"]),
+        .executable(name: "engram", targets: ["engram"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // Frames and hand-written protobuf codecs. Depends on nothing.
@@ -91,6 +93,20 @@ let package = Package(
             path: "Clients/Swift/EngramClient",
             swiftSettings: strict
         ),
+        // The `engram` command line: commands, CSV import and output formatting, as a library
+        // so tests can run commands in-process.
+        .target(
+            name: "EngramCLI",
+            dependencies: [
+                "EngramClient", "EngramWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Clients/Swift/EngramCLI",
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "engram", dependencies: ["EngramCLI"], path: "Clients/Swift/engram", swiftSettings: strict),
         .executableTarget(
             name: "engram-bench",
             dependencies: [
