@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "EngramStorage", targets: ["EngramStorage"]),
         .executable(name: "engramd", targets: ["engramd"]),
         .executable(name: "engram", targets: ["engram"]),
+        .executable(name: "engram-load", targets: ["engram-load"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Frames and hand-written protobuf codecs. Depends on nothing.
@@ -107,6 +109,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "engram", dependencies: ["EngramCLI"], path: "Clients/Swift/engram", swiftSettings: strict),
+        // The load tester: workloads, the open- and closed-loop driver, the summary.
+        .target(
+            name: "EngramLoad",
+            dependencies: [
+                "EngramClient", "EngramWire", "EngramCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Clients/Swift/EngramLoad",
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "engram-load", dependencies: ["EngramLoad"], path: "Clients/Swift/engram-load", swiftSettings: strict),
         .executableTarget(
             name: "engram-bench",
             dependencies: [
