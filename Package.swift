@@ -154,5 +154,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "EngramCLITests",
+            dependencies: [
+                "EngramCLI", "EngramLoad", "EngramServer", "EngramClient", "EngramWire", "EngramCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
     ]
 )
