@@ -96,7 +96,7 @@ public struct CSVImporter: Sendable {
         let start = ContinuousClock.now
         var lastProgress = start
         var bytesRead = header.reduce(header.count) { $0 + $1.utf8.count }
-        var line = 1 + header.reduce(0) { $0 + $1.count(where: \.isNewline) }  // lines the header took
+        var line = 1 + header.reduce(0) { $0 + $1.lineFeedCount }  // lines the header took
         var exhausted = false
 
         while !exhausted {
@@ -105,7 +105,7 @@ public struct CSVImporter: Sendable {
             while batch.count < options.batchSize {
                 guard let row = reader.next() else { exhausted = true; break }
                 let rowLine = line + 1
-                line += 1 + row.reduce(0) { $0 + $1.count(where: \.isNewline) }
+                line += 1 + row.reduce(0) { $0 + $1.lineFeedCount }
                 bytesRead += row.reduce(row.count) { $0 + $1.utf8.count }
                 if row.count == 1 && row[0].isEmpty { continue }  // a blank line
                 batch.append((rowLine, row, bound.request(storeID: options.storeID, row: row)))

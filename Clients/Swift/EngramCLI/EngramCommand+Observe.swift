@@ -67,11 +67,16 @@ struct ObserveCommand: AsyncParsableCommand {
         var content: String
         var source: String?
         var subject: String?
-        var conversation_ids: [String]?
+        var conversationIDs: [String]?
         var at: String?
-        var occurred_at_us: Int64?
-        var idempotency_key: String?
+        var occurredAtUs: Int64?
+        var idempotencyKey: String?
         var profile: String?
+
+        enum CodingKeys: String, CodingKey {
+            case content, source, subject, at, profile
+            case conversationIDs = "conversation_ids", occurredAtUs = "occurred_at_us", idempotencyKey = "idempotency_key"
+        }
     }
 
     /// Reads and checks the whole file before anything is sent, so a bad line sends nothing.
@@ -86,22 +91,22 @@ struct ObserveCommand: AsyncParsableCommand {
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let lineText = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if lineText.isEmpty { continue }
-            let where_ = "\(path) line \(index + 1)"
+            let location = "\(path) line \(index + 1)"
             let line: Line
             do { line = try decoder.decode(Line.self, from: Data(lineText.utf8)) } catch {
-                throw CLIError("\(where_): not a JSON object with a string \"content\" (\(Self.describe(error)))")
+                throw CLIError("\(location): not a JSON object with a string \"content\" (\(Self.describe(error)))")
             }
-            guard let profile = line.profile ?? defaultProfile else { throw CLIError("\(where_): no \"profile\" and no --profile") }
+            guard let profile = line.profile ?? defaultProfile else { throw CLIError("\(location): no \"profile\" and no --profile") }
             var o = defaults
             o.content = line.content
             if let s = line.source { o.source = s }
             if let s = line.subject { o.subject = s }
-            if let c = line.conversation_ids { o.conversationIds = c }
-            if let us = line.occurred_at_us { o.occurredAtUs = us }
+            if let c = line.conversationIDs { o.conversationIds = c }
+            if let us = line.occurredAtUs { o.occurredAtUs = us }
             if let at = line.at {
-                do throws(CLIError) { o.occurredAtUs = try TimeInput.parse(at, option: "\"at\"", now: now) } catch { throw CLIError("\(where_): \(error.message)") }
+                do throws(CLIError) { o.occurredAtUs = try TimeInput.parse(at, option: "\"at\"", now: now) } catch { throw CLIError("\(location): \(error.message)") }
             }
-            o.idempotencyKey = line.idempotency_key ?? ""
+            o.idempotencyKey = line.idempotencyKey ?? ""
             if byProfile[profile] == nil { order.append(profile) }
             byProfile[profile, default: []].append(o)
         }

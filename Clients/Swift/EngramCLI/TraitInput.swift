@@ -42,10 +42,10 @@ public enum TraitInput {
         switch type {
         case .string: return TraitValue(.stringValue(text))
         case .number:
-            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite else { throw CLIError("\(context): '\(text)' is not a number") }
+            guard let v = Double(text) ?? Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite else { throw CLIError("\(context): '\(text)' is not a number") }
             return TraitValue(.numberValue(v))
         case .int:
-            guard let v = Int64(text.trimmingCharacters(in: .whitespaces)) else { throw CLIError("\(context): '\(text)' is not an integer") }
+            guard let v = Int64(text) ?? Int64(text.trimmingCharacters(in: .whitespaces)) else { throw CLIError("\(context): '\(text)' is not an integer") }
             return TraitValue(.integerValue(v))
         case .bool:
             switch text.trimmingCharacters(in: .whitespaces).lowercased() {
