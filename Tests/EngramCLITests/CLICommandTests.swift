@@ -177,6 +177,21 @@ struct CLICommandTests {
         #expect(ContinuousClock.now - start < .seconds(10))
     }
 
+    @Test("API keys: none is UNAUTHENTICATED (26), a read-only key may not create stores (17), ENGRAM_API_KEY and --api-key work")
+    func apiKeys() async throws {
+        try await withServer(configure: {
+            $0.keys.add(key: "admin-key", role: .admin)
+            $0.keys.add(key: "reader-key", role: .readOnly(stores: ["st_other"]))
+        }) { port in
+            let none = await engram(["store", "list"], port: port)
+            #expect(none.status == 26 && none.err.contains("UNAUTHENTICATED"), "\(none.err)")
+            let reader = await engram(["store", "create", "x", "--api-key", "reader-key"], port: port)
+            #expect(reader.status == 17 && reader.err.contains("PERMISSION_DENIED"), "\(reader.err)")
+            let admin = await engram(["store", "create", "x", "--json"], port: port, environment: ["ENGRAM_API_KEY": "admin-key"])
+            #expect(admin.status == 0, "\(admin.err)")
+        }
+    }
+
     @Test("--help prints usage and exits 0")
     func help() async {
         let r = await engram(["import", "--help"])

@@ -11,10 +11,11 @@ import Testing
 let quietLogger = Logger(label: "engram-cli-test", factory: { _ in SwiftLogNoOpLogHandler() })
 
 /// A running in-process server on a free loopback port, stopped when `body` returns.
-func withServer(_ body: (Int) async throws -> Void) async throws {
+func withServer(configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: (Int) async throws -> Void) async throws {
     var configuration = ServerConfiguration()
     configuration.port = 0
     configuration.eventLoopThreads = 2
+    configure(&configuration)
     let server = EngramServer(configuration: configuration, engine: Engine(), logger: quietLogger)
     let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quietLogger))
     try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -81,8 +81,10 @@ struct CSVImportTests {
             try await withTemporaryDirectory { dir in
                 let file = dir.appendingPathComponent("ok.csv")
                 try "email,note\nx@example.com,\"two\nlines\"\ny@example.com,plain\n".write(to: file, atomically: true, encoding: .utf8)
-                let r = await engram(["import", file.path, "--map", "email=id:email", "--map", "note=Notes.text", "--store", store], port: port)
+                let r = await engram(["import", file.path, "--map", "email=id:email", "--map", "note=Notes.text", "--store", store, "--progress"], port: port)
                 #expect(r.status == 0, "\(r.err)")
+                #expect(r.err.hasSuffix("\n") && r.err.contains("100%") && r.err.contains("rows/s") && r.err.contains("ETA 0:00"),
+                        "--progress prints the bar even when standard error is not a terminal: \(r.err)")
                 #expect(r.out.contains("CREATED") && r.out.contains("REJECTED"), "\(r.out)")
                 #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ok.rejects.csv").path))
                 let x = try await engram(["profile", "lookup", "--email", "x@example.com", "--store", store, "--json"], port: port).json()
