@@ -47,7 +47,7 @@ struct InfoCommand: AsyncParsableCommand {
             ("uptime", "\(info.uptimeUs / 1_000_000) s"), ("stores", "\(info.storeCount)"), ("profiles", "\(info.profileCount)"),
             ("observations", "\(info.observationCount)"), ("connections", "\(info.connectionCount)"), ("shards", "\(info.shardCount)"),
             ("log sequence", "\(info.logSequence)"), ("snapshot sequence", "\(info.snapshotSequence)"),
-            ("snapshot at", TimeInput.format(info.snapshotAtUs)), ("embedder", "\(info.embedder) (\(info.embeddingDimension))"),
+            ("snapshot at", TimeInput.format(info.snapshotAtUs)), ("embedder", info.embedder.isEmpty ? "-" : "\(info.embedder) (\(info.embeddingDimension))"),
             ("fsync", info.fsyncMode),
         ]))
     }
