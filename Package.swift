@@ -159,6 +159,7 @@ let package = Package(
             dependencies: [
                 "EngramCLI", "EngramLoad", "EngramServer", "EngramClient", "EngramWire", "EngramCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
