@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "EngramStorage", targets: ["EngramStorage"]),
         .library(name: "EngramEmbeddings", targets: ["EngramEmbeddings"]),
         .executable(name: "engramd", targets: ["engramd"]),
+        .executable(name: "engram", targets: ["engram"]),
+        .executable(name: "engram-load", targets: ["engram-load"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -27,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Frames and hand-written protobuf codecs. Depends on nothing.
@@ -96,6 +100,32 @@ let package = Package(
             path: "Clients/Swift/EngramClient",
             swiftSettings: strict
         ),
+        // The `engram` command line: commands, CSV import and output formatting, as a library
+        // so tests can run commands in-process.
+        .target(
+            name: "EngramCLI",
+            dependencies: [
+                "EngramClient", "EngramWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Clients/Swift/EngramCLI",
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "engram", dependencies: ["EngramCLI"], path: "Clients/Swift/engram", swiftSettings: strict),
+        // The load tester: workloads, the open- and closed-loop driver, the summary.
+        .target(
+            name: "EngramLoad",
+            dependencies: [
+                "EngramClient", "EngramWire", "EngramCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Clients/Swift/EngramLoad",
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "engram-load", dependencies: ["EngramLoad"], path: "Clients/Swift/engram-load", swiftSettings: strict),
         .executableTarget(
             name: "engram-bench",
             dependencies: [
@@ -127,6 +157,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EngramCLITests",
+            dependencies: [
+                "EngramCLI", "EngramLoad", "EngramServer", "EngramClient", "EngramWire", "EngramCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -1,0 +1,81 @@
+import EngramCLI
+import EngramClient
+import EngramCore
+import EngramLoad
+import EngramServer
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+
+let quietLogger = Logger(label: "engram-cli-test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+/// A running in-process server on a free loopback port, stopped when `body` returns.
+func withServer(configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: (Int) async throws -> Void) async throws {
+    var configuration = ServerConfiguration()
+    configuration.port = 0
+    configuration.eventLoopThreads = 2
+    configure(&configuration)
+    let server = EngramServer(configuration: configuration, engine: Engine(), logger: quietLogger)
+    let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quietLogger))
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        let port = try await server.localAddress().port!
+        do {
+            try await body(port)
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
+}
+
+/// What a command printed and the status it ended with.
+struct CommandResult: Sendable {
+    var status: Int32
+    var out: String
+    var err: String
+
+    /// Standard output parsed as a JSON object.
+    func json(sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(out.utf8))
+        return try #require(object as? [String: Any], "not a JSON object: \(out)", sourceLocation: sourceLocation)
+    }
+}
+
+/// Runs `engram` in-process with captured output, against `port` when given.
+func engram(_ arguments: [String], port: Int? = nil, environment: [String: String] = [:]) async -> CommandResult {
+    var env = environment
+    if let port { env["ENGRAM_SERVER"] = "127.0.0.1:\(port)" }
+    let captured = CapturedOutput()
+    let status = await CLIContext.$current.withValue(captured.context(environment: env)) {
+        await EngramCLI.run(arguments)
+    }
+    return CommandResult(status: status, out: captured.out, err: captured.err)
+}
+
+/// Runs `engram-load` in-process with captured output.
+func engramLoad(_ arguments: [String], port: Int) async -> CommandResult {
+    let captured = CapturedOutput()
+    let status = await CLIContext.$current.withValue(captured.context(environment: ["ENGRAM_SERVER": "127.0.0.1:\(port)"])) {
+        await EngramLoadCLI.run(arguments)
+    }
+    return CommandResult(status: status, out: captured.out, err: captured.err)
+}
+
+/// A fresh temporary directory, removed after `body`.
+func withTemporaryDirectory(_ body: (URL) async throws -> Void) async throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("engram-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try await body(dir)
+}
+
+/// Creates a store through the CLI and returns its id.
+func createStore(_ name: String, port: Int) async throws -> String {
+    let r = await engram(["store", "create", name, "--json"], port: port)
+    #expect(r.status == 0, "\(r.err)")
+    return try #require(try r.json()["id"] as? String)
+}
