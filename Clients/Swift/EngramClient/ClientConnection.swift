@@ -46,7 +46,7 @@ final class ClientConnection: Sendable {
         request.clientName = configuration.clientName
         let frame = channel.allocator.frame(request, type: .request, method: Method.hello.rawValue, requestID: 1)
         let promise = channel.eventLoop.makePromise(of: InboundFrame.self)
-        channel.writeAndFlush(ClientOutbound.request(id: 1, frame: frame, response: promise, timeout: .seconds(10)), promise: nil)
+        Self.send(.request(id: 1, frame: frame, response: promise, timeout: .seconds(10)), on: channel, failing: promise)
         do {
             let reply = try await promise.futureResult.get()
             let hello: HelloResponse = try Self.decodeReply(reply)
@@ -72,7 +72,7 @@ final class ClientConnection: Sendable {
         let timeout = deadline.map { _ in TimeAmount.milliseconds(Int64(deadlineMs) + 250) }
         let channel = self.channel
         let reply = try await withTaskCancellationHandler {
-            channel.writeAndFlush(ClientOutbound.request(id: id, frame: frame, response: promise, timeout: timeout), promise: nil)
+            Self.send(.request(id: id, frame: frame, response: promise, timeout: timeout), on: channel, failing: promise)
             return try await promise.futureResult.get()
         } onCancel: {
             channel.writeAndFlush(ClientOutbound.cancel(id: id), promise: nil)
@@ -82,6 +82,19 @@ final class ClientConnection: Sendable {
 
     func close() {
         channel.close(promise: nil)
+    }
+
+    /// Writes a request; if the write fails (say the TLS handshake already failed and closed
+    /// the channel, so no handler is left to answer), the call fails too instead of waiting
+    /// forever. A response promise completed twice keeps its first result.
+    private static func send(
+        _ outbound: ClientOutbound, on channel: any NIOCore.Channel, failing response: EventLoopPromise<InboundFrame>
+    ) {
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { error in
+            response.fail(EngramClientError.unavailable("could not send the request: \(error)"))
+        }
+        channel.writeAndFlush(outbound, promise: written)
     }
 
     static func decodeReply<Response: ProtoMessage>(_ frame: InboundFrame) throws -> Response {
