@@ -165,7 +165,7 @@ extension Engine {
             let space = profile.recall.observations.space
             let queryEmbedder: (any Embedder)? =
                 space == nil || space == settings.embedder.identity.description
-                ? settings.embedder : space == standard.identity.description ? standard : nil
+                ? settings.embedder : space == HashedEmbedder.standardIdentity ? standard : nil
             let hashed = queryEmbedder as? HashedEmbedder
             var observationVector = options.queryEmbedding
             var observationReweighting: (text: String, embedder: HashedEmbedder)?

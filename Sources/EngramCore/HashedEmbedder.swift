@@ -40,6 +40,9 @@ public struct HashedEmbedder: Embedder, Hashable {
     /// pure function of the text keeps replay and restore exact.
     public static let standard = HashedEmbedder()
 
+    /// `standard.identity.description`, computed once: recall and snapshots compare with it.
+    public static let standardIdentity = standard.identity.description
+
     /// "1" for the standard features; other parameters get another version, so their vectors
     /// are never taken for the standard ones (which snapshots leave out and restore recomputes).
     public var version: String {

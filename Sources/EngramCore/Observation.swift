@@ -158,7 +158,7 @@ public struct ObservationOutcome: Sendable, Hashable {
 extension Observation {
     /// Whether its vector is the standard hashed embedder's: a pure function of the content,
     /// which snapshots leave out and restore recomputes.
-    public var hasDerivedVector: Bool { embedder == HashedEmbedder.standard.identity.description }
+    public var hasDerivedVector: Bool { embedder == HashedEmbedder.standardIdentity }
 
     /// The observation with its standard hashed vector recomputed, if a snapshot left it out.
     var withDerivedVector: Observation {

@@ -14,7 +14,7 @@ extension Command {
 
     /// What a version-1 record's observation vector was made by: every engine-made vector
     /// then came from the built-in hashed embedder (a client's could not be told apart).
-    static let versionOneEmbedder = HashedEmbedder.standard.identity.description
+    static let versionOneEmbedder = HashedEmbedder.standardIdentity
 
     /// The command as a log payload.
     public func encoded() -> [UInt8] {

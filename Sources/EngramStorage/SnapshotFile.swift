@@ -468,7 +468,7 @@ enum SnapshotFile {
             // Version 1 did not record it: its engine-made vectors were all the hashed embedder's.
             o.embedder =
                 formatVersion >= 2
-                ? s.optionalString(c + 13) : o.embedding == nil ? nil : HashedEmbedder.standard.identity.description
+                ? s.optionalString(c + 13) : o.embedding == nil ? nil : HashedEmbedder.standardIdentity
             return o
         }
 
