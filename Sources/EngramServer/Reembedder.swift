@@ -9,8 +9,9 @@ import ServiceLifecycle
 /// Each profile is re-embedded whole and switched in one logged command, so its recall
 /// never compares vectors of two models; until then it ranks with its old vectors.
 /// Progress shows in ServerInfo. The model runs on NIO's thread pool, never on an event
-/// loop. After a pass it looks again every `rescanInterval` (merges can bring old vectors
-/// into a profile), and stops on graceful shutdown.
+/// loop. After a pass that re-embedded something it looks again after `rescanInterval` (a
+/// merge during the pass can bring old vectors into a done profile); once a scan finds
+/// nothing it stops, since every vector written from then on is the current embedder's.
 public struct Reembedder: Service {
     let engine: Engine
     let logger: Logger
@@ -27,30 +28,34 @@ public struct Reembedder: Service {
         let target = engine.configuration.recall.embedder.identity
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let pending = try await NIOThreadPool.singleton.runIfActive { engine.profilesToReembed() }
-            if !pending.isEmpty {
-                logger.notice("re-embedding profiles written with another embedder", metadata: ["profiles": "\(pending.count)", "embedder": "\(target)"])
-                let started = ContinuousClock.now
-                var vectors = 0
-                for (storeID, profileID) in pending {
-                    if Task.isShuttingDownGracefully || Task.isCancelled { return }
-                    do {
-                        vectors += try await NIOThreadPool.singleton.runIfActive {
-                            try engine.reembed(storeID: storeID, profileID: profileID)
-                        }
-                    } catch let error as EngineError where error.code == .notFound {
-                        continue  // deleted meanwhile
-                    } catch {
-                        logger.warning("re-embedding a profile failed", metadata: ["store_id": "\(storeID)", "profile_id": "\(profileID)", "error": "\(error)"])
+            if pending.isEmpty { break }
+            logger.notice(
+                "re-embedding profiles written with another embedder", metadata: ["profiles": "\(pending.count)", "embedder": "\(target)"])
+            let started = ContinuousClock.now
+            var vectors = 0
+            for (storeID, profileID) in pending {
+                if Task.isShuttingDownGracefully || Task.isCancelled { return }
+                do {
+                    vectors += try await NIOThreadPool.singleton.runIfActive {
+                        try engine.reembed(storeID: storeID, profileID: profileID)
                     }
+                } catch let error as EngineError where error.code == .notFound {
+                    continue  // deleted meanwhile
+                } catch {
+                    logger.warning(
+                        "re-embedding a profile failed",
+                        metadata: ["store_id": "\(storeID)", "profile_id": "\(profileID)", "error": "\(error)"])
                 }
-                logger.notice(
-                    "re-embedding done", metadata: ["profiles": "\(pending.count)", "vectors": "\(vectors)", "took": "\(ContinuousClock.now - started)"])
             }
+            logger.notice(
+                "re-embedding done", metadata: ["profiles": "\(pending.count)", "vectors": "\(vectors)", "took": "\(ContinuousClock.now - started)"])
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: rescanInterval) }
             } catch {
                 return
             }
         }
+        // Nothing left to re-embed. A service that returns ends its group, so stay until shutdown.
+        try? await gracefulShutdown()
     }
 }
