@@ -7,7 +7,8 @@
 ///
 /// Implementations must be thread-safe: the engine calls them from any thread, concurrently.
 public protocol Embedder: Sendable {
-    /// A short stable name reported by ServerInfo and recorded per store, e.g. "hashed-v1".
+    /// A short stable name reported by ServerInfo and recorded with every vector it made,
+    /// e.g. "hashed-v1".
     var name: String { get }
     /// The length of every vector `embed` returns.
     var dimension: Int { get }

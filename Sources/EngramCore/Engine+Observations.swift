@@ -38,7 +38,7 @@ extension Engine {
         // Embedded here, before the command exists, so the log carries the vectors and
         // replay never calls the embedder.
         let embeddings = embeddings(for: observations)
-        let embedder = configuration.recall.embedder.identity.description
+        let embedder = embedderIdentity
         let at = now()
         let command = Command.Observe(
             storeID: storeID, profileID: profileID,

@@ -162,10 +162,17 @@ extension Engine {
             // The query is embedded by the embedder whose vectors this profile's matrix holds:
             // the configured one, or the built-in hashed one while a profile written under it
             // waits to be re-embedded. Another model's vectors get no semantic part until then.
-            let space = profile.recall.observations.space
-            let queryEmbedder: (any Embedder)? =
-                space == nil || space == settings.embedder.identity.description
-                ? settings.embedder : space == HashedEmbedder.standardIdentity ? standard : nil
+            // A profile with no vectors at all costs no model run.
+            let corpus = profile.recall.observations
+            let space = corpus.space
+            var queryEmbedder: (any Embedder)?
+            if corpus.vectorCount == 0 {
+                queryEmbedder = nil
+            } else if space == nil || space == embedderIdentity {
+                queryEmbedder = settings.embedder
+            } else if space == HashedEmbedder.standardIdentity {
+                queryEmbedder = standard
+            }
             let hashed = queryEmbedder as? HashedEmbedder
             var observationVector = options.queryEmbedding
             var observationReweighting: (text: String, embedder: HashedEmbedder)?

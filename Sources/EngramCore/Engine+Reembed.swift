@@ -18,13 +18,13 @@ extension Engine {
     /// Every profile holding observation vectors made by another embedder than the
     /// configured one, by store. Reads one O(1) view; costs a look at every observation.
     public func profilesToReembed() -> [(storeID: String, profileID: String)] {
-        let target = configuration.recall.embedder.identity.description
+        let target = embedderIdentity
         var found: [(String, String)] = []
         for shard in shards {
             // A copy is O(1) (persistent tries); the scan runs with no lock held.
             let state = shard.state.withLock { $0 }
             for (store, profiles) in state.stores {
-                for (id, profile) in profiles where !profile.staleObservations(target: target).isEmpty {
+                for (id, profile) in profiles where profile.hasStaleVectors(target: target) {
                     found.append((store, id))
                 }
             }
@@ -40,7 +40,7 @@ extension Engine {
     @discardableResult
     public func reembed(storeID: String, profileID: String) throws(EngineError) -> Int {
         let embedder = configuration.recall.embedder
-        let target = embedder.identity.description
+        let target = embedderIdentity
         let profile = try readProfile(store: storeID, profile: profileID)
         let stale = profile.staleObservations(target: target)
         guard !stale.isEmpty else { return 0 }

@@ -20,6 +20,9 @@ public final class Engine: Sendable {
     let appliedPosition = Atomic<UInt64>(0)
     /// Counters of re-embedding (see `reembed(storeID:profileID:)`).
     let reembedState = Mutex(ReembedProgress())
+    /// `configuration.recall.embedder.identity.description`, computed once: Observe stamps
+    /// it on every vector it makes and Recall compares it with each profile's.
+    let embedderIdentity: String
 
     /// Creates an empty engine. With a `journal`, every successful command is appended to it.
     public init(configuration: EngineConfiguration = EngineConfiguration(), journal: (any CommandJournal)? = nil) {
@@ -28,6 +31,7 @@ public final class Engine: Sendable {
         configuration.communicationsWindow = max(1, configuration.communicationsWindow)
         configuration.duplicateSimilarityThreshold = min(1, max(0.01, configuration.duplicateSimilarityThreshold))
         self.configuration = configuration
+        self.embedderIdentity = configuration.recall.embedder.identity.description
         self.journal = journal
         self.catalog = Mutex(CatalogState())
         self.shards = (0..<configuration.shardCount).map { _ in Shard() }

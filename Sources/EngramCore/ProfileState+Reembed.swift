@@ -2,11 +2,15 @@ extension ProfileState {
     /// Engine-made observation vectors of another embedder than `target`: what a
     /// re-embedding of this profile replaces.
     func staleObservations(target: String) -> [Observation] {
-        observations.values.compactMap { stored in
-            let o = stored.observation
-            return o.embedder != nil && o.embedder != target ? o : nil
-        }
+        observations.values.compactMap { isStale($0.observation, target) ? $0.observation : nil }
     }
+
+    /// Whether any observation holds such a vector (no list built: the scan looks at every profile).
+    func hasStaleVectors(target: String) -> Bool {
+        observations.values.contains { isStale($0.observation, target) }
+    }
+
+    private func isStale(_ o: Observation, _ target: String) -> Bool { o.embedder != nil && o.embedder != target }
 
     /// Applies new vectors: the recall matrix switches to their embedder whole, so one
     /// profile never mixes two embedders' vectors. Client vectors stay as they are.

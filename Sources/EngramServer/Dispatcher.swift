@@ -69,8 +69,10 @@ final class Dispatcher: Sendable {
         case .listObservationRevisions: return read(ListObservationRevisionsRequest.self, payload, context, listObservationRevisions)
         case .deleteObservation: return write(DeleteObservationRequest.self, payload, context, deleteObservation)
         case .recall:
-            guard recallNeedsModel(payload) else { return read(RecallRequest.self, payload, context, recall) }
-            return offloaded { self.read(RecallRequest.self, payload, context, self.recall) }
+            let request: RecallRequest
+            do throws(ServiceError) { request = try decode(RecallRequest.self, payload) } catch { return fail(error, context) }
+            guard recallNeedsModel(request) else { return read(request, context, recall) }
+            return offloaded { self.read(request, context, self.recall) }
         }
     }
 
@@ -88,12 +90,11 @@ final class Dispatcher: Sendable {
         }
     }
 
-    /// Whether a Recall would run the model: a ranked query whose vector is neither given
-    /// nor cached. A request that fails to decode is answered inline (with its error).
-    private func recallNeedsModel(_ payload: ByteBuffer) -> Bool {
+    /// Whether a Recall may run the model: a ranked query whose vector is neither given
+    /// nor cached.
+    private func recallNeedsModel(_ request: RecallRequest) -> Bool {
         let embedder = engine.configuration.recall.embedder
-        guard embedder.isExpensive, let request = try? decode(RecallRequest.self, payload) else { return false }
-        guard request.queryEmbedding.isEmpty else { return false }
+        guard embedder.isExpensive, request.queryEmbedding.isEmpty else { return false }
         if !request.query.isEmpty { return !embedder.hasCachedQuery(request.query) }
         return !request.conversationId.isEmpty
     }
@@ -126,7 +127,18 @@ final class Dispatcher: Sendable {
         _ body: (Request, RequestContext) throws(ServiceError) -> Response
     ) -> Reply {
         do throws(ServiceError) {
-            let response = try body(try decode(type, payload), context)
+            return read(try decode(type, payload), context, body)
+        } catch {
+            return fail(error, context)
+        }
+    }
+
+    /// A call that changes nothing, on a request already decoded.
+    private func read<Request: ProtoMessage, Response: ProtoMessage>(
+        _ request: Request, _ context: RequestContext, _ body: (Request, RequestContext) throws(ServiceError) -> Response
+    ) -> Reply {
+        do throws(ServiceError) {
+            let response = try body(request, context)
             let frame = encode(response, context)
             guard frame.readableBytes <= configuration.maxFrameBytes else {
                 throw ServiceError(

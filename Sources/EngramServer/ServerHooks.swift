@@ -35,7 +35,5 @@ public struct StorageStatus: Sendable, Hashable {
     public var snapshotSequence: UInt64 = 0
     public var snapshotAtUs: Int64 = 0
     public var fsyncMode: String = "none"
-    public var embedder: String = ""
-    public var embeddingDimension: UInt32 = 0
     public init() {}
 }
