@@ -202,7 +202,9 @@ public enum Command: Sendable, Hashable {
         public var conversationIDs: [String]
         /// What it is about; a newer fact with the same key supersedes it.
         public var subjectKey: String?
-        /// Its vector: the client's, or the engine embedder's.
+        /// Its vector: the client's, or the engine embedder's. The log leaves out the
+        /// built-in hashed embedder's (replay builds it from the content), so a replayed
+        /// command may hold nil where the served one held that vector.
         public var embedding: [Float]?
         /// The key that makes retries harmless, if any.
         public var idempotencyKey: String?

@@ -154,11 +154,15 @@ extension ProfileState {
         identifiers = snapshot.identifiers
         traits = snapshot.traits
         mergedIDs = snapshot.mergedIDs
+        let rowLength = snapshot.observations.lazy.compactMap { item in
+            item.observation.embedding?.count ?? (item.observation.hasDerivedVector ? HashedEmbedder.standard.dimension : nil)
+        }.first ?? 0
+        recall.observations.reserve(snapshot.observations.count, dimension: rowLength)
         for item in snapshot.observations {
             putObservation(
                 StoredObservation(
-                    observation: item.observation.withDerivedVector,
-                    revisions: item.revisions.map { var r = $0; r.prior = r.prior.withDerivedVector; return r },
+                    observation: item.observation,
+                    revisions: item.revisions.map { var r = $0; r.prior = r.prior.withoutDerivedVector; return r },
                     fingerprint: TextFingerprint(item.observation.content)))
         }
         for item in snapshot.summaries {

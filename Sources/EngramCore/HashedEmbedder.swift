@@ -65,41 +65,63 @@ public struct HashedEmbedder: Embedder, Hashable {
     /// that every fact repeats does not decide the cosine. Stored vectors are never scaled.
     func embed(_ text: String, termScale: ((UInt64) -> Float)?) -> [Float] {
         var vector = [Float](repeating: 0, count: dimension)
-        let tokens = Tokenizer.tokens(text)
-        vector.withUnsafeMutableBufferPointer { v in
-            var previous: (hash: UInt64, scale: Float)?
-            for token in tokens {
-                let termHash = token.term.stableHash
-                let scale = termScale?(termHash) ?? 1
-                add(termHash, termWeight * scale, into: v)
-                if let previous {
-                    add(previous.hash &* 0x9E37_79B9_7F4A_7C15 ^ termHash, pairWeight * (scale + previous.scale) / 2, into: v)
-                }
-                previous = (termHash, scale)
-                addCharacterGrams(of: token.word, scale: scale, into: v)
-            }
-        }
-        normalize(&vector)
+        vector.withUnsafeMutableBufferPointer { embed(text, termScale: termScale, into: $0) }
         return vector
     }
 
-    private func addCharacterGrams(of word: String, scale: Float, into v: UnsafeMutableBufferPointer<Float>) {
+    /// Writes the vector of `text` (L2-normalised) into `v`, `dimension` floats that must be
+    /// zero: the recall index builds a row in place, with no array made per text.
+    func embed(_ text: String, termScale: ((UInt64) -> Float)? = nil, into v: UnsafeMutableBufferPointer<Float>) {
+        var unused: [UInt64]?
+        embed(text, termScale: termScale, into: v, termHashes: &unused)
+    }
+
+    /// As `embed(_:termScale:into:)`, and appends each kept term's hash, in order, to
+    /// `termHashes` (if not nil): the recall index takes its terms from the same pass.
+    func embed(
+        _ text: String, termScale: ((UInt64) -> Float)? = nil, into v: UnsafeMutableBufferPointer<Float>,
+        termHashes: inout [UInt64]?
+    ) {
+        precondition(v.count == dimension, "a row of \(v.count) floats for a \(dimension)-dimension embedder")
+        var previous: (hash: UInt64, scale: Float)?
+        var grams: [UInt8] = []
+        grams.reserveCapacity(34)
+        Tokenizer.forEachToken(in: text) { word, term in
+            let termHash = term.stableHash
+            termHashes?.append(termHash)
+            let scale = termScale?(termHash) ?? 1
+            add(termHash, termWeight * scale, into: v)
+            if let previous {
+                add(previous.hash &* 0x9E37_79B9_7F4A_7C15 ^ termHash, pairWeight * (scale + previous.scale) / 2, into: v)
+            }
+            previous = (termHash, scale)
+            addCharacterGrams(of: word, scale: scale, scratch: &grams, into: v)
+        }
+        normalize(v)
+    }
+
+    private func addCharacterGrams(
+        of word: [UInt8], scale: Float, scratch bytes: inout [UInt8], into v: UnsafeMutableBufferPointer<Float>
+    ) {
         guard characterWeight > 0 else { return }
-        var bytes: [UInt8] = [UInt8(ascii: "<")]
-        bytes.append(contentsOf: word.utf8)
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: word)
         bytes.append(UInt8(ascii: ">"))
         var count = 0
         for n in characterGrams where bytes.count >= n { count += bytes.count - n + 1 }
         guard count > 0 else { return }
         let weight = scale * characterWeight / Float(count).squareRoot()
-        for n in characterGrams where bytes.count >= n {
-            for start in 0...(bytes.count - n) {
-                var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)
-                for i in start..<(start + n) {
-                    hash ^= UInt64(bytes[i])
-                    hash &*= 0x0000_0100_0000_01b3
+        bytes.withUnsafeBufferPointer { bytes in
+            for n in characterGrams where bytes.count >= n {
+                for start in 0...(bytes.count - n) {
+                    var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)
+                    for i in start..<(start + n) {
+                        hash ^= UInt64(bytes[i])
+                        hash &*= 0x0000_0100_0000_01b3
+                    }
+                    add(hash, weight, into: v)
                 }
-                add(hash, weight, into: v)
             }
         }
     }
@@ -111,16 +133,23 @@ public struct HashedEmbedder: Embedder, Hashable {
         h ^= h >> 33
         h &*= 0xff51_afd7_ed55_8ccd
         h ^= h >> 33
-        let slot = Int(h % UInt64(v.count))
+        // A constant divisor compiles to a multiply; the standard 384 is by far the most common.
+        let slot = v.count == 384 ? Int(h % 384) : Int(h % UInt64(v.count))
         v[slot] += (h >> 63) == 0 ? weight : -weight
     }
 }
 
 /// Scales `vector` to length 1; leaves an all-zero vector as it is.
 func normalize(_ vector: inout [Float]) {
-    var sum: Float = 0
-    for x in vector { sum += x * x }
+    vector.withUnsafeMutableBufferPointer { normalize($0) }
+}
+
+/// Scales the floats in `v` to length 1; leaves all zeros as they are. Every path that
+/// stores a vector ends here, so a vector's bits are the same whichever path made it.
+func normalize(_ v: UnsafeMutableBufferPointer<Float>) {
+    guard let base = v.baseAddress else { return }
+    let sum = dot(base, base, v.count)
     guard sum > 0 else { return }
     let scale = 1 / sum.squareRoot()
-    for i in vector.indices { vector[i] *= scale }
+    for i in v.indices { v[i] *= scale }
 }

@@ -52,7 +52,10 @@ public struct Observation: Sendable, Hashable {
     public var conversationIDs: [String]
     /// What it is about; a newer fact with the same key supersedes it.
     public var subjectKey: String?
-    /// Its vector: the client's, or the one the engine's embedder made.
+    /// Its vector: the client's, or the one the engine's embedder made. Nil in what the
+    /// engine returns when it is the built-in hashed embedder's (`hasDerivedVector`): that is a
+    /// pure function of the content, kept only in the profile's recall index, and neither
+    /// logged nor written into snapshots.
     public var embedding: [Float]?
     /// Which embedder made `embedding` (`EmbedderIdentity.description`, e.g.
     /// "hashed-v1@1/384"); nil when the client sent it. Client vectors are never re-embedded.
@@ -160,11 +163,12 @@ extension Observation {
     /// which snapshots leave out and restore recomputes.
     public var hasDerivedVector: Bool { embedder == HashedEmbedder.standardIdentity }
 
-    /// The observation with its standard hashed vector recomputed, if a snapshot left it out.
-    var withDerivedVector: Observation {
-        guard embedding == nil, hasDerivedVector else { return self }
+    /// The observation as a profile stores it: a standard hashed vector lives only in the
+    /// recall matrix, and a prior state in a revision needs none.
+    var withoutDerivedVector: Observation {
+        guard embedding != nil, hasDerivedVector else { return self }
         var o = self
-        o.embedding = HashedEmbedder.standard.embed(content)
+        o.embedding = nil
         return o
     }
 }

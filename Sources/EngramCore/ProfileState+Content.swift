@@ -4,6 +4,10 @@ extension ProfileState {
     /// Inserts or replaces an observation, keeping the subject map, duplicate index and recall
     /// index in step.
     mutating func putObservation(_ stored: StoredObservation) {
+        var stored = stored
+        // A standard hashed vector is kept only in the recall matrix (see `RecallIndex`).
+        let vector = stored.observation.embedding
+        if stored.observation.hasDerivedVector { stored.observation.embedding = nil }
         let observation = stored.observation
         let old = observations[observation.id]?.observation
         if let old, let key = old.subjectKey, activeBySubject[key] == old.id,
@@ -17,7 +21,7 @@ extension ProfileState {
         let wasActive = old?.status == .active, isActive = observation.status == .active
         if wasActive && !isActive { duplicates.remove(observation.id, stored.fingerprint) }
         if isActive && !wasActive { duplicates.insert(observation.id, stored.fingerprint) }
-        recall.put(observation, old: old)
+        recall.put(observation, vector: vector, old: old)
         observations[observation.id] = stored
     }
 

@@ -22,11 +22,13 @@ extension ProfileState {
             guard var stored = observations[v.observationID], stored.observation.embedder != nil else { continue }
             stored.observation.embedding = v.embedding
             stored.observation.embedder = c.embedder
-            observations[v.observationID] = stored
+            observations[v.observationID] = StoredObservation(
+                observation: stored.observation.withoutDerivedVector, revisions: stored.revisions, fingerprint: stored.fingerprint)
             changed += 1
         }
         // Every vector of the new embedder goes into the matrix, including those of
-        // observations written after the switch, which the old matrix had turned away.
+        // observations written after the switch, which the old matrix had turned away
+        // (standard hashed ones are built from the content).
         for stored in observations.values where stored.observation.embedder == c.embedder {
             recall.put(stored.observation, old: nil)
         }

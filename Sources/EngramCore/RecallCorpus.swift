@@ -19,23 +19,58 @@ struct AnalyzedText: Sendable, Hashable {
     var length: Int
 
     init(_ text: String) {
-        var counts: [UInt64: UInt16] = [:]
-        var length = 0
-        for term in Tokenizer.terms(text) {
-            counts[term.stableHash, default: 0] &+= 1
-            length += 1
+        var hashes: [UInt64] = []
+        Tokenizer.forEachToken(in: text) { _, term in hashes.append(term.stableHash) }
+        self.init(termHashes: hashes)
+    }
+
+    /// From the hashes of a text's kept terms, in any order.
+    init(termHashes: [UInt64]) {
+        var hashes = termHashes
+        hashes.sort()
+        var terms: [TermCount] = []
+        terms.reserveCapacity(hashes.count)
+        for hash in hashes {
+            if terms.last?.term == hash {
+                terms[terms.count - 1].count &+= 1
+            } else {
+                terms.append(TermCount(term: hash, count: 1))
+            }
         }
-        self.terms = counts.map { TermCount(term: $0.key, count: $0.value) }.sorted { $0.term < $1.term }
-        self.length = length
+        self.terms = terms
+        self.length = hashes.count
     }
 }
 
-/// The documents containing one term: parallel arrays of slots and counts, in no order.
+/// One document holding a term, and how often.
+struct Posting: Sendable, Equatable {
+    var slot: Int32
+    var count: UInt16
+}
+
+/// The documents containing one term, in no order: one array, so a term costs one
+/// allocation (a profile has one list per distinct term).
 struct PostingList: Sendable, Equatable {
-    var slots: [Int32] = []
-    var counts: [UInt16] = []
+    var postings: [Posting] = []
     /// How many of them are active: the document frequency BM25 uses.
     var activeCount: Int32 = 0
+}
+
+/// Where a document's vector comes from.
+enum DocumentVector {
+    case none
+    /// A vector as given (a client's or an embedder's); stored at unit length.
+    case given([Float])
+    /// The standard hashed embedder's vector of this text, built straight into the row.
+    case hashed(String)
+
+    var count: Int {
+        switch self {
+        case .none: 0
+        case .given(let v): v.count
+        case .hashed: HashedEmbedder.standard.dimension
+        }
+    }
 }
 
 /// Up to `RecallBlock.size` documents' per-slot data, with their vectors in one contiguous
@@ -54,8 +89,7 @@ struct RecallBlock: Sendable {
     var lengths = [Int32](repeating: 0, count: size)
     var flags = [UInt8](repeating: 0, count: size)
     var terms = [[TermCount]](repeating: [], count: size)
-    /// dimension floats a row, for the rows allocated so far (a multiple of 8; rows past the
-    /// end have no vector).
+    /// dimension floats a row, for the rows allocated so far (rows past the end have no vector).
     var vectors: [Float] = []
     /// The sign bits of each allocated row (⌈dimension / 64⌉ words a row): a 32× smaller
     /// sketch that large profiles scan first (see `cosines`).
@@ -98,11 +132,33 @@ struct RecallCorpus: Sendable {
 
     // MARK: Writes
 
-    /// Inserts a document, or replaces the one with the same id.
+    /// Makes room for `count` documents in all, so a corpus built at once (a restore) gets
+    /// its slots and vector rows allocated once, at their exact size.
+    mutating func reserve(_ count: Int, dimension rowLength: Int) {
+        let needed = (count + RecallBlock.size - 1) / RecallBlock.size
+        if blocks.count < needed {
+            let first = slotCapacity
+            blocks.append(contentsOf: repeatElement(RecallBlock(), count: needed - blocks.count))
+            // Taken after the free slots already listed, lowest first.
+            freeSlots.insert(contentsOf: Array(stride(from: Int32(slotCapacity - 1), through: Int32(first), by: -1)), at: 0)
+        }
+        guard rowLength > 0 else { return }
+        for b in blocks.indices {
+            let rows = min(RecallBlock.size, count - b * RecallBlock.size)
+            guard rows > 0 else { break }
+            blocks[b].vectors.reserveCapacity(rows * rowLength)
+            blocks[b].signs.reserveCapacity(rows * ((rowLength + 63) / 64))
+        }
+    }
+
+    /// Inserts a document, or replaces the one with the same id. With `text` nil, the
+    /// terms come from the hashed embedder's pass over the text of a `.hashed` vector, which
+    /// tokenizes it anyway.
     mutating func put(
-        id: String, text: AnalyzedText, source: String, occurredAt: Int64, active: Bool, vector: [Float]?,
+        id: String, text: AnalyzedText?, source: String, occurredAt: Int64, active: Bool, vector: DocumentVector,
         space vectorSpace: String? = nil
     ) {
+        var text = text
         if slotByID[id] != nil { remove(id: id) }
         let slot = freeSlots.popLast() ?? newSlot()
         slotByID[id] = slot
@@ -111,26 +167,41 @@ struct RecallCorpus: Sendable {
         if let vectorSpace, space != vectorSpace {
             if engineVectorCount == 0 { space = vectorSpace }
         }
-        if var vector, !vector.isEmpty, vectorSpace == nil || vectorSpace == space {
+        let length = vector.count
+        if length > 0, vectorSpace == nil || vectorSpace == space {
             // Engine vectors decide the length: client vectors of another length (kept from
             // before a change of embedder) leave the matrix, whatever order rows come in.
-            if vectorSpace != nil, dimension != 0, vector.count != dimension, engineVectorCount == 0 { clearVectors() }
-            if dimension == 0 { dimension = vector.count }
-            if vector.count == dimension {
-                normalize(&vector)
-                // Rows are allocated 8 at a time as the block fills, not 64 at once: most
-                // profiles are small, and a whole block of 384-float rows is 96 KiB.
-                let rows = (r / 8 + 1) * 8
-                if blocks[b].vectors.count < rows * dimension {
-                    blocks[b].vectors.append(contentsOf: repeatElement(0, count: rows * dimension - blocks[b].vectors.count))
-                    blocks[b].signs.append(contentsOf: repeatElement(0, count: rows * signWords - blocks[b].signs.count))
+            if vectorSpace != nil, dimension != 0, length != dimension, engineVectorCount == 0 { clearVectors() }
+            if dimension == 0 { dimension = length }
+            if length == dimension {
+                // Rows are allocated as the block fills (the array grows geometrically), not
+                // 64 at once: most profiles are small, and a block of 384-float rows is 96 KiB.
+                if blocks[b].vectors.count < (r + 1) * dimension {
+                    blocks[b].vectors.append(contentsOf: repeatElement(0, count: (r + 1) * dimension - blocks[b].vectors.count))
+                    blocks[b].signs.append(contentsOf: repeatElement(0, count: (r + 1) * signWords - blocks[b].signs.count))
                 }
-                blocks[b].vectors.replaceSubrange((r * dimension)..<((r + 1) * dimension), with: vector)
-                for w in 0..<signWords {
-                    var word: UInt64 = 0
-                    for bit in 0..<64 where w * 64 + bit < dimension && vector[w * 64 + bit] > 0 { word |= 1 << UInt64(bit) }
-                    blocks[b].signs[r * signWords + w] = word
+                let d = dimension, words = signWords
+                let sketch = blocks[b].vectors.withUnsafeMutableBufferPointer { all in
+                    let row = UnsafeMutableBufferPointer(rebasing: all[(r * d)..<((r + 1) * d)])
+                    switch vector {
+                    case .given(let given): _ = row.update(fromContentsOf: given)
+                    case .hashed(let content):
+                        row.update(repeating: 0)
+                        var hashes: [UInt64]? = text == nil ? [] : nil
+                        HashedEmbedder.standard.embed(content, into: row, termHashes: &hashes)
+                        if let hashes { text = AnalyzedText(termHashes: hashes) }
+                    case .none: break
+                    }
+                    // Embedders' vectors are unit length already; this makes client ones so,
+                    // and every path (given or built here) ends with the same bits.
+                    normalize(row)
+                    return (0..<words).map { w in
+                        var word: UInt64 = 0
+                        for bit in 0..<min(64, d - w * 64) where row[w * 64 + bit] > 0 { word |= 1 << UInt64(bit) }
+                        return word
+                    }
                 }
+                for w in 0..<words { blocks[b].signs[r * words + w] = sketch[w] }
                 flags |= RecallBlock.hasVector
                 vectorCount += 1
                 if vectorSpace != nil {
@@ -139,18 +210,20 @@ struct RecallCorpus: Sendable {
                 }
             }
         }
+        if text == nil, case .hashed(let content) = vector { text = AnalyzedText(content) }
+        let analyzed = text ?? AnalyzedText(termHashes: [])
         blocks[b].ids[r] = id
         blocks[b].occurredAt[r] = occurredAt
         blocks[b].sources[r] = source
-        blocks[b].lengths[r] = Int32(clamping: text.length)
+        blocks[b].lengths[r] = Int32(clamping: analyzed.length)
         blocks[b].flags[r] = flags
-        blocks[b].terms[r] = text.terms
-        for term in text.terms {
+        blocks[b].terms[r] = analyzed.terms
+        for term in analyzed.terms {
             postings[term.term, default: PostingList()].insert(slot: slot, count: term.count, active: active)
         }
         if active {
             activeCount += 1
-            activeLength += text.length
+            activeLength += analyzed.length
         }
     }
 
@@ -251,6 +324,14 @@ struct RecallCorpus: Sendable {
         return (b.ids[r], b.occurredAt[r], b.sources[r], b.flags[r])
     }
 
+    /// A document's stored vector (unit length), if it has one.
+    func vector(of id: String) -> [Float]? {
+        guard let slot = slotByID[id] else { return nil }
+        let (b, r) = Self.locate(slot)
+        guard blocks[b].flags[r] & RecallBlock.hasVector != 0 else { return nil }
+        return Array(blocks[b].vectors[(r * dimension)..<((r + 1) * dimension)])
+    }
+
     /// Whether a slot's document holds a term.
     func contains(term: UInt64, slot: Int) -> Bool {
         let terms = blocks[slot / RecallBlock.size].terms[slot % RecallBlock.size]
@@ -282,13 +363,11 @@ struct RecallCorpus: Sendable {
             scores.withUnsafeMutableBufferPointer { scores in
                 for (list, weight) in lists {
                     let idf = weight * inverseFrequency(of: list)
-                    list.slots.withUnsafeBufferPointer { slots in
-                        list.counts.withUnsafeBufferPointer { counts in
-                            for i in 0..<slots.count {
-                                let slot = Int(slots[i])
-                                let tf = Float(counts[i])
-                                scores[slot] += idf * tf * (k1 + 1) / (tf + norms[slot])
-                            }
+                    list.postings.withUnsafeBufferPointer { postings in
+                        for posting in postings {
+                            let slot = Int(posting.slot)
+                            let tf = Float(posting.count)
+                            scores[slot] += idf * tf * (k1 + 1) / (tf + norms[slot])
                         }
                     }
                 }
@@ -377,21 +456,18 @@ struct RecallCorpus: Sendable {
 
 extension PostingList {
     mutating func insert(slot: Int32, count: UInt16, active: Bool) {
-        slots.append(slot)
-        counts.append(count)
+        postings.append(Posting(slot: slot, count: count))
         if active { activeCount += 1 }
     }
 
     /// Removes a slot; true if the list is now empty.
     mutating func remove(slot: Int32, active: Bool) -> Bool {
-        if let i = slots.firstIndex(of: slot) {
-            slots.swapAt(i, slots.count - 1)
-            counts.swapAt(i, counts.count - 1)
-            slots.removeLast()
-            counts.removeLast()
+        if let i = postings.firstIndex(where: { $0.slot == slot }) {
+            postings.swapAt(i, postings.count - 1)
+            postings.removeLast()
             if active { activeCount -= 1 }
         }
-        return slots.isEmpty
+        return postings.isEmpty
     }
 }
 

@@ -3,26 +3,33 @@
 /// hooks, so a query never rebuilds anything.
 ///
 /// Observation vectors come from the observation itself (the client's, or the one the
-/// engine's embedder computed before the write). Summary vectors are computed here, while
-/// the write is applied, by `HashedEmbedder.standard`: a pure function of the text, so
-/// replay and restore give the same vectors without the log carrying them.
+/// engine's embedder computed before the write). The standard hashed embedder's vectors
+/// are a pure function of the text: the matrix is their only copy, and when an
+/// observation comes without one (replay, restore, a merge), it is built here, straight
+/// into its row. Summary vectors are always built so. Replay and restore therefore give
+/// the same vectors without the log or a snapshot carrying them.
 struct RecallIndex: Sendable {
     var observations = RecallCorpus()
     var summaries = RecallCorpus()
 
     /// Indexes an observation's new state; `old` is its state before this write, if any.
-    mutating func put(_ observation: Observation, old: Observation?) {
+    /// `vector` is the vector it came with, when its stored form no longer holds it.
+    mutating func put(_ observation: Observation, vector: [Float]? = nil, old: Observation?) {
         let active = observation.status == .active
-        if let old, old.content == observation.content, old.embedding == observation.embedding,
-            old.embedder == observation.embedder, observations.slotByID[observation.id] != nil
+        let vector = vector ?? observation.embedding
+        if let old, old.content == observation.content, old.embedder == observation.embedder,
+            observation.hasDerivedVector || old.embedding == vector, observations.slotByID[observation.id] != nil
         {
             observations.update(
                 id: observation.id, source: observation.source, occurredAt: observation.occurredAt, active: active)
         } else {
+            let source: DocumentVector =
+                if let vector { .given(vector) } else if observation.hasDerivedVector { .hashed(observation.content) } else { .none }
+            // A hashed vector's pass over the text gives the terms too.
+            let text: AnalyzedText? = if case .hashed = source { nil } else { AnalyzedText(observation.content) }
             observations.put(
-                id: observation.id, text: AnalyzedText(observation.content), source: observation.source,
-                occurredAt: observation.occurredAt, active: active, vector: observation.embedding,
-                space: observation.embedder)
+                id: observation.id, text: text, source: observation.source,
+                occurredAt: observation.occurredAt, active: active, vector: source, space: observation.embedder)
         }
     }
 
@@ -34,8 +41,8 @@ struct RecallIndex: Sendable {
             summaries.update(id: key, source: summary.source, occurredAt: summary.occurredAt, active: true)
         } else {
             summaries.put(
-                id: key, text: AnalyzedText(summary.content), source: summary.source, occurredAt: summary.occurredAt,
-                active: true, vector: HashedEmbedder.standard.embed(summary.content))
+                id: key, text: nil, source: summary.source, occurredAt: summary.occurredAt,
+                active: true, vector: .hashed(summary.content))
         }
     }
 }
@@ -65,8 +72,7 @@ extension RecallCorpus {
         for (id, slot) in slotByID {
             let (b, r) = Self.locate(slot)
             let block = blocks[b]
-            let vector = block.flags[r] & RecallBlock.hasVector != 0
-                ? Array(block.vectors[(r * dimension)..<((r + 1) * dimension)]) : []
+            let vector = vector(of: id) ?? []
             documents[id] = Document(
                 occurredAt: block.occurredAt[r], source: block.sources[r], flags: block.flags[r], terms: block.terms[r],
                 vector: vector)

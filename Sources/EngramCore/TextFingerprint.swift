@@ -1,11 +1,13 @@
 /// What duplicate detection compares: a hash of the normalised text and the sorted set of
 /// hashed word unigrams and bigrams ("shingles").
 ///
-/// Normalising lower-cases the text and splits it on every scalar that is not a letter or a
-/// digit, so case, punctuation and spacing never make two statements of a fact differ. A text
-/// with no words at all (only emoji, say) is its own single shingle, so it only equals itself.
-/// Shingles are 32-bit: a rare collision can only nudge a similarity, and halves the memory.
-/// Derived from the content alone, so it is recomputed on restore rather than stored.
+/// Normalising lower-cases the text and splits it into words as the tokenizer does (runs of
+/// letters and digits; each ideograph or kana its own word), stop words included, so case,
+/// punctuation and spacing never make two statements of a fact differ. A text with no words
+/// at all (only emoji, say) is its own single shingle, so it only equals itself. Shingles are
+/// 32-bit: a rare collision can only nudge a similarity, and halves the memory. Derived from
+/// the content alone, so it is recomputed on restore rather than stored; hashes are made
+/// from the words' bytes, with no string per word, since restore runs this for every fact.
 struct TextFingerprint: Sendable, Hashable {
     /// Hash of the normalised text (words joined by single spaces).
     var textHash: UInt64
@@ -13,44 +15,51 @@ struct TextFingerprint: Sendable, Hashable {
     var shingles: [UInt32]
 
     init(_ text: String) {
-        let words = Self.words(text)
-        if words.isEmpty {
-            textHash = String(text.trimmed).stableHash
-            shingles = [UInt32(truncatingIfNeeded: textHash ^ (textHash >> 32))]
+        var shingles: [UInt32] = []
+        var textHash = Self.basis
+        // FNV state after the previous word and a space: continuing it over this word's
+        // bytes hashes "previous this", the bigram.
+        var previousSpaced: UInt64?
+        Tokenizer.forEachWord(in: text) { word in
+            if previousSpaced != nil { textHash = Self.fnv(textHash, UInt8(ascii: " ")) }
+            var wordHash = Self.basis
+            for byte in word {
+                wordHash = Self.fnv(wordHash, byte)
+                textHash = Self.fnv(textHash, byte)
+            }
+            shingles.append(Self.fold(wordHash))
+            if let spaced = previousSpaced {
+                var pair = spaced
+                for byte in word { pair = Self.fnv(pair, byte) }
+                shingles.append(Self.fold(pair &+ 0x9E37_79B9))
+            }
+            previousSpaced = Self.fnv(wordHash, UInt8(ascii: " "))
+        }
+        if shingles.isEmpty {
+            self.textHash = String(text.trimmed).stableHash
+            self.shingles = [Self.fold(self.textHash)]
             return
         }
-        textHash = words.joined(separator: " ").stableHash
-        var set = Set<UInt32>()
-        set.reserveCapacity(words.count * 2)
-        for (i, word) in words.enumerated() {
-            set.insert(Self.fold(word.stableHash))
-            if i + 1 < words.count { set.insert(Self.fold((word + " " + words[i + 1]).stableHash &+ 0x9E37_79B9)) }
+        shingles.sort()
+        var distinct = 0
+        for i in shingles.indices where distinct == 0 || shingles[distinct - 1] != shingles[i] {
+            shingles[distinct] = shingles[i]
+            distinct += 1
         }
-        shingles = set.sorted()
+        shingles.removeLast(shingles.count - distinct)
+        self.textHash = textHash
+        self.shingles = shingles
+    }
+
+    private static let basis: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always)
+    private static func fnv(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+        (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
     }
 
     private static func fold(_ hash: UInt64) -> UInt32 {
         UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
-    }
-
-    /// The lower-cased words of `text`.
-    static func words(_ text: String) -> [String] {
-        var words: [String] = []
-        var current = String.UnicodeScalarView()
-        for scalar in text.lowercased().unicodeScalars {
-            let isWordScalar =
-                scalar.isASCII
-                ? scalar.isASCIIAlphanumeric
-                : (scalar.properties.isAlphabetic || scalar.properties.numericType != nil)
-            if isWordScalar {
-                current.append(scalar)
-            } else if !current.isEmpty {
-                words.append(String(current))
-                current = String.UnicodeScalarView()
-            }
-        }
-        if !current.isEmpty { words.append(String(current)) }
-        return words
     }
 
     /// Jaccard index of the shingle sets, in [0, 1]; 1 when the normalised texts are equal.

@@ -23,14 +23,24 @@ public enum Tokenizer {
     /// The kept tokens of `text`, in order.
     public static func tokens(_ text: String) -> [Token] {
         var tokens: [Token] = []
-        forEachWord(in: text) { bytes in
-            if bytes.count == 1, bytes[0] >= UInt8(ascii: "a"), bytes[0] <= UInt8(ascii: "z") { return }
-            let word = String(decoding: bytes, as: UTF8.self)
-            if stopWords.contains(word) { return }
-            let stem = stemmed(bytes)
-            tokens.append(Token(word: word, term: stem.map { String(decoding: $0, as: UTF8.self) } ?? word))
+        forEachToken(in: text) { word, term in
+            let w = String(decoding: word, as: UTF8.self)
+            tokens.append(Token(word: w, term: term == word ? w : String(decoding: term, as: UTF8.self)))
         }
         return tokens
+    }
+
+    /// Calls `body` with each kept token's lower-cased word and its term (the stem, or the
+    /// word again), as UTF-8 bytes, in order. Makes no strings: indexing and the hashed
+    /// embedder run it for every stored text.
+    static func forEachToken(in text: String, _ body: (_ word: [UInt8], _ term: [UInt8]) -> Void) {
+        var stem: [UInt8] = []
+        stem.reserveCapacity(32)
+        forEachWord(in: text) { bytes in
+            if bytes.count == 1, bytes[0] >= UInt8(ascii: "a"), bytes[0] <= UInt8(ascii: "z") { return }
+            if isStopWord(bytes) { return }
+            if self.stem(bytes, into: &stem) { body(bytes, stem) } else { body(bytes, bytes) }
+        }
     }
 
     /// The kept terms of `text`, in order.
@@ -48,6 +58,9 @@ public enum Tokenizer {
                 word.removeAll(keepingCapacity: true)
             }
         }
+        // Most texts are ASCII: their bytes are read directly, with the same rules as the
+        // scalar loop below applies to ASCII scalars.
+        if text.utf8.withContiguousStorageIfAvailable({ asciiWords($0, body) }) == true { return }
         for scalar in text.unicodeScalars {
             let value = scalar.value
             if value < 0x80 {
@@ -74,6 +87,26 @@ public enum Tokenizer {
         flush()
     }
 
+    /// `forEachWord` for ASCII bytes; false (and no call) if any byte is not ASCII.
+    private static func asciiWords(_ bytes: UnsafeBufferPointer<UInt8>, _ body: ([UInt8]) -> Void) -> Bool {
+        for byte in bytes where byte >= 0x80 { return false }
+        var word: [UInt8] = []
+        word.reserveCapacity(32)
+        for byte in bytes {
+            switch byte {
+            case 0x30...0x39, 0x61...0x7A: word.append(byte)
+            case 0x41...0x5A: word.append(byte + 0x20)
+            default:
+                if !word.isEmpty {
+                    body(word)
+                    word.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !word.isEmpty { body(word) }
+        return true
+    }
+
     private static func isKana(_ value: UInt32) -> Bool {
         (0x3040...0x30FF).contains(value)
     }
@@ -84,8 +117,16 @@ public enum Tokenizer {
     /// (plurals, -ed, -ing, y → i) and a final silent e; words of three letters or fewer are
     /// left alone, as are words with digits or non-ASCII letters.
     static func stemmed(_ word: [UInt8]) -> [UInt8]? {
-        guard word.count > 3, word.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return nil }
-        var w = word
+        var w: [UInt8] = []
+        return stem(word, into: &w) ? w : nil
+    }
+
+    /// Writes the stem of `word` into `w` (scratch space, so tokenizing makes no array per
+    /// word); false if the word stays as it is.
+    static func stem(_ word: [UInt8], into w: inout [UInt8]) -> Bool {
+        guard word.count > 3, word.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return false }
+        w.removeAll(keepingCapacity: true)
+        w.append(contentsOf: word)
         // Plurals: sses → ss, ies → y, s → (not after s or u: "glass", "bus" stay).
         if w.hasSuffix("sses") {
             w.removeLast(2)
@@ -123,7 +164,7 @@ public enum Tokenizer {
         if w.count > 4, w.last == UInt8(ascii: "e"), w[w.count - 2] != UInt8(ascii: "e") {
             w.removeLast()
         }
-        return w == word ? nil : w
+        return w != word
     }
 
     private static func hasVowel(_ w: [UInt8], upTo end: Int) -> Bool {
@@ -141,6 +182,32 @@ public enum Tokenizer {
     }
 
     // MARK: Stop words
+
+    /// Whether the lower-cased UTF-8 `word` is a stop word, found by its FNV-1a hash and
+    /// then compared byte for byte (no string is made).
+    static func isStopWord(_ word: [UInt8]) -> Bool {
+        if word.count > 8 { return longStopWords.contains(word) }
+        // Up to 8 bytes, a word packed into a UInt64 is itself: a binary search over the
+        // sorted packed stop words, with no hashing.
+        let key = packed(word)
+        var low = 0, high = shortStopWords.count
+        while low < high {
+            let mid = (low + high) / 2
+            if shortStopWords[mid] < key { low = mid + 1 } else { high = mid }
+        }
+        return low < shortStopWords.count && shortStopWords[low] == key
+    }
+
+    @inline(__always)
+    private static func packed(_ word: [UInt8]) -> UInt64 {
+        var key: UInt64 = 0
+        for byte in word { key = key << 8 | UInt64(byte) }
+        return key
+    }
+
+    private static let shortStopWords: [UInt64] = stopWords.map { Array($0.utf8) }.filter { $0.count <= 8 }.map(packed).sorted()
+
+    private static let longStopWords: [[UInt8]] = stopWords.map { Array($0.utf8) }.filter { $0.count > 8 }
 
     /// English function words: they carry no topic, and would match nearly every fact.
     static let stopWords: Set<String> = [
@@ -160,6 +227,16 @@ public enum Tokenizer {
 }
 
 extension Array where Element == UInt8 {
+    /// 64-bit FNV-1a, equal to `String.stableHash` of the same UTF-8 bytes.
+    var stableHash: UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in self {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
     fileprivate func hasSuffix(_ suffix: StaticString) -> Bool {
         suffix.withUTF8Buffer { s in
             let n = s.count

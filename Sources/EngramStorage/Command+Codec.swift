@@ -82,7 +82,8 @@ extension Command {
                 w.signed(o.occurredAt)
                 w.strings(o.conversationIDs)
                 w.optionalString(o.subjectKey)
-                w.optionalFloats(o.embedding)
+                // A standard hashed vector is left out: replay builds it from the content.
+                w.optionalFloats(o.embedder == HashedEmbedder.standardIdentity ? nil : o.embedding)
                 w.optionalString(o.idempotencyKey)
                 w.optionalString(o.embedder)
             }
@@ -122,9 +123,10 @@ extension Command {
             w.string(c.profileID)
             w.string(c.embedder)
             w.count(c.vectors.count)
+            let derived = c.embedder == HashedEmbedder.standardIdentity
             for v in c.vectors {
                 w.string(v.observationID)
-                w.optionalFloats(v.embedding)
+                w.optionalFloats(derived ? nil : v.embedding)
             }
             w.signed(c.at)
         }

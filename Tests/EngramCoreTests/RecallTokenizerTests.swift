@@ -21,6 +21,31 @@ import Testing
         #expect(Tokenizer.terms(word) == [stem])
     }
 
+    /// ASCII texts take a byte loop; it must split and lower-case exactly as the scalar loop
+    /// that any non-ASCII character sends a text through.
+    @Test func theASCIIPathAgreesWithTheScalarPath() {
+        let texts = [
+            "What is Caroline's FAVOURITE band?", "Room 101, in 2023", "e-mail: JANE.doe@Example.com (work)",
+            "  spaces\tand\nnewlines  ", "x y z AB cd", "Swimming, hoping & dancing...", "",
+        ]
+        for text in texts {
+            let ascii = Tokenizer.tokens(text)
+            let scalar = Tokenizer.tokens(text + " é")
+            #expect(scalar == ascii + [Tokenizer.Token(word: "é", term: "é")], "\(text)")
+            var words: [String] = [], scalarWords: [String] = []
+            Tokenizer.forEachWord(in: text) { words.append(String(decoding: $0, as: UTF8.self)) }
+            Tokenizer.forEachWord(in: text + " é") { scalarWords.append(String(decoding: $0, as: UTF8.self)) }
+            #expect(scalarWords == words + ["é"], "\(text)")
+        }
+    }
+
+    @Test func stopWordsAreFoundWithoutHashing() {
+        for word in Tokenizer.stopWords { #expect(Tokenizer.isStopWord(Array(word.utf8)), "\(word)") }
+        for word in ["caroline", "tea", "themselve", "yourselvesx", "abou", "aboutt", "ourselve", "a1", "zz", "hers2"] {
+            #expect(!Tokenizer.isStopWord(Array(word.utf8)), "\(word)")
+        }
+    }
+
     @Test func splitsUnicodeWords() {
         #expect(Tokenizer.terms("Café MÜNCHEN straße") == ["café", "münchen", "straße"])
         #expect(Tokenizer.terms("Привет, мир") == ["привет", "мир"])

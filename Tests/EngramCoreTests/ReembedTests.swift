@@ -87,14 +87,14 @@ struct LetterEmbedder: Embedder {
     @Test func vectorsOfAnotherEmbedderAreNotMixedIntoAMatrix() {
         var corpus = RecallCorpus()
         let text = AnalyzedText("tea")
-        corpus.put(id: "1", text: text, source: "s", occurredAt: 1, active: true, vector: [1, 0], space: "x")
-        corpus.put(id: "2", text: text, source: "s", occurredAt: 1, active: true, vector: [0, 1], space: "y")
-        corpus.put(id: "3", text: text, source: "s", occurredAt: 1, active: true, vector: [1, 1], space: nil)
+        corpus.put(id: "1", text: text, source: "s", occurredAt: 1, active: true, vector: .given([1, 0]), space: "x")
+        corpus.put(id: "2", text: text, source: "s", occurredAt: 1, active: true, vector: .given([0, 1]), space: "y")
+        corpus.put(id: "3", text: text, source: "s", occurredAt: 1, active: true, vector: .given([1, 1]), space: nil)
         #expect(corpus.space == "x")
         #expect(corpus.vectorCount == 2, "y's vector is turned away; the client's is kept")
         corpus.adopt(space: "y")
         #expect(corpus.vectorCount == 1 && corpus.engineVectorCount == 0)
-        corpus.put(id: "2", text: text, source: "s", occurredAt: 1, active: true, vector: [0, 1], space: "y")
+        corpus.put(id: "2", text: text, source: "s", occurredAt: 1, active: true, vector: .given([0, 1]), space: "y")
         #expect(corpus.vectorCount == 2 && corpus.engineVectorCount == 1)
     }
 }

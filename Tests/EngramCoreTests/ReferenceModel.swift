@@ -384,7 +384,9 @@ final class ReferenceModel {
             } else {
                 var new = Observation(
                     id: item.id, content: item.content, source: item.source, occurredAt: item.occurredAt,
-                    conversationIDs: item.conversationIDs, subjectKey: item.subjectKey, embedding: item.embedding,
+                    conversationIDs: item.conversationIDs, subjectKey: item.subjectKey,
+                    // The built-in hashed embedder's vectors are the recall index's alone.
+                    embedding: item.embedder == HashedEmbedder.standardIdentity ? nil : item.embedding,
                     idempotencyKey: item.idempotencyKey, createdAt: at, updatedAt: at, mentionCount: 1, status: .active,
                     supersededBy: nil, embedder: item.embedder)
                 let active = item.subjectKey.flatMap { key in

@@ -65,6 +65,29 @@ struct CodecTests {
         #expect(seen == Set(1...10), "every command case was generated")
     }
 
+    /// The built-in hashed embedder's vectors are not written (replay builds them from the
+    /// content); a client's or a model's are.
+    @Test func standardHashedVectorsAreLeftOutOfTheLog() throws {
+        func item(_ id: String, embedder: String?) -> Command.NewObservation {
+            Command.NewObservation(
+                id: id, content: "likes tea", source: "s", occurredAt: 1, conversationIDs: [], subjectKey: nil,
+                embedding: HashedEmbedder.standard.embed("likes tea"), idempotencyKey: nil, embedder: embedder)
+        }
+        let command = Command.observe(
+            Command.Observe(
+                storeID: "st", profileID: "pr",
+                observations: [item("a", embedder: HashedEmbedder.standardIdentity), item("b", embedder: nil), item("c", embedder: "minilm@x/384")],
+                summaries: [], communications: [], at: 1))
+        let bytes = command.encoded()
+        #expect(bytes.count < 2 * 384 * 4 + 200, "two vectors written, not three: \(bytes.count) bytes")
+        guard case .observe(let decoded) = try Command(decoding: bytes) else {
+            Issue.record("expected an Observe")
+            return
+        }
+        #expect(decoded.observations.map { $0.embedding == nil } == [true, false, false])
+        #expect(decoded.observations.map(\.embedder) == [HashedEmbedder.standardIdentity, nil, "minilm@x/384"])
+    }
+
     /// A version-1 Observe (before observations recorded their embedder): its vectors are
     /// read as the hashed embedder's, its vectorless observations as having none.
     @Test func versionOneObserveReadsAsHashedVectors() throws {
