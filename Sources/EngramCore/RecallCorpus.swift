@@ -181,7 +181,7 @@ struct RecallCorpus: Sendable {
                     blocks[b].signs.append(contentsOf: repeatElement(0, count: (r + 1) * signWords - blocks[b].signs.count))
                 }
                 let d = dimension, words = signWords
-                let sketch = blocks[b].vectors.withUnsafeMutableBufferPointer { all in
+                blocks[b].vectors.withUnsafeMutableBufferPointer { all in
                     let row = UnsafeMutableBufferPointer(rebasing: all[(r * d)..<((r + 1) * d)])
                     switch vector {
                     case .given(let given): _ = row.update(fromContentsOf: given)
@@ -195,13 +195,12 @@ struct RecallCorpus: Sendable {
                     // Embedders' vectors are unit length already; this makes client ones so,
                     // and every path (given or built here) ends with the same bits.
                     normalize(row)
-                    return (0..<words).map { w in
-                        var word: UInt64 = 0
-                        for bit in 0..<min(64, d - w * 64) where row[w * 64 + bit] > 0 { word |= 1 << UInt64(bit) }
-                        return word
+                }
+                blocks[b].vectors.withUnsafeBufferPointer { all in
+                    blocks[b].signs.withUnsafeMutableBufferPointer { signs in
+                        Self.signSketch(of: UnsafeBufferPointer(rebasing: all[(r * d)..<((r + 1) * d)]), into: signs.baseAddress! + r * words)
                     }
                 }
-                for w in 0..<words { blocks[b].signs[r * words + w] = sketch[w] }
                 flags |= RecallBlock.hasVector
                 vectorCount += 1
                 if vectorSpace != nil {
@@ -301,6 +300,23 @@ struct RecallCorpus: Sendable {
         vectorCount = 0
         engineVectorCount = 0
         dimension = 0
+    }
+
+    /// Writes the sign bits of `row` (bit i of word w: row[64w + i] > 0) into ⌈count / 64⌉ words.
+    private static func signSketch(of row: UnsafeBufferPointer<Float>, into words: UnsafeMutablePointer<UInt64>) {
+        var w = 0, i = 0
+        while i < row.count {
+            var word: UInt64 = 0
+            let end = min(i + 64, row.count)
+            var bit: UInt64 = 0
+            while i < end {
+                if row[i] > 0 { word |= 1 &<< bit }
+                bit &+= 1
+                i &+= 1
+            }
+            words[w] = word
+            w += 1
+        }
     }
 
     private mutating func newSlot() -> Int32 {

@@ -307,9 +307,15 @@ enum SnapshotFile {
             return i
         }
 
-        func profile(_ s: SQLiteStatement) throws(StorageError) -> (Int, Int) {
+        /// The last profile looked up: rows are written profile by profile, so most rows name
+        /// the one before them, found without building and hashing a key.
+        var lastProfile: (store: String, profile: String, index: (Int, Int))?
+
+        mutating func profile(_ s: SQLiteStatement) throws(StorageError) -> (Int, Int) {
             let sid = s.string(0), pid = s.string(1)
+            if let last = lastProfile, last.profile == pid, last.store == sid { return last.index }
             guard let p = profileIndex[sid + "\u{0}" + pid] else { throw corrupt("row names unknown profile \(sid)/\(pid)") }
+            lastProfile = (sid, pid, p)
             return p
         }
 
