@@ -228,14 +228,7 @@ public enum Tokenizer {
 
 extension Array where Element == UInt8 {
     /// 64-bit FNV-1a, equal to `String.stableHash` of the same UTF-8 bytes.
-    var stableHash: UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in self {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return hash
-    }
+    var stableHash: UInt64 { fnv1a(self) }
 
     fileprivate func hasSuffix(_ suffix: StaticString) -> Bool {
         suffix.withUTF8Buffer { s in

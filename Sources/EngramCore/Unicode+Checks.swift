@@ -70,12 +70,16 @@ extension String {
     }
 
     /// 64-bit FNV-1a of the UTF-8 bytes: stable across processes (unlike `Hasher`).
-    var stableHash: UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return hash
+    var stableHash: UInt64 { fnv1a(utf8) }
+}
+
+/// 64-bit FNV-1a of `bytes`; a string's and its UTF-8 bytes' hashes are equal.
+@inline(__always)
+func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes {
+        hash ^= UInt64(byte)
+        hash &*= 0x0000_0100_0000_01b3
     }
+    return hash
 }
