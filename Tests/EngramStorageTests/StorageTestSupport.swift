@@ -81,3 +81,24 @@ func filesContaining(_ needle: String, under directory: String) -> [String] {
         return data.range(of: pattern) != nil
     }
 }
+
+/// Expects both engines to rank every profile's observations and summaries the same, to the
+/// bit: scores and their lexical, semantic and recency parts. Snapshots compare the stored
+/// state; this compares the recall indexes that recovery rebuilds (vectors a snapshot or a
+/// log record leaves out are built from the text again).
+func expectSameRecall(_ a: Engine, _ b: Engine, queries: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+    var compared = 0
+    for store in a.view().snapshot().stores {
+        for profile in store.profiles {
+            for query in queries {
+                let options = RecallOptions(query: query, observationsLimit: 100, summariesLimit: 20, includeSuperseded: true, explain: true)
+                let left = try? a.recall(storeID: store.store.id, profileID: profile.id, options)
+                let right = try? b.recall(storeID: store.store.id, profileID: profile.id, options)
+                #expect(left?.observations == right?.observations, "\(profile.id): \(query)", sourceLocation: sourceLocation)
+                #expect(left?.summaries == right?.summaries, "\(profile.id): \(query)", sourceLocation: sourceLocation)
+                compared += left?.observations.count ?? 0
+            }
+        }
+    }
+    #expect(compared > 0, "some observations were ranked", sourceLocation: sourceLocation)
+}

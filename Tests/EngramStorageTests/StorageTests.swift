@@ -51,9 +51,13 @@ struct StorageTests {
 
             let reopened = try Storage.open(options(dir), logger: quietLogger)
             #expect(reopened.engine.view().snapshot() == before)
+            // The log leaves out the hashed vectors; replay builds the same ones.
+            expectSameRecall(storage.engine, reopened.engine, queries: Self.queries)
             await reopened.close(snapshot: false)
         }
     }
+
+    static let queries = ["refund for the blue shoes", "dogs", "email or phone", "sushi", "Lyon night shifts"]
 
     @Test func recoveryFromSnapshotPlusLogTailGivesTheSameState() async throws {
         try await withTemporaryDirectory { dir in
@@ -68,6 +72,7 @@ struct StorageTests {
             let handler = CapturingLogHandler()
             let reopened = try Storage.open(options(dir), logger: .init(label: "t", factory: { _ in handler }))
             #expect(reopened.engine.view().snapshot() == before)
+            expectSameRecall(storage.engine, reopened.engine, queries: Self.queries)
             #expect(reopened.state().snapshotSequence == info.sequence)
             #expect(handler.lines.contains { $0.contains("storage recovered") && $0.contains("snapshot_sequence=\(info.sequence)") })
             // And again after a snapshot on close.
