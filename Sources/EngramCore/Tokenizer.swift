@@ -183,8 +183,7 @@ public enum Tokenizer {
 
     // MARK: Stop words
 
-    /// Whether the lower-cased UTF-8 `word` is a stop word, found by its FNV-1a hash and
-    /// then compared byte for byte (no string is made).
+    /// Whether the lower-cased UTF-8 `word` is a stop word (no string is made).
     static func isStopWord(_ word: [UInt8]) -> Bool {
         if word.count > 8 { return longStopWords.contains(word) }
         // Up to 8 bytes, a word packed into a UInt64 is itself: a binary search over the

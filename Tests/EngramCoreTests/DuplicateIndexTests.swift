@@ -3,6 +3,16 @@ import Testing
 @testable import EngramCore
 
 @Suite struct DuplicateIndexTests {
+    /// Fingerprints split words as the tokenizer does: case and punctuation never count, and
+    /// ideographs and kana are words of their own, so two Japanese sentences that differ in
+    /// one particle share most shingles instead of being one unequal "word" each.
+    @Test func fingerprintsSplitWordsAsTheTokenizerDoes() {
+        #expect(TextFingerprint("Prefers EMAIL, over phone!").similarity(to: TextFingerprint("prefers email over phone")) == 1)
+        #expect(TextFingerprint("prefers email over phone").similarity(to: TextFingerprint("prefers phone over email")) < 1)
+        let japanese = TextFingerprint("東京タワーに行く").similarity(to: TextFingerprint("東京タワーへ行く"))
+        #expect(japanese > 0.5 && japanese < 1)
+    }
+
     /// Prefix filtering must never miss a pair at or above the threshold.
     @Test(arguments: [0.5, 0.8, 0.9, 1.0])
     func candidatesIncludeEveryPairAboveTheThreshold(threshold: Double) {
