@@ -249,8 +249,10 @@ public enum Command: Sendable, Hashable {
     /// One observation's new vector.
     public struct ObservationVector: Sendable, Hashable {
         public var observationID: String
-        public var embedding: [Float]
-        public init(observationID: String, embedding: [Float]) {
+        /// Nil only for the built-in hashed embedder, whose vector is built from the text
+        /// when the command is applied.
+        public var embedding: [Float]?
+        public init(observationID: String, embedding: [Float]?) {
             self.observationID = observationID
             self.embedding = embedding
         }

@@ -229,7 +229,9 @@ extension Command {
             vectors.reserveCapacity(n)
             for _ in 0..<n {
                 let id = try r.string()
-                guard let embedding = try r.optionalFloats() else {
+                let embedding = try r.optionalFloats()
+                // Only the built-in hashed embedder's vectors are left out (built from the text).
+                guard embedding != nil || embedder == HashedEmbedder.standardIdentity else {
                     throw DecodingError("reembed: observation \(id) has no vector", offset: r.offset)
                 }
                 vectors.append(ObservationVector(observationID: id, embedding: embedding))

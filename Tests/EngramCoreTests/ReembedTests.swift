@@ -84,6 +84,38 @@ struct LetterEmbedder: Embedder {
         expectSameState(restored, restarted)
     }
 
+    /// Back to the built-in hashed embedder: its vectors are built from the text while the
+    /// command is applied, and equal the ones a profile written under it holds.
+    @Test func reembeddingToTheHashedEmbedderBuildsItsVectorsFromTheText() throws {
+        var letters = EngineConfiguration(idGenerator: SequentialIDGenerator())
+        letters.recall.embedder = LetterEmbedder()
+        let journal = RecordingJournal()
+        let old = Engine(configuration: letters, journal: journal)
+        let store = try old.createStore(displayName: "s").store.id
+        let a = try old.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "email", value: "a@example.com")]).profileID
+        _ = try old.observe(
+            storeID: store, profileID: a,
+            observations: [observation("Enjoys hiking in the Alps"), observation("Prefers email over phone")])
+
+        let t = makeEngine()
+        for command in journal.commands { try t.engine.replay(command) }
+        #expect(t.engine.profilesToReembed().map(\.profileID) == [a])
+        #expect(try t.engine.reembed(storeID: store, profileID: a) == 2)
+        guard case .reembed(let logged) = t.journal.commands.last else {
+            Issue.record("expected a Reembed command")
+            return
+        }
+        #expect(logged.embedder == HashedEmbedder.standardIdentity && logged.vectors.allSatisfy { $0.embedding == nil })
+        let profile = try #require(t.engine.view().shards.compactMap { $0.profile(store: store, id: a) }.first)
+        for stored in profile.observations.values {
+            let row = try #require(profile.recall.observations.vector(of: stored.observation.id))
+            let expected = HashedEmbedder.standard.embed(stored.observation.content)
+            #expect(zip(row, expected).allSatisfy { abs($0 - $1) < 1e-6 }, "\(stored.observation.content)")
+        }
+        let hit = try t.engine.recall(storeID: store, profileID: a, RecallOptions(query: "hiking", explain: true))
+        #expect((hit.observations.first?.explanation?.semantic ?? 0) > 0.2)
+    }
+
     @Test func vectorsOfAnotherEmbedderAreNotMixedIntoAMatrix() {
         var corpus = RecallCorpus()
         let text = AnalyzedText("tea")

@@ -88,6 +88,27 @@ struct CodecTests {
         #expect(decoded.observations.map(\.embedder) == [HashedEmbedder.standardIdentity, nil, "minilm@x/384"])
     }
 
+    /// A Reembed back to the built-in hashed embedder carries no vectors, and reads back;
+    /// one to another embedder must carry them.
+    @Test func reembedToTheHashedEmbedderCarriesNoVectors() throws {
+        let hashed = Command.reembed(
+            Command.Reembed(
+                storeID: "st", profileID: "pr", embedder: HashedEmbedder.standardIdentity,
+                vectors: [Command.ObservationVector(observationID: "o1", embedding: HashedEmbedder.standard.embed("tea"))], at: 5))
+        let bytes = hashed.encoded()
+        #expect(bytes.count < 100, "\(bytes.count) bytes")
+        guard case .reembed(let decoded) = try Command(decoding: bytes) else {
+            Issue.record("expected a Reembed")
+            return
+        }
+        #expect(decoded.vectors == [Command.ObservationVector(observationID: "o1", embedding: nil)])
+        let model = Command.reembed(
+            Command.Reembed(
+                storeID: "st", profileID: "pr", embedder: "minilm@x/384",
+                vectors: [Command.ObservationVector(observationID: "o1", embedding: nil)], at: 5))
+        #expect(throws: DecodingError.self) { try Command(decoding: model.encoded()) }
+    }
+
     /// A version-1 Observe (before observations recorded their embedder): its vectors are
     /// read as the hashed embedder's, its vectorless observations as having none.
     @Test func versionOneObserveReadsAsHashedVectors() throws {
