@@ -12,12 +12,16 @@ extension Engine {
             var settings: [String: IdentitySettings] = [:]
             var aliases: [String: TreeDictionary<String, String>] = [:]
             return withIdentities(identities[...], &settings, &aliases) { settings, aliases in
-                let states = withShards(Array(shards.indices)) { (_: inout [Int: Int], states: inout [ShardState]) in
-                    states
+                // The position is read while every shard lock is still held: an Observe takes
+                // only its shard's lock, so one read after unlocking could be counted and yet
+                // be missing from the states (and a snapshot tagged so would lose it).
+                let (states, position) = withShards(Array(shards.indices)) {
+                    (_: inout [Int: Int], states: inout [ShardState]) in
+                    (states, appliedPosition.load(ordering: .relaxed))
                 }
                 return EngineView(
-                    logPosition: appliedPosition.load(ordering: .relaxed), catalog: catalog.stores,
-                    settingsByStore: settings, aliasesByStore: aliases, shards: states)
+                    logPosition: position, catalog: catalog.stores, settingsByStore: settings, aliasesByStore: aliases,
+                    shards: states)
             }
         }
     }

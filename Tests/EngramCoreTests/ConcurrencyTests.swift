@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 
 @testable import EngramCore
@@ -106,5 +107,46 @@ import Testing
         let shards = Set(ids.map { t.engine.shardIndex(store: store, profile: $0) })
         #expect(shards.count > 48, "profiles spread over the shards")
         #expect(EngineConfiguration().shardCount == 4 * EngineClock.coreCount)
+    }
+}
+
+/// A view's log position must cover exactly the commands it holds: a snapshot is tagged with
+/// it and recovery replays only what follows, so a command counted but missing is lost.
+@Suite struct ViewPositionTests {
+    @Test func aViewHoldsEveryCommandUpToItsPosition() throws {
+        // Many shards: a view unlocks them one by one, which leaves a writer time to finish
+        // a call in between if the position were read after the unlocking.
+        let t = makeEngine(shards: 256, ids: RandomIDGenerator())
+        let engine = t.engine
+        let store = try engine.makeStore()
+        let profiles = try (0..<64).map { try engine.makeProfile(store: store, email: "v\($0)@example.com") }
+        // Every command from here on is an Observe of one new observation.
+        let base = t.journal.commands.count
+        let finished = Locked(false)
+        let checked = Locked(0)
+        let mismatches = Locked<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            if worker == 0 {
+                for i in 0..<4_000 {
+                    _ = try? engine.observe(
+                        storeID: store, profileID: profiles[i % profiles.count],
+                        observations: [observation("fact number \(i) about topic \(i * 7919 % 1000)")])
+                }
+                finished.withLock { $0 = true }
+            } else {
+                while !finished.withLock({ $0 }) {
+                    let view = engine.view()
+                    let covered = Int(view.logPosition) - base
+                    checked.withLock { $0 += 1 }
+                    if view.counts.observations != covered {
+                        mismatches.withLock {
+                            $0.append("position \(view.logPosition): \(covered) Observe calls, \(view.counts.observations) observations")
+                        }
+                    }
+                }
+            }
+        }
+        #expect(mismatches.withLock { $0 }.isEmpty, "\(mismatches.withLock { $0.prefix(3) })")
+        #expect(checked.withLock { $0 } > 10, "views were taken while writes went on")
     }
 }
