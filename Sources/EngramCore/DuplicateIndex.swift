@@ -16,6 +16,9 @@ struct DuplicateIndex: Sendable, Equatable {
 
     let threshold: Double
     private var buckets: [UInt32: Bucket] = [:]
+    /// The fingerprints of the observations filed: only active ones are ever compared, so
+    /// a superseded observation keeps none.
+    private(set) var fingerprints: [String: TextFingerprint] = [:]
 
     init(threshold: Double) {
         self.threshold = threshold
@@ -29,6 +32,7 @@ struct DuplicateIndex: Sendable, Equatable {
     }
 
     mutating func insert(_ id: String, _ fingerprint: TextFingerprint) {
+        if let old = fingerprints.updateValue(fingerprint, forKey: id) { unfile(id, old) }
         for shingle in prefix(fingerprint) {
             switch buckets[shingle] {
             case nil: buckets[shingle] = .one(id)
@@ -45,7 +49,12 @@ struct DuplicateIndex: Sendable, Equatable {
         }
     }
 
-    mutating func remove(_ id: String, _ fingerprint: TextFingerprint) {
+    mutating func remove(_ id: String) {
+        guard let fingerprint = fingerprints.removeValue(forKey: id) else { return }
+        unfile(id, fingerprint)
+    }
+
+    private mutating func unfile(_ id: String, _ fingerprint: TextFingerprint) {
         for shingle in prefix(fingerprint) {
             switch buckets[shingle] {
             case .one(let other) where other == id: buckets[shingle] = nil

@@ -91,6 +91,27 @@ extension Engine {
             state.profile(store: store, id: id)!
         }
     }
+
+    /// As `readProfile`, with the profile's indexes built if a restore left them for later.
+    /// They are built from the copy with no lock held, and kept in the shard unless a write
+    /// came in meanwhile.
+    func readIndexedProfile(store: String, profile: String) throws(EngineError) -> ProfileState {
+        var (copy, shard) = try withProfile(store: store, profile: profile) {
+            (state: inout ShardState, id: String) throws(EngineError) -> (ProfileState, Int) in
+            (state.profile(store: store, id: id)!, shardIndex(store: store, profile: id))
+        }
+        if !copy.isIndexed { _ = install(building: &copy, store: store, in: shards[shard]) }
+        return copy
+    }
+
+    /// Builds `profile`'s indexes (a copy read from `shard`) with no lock held, and installs
+    /// them in the shard if it has not been written since; returns whether it did.
+    func install(building profile: inout ProfileState, store: String, in shard: Shard) -> Bool {
+        let indexes = ProfileIndexes(of: profile)
+        profile.indexes = indexes
+        let (id, writes) = (profile.id, profile.writes.count)
+        return shard.state.withLock { $0.install(indexes, store: store, id: id, writes: writes) }
+    }
 }
 
 /// Checks the ids every call names.

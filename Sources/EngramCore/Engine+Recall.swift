@@ -20,7 +20,7 @@ extension Engine {
         let started = Self.monotonicMicros()
         try requireIDs(["store_id": storeID, "profile_id": profileID])
         let query = try validate(options)
-        let profile = try readProfile(store: storeID, profile: profileID)
+        let profile = try readIndexedProfile(store: storeID, profile: profileID)
         return recall(in: profile, options, query, started: started)
     }
 
@@ -55,7 +55,7 @@ extension Engine {
                 "\(found.profileIDs.count) profiles hold \(identifier.type) \"\(found.normalizedValue)\"; recall by profile_id",
                 code: .failedPrecondition)
         }
-        let profile = try readProfile(store: storeID, profile: profileID)
+        let profile = try readIndexedProfile(store: storeID, profile: profileID)
         return recall(in: profile, options, query, started: started)
     }
 
@@ -142,6 +142,7 @@ extension Engine {
         -> RecallResult
     {
         let settings = configuration.recall
+        let index = profile.indexed.recall
         let conversation = options.conversationID.flatMap { $0.isEmpty ? nil : $0 }
         var text = query ?? ""
         if query == nil, let conversation {
@@ -163,7 +164,7 @@ extension Engine {
             // the configured one, or the built-in hashed one while a profile written under it
             // waits to be re-embedded. Another model's vectors get no semantic part until then.
             // A profile with no vectors at all costs no model run.
-            let corpus = profile.recall.observations
+            let corpus = index.observations
             let space = corpus.space
             var queryEmbedder: (any Embedder)?
             if corpus.vectorCount == 0 {
@@ -187,7 +188,7 @@ extension Engine {
             var plan = RecallQueryPlan(text: text, observationVector: observationVector, summaryVector: summaryVector)
             plan.reweighting = observationReweighting
             let threshold = options.relevanceThreshold
-            observations = profile.recall.observations.rank(
+            observations = index.observations.rank(
                 plan, vector: plan.observationVector, filter: filter, limit: options.observationsLimit, threshold: threshold,
                 configuration: settings, explain: options.explain
             ).compactMap { ranked in
@@ -198,7 +199,7 @@ extension Engine {
             filter.includeInactive = false
             // Summary vectors are always the standard hashed embedder's.
             plan.reweighting = reweight ? (text, standard) : nil
-            summaries = profile.recall.summaries.rank(
+            summaries = index.summaries.rank(
                 plan, vector: plan.summaryVector, filter: filter, limit: options.summariesLimit, threshold: threshold,
                 configuration: settings, explain: options.explain
             ).compactMap { ranked in
@@ -207,11 +208,11 @@ extension Engine {
                 }
             }
         } else {
-            observations = profile.recall.observations.newest(filter: filter, limit: options.observationsLimit).compactMap {
+            observations = index.observations.newest(filter: filter, limit: options.observationsLimit).compactMap {
                 profile.observations[$0.id].map { RecalledObservation(observation: $0.observation, score: nil, explanation: nil) }
             }
             filter.includeInactive = false
-            summaries = profile.recall.summaries.newest(filter: filter, limit: options.summariesLimit).compactMap {
+            summaries = index.summaries.newest(filter: filter, limit: options.summariesLimit).compactMap {
                 profile.summaries[$0.id].map { RecalledSummary(summary: $0.summary, score: nil, explanation: nil) }
             }
         }

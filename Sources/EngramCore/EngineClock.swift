@@ -14,7 +14,7 @@ public enum EngineClock {
     }
 
     /// The number of cores this process may use (at least 1).
-    static var coreCount: Int {
+    package static var coreCount: Int {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 }

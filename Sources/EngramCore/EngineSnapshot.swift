@@ -147,23 +147,19 @@ extension ProfileState {
             idempotencyKeys: idempotency.map { IdempotencyRecord(key: $0.key, outcome: $0.value) }.sorted { $0.key < $1.key })
     }
 
-    /// Rebuilds a profile; fingerprints, the subject map and the duplicate index are derived again.
+    /// Rebuilds a profile's content; its indexes (duplicate fingerprints, recall) are built
+    /// when first needed (see `ProfileIndexes`).
     init(snapshot: ProfileSnapshot, duplicateThreshold: Double) {
-        self.init(id: snapshot.id, createdAt: snapshot.createdAt, duplicateThreshold: duplicateThreshold)
+        self.init(id: snapshot.id, createdAt: snapshot.createdAt, duplicateThreshold: duplicateThreshold, indexed: false)
         updatedAt = snapshot.updatedAt
         identifiers = snapshot.identifiers
         traits = snapshot.traits
         mergedIDs = snapshot.mergedIDs
-        let rowLength = snapshot.observations.lazy.compactMap { item in
-            item.observation.embedding?.count ?? (item.observation.hasDerivedVector ? HashedEmbedder.standard.dimension : nil)
-        }.first ?? 0
-        recall.observations.reserve(snapshot.observations.count, dimension: rowLength)
         for item in snapshot.observations {
             putObservation(
                 StoredObservation(
                     observation: item.observation,
-                    revisions: item.revisions.map { var r = $0; r.prior = r.prior.withoutDerivedVector; return r },
-                    fingerprint: TextFingerprint(item.observation.content)))
+                    revisions: item.revisions.map { var r = $0; r.prior = r.prior.withoutDerivedVector; return r }))
         }
         for item in snapshot.summaries {
             putSummary(SummaryRecord(summary: item.summary, revisions: item.revisions))

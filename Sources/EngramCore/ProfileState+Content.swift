@@ -1,9 +1,10 @@
 extension ProfileState {
     // MARK: The write hook for recall indexes
 
-    /// Inserts or replaces an observation, keeping the subject map, duplicate index and recall
-    /// index in step.
-    mutating func putObservation(_ stored: StoredObservation) {
+    /// Inserts or replaces an observation, keeping the subject map and (once built) the
+    /// duplicate and recall indexes in step. `fingerprint` is that of its content, if the
+    /// caller has it already.
+    mutating func putObservation(_ stored: StoredObservation, fingerprint: TextFingerprint? = nil) {
         var stored = stored
         // A standard hashed vector is kept only in the recall matrix (see `RecallIndex`).
         let vector = stored.observation.embedding
@@ -18,10 +19,14 @@ extension ProfileState {
         if observation.status == .active, let key = observation.subjectKey {
             activeBySubject[key] = observation.id
         }
-        let wasActive = old?.status == .active, isActive = observation.status == .active
-        if wasActive && !isActive { duplicates.remove(observation.id, stored.fingerprint) }
-        if isActive && !wasActive { duplicates.insert(observation.id, stored.fingerprint) }
-        recall.put(observation, vector: vector, old: old)
+        if indexes != nil {
+            let wasActive = old?.status == .active, isActive = observation.status == .active
+            if wasActive && !isActive { indexes!.duplicates.remove(observation.id) }
+            if isActive && !wasActive {
+                indexes!.duplicates.insert(observation.id, fingerprint ?? TextFingerprint(observation.content))
+            }
+            indexes!.recall.put(observation, vector: vector, old: old)
+        }
         observations[observation.id] = stored
     }
 
@@ -32,14 +37,16 @@ extension ProfileState {
         if let key = removed.observation.subjectKey, activeBySubject[key] == id {
             activeBySubject[key] = nil
         }
-        if removed.observation.status == .active { duplicates.remove(id, removed.fingerprint) }
-        recall.observations.remove(id: id)
+        if indexes != nil {
+            indexes!.duplicates.remove(id)
+            indexes!.recall.observations.remove(id: id)
+        }
         return removed
     }
 
     /// Inserts or replaces the summary of its conversation.
     mutating func putSummary(_ record: SummaryRecord) {
-        recall.put(record.summary, old: summaries[record.summary.conversationID]?.summary)
+        indexes?.recall.put(record.summary, old: summaries[record.summary.conversationID]?.summary)
         summaries[record.summary.conversationID] = record
     }
 
@@ -49,6 +56,8 @@ extension ProfileState {
     mutating func observe(
         _ command: Command.Observe, fingerprints: [TextFingerprint], window: Int, maxConversationIDs: Int
     ) -> (outcomes: [ObservationOutcome], summaryIDs: [String], communicationIDs: [String]) {
+        // Duplicate detection searches the index.
+        buildIndexes()
         let at = command.at
         var outcomes: [ObservationOutcome] = []
         outcomes.reserveCapacity(command.observations.count)
@@ -100,7 +109,7 @@ extension ProfileState {
                 } else {
                     outcome = ObservationOutcome(kind: .added, observationID: item.id)
                 }
-                putObservation(StoredObservation(observation: new, revisions: [], fingerprint: fingerprint))
+                putObservation(StoredObservation(observation: new, revisions: []), fingerprint: fingerprint)
             }
             if let key = item.idempotencyKey { idempotency[key] = outcome }
             outcomes.append(outcome)
@@ -127,12 +136,15 @@ extension ProfileState {
 
     /// The active observation most similar to `fingerprint` at or above the threshold (or
     /// with the same normalised text); ties go to the earliest created, so the choice never
-    /// depends on iteration order.
+    /// depends on iteration order. Needs the indexes built.
     func duplicate(of fingerprint: TextFingerprint) -> String? {
+        guard let duplicates = indexes?.duplicates else { preconditionFailure("duplicate(of:) before buildIndexes()") }
         var best: (score: Double, createdAt: Int64, id: String)?
         for id in duplicates.candidates(for: fingerprint) {
-            guard let stored = observations[id], stored.observation.status == .active else { continue }
-            let score = fingerprint.similarity(to: stored.fingerprint)
+            guard let stored = observations[id], stored.observation.status == .active,
+                let theirs = duplicates.fingerprints[id]
+            else { continue }
+            let score = fingerprint.similarity(to: theirs)
             guard score >= duplicates.threshold || score == 1 else { continue }
             let candidate = (score, stored.observation.createdAt, id)
             if let current = best {

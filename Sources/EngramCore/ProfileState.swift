@@ -1,11 +1,10 @@
 import HashTreeCollections
 
-/// An observation with its history and its duplicate-detection fingerprint.
+/// An observation with its history.
 struct StoredObservation: Sendable, Equatable {
     var observation: Observation
     /// Oldest first; listings reverse it.
     var revisions: [ObservationRevision]
-    var fingerprint: TextFingerprint
 }
 
 /// A summary with its history.
@@ -18,9 +17,8 @@ struct SummaryRecord: Sendable, Equatable {
 /// Everything the engine knows about one profile. Lives in exactly one shard.
 ///
 /// Observations and summaries change only through `putObservation`, `removeObservation` and
-/// `putSummary` (in ProfileState+Content.swift), which keep the derived indexes (subject map,
-/// duplicate index, and recall's BM25 postings and Float32 embedding matrices) in step on
-/// every write.
+/// `putSummary` (in ProfileState+Content.swift), which keep the subject map and, once built,
+/// the derived `indexes` in step on every write.
 struct ProfileState: Sendable, Equatable {
     var id: String
     var createdAt: Int64
@@ -40,17 +38,26 @@ struct ProfileState: Sendable, Equatable {
     var summaries: TreeDictionary<String, SummaryRecord> = [:]
     /// Oldest first, at most the configured window.
     var communications: [Communication] = []
-    /// Duplicate candidates among the active observations (derived; rebuilt on restore).
-    var duplicates: DuplicateIndex
-    /// BM25 postings and embedding matrices of the observations and summaries (derived;
-    /// rebuilt on restore through the same hooks).
-    var recall = RecallIndex()
+    /// The Jaccard similarity at which an observation is a duplicate.
+    let duplicateThreshold: Double
+    /// The duplicate and recall indexes, derived from the content above; nil until first
+    /// needed in a profile restored from a snapshot (see ProfileState+Indexes.swift).
+    var indexes: ProfileIndexes?
+    /// Writes through the shard so far: indexes built from a copy are installed only if
+    /// no write came in between.
+    var writes = WriteCount()
 
+    /// A new, empty profile, indexed from the start.
     init(id: String, createdAt: Int64, duplicateThreshold: Double) {
+        self.init(id: id, createdAt: createdAt, duplicateThreshold: duplicateThreshold, indexed: true)
+    }
+
+    init(id: String, createdAt: Int64, duplicateThreshold: Double, indexed: Bool) {
         self.id = id
         self.createdAt = createdAt
         self.updatedAt = createdAt
-        self.duplicates = DuplicateIndex(threshold: duplicateThreshold)
+        self.duplicateThreshold = duplicateThreshold
+        self.indexes = indexed ? ProfileIndexes(duplicateThreshold: duplicateThreshold) : nil
     }
 
     var revisionCount: Int {
@@ -61,4 +68,11 @@ struct ProfileState: Sendable, Equatable {
     func isEarlier(than other: ProfileState) -> Bool {
         (createdAt, id) < (other.createdAt, other.id)
     }
+}
+
+/// A profile's write counter. It is bookkeeping, not content: two profiles with the same
+/// content are equal whatever their counts (a restored one starts again from zero).
+struct WriteCount: Sendable, Equatable {
+    var count: UInt64 = 0
+    static func == (_: WriteCount, _: WriteCount) -> Bool { true }
 }

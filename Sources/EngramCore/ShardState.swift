@@ -27,6 +27,7 @@ struct ShardState: Sendable, Equatable {
             let before = profile.observations.count
             result = body(&profile)
             delta = profile.observations.count - before
+            profile.writes.count &+= 1
         }
         observationCount += delta
         return result
@@ -35,9 +36,24 @@ struct ShardState: Sendable, Equatable {
     /// Inserts or replaces a profile.
     mutating func put(_ profile: ProfileState, store: String) {
         let old = stores[store]?[profile.id]
+        var profile = profile
+        profile.writes.count = (old?.writes.count ?? profile.writes.count) &+ 1
         stores[store, default: [:]][profile.id] = profile
         profileCount += old == nil ? 1 : 0
         observationCount += profile.observations.count - (old?.observations.count ?? 0)
+    }
+
+    /// Gives a profile the indexes built from a copy of it taken at write count `writes`,
+    /// unless it was written since (then they may be stale) or is indexed already. Returns
+    /// whether they were installed. Not a write: the content is unchanged.
+    mutating func install(_ indexes: ProfileIndexes, store: String, id: String, writes: UInt64) -> Bool {
+        var installed = false
+        stores[store]?[id]?.mutate { profile in
+            guard profile.writes.count == writes, !profile.isIndexed else { return }
+            profile.indexes = indexes
+            installed = true
+        }
+        return installed
     }
 
     /// Removes a profile; returns it.

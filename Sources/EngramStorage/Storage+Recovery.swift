@@ -28,6 +28,7 @@ extension Storage {
         done.wait()
         switch result.withLock({ $0! }) {
         case .success(let storage):
+            storage.startIndexing()
             return storage
         case .failure(let error):
             directory.unlock()

@@ -25,6 +25,8 @@ public final class Storage: Sendable {
     let gate = AsyncGate()
     let snapshots: Mutex<SnapshotState>
     let closed = Atomic<Bool>(false)
+    /// Background indexing threads still running.
+    let indexing = Atomic<Int>(0)
 
     /// What is known about snapshot files.
     struct SnapshotState {

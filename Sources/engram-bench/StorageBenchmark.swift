@@ -370,5 +370,32 @@ private func reopen(_ options: StorageOptions, expected: EngineCounts?) async th
         String(
             format: "recovery (snapshot + 1,000-record log tail): %.2f s for %d observations (goal < 10 s)%@", openSeconds, counts.observations,
             expected == nil || counts == expected ? "" : " — COUNTS DIFFER"))
+    // Restored profiles are indexed in the background; a recall to one not yet indexed
+    // indexes it first. Profiles near the end of the last shard are indexed last.
+    let engine = reopened.engine
+    guard let store = engine.listStores().first?.id else { return }
+    var ids: [String] = []
+    struct Enough: Error {}
+    try? engine.view().forEachProfile(in: store) { profile in
+        ids.append(profile.id)
+        if ids.count == 20_000 { throw Enough() }
+    }
+    let sample = Array(ids.suffix(200))
+    let query = RecallOptions(query: "what does the customer prefer for delivery")
+    func recallMicros() -> [Double] {
+        sample.map { id in
+            let start = now()
+            _ = try? engine.recall(storeID: store, profileID: id, query)
+            return (now() - start) * 1e6
+        }.sorted()
+    }
+    let first = recallMicros()
+    while reopened.isIndexing { try await Task.sleep(for: .milliseconds(10)) }
+    let indexedSeconds = now() - openStart
+    let warm = recallMicros()
+    print(
+        String(
+            format: "background indexing done %.2f s after the start; recall of a 10-fact profile: p50 %.0f µs the first time (before its background indexing), %.0f µs after",
+            indexedSeconds, first[first.count / 2], warm[warm.count / 2]))
     await reopened.close(snapshot: false)
 }

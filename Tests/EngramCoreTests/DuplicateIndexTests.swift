@@ -33,7 +33,7 @@ import Testing
             }
         }
         #expect(pairs >= 100, "every query at least finds itself")
-        for (i, fingerprint) in fingerprints.enumerated() { index.remove("o\(i)", fingerprint) }
+        for i in fingerprints.indices { index.remove("o\(i)") }
         #expect(index == DuplicateIndex(threshold: threshold), "removing everything empties the index")
     }
 }

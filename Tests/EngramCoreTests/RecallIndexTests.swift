@@ -30,8 +30,8 @@ import Testing
         let stale = try t.engine.recall(storeID: store, profileID: id, RecallOptions(query: "kayak", explain: true))
         #expect(stale.observations.allSatisfy { $0.explanation?.matchedTerms == [] && $0.explanation?.lexical == 0 })
         let profile = try #require(t.engine.view().shards.compactMap { $0.profile(store: store, id: id) }.first)
-        #expect(profile.recall.observations.postings["kayak".stableHash] == nil)
-        #expect(profile.recall.observations.count == 1 && profile.recall.observations.slotCapacity == RecallBlock.size)
+        #expect(profile.indexed.recall.observations.postings["kayak".stableHash] == nil)
+        #expect(profile.indexed.recall.observations.count == 1 && profile.indexed.recall.observations.slotCapacity == RecallBlock.size)
         #expect(ids(try t.engine.recall(storeID: store, profileID: id, RecallOptions(query: "canoe"))) == [canoe.observations[0].observationID])
     }
 
@@ -123,7 +123,7 @@ import Testing
         let stored = try replayed.listObservationRevisions(storeID: store, profileID: id, observationID: observationID)
         #expect(stored.observation.embedding == nil, "a standard hashed vector lives in the recall index only")
         let profile = try #require(replayed.view().shards.compactMap { $0.profile(store: store, id: id) }.first)
-        let row = try #require(profile.recall.observations.vector(of: observationID))
+        let row = try #require(profile.indexed.recall.observations.vector(of: observationID))
         #expect(zip(row, embedding).allSatisfy { abs($0 - $1) < 1e-6 }, "the logged vector, not the replaying engine's")
         // Without the vector (as the log file stores it), replay builds the same row.
         let rebuilt = Engine(configuration: configuration)
@@ -136,7 +136,7 @@ import Testing
             try rebuilt.replay(.observe(c))
         }
         let rebuiltProfile = try #require(rebuilt.view().shards.compactMap { $0.profile(store: store, id: id) }.first)
-        #expect(rebuiltProfile.recall.observations.vector(of: observationID) == row)
+        #expect(rebuiltProfile.indexed.recall.observations.vector(of: observationID) == row)
     }
 
     @Test func clientEmbeddingsAreKeptAndChecked() throws {
@@ -191,11 +191,15 @@ import Testing
         let restored = Engine(restoring: t.engine.view().snapshot(), configuration: t.engine.configuration)
         let live = try #require(t.engine.view().shards.compactMap { $0.profile(store: store, id: id) }.first)
         let back = try #require(restored.view().shards.compactMap { $0.profile(store: store, id: id) }.first)
-        #expect(live.recall == back.recall, "same documents, statistics and vectors, whatever the slots")
+        #expect(live.isIndexed && !back.isIndexed, "a restore leaves the indexes for later")
+        #expect(live.indexes == back.indexed, "same documents, statistics and vectors, whatever the slots")
         let options = RecallOptions(query: "item4 thing2", observationsLimit: 15, explain: true)
         #expect(
             try t.engine.recall(storeID: store, profileID: id, options).observations
                 == restored.recall(storeID: store, profileID: id, options).observations)
+        let after = try #require(restored.view().shards.compactMap { $0.profile(store: store, id: id) }.first)
+        #expect(after.indexes == live.indexes, "the first recall built them in the shard")
+        #expect(restored.unindexedProfileCount() == 0)
     }
 
     @Test func indexEqualityNoticesADifference() throws {

@@ -108,7 +108,7 @@ struct LetterEmbedder: Embedder {
         #expect(logged.embedder == HashedEmbedder.standardIdentity && logged.vectors.allSatisfy { $0.embedding == nil })
         let profile = try #require(t.engine.view().shards.compactMap { $0.profile(store: store, id: a) }.first)
         for stored in profile.observations.values {
-            let row = try #require(profile.recall.observations.vector(of: stored.observation.id))
+            let row = try #require(profile.indexed.recall.observations.vector(of: stored.observation.id))
             let expected = HashedEmbedder.standard.embed(stored.observation.content)
             #expect(zip(row, expected).allSatisfy { abs($0 - $1) < 1e-6 }, "\(stored.observation.content)")
         }

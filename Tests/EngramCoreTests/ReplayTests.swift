@@ -2,8 +2,12 @@ import Testing
 
 @testable import EngramCore
 
-/// Compares two engines' complete state: the public snapshot and every internal index.
+/// Compares two engines' complete state: the public snapshot and every internal index,
+/// once the indexes a restore left for later are built.
 func expectSameState(_ a: Engine, _ b: Engine, sourceLocation: SourceLocation = #_sourceLocation) {
+    _ = a.buildPendingIndexes()
+    _ = b.buildPendingIndexes()
+    #expect(a.unindexedProfileCount() == 0 && b.unindexedProfileCount() == 0, sourceLocation: sourceLocation)
     let left = a.view(), right = b.view()
     #expect(left.snapshot() == right.snapshot(), sourceLocation: sourceLocation)
     #expect(left.shards == right.shards, "shard states (with fingerprints, subject maps, counters)", sourceLocation: sourceLocation)
@@ -86,6 +90,57 @@ extension Engine {
         expectSameState(live.engine, restored)
         #expect(restored.view().logPosition == snapshot.logPosition)
         #expect(restored.counts() == live.engine.counts())
+    }
+
+    @Test func aRestoredProfileIsIndexedWhenFirstNeeded() throws {
+        let live = makeEngine()
+        let store = try live.engine.makeStore()
+        let ids = try (0..<3).map { try live.engine.makeProfile(store: store, email: "p\($0)@example.com") }
+        var first: [String] = []
+        for id in ids {
+            let facts = ["prefers email over phone calls", "lives in Lisbon near the river", "has a premium plan"]
+            first.append(try live.engine.observe(storeID: store, profileID: id, observations: facts.map { observation($0) })
+                .observations[0].observationID)
+        }
+        let snapshot = live.engine.view().snapshot()
+        // The same later writes, live and replayed onto the restored engine.
+        let duplicate = try live.engine.observe(
+            storeID: store, profileID: ids[0], observations: [observation("Prefers email over phone calls.")])
+        #expect(duplicate.observations[0].kind == .duplicate && duplicate.observations[0].observationID == first[0])
+        _ = try live.engine.deleteObservation(storeID: store, profileID: ids[1], observationID: first[1])
+        let restored = Engine(
+            restoring: snapshot, configuration: EngineConfiguration(shardCount: 4, idGenerator: SequentialIDGenerator(start: 1_000_000)))
+        #expect(restored.unindexedProfileCount() == 3)
+        for (offset, command) in live.journal.commands.enumerated() where UInt64(offset + 1) > snapshot.logPosition {
+            try restored.replay(command, logPosition: UInt64(offset + 1))
+        }
+        #expect(restored.unindexedProfileCount() == 2, "an Observe needs the duplicate index; a deletion needs none")
+        #expect(restored.buildPendingIndexes() == 2)
+        #expect(restored.buildPendingIndexes() == 0)
+        expectSameState(live.engine, restored)
+        let other = Engine(restoring: snapshot)
+        let again = try other.observe(storeID: store, profileID: ids[2], observations: [observation("has a premium plan")])
+        #expect(again.observations[0].kind == .duplicate, "a restored profile finds duplicates")
+        #expect(other.unindexedProfileCount() == 2)
+    }
+
+    @Test func indexesBuiltFromACopyAreDroppedIfAWriteCameInBetween() throws {
+        let live = makeEngine()
+        let store = try live.engine.makeStore()
+        let id = try live.engine.makeProfile(store: store, email: "a@example.com")
+        let added = try live.engine.observe(
+            storeID: store, profileID: id, observations: [observation("owns a red kayak"), observation("likes green tea")])
+        let restored = Engine(restoring: live.engine.view().snapshot())
+        var copy = try restored.readProfile(store: store, profile: id)
+        #expect(!copy.isIndexed)
+        // A write that needs no index leaves the profile unindexed, and the copy stale.
+        _ = try restored.deleteObservation(storeID: store, profileID: id, observationID: added.observations[0].observationID)
+        let shard = restored.shard(store: store, profile: id)
+        #expect(!restored.install(building: &copy, store: store, in: shard), "built before the deletion: not kept")
+        #expect(restored.unindexedProfileCount() == 1)
+        let found = try restored.recall(storeID: store, profileID: id, RecallOptions(query: "kayak tea"))
+        #expect(found.observations.map(\.observation.content) == ["likes green tea"])
+        #expect(restored.unindexedProfileCount() == 0, "the recall's build was kept")
     }
 
     @Test func aViewTakenDuringWritesPlusTheLaterLogEqualsTheEnd() async throws {
