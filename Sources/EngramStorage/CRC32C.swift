@@ -50,9 +50,18 @@ public struct CRC32C: Sendable {
         bytes.withUnsafeBytes { update($0) }
     }
 
-    /// Feeds an integer's eight little-endian bytes.
+    /// Feeds an integer's eight little-endian bytes (one slicing-by-8 step: snapshots feed
+    /// one per column).
     public mutating func update(_ integer: Int64) {
-        withUnsafeBytes(of: integer.littleEndian) { update($0) }
+        let bits = UInt64(bitPattern: integer)
+        let lo = UInt32(truncatingIfNeeded: bits) ^ ~value, hi = UInt32(truncatingIfNeeded: bits >> 32)
+        value = Self.tables.withUnsafeBufferPointer { t -> UInt32 in
+            let a: UInt32 = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
+            let b: UInt32 = t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
+            let c: UInt32 = t[3 * 256 + Int(hi & 0xFF)] ^ t[2 * 256 + Int((hi >> 8) & 0xFF)]
+            let d: UInt32 = t[1 * 256 + Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]
+            return ~(a ^ b ^ c ^ d)
+        }
     }
 
     /// Feeds a string's UTF-8 bytes and then its length, so ("ab","c") and ("a","bc") differ.

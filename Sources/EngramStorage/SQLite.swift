@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 
 /// A SQLite connection used by one thread at a time (a snapshot writer or reader).
 final class SQLiteDatabase {
@@ -143,15 +144,29 @@ final class SQLiteStatement {
     }
 
     func string(_ column: Int32) -> String {
+        let bytes = text(column)
+        return bytes.isEmpty ? "" : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A column's text as SQLite holds it (valid until the next step), fed to the checksum as
+    /// `string(_:)` feeds it: readers compare it with what they have before making a string.
+    func text(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        // Text first: sqlite3_column_bytes then reports the UTF-8 length.
+        let pointer = sqlite3_column_text(handle, column)
         let count = Int(sqlite3_column_bytes(handle, column))
-        let text: String
-        if let pointer = sqlite3_column_text(handle, column) {
-            text = String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
-        } else {
-            text = ""
-        }
-        checksum.update(text)
-        return text
+        let bytes = UnsafeBufferPointer(start: count > 0 ? pointer : nil, count: count > 0 && pointer != nil ? count : 0)
+        checksum.update(UnsafeRawBufferPointer(bytes))
+        checksum.update(Int64(bytes.count))
+        return bytes
+    }
+
+    /// As `string(_:)`, but returns `last` itself (sharing its storage) when the text is the
+    /// same: columns such as a source or an embedder repeat row after row.
+    func string(_ column: Int32, reusing last: inout String) -> String {
+        let bytes = text(column)
+        if last.hasUTF8(bytes) { return last }
+        last = bytes.isEmpty ? "" : String(decoding: bytes, as: UTF8.self)
+        return last
     }
 
     func optionalString(_ column: Int32) -> String? {
@@ -198,4 +213,14 @@ final class SQLiteStatement {
     }
 
     func columnType(_ column: Int32) -> Int32 { sqlite3_column_type(handle, column) }
+}
+
+extension String {
+    /// Whether the string's UTF-8 is exactly `bytes`.
+    func hasUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard utf8.count == bytes.count else { return false }
+        guard let base = bytes.baseAddress else { return true }
+        return utf8.withContiguousStorageIfAvailable { mine in memcmp(mine.baseAddress!, base, bytes.count) == 0 }
+            ?? utf8.elementsEqual(bytes)
+    }
 }

@@ -312,8 +312,9 @@ enum SnapshotFile {
         var lastProfile: (store: String, profile: String, index: (Int, Int))?
 
         mutating func profile(_ s: SQLiteStatement) throws(StorageError) -> (Int, Int) {
-            let sid = s.string(0), pid = s.string(1)
-            if let last = lastProfile, last.profile == pid, last.store == sid { return last.index }
+            let storeText = s.text(0), profileText = s.text(1)
+            if let last = lastProfile, last.profile.hasUTF8(profileText), last.store.hasUTF8(storeText) { return last.index }
+            let sid = String(decoding: storeText, as: UTF8.self), pid = String(decoding: profileText, as: UTF8.self)
             guard let p = profileIndex[sid + "\u{0}" + pid] else { throw corrupt("row names unknown profile \(sid)/\(pid)") }
             lastProfile = (sid, pid, p)
             return p
@@ -464,18 +465,34 @@ enum SnapshotFile {
             }
         }
 
-        func observation(_ s: SQLiteStatement, from c: Int32) throws(StorageError) -> Observation {
+        /// Values that repeat row after row (a source, an embedder), kept so equal ones share one string.
+        var lastSource = "", lastEmbedder = "", lastStatus = ""
+
+        mutating func observation(_ s: SQLiteStatement, from c: Int32) throws(StorageError) -> Observation {
+            // Columns in order: the checksum is fed as they are read.
+            let id = s.string(c), content = s.string(c + 1), source = s.string(c + 2, reusing: &lastSource)
+            let occurredAt = s.int64(c + 3)
+            let conversations = s.text(c + 4)
+            let conversationIDs =
+                Self.isEmptyArray(conversations) ? [] : try strings(String(decoding: conversations, as: UTF8.self), "conversation_ids")
             var o = Observation(
-                id: s.string(c), content: s.string(c + 1), source: s.string(c + 2), occurredAt: s.int64(c + 3),
-                conversationIDs: try strings(s.string(c + 4), "conversation_ids"), subjectKey: s.optionalString(c + 5),
-                embedding: s.floats(c + 6), idempotencyKey: s.optionalString(c + 7), createdAt: s.int64(c + 8),
-                updatedAt: s.int64(c + 9), mentionCount: s.int(c + 10),
-                status: try value(ObservationStatus.self, s.string(c + 11), "status"), supersededBy: s.optionalString(c + 12))
+                id: id, content: content, source: source, occurredAt: occurredAt, conversationIDs: conversationIDs,
+                subjectKey: s.optionalString(c + 5), embedding: s.floats(c + 6), idempotencyKey: s.optionalString(c + 7),
+                createdAt: s.int64(c + 8), updatedAt: s.int64(c + 9), mentionCount: s.int(c + 10),
+                status: try value(ObservationStatus.self, s.string(c + 11, reusing: &lastStatus), "status"),
+                supersededBy: s.optionalString(c + 12))
             // Version 1 did not record it: its engine-made vectors were all the hashed embedder's.
-            o.embedder =
-                formatVersion >= 2
-                ? s.optionalString(c + 13) : o.embedding == nil ? nil : HashedEmbedder.standardIdentity
+            if formatVersion >= 2 {
+                o.embedder = s.columnType(c + 13) == SQLITE_NULL ? s.optionalString(c + 13) : s.string(c + 13, reusing: &lastEmbedder)
+            } else {
+                o.embedder = o.embedding == nil ? nil : HashedEmbedder.standardIdentity
+            }
             return o
+        }
+
+        /// "[]", the usual list of conversation ids, needs no parsing.
+        static func isEmptyArray(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+            text.count == 2 && text[0] == UInt8(ascii: "[") && text[1] == UInt8(ascii: "]")
         }
 
         func summary(_ s: SQLiteStatement, from c: Int32) -> Summary {

@@ -12,6 +12,20 @@ struct CodecTests {
         #expect(CRC32C.checksum([]) == 0)
     }
 
+    @Test func crc32cOfAnIntegerIsThatOfItsBytes() {
+        var rng = SeededGenerator(seed: 11)
+        for _ in 0..<1_000 {
+            let prefix = (0..<Int.random(in: 0..<20, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let integer = Int64.random(in: .min ... .max, using: &rng)
+            var fast = CRC32C(), bytes = CRC32C()
+            fast.update(prefix)
+            fast.update(integer)
+            bytes.update(prefix)
+            withUnsafeBytes(of: integer.littleEndian) { bytes.update($0) }
+            #expect(fast.value == bytes.value)
+        }
+    }
+
     @Test func crc32cIncrementalEqualsWhole() {
         var rng = SeededGenerator(seed: 7)
         let bytes = (0..<1000).map { _ in UInt8.random(in: 0...255, using: &rng) }
