@@ -2,8 +2,9 @@ import Dispatch
 
 extension Engine {
     /// Rebuilds an engine from a snapshot (e.g. read back from a snapshot file); replay the
-    /// log records after `snapshot.logPosition` next. Derived indexes (identifier owners,
-    /// duplicate fingerprints, subject maps) are recomputed.
+    /// log records after `snapshot.logPosition` next. Identifier owners and subject maps are
+    /// recomputed here; each profile's duplicate and recall indexes are built when first
+    /// needed, or by `buildPendingIndexes` in the background.
     public convenience init(
         restoring snapshot: EngineSnapshot, configuration: EngineConfiguration = EngineConfiguration(),
         journal: (any CommandJournal)? = nil
@@ -29,8 +30,8 @@ extension Engine {
         }
     }
 
-    /// Rebuilds every profile's derived state (fingerprints, duplicate index), the expensive
-    /// part of a restore, on all cores: profiles are independent of each other.
+    /// Rebuilds every profile's content (persistent maps of observations, summaries and
+    /// idempotency keys) on all cores: profiles are independent of each other.
     private static func rebuildProfiles(_ snapshot: EngineSnapshot, duplicateThreshold: Double) -> [[ProfileState]] {
         let work = snapshot.stores.indices.flatMap { s in snapshot.stores[s].profiles.indices.map { (s, $0) } }
         var flat = [ProfileState?](repeating: nil, count: work.count)

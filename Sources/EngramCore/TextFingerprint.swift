@@ -6,8 +6,8 @@
 /// punctuation and spacing never make two statements of a fact differ. A text with no words
 /// at all (only emoji, say) is its own single shingle, so it only equals itself. Shingles are
 /// 32-bit: a rare collision can only nudge a similarity, and halves the memory. Derived from
-/// the content alone, so it is recomputed on restore rather than stored; hashes are made
-/// from the words' bytes, with no string per word, since restore runs this for every fact.
+/// the content alone, so it is computed again when a restored profile is indexed rather than
+/// stored; hashes are made from the words' bytes, with no string per word.
 struct TextFingerprint: Sendable, Hashable {
     /// Hash of the normalised text (words joined by single spaces).
     var textHash: UInt64

@@ -75,6 +75,10 @@ struct StorageTests {
             expectSameRecall(storage.engine, reopened.engine, queries: Self.queries)
             #expect(reopened.state().snapshotSequence == info.sequence)
             #expect(handler.lines.contains { $0.contains("storage recovered") && $0.contains("snapshot_sequence=\(info.sequence)") })
+            // The background threads index whatever the recalls above did not.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while reopened.isIndexing && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(!reopened.isIndexing && reopened.engine.unindexedProfileCount() == 0)
             // And again after a snapshot on close.
             try runRandomOperations(reopened.engine, seed: 14, count: 500)
             let later = reopened.engine.view().snapshot()
