@@ -3,6 +3,8 @@
 public struct CRC32C: Sendable {
     /// The checksum of everything fed so far.
     public private(set) var value: UInt32 = 0
+    /// How many bytes were fed.
+    public private(set) var length = 0
 
     /// An empty checksum.
     public init() {}
@@ -23,6 +25,7 @@ public struct CRC32C: Sendable {
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var crc = ~value
         var count = bytes.count
+        length += count
         guard count > 0, let base = bytes.baseAddress else { return }
         var p = base
         Self.tables.withUnsafeBufferPointer { t in
@@ -53,6 +56,7 @@ public struct CRC32C: Sendable {
     /// Feeds an integer's eight little-endian bytes (one slicing-by-8 step: snapshots feed
     /// one per column).
     public mutating func update(_ integer: Int64) {
+        length += 8
         let bits = UInt64(bitPattern: integer)
         let lo = UInt32(truncatingIfNeeded: bits) ^ ~value, hi = UInt32(truncatingIfNeeded: bits >> 32)
         value = Self.tables.withUnsafeBufferPointer { t -> UInt32 in
@@ -69,6 +73,47 @@ public struct CRC32C: Sendable {
         var string = string
         string.withUTF8 { update(UnsafeRawBufferPointer($0)) }
         update(Int64(string.utf8.count))
+    }
+
+    /// The checksum of `first`'s bytes followed by `second`'s, from the two checksums alone
+    /// (zlib's crc32_combine: `first` is advanced over `second.length` zero bytes by squaring
+    /// the one-zero-bit operator, a 32×32 matrix over GF(2)), so halves fed on two threads
+    /// give the checksum of the whole.
+    public static func combine(_ first: CRC32C, _ second: CRC32C) -> CRC32C {
+        var result = CRC32C()
+        result.length = first.length + second.length
+        guard second.length > 0 else {
+            result.value = first.value
+            return result
+        }
+        func times(_ matrix: [UInt32], _ vector: UInt32) -> UInt32 {
+            var sum: UInt32 = 0, vector = vector, i = 0
+            while vector != 0 {
+                if vector & 1 != 0 { sum ^= matrix[i] }
+                vector >>= 1
+                i += 1
+            }
+            return sum
+        }
+        func square(_ matrix: [UInt32]) -> [UInt32] { matrix.map { times(matrix, $0) } }
+        // The operator for one zero bit, then two, four: `odd` and `even` take turns below.
+        var odd = [UInt32](repeating: 0, count: 32)
+        odd[0] = 0x82F6_3B78
+        for n in 1..<32 { odd[n] = 1 << (n - 1) }
+        var even = square(odd)
+        odd = square(even)
+        var crc = first.value, bytes = second.length
+        repeat {
+            even = square(odd)
+            if bytes & 1 != 0 { crc = times(even, crc) }
+            bytes >>= 1
+            guard bytes != 0 else { break }
+            odd = square(even)
+            if bytes & 1 != 0 { crc = times(odd, crc) }
+            bytes >>= 1
+        } while bytes != 0
+        result.value = crc ^ second.value
+        return result
     }
 
     /// Table k maps a byte to its CRC contribution k bytes further along.

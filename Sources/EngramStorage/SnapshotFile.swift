@@ -1,6 +1,8 @@
+import Dispatch
 import CSQLite
 import EngramCore
 import Glibc
+import Synchronization
 
 /// Writes an engine view into a SQLite file and reads one back.
 enum SnapshotFile {
@@ -264,7 +266,7 @@ enum SnapshotFile {
     }
 
     struct Reader {
-        let db: SQLiteDatabase
+        var db: SQLiteDatabase
         let path: String
         var meta: [String: String] = [:]
         var formatVersion = SnapshotSchema.formatVersion
@@ -291,15 +293,80 @@ enum SnapshotFile {
                 throw corrupt("the snapshot is incomplete (no complete marker or log sequence)")
             }
             for table in SnapshotSchema.tables {
-                let s = try db.prepare(SnapshotSchema.selectSQL(table.name, formatVersion: formatVersion))
-                try readRows(table.name, s)
-                guard String(s.rows) == meta["rows." + table.name], String(s.checksum.value) == meta["crc32c." + table.name] else {
+                let rows: Int64, checksum: UInt32
+                if table.name == "observations" {
+                    (rows, checksum) = try readObservations()
+                } else {
+                    let s = try db.prepare(SnapshotSchema.selectSQL(table.name, formatVersion: formatVersion))
+                    try readRows(table.name, s)
+                    (rows, checksum) = (s.rows, s.checksum.value)
+                }
+                guard String(rows) == meta["rows." + table.name], String(checksum) == meta["crc32c." + table.name] else {
                     throw corrupt(
-                        "table \(table.name): \(s.rows) rows with checksum \(s.checksum.value), but the snapshot recorded \(meta["rows." + table.name] ?? "?") rows with checksum \(meta["crc32c." + table.name] ?? "?")"
+                        "table \(table.name): \(rows) rows with checksum \(checksum), but the snapshot recorded \(meta["rows." + table.name] ?? "?") rows with checksum \(meta["crc32c." + table.name] ?? "?")"
                     )
                 }
             }
             return EngineSnapshot(logPosition: sequence, stores: stores)
+        }
+
+        /// One part of the observations table: runs of rows of one profile, in rowid order.
+        struct ObservationRows: Sendable {
+            var runs: [(profile: (Int, Int), observations: [ObservationSnapshot])] = []
+            var rows: Int64 = 0
+            var checksum = CRC32C()
+        }
+
+        /// The observations table, most of a snapshot's rows, read in two halves of its rowids
+        /// on two connections at once (recovery runs on a thread of its own, so both cores
+        /// work); the halves' checksums combine into the table's.
+        mutating func readObservations() throws(StorageError) -> (rows: Int64, checksum: UInt32) {
+            let bounds = try db.prepare("SELECT coalesce(min(rowid), 1), coalesce(max(rowid), 0) FROM observations")
+            guard try bounds.step() else { throw corrupt("observations: no row bounds") }
+            let low = sqlite3_column_int64(bounds.handle, 0), high = sqlite3_column_int64(bounds.handle, 1)
+            let middle = low + (high - low) / 2
+            let ranges = [low...middle, (middle + 1)...max(middle + 1, high)]
+            let (path, version, index) = (self.path, formatVersion, profileIndex)
+            let parts = Mutex<[Result<ObservationRows, StorageError>?]>([nil, nil])
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { k in
+                let outcome = Result { () throws(StorageError) -> ObservationRows in
+                    var reader = Reader(db: try SQLiteDatabase(path: path, readOnly: true), path: path)
+                    reader.formatVersion = version
+                    reader.profileIndex = index
+                    let s = try reader.db.prepare(SnapshotSchema.selectSQL("observations", formatVersion: version, rowids: ranges[k]))
+                    var part = ObservationRows()
+                    while try s.step() {
+                        let profile = try reader.profile(s)
+                        let item = ObservationSnapshot(observation: try reader.observation(s, from: 2), revisions: [])
+                        if let last = part.runs.last, last.profile == profile {
+                            part.runs[part.runs.count - 1].observations.append(item)
+                        } else {
+                            part.runs.append((profile, [item]))
+                        }
+                    }
+                    part.rows = s.rows
+                    part.checksum = s.checksum
+                    return part
+                }
+                parts.withLock { $0[k] = outcome }
+            }
+            var rows: Int64 = 0
+            var checksum = CRC32C()
+            for part in parts.withLock({ $0 }) {
+                guard let part else { throw corrupt("observations: a part was not read") }
+                let read = try part.get()
+                rows += read.rows
+                checksum = CRC32C.combine(checksum, read.checksum)
+                for run in read.runs {
+                    let (i, j) = run.profile
+                    if stores[i].profiles[j].observations.isEmpty {
+                        stores[i].profiles[j].observations = run.observations
+                    } else {
+                        stores[i].profiles[j].observations += run.observations
+                    }
+                }
+            }
+            return (rows, checksum.value)
         }
 
         func store(_ id: String) throws(StorageError) -> Int {
@@ -394,12 +461,6 @@ enum SnapshotFile {
                     default: throw corrupt("unknown trait value_type \"\(kind)\"")
                     }
                     stores[i].profiles[j].traits[group, default: [:]][name] = Trait(value: v, updatedAt: s.int64(6))
-                }
-            case "observations":
-                while try s.step() {
-                    let (i, j) = try profile(s)
-                    let o = try observation(s, from: 2)
-                    stores[i].profiles[j].observations.append(ObservationSnapshot(observation: o, revisions: []))
                 }
             case "observation_revisions":
                 var positions: [String: Int] = [:]

@@ -97,10 +97,11 @@ enum SnapshotSchema {
             + columns.map { _ in "?" }.joined(separator: ", ") + ")"
     }
 
-    static func selectSQL(_ table: String, formatVersion: Int = formatVersion) -> String {
+    static func selectSQL(_ table: String, formatVersion: Int = formatVersion, rowids: ClosedRange<Int64>? = nil) -> String {
         let columns = tables.first { $0.name == table }!.columns
         // Version 1 had no embedder column: read NULL in its place.
         let names = columns.map { formatVersion < 2 && $0.0 == "embedder" ? "NULL" : $0.0 }
-        return "SELECT " + names.joined(separator: ", ") + " FROM \(table) ORDER BY rowid"
+        let range = rowids.map { " WHERE rowid BETWEEN \($0.lowerBound) AND \($0.upperBound)" } ?? ""
+        return "SELECT " + names.joined(separator: ", ") + " FROM \(table)\(range) ORDER BY rowid"
     }
 }

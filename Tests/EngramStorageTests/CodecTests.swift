@@ -26,6 +26,20 @@ struct CodecTests {
         }
     }
 
+    @Test func crc32cOfTwoPartsCombines() {
+        var rng = SeededGenerator(seed: 12)
+        for size in [0, 1, 7, 8, 9, 100, 4_097] {
+            let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            for cut in Set([0, size / 3, size / 2, size]) {
+                var a = CRC32C(), b = CRC32C()
+                a.update(Array(bytes[..<cut]))
+                b.update(Array(bytes[cut...]))
+                let whole = CRC32C.combine(a, b)
+                #expect(whole.value == CRC32C.checksum(bytes) && whole.length == size, "size \(size), cut at \(cut)")
+            }
+        }
+    }
+
     @Test func crc32cIncrementalEqualsWhole() {
         var rng = SeededGenerator(seed: 7)
         let bytes = (0..<1000).map { _ in UInt8.random(in: 0...255, using: &rng) }

@@ -102,3 +102,11 @@ func expectSameRecall(_ a: Engine, _ b: Engine, queries: [String], sourceLocatio
     }
     #expect(compared > 0, "some observations were ranked", sourceLocation: sourceLocation)
 }
+
+extension SQLiteStatement {
+    /// The first column of the first row, as an integer.
+    func first() throws -> Int64 {
+        guard try step() else { return 0 }
+        return int64(0)
+    }
+}

@@ -139,6 +139,30 @@ struct StorageTests {
         }
     }
 
+    @Test func anEditedObservationRowFailsTheTablesChecksum() async throws {
+        try await withTemporaryDirectory { dir in
+            let engine = Engine()
+            try runRandomOperations(engine, seed: 6, count: 300)
+            let path = dir + "/s.sqlite"
+            _ = try SnapshotFile.write(engine.view(), to: path, createdAtUs: 1, faults: nil)
+            _ = try SnapshotFile.read(path)
+            // One row in each half of the table, which are read (and checksummed) apart.
+            let rows = try SQLiteDatabase(path: path, readOnly: true).prepare("SELECT count(*) FROM observations").first()
+            #expect(rows >= 4)
+            for rowid in [1, rows] {
+                let copy = dir + "/edited-\(rowid).sqlite"
+                try FileManager.default.copyItem(atPath: path, toPath: copy)
+                try SQLiteDatabase(path: copy, readOnly: false).execute(
+                    "UPDATE observations SET content = content || '!' WHERE rowid = \(rowid)")
+                #expect {
+                    try SnapshotFile.read(copy)
+                } throws: { error in
+                    (error as? StorageError)?.message.contains("table observations") == true
+                }
+            }
+        }
+    }
+
     @Test func truncatedSnapshotIsUnreadable() async throws {
         try await withTemporaryDirectory { dir in
             let engine = Engine()
