@@ -136,9 +136,10 @@ extension ProfileState {
 
     /// The active observation most similar to `fingerprint` at or above the threshold (or
     /// with the same normalised text); ties go to the earliest created, so the choice never
-    /// depends on iteration order. Needs the indexes built.
+    /// depends on iteration order. `observe` builds the indexes first; without them, this
+    /// builds a duplicate index for the call rather than miss a duplicate.
     func duplicate(of fingerprint: TextFingerprint) -> String? {
-        guard let duplicates = indexes?.duplicates else { preconditionFailure("duplicate(of:) before buildIndexes()") }
+        let duplicates = indexes?.duplicates ?? ProfileIndexes(of: self).duplicates
         var best: (score: Double, createdAt: Int64, id: String)?
         for id in duplicates.candidates(for: fingerprint) {
             guard let stored = observations[id], stored.observation.status == .active,

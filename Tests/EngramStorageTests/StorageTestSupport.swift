@@ -110,3 +110,12 @@ extension SQLiteStatement {
         return int64(0)
     }
 }
+
+/// The snapshot file of an engine after 300 random operations, written to `dir`/s.sqlite.
+func writeRandomSnapshot(seed: UInt64, in dir: String) throws -> String {
+    let engine = Engine()
+    try runRandomOperations(engine, seed: seed, count: 300)
+    let path = dir + "/s.sqlite"
+    _ = try SnapshotFile.write(engine.view(), to: path, createdAtUs: 1, faults: nil)
+    return path
+}

@@ -141,10 +141,7 @@ struct StorageTests {
 
     @Test func anEditedObservationRowFailsTheTablesChecksum() async throws {
         try await withTemporaryDirectory { dir in
-            let engine = Engine()
-            try runRandomOperations(engine, seed: 6, count: 300)
-            let path = dir + "/s.sqlite"
-            _ = try SnapshotFile.write(engine.view(), to: path, createdAtUs: 1, faults: nil)
+            let path = try writeRandomSnapshot(seed: 6, in: dir)
             _ = try SnapshotFile.read(path)
             // One row in each half of the table, which are read (and checksummed) apart.
             let rows = try SQLiteDatabase(path: path, readOnly: true).prepare("SELECT count(*) FROM observations").first()
@@ -165,10 +162,7 @@ struct StorageTests {
 
     @Test func truncatedSnapshotIsUnreadable() async throws {
         try await withTemporaryDirectory { dir in
-            let engine = Engine()
-            try runRandomOperations(engine, seed: 5, count: 300)
-            let path = dir + "/s.sqlite"
-            _ = try SnapshotFile.write(engine.view(), to: path, createdAtUs: 1, faults: nil)
+            let path = try writeRandomSnapshot(seed: 5, in: dir)
             truncate(path, off_t(FileIO.fileSize(path)! / 2))
             #expect(throws: StorageError.self) { try SnapshotFile.read(path) }
         }
