@@ -1,5 +1,3 @@
-import HashTreeCollections
-
 extension Engine {
     /// A consistent cut across all stores and shards. It briefly holds every lock, in the
     /// global order (catalog, store identities by id, shards by index), and copies each
@@ -10,7 +8,7 @@ extension Engine {
         catalog.withLock { catalog in
             let identities = catalog.identities.sorted { $0.key < $1.key }.map(\.value)
             var settings: [String: IdentitySettings] = [:]
-            var aliases: [String: TreeDictionary<String, String>] = [:]
+            var aliases: [String: PersistentMap<String, String>] = [:]
             return withIdentities(identities[...], &settings, &aliases) { settings, aliases in
                 // The position is read while every shard lock is still held: an Observe takes
                 // only its shard's lock, so one read after unlocking could be counted and yet
@@ -28,8 +26,8 @@ extension Engine {
 
     private func withIdentities(
         _ identities: ArraySlice<StoreIdentity>, _ settings: inout [String: IdentitySettings],
-        _ aliases: inout [String: TreeDictionary<String, String>],
-        _ body: ([String: IdentitySettings], [String: TreeDictionary<String, String>]) -> EngineView
+        _ aliases: inout [String: PersistentMap<String, String>],
+        _ body: ([String: IdentitySettings], [String: PersistentMap<String, String>]) -> EngineView
     ) -> EngineView {
         guard let first = identities.first else { return body(settings, aliases) }
         return first.state.withLock { state in

@@ -1,4 +1,3 @@
-import HashTreeCollections
 import Synchronization
 
 /// The in-memory memory engine: stores, identity resolution, profiles, observations.
@@ -67,7 +66,7 @@ final class Shard: Sendable {
 
 /// The stores, and the identity lock of each.
 struct CatalogState: Sendable {
-    var stores: TreeDictionary<String, Store> = [:]
+    var stores: PersistentMap<String, Store> = [:]
     var identities: [String: StoreIdentity] = [:]
 }
 

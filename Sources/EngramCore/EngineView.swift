@@ -1,14 +1,12 @@
-import HashTreeCollections
-
 /// A consistent point-in-time cut of the whole engine, cheap to take (it shares the
 /// engine's persistent dictionaries) and safe to read on any thread while writes go on.
 /// The durability layer writes snapshots from it.
 public struct EngineView: Sendable {
     /// The last log sequence number whose command the view includes.
     public let logPosition: UInt64
-    let catalog: TreeDictionary<String, Store>
+    let catalog: PersistentMap<String, Store>
     let settingsByStore: [String: IdentitySettings]
-    let aliasesByStore: [String: TreeDictionary<String, String>]
+    let aliasesByStore: [String: PersistentMap<String, String>]
     let shards: [ShardState]
 
     /// Stores, oldest first.

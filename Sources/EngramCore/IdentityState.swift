@@ -1,4 +1,3 @@
-import HashTreeCollections
 import Synchronization
 
 /// A store's identity index: who owns each normalised identifier, and where merged-away
@@ -10,9 +9,9 @@ struct IdentityState {
     /// Holds `Regex` values (not Sendable): never leaves the lock.
     var compiled: CompiledIdentitySettings
     /// (type, value) → the canonical profiles holding it, sorted; one for unique types.
-    var owners: TreeDictionary<IdentifierKey, [String]> = [:]
+    var owners: PersistentMap<IdentifierKey, [String]> = [:]
     /// Merged-away id → its canonical id (always the final one; rewritten on later merges).
-    var aliases: TreeDictionary<String, String> = [:]
+    var aliases: PersistentMap<String, String> = [:]
 
     init(settings: IdentitySettings) {
         self.settings = settings

@@ -1,5 +1,3 @@
-import HashTreeCollections
-
 /// An observation with its history.
 struct StoredObservation: Sendable, Equatable {
     var observation: Observation
@@ -29,13 +27,13 @@ struct ProfileState: Sendable, Equatable {
     /// Every id merged into this one, directly or through earlier merges.
     var mergedIDs: [String] = []
     /// Persistent map: a shard view shares it, and a write copies only the touched path.
-    var observations: TreeDictionary<String, StoredObservation> = [:]
+    var observations: PersistentMap<String, StoredObservation> = [:]
     /// Subject key → the one active observation with it.
     var activeBySubject: [String: String] = [:]
     /// Idempotency key → the outcome first returned for it.
-    var idempotency: TreeDictionary<String, ObservationOutcome> = [:]
+    var idempotency: PersistentMap<String, ObservationOutcome> = [:]
     /// Conversation id → its summary.
-    var summaries: TreeDictionary<String, SummaryRecord> = [:]
+    var summaries: PersistentMap<String, SummaryRecord> = [:]
     /// Oldest first, at most the configured window.
     var communications: [Communication] = []
     /// The Jaccard similarity at which an observation is a duplicate.

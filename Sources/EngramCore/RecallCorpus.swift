@@ -1,5 +1,3 @@
-import HashTreeCollections
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -116,9 +114,9 @@ struct RecallCorpus: Sendable {
     /// Stored vectors that are engine-made.
     private(set) var engineVectorCount = 0
     private(set) var blocks: [RecallBlock] = []
-    private(set) var slotByID: TreeDictionary<String, Int32> = [:]
+    private(set) var slotByID: PersistentMap<String, Int32> = [:]
     private var freeSlots: [Int32] = []
-    private(set) var postings: TreeDictionary<UInt64, PostingList> = [:]
+    private(set) var postings: PersistentMap<UInt64, PostingList> = [:]
     /// Documents with a stored vector.
     private(set) var vectorCount = 0
     /// Active documents, and the sum of their lengths.
@@ -218,7 +216,7 @@ struct RecallCorpus: Sendable {
         blocks[b].flags[r] = flags
         blocks[b].terms[r] = analyzed.terms
         for term in analyzed.terms {
-            postings[term.term, default: PostingList()].insert(slot: slot, count: term.count, active: active)
+            postings.modifyValue(forKey: term.term, default: PostingList()) { $0.insert(slot: slot, count: term.count, active: active) }
         }
         if active {
             activeCount += 1
@@ -238,7 +236,7 @@ struct RecallCorpus: Sendable {
         blocks[b].flags[r] ^= RecallBlock.active
         let delta: Int32 = active ? 1 : -1
         for term in blocks[b].terms[r] {
-            postings[term.term]?.activeCount += delta
+            postings.modifyValue(forKey: term.term) { $0.activeCount += delta }
         }
         activeCount += Int(delta)
         activeLength += Int(delta) * Int(blocks[b].lengths[r])
@@ -250,7 +248,7 @@ struct RecallCorpus: Sendable {
         let (b, r) = Self.locate(slot)
         let active = blocks[b].flags[r] & RecallBlock.active != 0
         for term in blocks[b].terms[r] {
-            let emptied = postings[term.term]?.remove(slot: slot, active: active) ?? false
+            let emptied = postings.modifyValue(forKey: term.term) { $0.remove(slot: slot, active: active) } ?? false
             if emptied { postings[term.term] = nil }
         }
         if active {

@@ -1,13 +1,11 @@
-import HashTreeCollections
-
 /// One shard's profiles: store id → profile id → profile, plus counters.
 ///
-/// Both levels are swift-collections `TreeDictionary`s, persistent hash tries: copying one
-/// is O(1) because the copy shares every node, and a later write copies only the nodes on
-/// the path to the changed key. So a point-in-time view of a shard is just a copy of this
-/// value taken under the lock, and writes go on while a snapshot reads the view.
+/// Both levels are `PersistentMap`s, persistent hash tries: copying one is O(1) because the
+/// copy shares every node, and a later write copies only the nodes on the path to the changed
+/// key. So a point-in-time view of a shard is just a copy of this value taken under the lock,
+/// and writes go on while a snapshot reads the view and drops it on its own thread.
 struct ShardState: Sendable, Equatable {
-    var stores: TreeDictionary<String, TreeDictionary<String, ProfileState>> = [:]
+    var stores: PersistentMap<String, PersistentMap<String, ProfileState>> = [:]
     var profileCount = 0
     var observationCount = 0
 
@@ -23,11 +21,13 @@ struct ShardState: Sendable, Equatable {
     mutating func update<R>(store: String, id: String, _ body: (inout ProfileState) -> R) -> R? {
         var result: R?
         var delta = 0
-        stores[store]?[id]?.mutate { profile in
-            let before = profile.observations.count
-            result = body(&profile)
-            delta = profile.observations.count - before
-            profile.writes.count &+= 1
+        stores.modifyValue(forKey: store) { profiles in
+            profiles.modifyValue(forKey: id) { profile in
+                let before = profile.observations.count
+                result = body(&profile)
+                delta = profile.observations.count - before
+                profile.writes.count &+= 1
+            }
         }
         observationCount += delta
         return result
@@ -38,7 +38,7 @@ struct ShardState: Sendable, Equatable {
         let old = stores[store]?[profile.id]
         var profile = profile
         profile.writes.count = (old?.writes.count ?? profile.writes.count) &+ 1
-        stores[store, default: [:]][profile.id] = profile
+        stores.modifyValue(forKey: store, default: [:]) { $0[profile.id] = profile }
         profileCount += old == nil ? 1 : 0
         observationCount += profile.observations.count - (old?.observations.count ?? 0)
     }
@@ -48,10 +48,12 @@ struct ShardState: Sendable, Equatable {
     /// whether they were installed. Not a write: the content is unchanged.
     mutating func install(_ indexes: ProfileIndexes, store: String, id: String, writes: UInt64) -> Bool {
         var installed = false
-        stores[store]?[id]?.mutate { profile in
-            guard profile.writes.count == writes, !profile.isIndexed else { return }
-            profile.indexes = indexes
-            installed = true
+        stores.modifyValue(forKey: store) { profiles in
+            profiles.modifyValue(forKey: id) { profile in
+                guard profile.writes.count == writes, !profile.isIndexed else { return }
+                profile.indexes = indexes
+                installed = true
+            }
         }
         return installed
     }
@@ -59,7 +61,7 @@ struct ShardState: Sendable, Equatable {
     /// Removes a profile; returns it.
     @discardableResult
     mutating func remove(store: String, id: String) -> ProfileState? {
-        guard let removed = stores[store]?.removeValue(forKey: id) else { return nil }
+        guard let removed = stores.modifyValue(forKey: store, { $0.removeValue(forKey: id) }) ?? nil else { return nil }
         if stores[store]?.isEmpty == true { stores[store] = nil }
         profileCount -= 1
         observationCount -= removed.observations.count
@@ -73,11 +75,5 @@ struct ShardState: Sendable, Equatable {
         profileCount -= removed.count
         observationCount -= observations
         return (removed.count, observations)
-    }
-}
-
-extension ProfileState {
-    fileprivate mutating func mutate(_ body: (inout ProfileState) -> Void) {
-        body(&self)
     }
 }

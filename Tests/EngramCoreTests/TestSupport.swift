@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Synchronization
 import Testing
 
@@ -113,4 +115,19 @@ final class Locked<Value: Sendable>: Sendable {
     func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
 
     var value: Value { mutex.withLock { $0 } }
+}
+
+/// Runs each body on an OS thread of its own, all at once, and returns when all have ended.
+/// (`DispatchQueue.concurrentPerform` may run its iterations one after another on one thread
+/// when the pool is busy, which would hide a race.)
+func onThreads(_ bodies: [@Sendable () -> Void]) {
+    let group = DispatchGroup()
+    for body in bodies {
+        group.enter()
+        Thread {
+            body()
+            group.leave()
+        }.start()
+    }
+    group.wait()
 }
