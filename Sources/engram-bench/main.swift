@@ -1,10 +1,11 @@
 // engram-bench: release-build benchmarks that print figures. Not tests.
-// Usage: swift run -c release engram-bench [wire|core|server|recall [SIZES...]|storage|embed [MODEL_DIR]|all]
+// Usage: swift run -c release engram-bench [wire|core|core-count|server|recall [SIZES...]|storage|embed [MODEL_DIR]|all]
 
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 switch which {
 case "wire": runWireBenchmark()
 case "core": runCoreBenchmark()
+case "core-count": runCoreCountBenchmark()
 case "server": await runServerBenchmark()
 case "recall":
     // Optional profile sizes after the name: `engram-bench recall 1000 10000`.
@@ -19,5 +20,5 @@ case "all":
     runRecallBenchmark()
     await runStorageBenchmark()
 default:
-    print("usage: engram-bench [wire|core|server|recall [SIZES...]|storage|embed [MODEL_DIR]|all]")
+    print("usage: engram-bench [wire|core|core-count|server|recall [SIZES...]|storage|embed [MODEL_DIR]|all]")
 }
