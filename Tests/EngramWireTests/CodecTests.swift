@@ -126,7 +126,7 @@ struct CodecTests {
     @Test func methodTableMatchesTheSchema() {
         #expect(Method.allCases.count == 21)
         #expect(Method(rawValue: 40) == .recall)
-        #expect(ObjectIdentifier(Method.recall.messageTypes.request) == ObjectIdentifier(RecallRequest.self))
+        #expect(ObjectIdentifier(Method.recall.descriptor.requestType) == ObjectIdentifier(RecallRequest.self))
         #expect(MessageRegistry.all.count == 66)
         #expect(MessageRegistry.type(named: "engram.v1.ObserveRequest").map(ObjectIdentifier.init) == ObjectIdentifier(ObserveRequest.self))
         #expect(StatusCode.unauthenticated.description == "UNAUTHENTICATED")

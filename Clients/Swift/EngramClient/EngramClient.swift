@@ -53,13 +53,14 @@ public final class EngramClient: Sendable {
         try await connection(slots[0]).hello
     }
 
-    /// Calls any method. The typed methods below are thin wrappers over this.
+    /// Calls any method of the method table (`Methods`); the descriptor fixes the request and
+    /// response types. The named methods (`observe`, `recall`, …) are thin wrappers over this.
     public func call<Request: ProtoMessage, Response: ProtoMessage>(
-        _ method: Method, _ request: Request, as: Response.Type = Response.self, deadline: Duration? = nil
+        _ method: MethodDescriptor<Request, Response>, _ request: Request, deadline: Duration? = nil
     ) async throws -> Response {
         let slot = slots[slots.count == 1 ? 0 : next.add(1, ordering: .relaxed).oldValue % slots.count]
         let conn = try await connection(slot)
-        return try await conn.call(method, request, deadline: deadline ?? configuration.defaultDeadline)
+        return try await conn.call(method.method, request, deadline: deadline ?? configuration.defaultDeadline)
     }
 
     private func connection(_ slot: Slot) async throws -> ClientConnection {

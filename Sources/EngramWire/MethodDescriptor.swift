@@ -1,0 +1,77 @@
+/// Who may call a method. The server checks it once, from the method table, before the
+/// method's handler runs; handlers never check access themselves.
+public enum MethodAccess: String, Sendable, CaseIterable {
+    /// Any caller whose Hello was accepted.
+    case anyone
+    /// A key that may read the store the request names (`store_id`).
+    case read
+    /// A key that may write the store the request names (`store_id`).
+    case write
+    /// An admin key (the control plane).
+    case admin
+}
+
+/// A request that names the store it reads or writes, so access can be checked from it.
+public protocol StoreScopedRequest: ProtoMessage {
+    var storeId: String { get set }
+}
+
+/// One method of `service Memory`: its id and name on the wire, its request and response
+/// types, and who may call it. A client's calls and a server's routes are typed by these, so
+/// a call with the wrong response type does not compile.
+public struct MethodDescriptor<Request: ProtoMessage, Response: ProtoMessage>: Sendable {
+    /// The method's id.
+    public let method: Method
+    /// Who may call it.
+    public let access: MethodAccess
+    /// The store a read or write request names; nil for `anyone` and `admin` methods.
+    public let store: (@Sendable (Request) -> String)?
+
+    /// The id in a frame's `method` field.
+    public var id: UInt16 { method.rawValue }
+    /// The name in the schema, e.g. `Observe`.
+    public var name: String { method.description }
+
+    /// The descriptor without its types, for tables and tools.
+    public var erased: AnyMethodDescriptor {
+        AnyMethodDescriptor(method: method, access: access, requestType: Request.self, responseType: Response.self)
+    }
+
+    /// A method any authenticated caller may call.
+    public static func anyone(_ method: Method) -> Self { Self(method: method, access: .anyone, store: nil) }
+
+    /// A method only admin keys may call.
+    public static func admin(_ method: Method) -> Self { Self(method: method, access: .admin, store: nil) }
+}
+
+extension MethodDescriptor where Request: StoreScopedRequest {
+    /// A method that reads the store its request names.
+    public static func read(_ method: Method) -> Self { Self(method: method, access: .read, store: { $0.storeId }) }
+
+    /// A method that writes the store its request names.
+    public static func write(_ method: Method) -> Self { Self(method: method, access: .write, store: { $0.storeId }) }
+}
+
+/// A method descriptor without its types.
+public struct AnyMethodDescriptor: Sendable {
+    public let method: Method
+    public let access: MethodAccess
+    public let requestType: any ProtoMessage.Type
+    public let responseType: any ProtoMessage.Type
+
+    public var id: UInt16 { method.rawValue }
+    public var name: String { method.description }
+}
+
+extension GetStoreRequest: StoreScopedRequest {}
+extension GetIdentitySettingsRequest: StoreScopedRequest {}
+extension ResolveIdentityRequest: StoreScopedRequest {}
+extension LookupProfilesRequest: StoreScopedRequest {}
+extension GetProfileRequest: StoreScopedRequest {}
+extension UpdateTraitsRequest: StoreScopedRequest {}
+extension DeleteProfileRequest: StoreScopedRequest {}
+extension ObserveRequest: StoreScopedRequest {}
+extension ListObservationsRequest: StoreScopedRequest {}
+extension ListObservationRevisionsRequest: StoreScopedRequest {}
+extension DeleteObservationRequest: StoreScopedRequest {}
+extension RecallRequest: StoreScopedRequest {}
