@@ -65,7 +65,7 @@ extension Engine {
     }
 
     /// A profile's observations, newest first (by created_at, then id), filtered and paged.
-    /// `pageSize` 0 means 20; the most is 100.
+    /// `pageSize` 0 means `limits.defaultPageSize` (100); the most is `limits.maxPageSize` (1,000).
     public func listObservations(
         storeID: String, profileID: String, filter: ObservationFilter = ObservationFilter(), pageSize: Int = 0,
         pageToken: String? = nil
@@ -90,7 +90,7 @@ extension Engine {
         var matching = profile.observations.values.lazy.map(\.observation).filter {
             filter.matches($0) && (cursor??.precedes($0) ?? true)
         }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-        let size = pageSize == 0 ? 20 : pageSize
+        let size = pageSize == 0 ? configuration.limits.defaultPageSize : pageSize
         var next: String?
         if matching.count > size {
             matching.removeSubrange(size...)

@@ -24,6 +24,23 @@ extension Engine {
         catalog.withLock { Array($0.stores.values) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
+    /// One page of the stores `visible` admits, ordered by id; the page token is the last id of
+    /// the previous page. `pageSize` 0 means `limits.defaultPageSize`; the most is
+    /// `limits.maxPageSize`.
+    public func listStores(pageSize: Int, pageToken: String?, visible: (Store) -> Bool = { _ in true }) throws(EngineError)
+        -> (stores: [Store], nextPageToken: String?)
+    {
+        let maxPage = configuration.limits.maxPageSize
+        if pageSize < 0 || pageSize > maxPage {
+            throw EngineError.field("page_size", "must be between 0 and \(maxPage); got \(pageSize)")
+        }
+        let size = pageSize == 0 ? configuration.limits.defaultPageSize : pageSize
+        let sorted = listStores().filter(visible).sorted { $0.id < $1.id }
+        let remaining = pageToken.map { token in token.isEmpty ? sorted[...] : sorted.drop { $0.id <= token } } ?? sorted[...]
+        let page = Array(remaining.prefix(size))
+        return (page, remaining.count > size ? page.last?.id : nil)
+    }
+
     /// Changes a store's display name and/or description; nil leaves a field unchanged.
     public func updateStore(_ storeID: String, displayName: String? = nil, description: String? = nil) throws(EngineError)
         -> StoreResult

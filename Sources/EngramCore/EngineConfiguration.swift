@@ -73,8 +73,10 @@ public struct EngineLimits: Sendable, Hashable {
     public var maxConversationIDs = 10
     /// Floats in one embedding.
     public var maxEmbeddingDimension = 4_096
-    /// Largest page for listings.
-    public var maxPageSize = 100
+    /// Largest page for listings (the proto's documented 1–1000).
+    public var maxPageSize = 1_000
+    /// The page size of a listing that asks for 0 (the proto's documented default).
+    public var defaultPageSize = 100
 
     /// The product's limits.
     public init() {}

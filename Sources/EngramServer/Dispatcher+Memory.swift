@@ -59,7 +59,6 @@ extension Dispatcher {
 
     func listObservations(_ r: ListObservationsRequest, _ context: RequestContext) throws(ServiceError) -> ListObservationsResponse {
         try requireField(r.profileId, "profile_id")
-        guard r.pageSize <= 1000 else { throw ServiceError.invalid("page_size", "must be at most 1000") }
         var filter = ObservationFilter()
         filter.source = r.source.isEmpty ? nil : r.source
         filter.conversationID = r.conversationId.isEmpty ? nil : r.conversationId

@@ -18,13 +18,12 @@ extension Dispatcher {
 
     /// Stores ordered by id; the page token is the last id of the previous page.
     func listStores(_ r: ListStoresRequest, _ context: RequestContext) throws(ServiceError) -> ListStoresResponse {
-        guard r.pageSize <= 1000 else { throw ServiceError.invalid("page_size", "must be at most 1000") }
-        let pageSize = r.pageSize == 0 ? 100 : Int(r.pageSize)
-        let visible = engine.listStores().filter { context.canSee(store: $0.id) }.sorted { $0.id < $1.id }
-        let remaining = r.pageToken.isEmpty ? visible[...] : visible.drop { $0.id <= r.pageToken }
+        let page = try engineCall { () throws(EngineError) in
+            try engine.listStores(pageSize: Int(r.pageSize), pageToken: r.pageToken) { context.canSee(store: $0.id) }
+        }
         var response = ListStoresResponse()
-        response.stores = remaining.prefix(pageSize).map(EngramWire.Store.init)
-        if remaining.count > pageSize, let last = response.stores.last { response.nextPageToken = last.id }
+        response.stores = page.stores.map(EngramWire.Store.init)
+        response.nextPageToken = page.nextPageToken ?? ""
         return response
     }
 

@@ -44,18 +44,40 @@ import Testing
             storeID: store, profileID: id,
             filter: ObservationFilter(created: TimeRange(begin: all[5].createdAt, end: all[1].createdAt)))
         #expect(created.observations.map(\.id) == Array(all[2...5]).map(\.id))
-        #expect(try t.engine.listObservations(storeID: store, profileID: id).observations.count == 20, "default page is 20")
+        #expect(try t.engine.listObservations(storeID: store, profileID: id).observations.count == 25, "the default page (100) holds all 25")
         #expect(
             try t.engine.listObservations(
                 storeID: store, profileID: id, filter: ObservationFilter(status: .superseded)
             ).observations.isEmpty)
     }
 
+    /// The proto's rule: page_size 1–1000, 0 means 100.
+    @Test func pagesAsLargeAsTheProtoAllows() throws {
+        let t = makeEngine()
+        let store = try t.engine.makeStore()
+        let id = try t.engine.makeProfile(store: store, email: "a@example.com")
+        for batch in 0..<60 {
+            _ = try t.engine.observe(
+                storeID: store, profileID: id,
+                observations: (0..<10).map { observation("distinct fact \(batch * 10 + $0) about item \(batch)-\($0)") })
+        }
+        let big = try t.engine.listObservations(storeID: store, profileID: id, pageSize: 500)
+        #expect(big.observations.count == 500 && big.nextPageToken != nil)
+        #expect(try t.engine.listObservations(storeID: store, profileID: id, pageSize: 0).observations.count == 100)
+        #expect(try t.engine.listObservations(storeID: store, profileID: id, pageSize: 1_000).nextPageToken == nil)
+        for i in 0..<3 { _ = try t.engine.makeStore("s\(i)") }
+        let first = try t.engine.listStores(pageSize: 2, pageToken: nil)
+        let second = try t.engine.listStores(pageSize: 2, pageToken: first.nextPageToken)
+        #expect(first.stores.count == 2 && second.stores.count == 2 && second.nextPageToken == nil)
+        #expect(Set((first.stores + second.stores).map(\.id)).count == 4)
+        expectError(.invalidArgument, field: "page_size") { try t.engine.listStores(pageSize: 1_001, pageToken: nil) }
+    }
+
     @Test func badListingArguments() throws {
         let t = makeEngine()
         let store = try t.engine.makeStore()
         let id = try t.engine.makeProfile(store: store, email: "a@example.com")
-        expectError(.invalidArgument, field: "page_size") { try t.engine.listObservations(storeID: store, profileID: id, pageSize: 101) }
+        expectError(.invalidArgument, field: "page_size") { try t.engine.listObservations(storeID: store, profileID: id, pageSize: 1_001) }
         expectError(.invalidArgument, field: "page_size") { try t.engine.listObservations(storeID: store, profileID: id, pageSize: -1) }
         expectError(.invalidArgument, field: "page_token") {
             try t.engine.listObservations(storeID: store, profileID: id, pageToken: "garbage")

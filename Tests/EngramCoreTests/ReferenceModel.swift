@@ -118,7 +118,7 @@ final class ReferenceModel {
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
                 let sorted = all[stores[s]]!.profiles[id]!.observations.values.map(\.observation)
                     .filter { filter.matches($0) }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-                let size = pageSize == 0 ? 20 : pageSize
+                let size = pageSize == 0 ? 100 : pageSize
                 let page = Array(sorted.prefix(size))
                 let token = sorted.count > size ? PageCursor(createdAt: page.last!.createdAt, id: page.last!.id).token : nil
                 return .page(ObservationPage(profileID: id, observations: page, nextPageToken: token))
