@@ -182,7 +182,7 @@ extension Engine {
             logged.profileID = id
             return ObservationDeletionReceipt(
                 profileID: id, observationID: c.observationID, revisionsErased: removed.revisions.count,
-                logPosition: record(.deleteObservation(logged), mode))
+                logPosition: record(.deleteObservation(logged), mode), erasedAt: c.at)
         }
     }
 

@@ -47,13 +47,14 @@ extension Engine {
             if let violation = after.limitViolation(before: before, updates: c.traits, path: "traits", limits: configuration.limits) {
                 throw EngineError.fields([violation], code: .resourceExhausted)
             }
-            state.update(store: c.storeID, id: id) { profile in
+            let profile = state.update(store: c.storeID, id: id) { profile in
                 profile.traits = after
                 profile.updatedAt = c.at
-            }
+                return profile.publicProfile(store: c.storeID)
+            }!
             var logged = c
             logged.profileID = id
-            return TraitsResult(profileID: id, traits: after, logPosition: record(.updateTraits(logged), mode))
+            return TraitsResult(profileID: id, traits: after, logPosition: record(.updateTraits(logged), mode), profile: profile)
         }
     }
 
@@ -76,7 +77,7 @@ extension Engine {
                     traitsErased: profile.traits.traitCount, observationsErased: profile.observations.count,
                     revisionsErased: profile.revisionCount, summariesErased: profile.summaries.count,
                     communicationsErased: profile.communications.count,
-                    logPosition: record(.deleteProfile(logged), mode))
+                    logPosition: record(.deleteProfile(logged), mode), erasedAt: c.at)
             }
         }
     }

@@ -111,7 +111,7 @@ extension Engine {
                     ids.deleted = true
                     return StoreDeletionReceipt(
                         storeID: c.storeID, profilesErased: profiles, observationsErased: observations,
-                        logPosition: record(.deleteStore(c), mode))
+                        logPosition: record(.deleteStore(c), mode), erasedAt: c.at)
                 }
             }
         }

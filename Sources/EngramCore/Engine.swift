@@ -54,7 +54,8 @@ public final class Engine: Sendable {
         catalog.withLock { $0.identities[storeID] }
     }
 
-    func now() -> Int64 { configuration.clock() }
+    /// The engine's clock (µs since the epoch): the one clock every answer's times come from.
+    public func now() -> Int64 { configuration.clock() }
 
     func newID(_ kind: IDKind) -> String { configuration.idGenerator.makeID(kind) }
 }

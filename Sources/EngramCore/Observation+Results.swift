@@ -56,4 +56,6 @@ public struct ObservationDeletionReceipt: Sendable, Hashable {
     public var revisionsErased: Int
     /// The erasure's log sequence number (0 without a journal).
     public var logPosition: UInt64
+    /// When the erasure happened (the command's time, µs since the epoch).
+    public var erasedAt: Int64 = 0
 }

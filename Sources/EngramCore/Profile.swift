@@ -42,6 +42,8 @@ public struct ProfileDeletionReceipt: Sendable, Hashable {
     public var communicationsErased: Int
     /// The erasure's log sequence number (0 without a journal).
     public var logPosition: UInt64
+    /// When the erasure happened (the command's time, µs since the epoch).
+    public var erasedAt: Int64 = 0
 }
 
 extension ProfileState {

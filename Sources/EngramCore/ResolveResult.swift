@@ -26,6 +26,8 @@ public struct ResolveResult: Sendable, Hashable {
     public var traits: Traits
     /// The command's log sequence number (0 without a journal).
     public var logPosition: UInt64
+    /// The profile as this call left it (read under the same locks as the write).
+    public var profile: Profile
 }
 
 /// The result of LookupProfiles.

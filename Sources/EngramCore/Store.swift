@@ -39,6 +39,8 @@ public struct StoreDeletionReceipt: Sendable, Hashable {
     public var observationsErased: Int
     /// The erasure's log sequence number (0 without a journal).
     public var logPosition: UInt64
+    /// When the erasure happened (the command's time, µs since the epoch).
+    public var erasedAt: Int64 = 0
 }
 
 extension Store {

@@ -54,4 +54,6 @@ public struct TraitsResult: Sendable, Hashable {
     public var traits: Traits
     /// The command's log sequence number (0 without a journal).
     public var logPosition: UInt64
+    /// The profile as this update left it (read under the same lock as the write).
+    public var profile: Profile
 }

@@ -121,7 +121,7 @@ extension Dispatcher {
         w.observations = 1
         w.revisions = UInt64(receipt.revisionsErased)
         w.logSequence = receipt.logPosition
-        w.erasedAtUs = EngineClockNow.microseconds()
+        w.erasedAtUs = receipt.erasedAt
         var response = DeleteObservationResponse()
         response.receipt = w
         return (response, receipt.logPosition)

@@ -9,7 +9,7 @@ extension Dispatcher {
             try engine.resolveIdentity(storeID: r.storeId, identifiers: identifiers, traits: traits)
         }
         var response = ResolveIdentityResponse()
-        response.profile = try profile(store: r.storeId, id: result.profileID)
+        response.profile = EngramWire.Profile(result.profile)
         response.outcome =
             switch result.outcome {
             case .created: .created
@@ -53,7 +53,7 @@ extension Dispatcher {
             try engine.updateTraits(storeID: r.storeId, profileID: r.profileId, updates)
         }
         var response = UpdateTraitsResponse()
-        response.profile = try profile(store: r.storeId, id: result.profileID)
+        response.profile = EngramWire.Profile(result.profile)
         response.logSequence = result.logPosition
         return (response, result.logPosition)
     }

@@ -44,7 +44,7 @@ extension Dispatcher {
         w.profiles = UInt64(receipt.profilesErased)
         w.observations = UInt64(receipt.observationsErased)
         w.logSequence = receipt.logPosition
-        w.erasedAtUs = EngineClockNow.microseconds()
+        w.erasedAtUs = receipt.erasedAt
         var response = DeleteStoreResponse()
         response.receipt = w
         return (response, receipt.logPosition)

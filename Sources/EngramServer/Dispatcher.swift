@@ -205,7 +205,7 @@ final class Dispatcher: Sendable {
         var response = PingResponse()
         response.payload = request.payload
         response.clientTimeUs = request.clientTimeUs
-        response.serverTimeUs = EngineClockNow.microseconds()
+        response.serverTimeUs = engine.now()
         return response
     }
 
@@ -214,7 +214,7 @@ final class Dispatcher: Sendable {
         response.serverVersion = configuration.serverVersion
         response.protocolVersion = Frame.protocolVersion
         response.startedAtUs = startedAtUs
-        response.uptimeUs = EngineClockNow.microseconds() - startedAtUs
+        response.uptimeUs = engine.now() - startedAtUs
         response.shardCount = UInt32(engine.configuration.shardCount)
         if case .admin = context.principal.role {
             let counts = engine.counts()

@@ -42,7 +42,7 @@ public final class EngramServer: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.threads = configuration.eventLoopThreads > 0 ? configuration.eventLoopThreads : System.coreCount
-        let startedAt = EngineClockNow.microseconds()
+        let startedAt = engine.now()
         self.dispatcher = Dispatcher(
             engine: engine, durability: durability, snapshotter: snapshotter, status: status,
             configuration: configuration, startedAtUs: startedAt)
@@ -211,14 +211,5 @@ final class IdleCloser: ChannelInboundHandler, Sendable {
         let buffer = context.channel.allocator.frame(message, type: .goAway, method: 0, requestID: 0)
         let channel = context.channel
         context.writeAndFlush(NIOAny(buffer)).whenComplete { _ in channel.close(promise: nil) }
-    }
-}
-
-/// The wall clock in microseconds since the Unix epoch.
-enum EngineClockNow {
-    static func microseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
     }
 }

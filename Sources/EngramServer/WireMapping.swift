@@ -188,7 +188,7 @@ extension EngramWire.DeletionReceipt {
         summaries = UInt64(r.summariesErased)
         communications = UInt64(r.communicationsErased)
         logSequence = r.logPosition
-        erasedAtUs = EngineClockNow.microseconds()
+        erasedAtUs = r.erasedAt
     }
 }
 

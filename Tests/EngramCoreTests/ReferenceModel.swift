@@ -85,7 +85,13 @@ final class ReferenceModel {
                 p.traits.apply(traits.map { var u = $0; u.updatedAt = u.updatedAt ?? c.at; return u }, defaultTime: c.at)
                 p.updatedAt = c.at
                 all[stores[s]]!.profiles[id] = p
-                return .traits(TraitsResult(profileID: id, traits: p.traits, logPosition: 0))
+                return .traits(
+                    TraitsResult(
+                        profileID: id, traits: p.traits, logPosition: 0,
+                        profile: Profile(
+                            id: id, storeID: stores[s], createdAt: p.createdAt, updatedAt: p.updatedAt, identifiers: p.identifiers,
+                            traits: p.traits, mergedIDs: p.mergedIDs, observationCount: p.observations.count,
+                            summaryCount: p.summaries.count, communicationCount: p.communications.count)))
             case .deleteObservation(let s, let profile, let observation):
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
                 guard let removed = all[stores[s]]!.profiles[id]!.observations[observation] else { return .failure(.notFound) }
@@ -94,10 +100,11 @@ final class ReferenceModel {
                 all[stores[s]]!.profiles[id]!.updatedAt = c.at
                 return .observationDeleted(
                     ObservationDeletionReceipt(
-                        profileID: id, observationID: observation, revisionsErased: removed.revisions.count, logPosition: 0))
+                        profileID: id, observationID: observation, revisionsErased: removed.revisions.count, logPosition: 0,
+                        erasedAt: c.at))
             case .deleteProfile(let s, let profile):
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
-                guard command != nil else { return .missingCommand }
+                guard case .deleteProfile(let c)? = command else { return .missingCommand }
                 let p = all[stores[s]]!.profiles.removeValue(forKey: id)!
                 for merged in p.mergedIDs { all[stores[s]]!.aliases[merged] = nil }
                 return .profileDeleted(
@@ -105,7 +112,8 @@ final class ReferenceModel {
                         profileID: id, mergedIDs: p.mergedIDs, identifiersErased: p.identifiers.count,
                         traitsErased: p.traits.values.reduce(0) { $0 + $1.count }, observationsErased: p.observations.count,
                         revisionsErased: p.observations.values.reduce(0) { $0 + $1.revisions.count },
-                        summariesErased: p.summaries.count, communicationsErased: p.communications.count, logPosition: 0))
+                        summariesErased: p.summaries.count, communicationsErased: p.communications.count, logPosition: 0,
+                        erasedAt: c.at))
             case .getProfile(let s, let profile):
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
                 let p = all[stores[s]]!.profiles[id]!

@@ -248,3 +248,33 @@ import Testing
         }
     }
 }
+
+/// Write results carry what an answer needs, as the write left it, with the engine's clock:
+/// a server never reads the profile again (which could show a later write's state).
+@Suite struct WriteResultTests {
+    @Test func writesCarryTheProfileAndTheCommandsTime() throws {
+        let t = makeEngine()
+        let store = try t.engine.makeStore()
+        let resolved = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [email("w@example.com")],
+            traits: [TraitUpdate(group: "Account", name: "tier", value: .string("gold"))])
+        #expect(resolved.profile == (try t.engine.getProfile(storeID: store, profileID: resolved.profileID)))
+        #expect(resolved.profile.traits["Account"]?["tier"]?.value == .string("gold"))
+
+        let updated = try t.engine.updateTraits(
+            storeID: store, profileID: resolved.profileID, [TraitUpdate(group: "Account", name: "tier", value: .string("silver"))])
+        let after = try t.engine.getProfile(storeID: store, profileID: resolved.profileID)
+        #expect(updated.profile == after)
+        #expect(updated.profile.updatedAt > resolved.profile.updatedAt)
+
+        let observed = try t.engine.observe(storeID: store, profileID: resolved.profileID, observations: [observation("likes tea")])
+        let before = t.clock.tick()
+        let deleted = try t.engine.deleteObservation(
+            storeID: store, profileID: resolved.profileID, observationID: observed.observations[0].observationID)
+        #expect(deleted.erasedAt == before + 1, "the command's time from the engine's clock")
+        let profileGone = try t.engine.deleteProfile(storeID: store, profileID: resolved.profileID)
+        #expect(profileGone.erasedAt == before + 2)
+        let storeGone = try t.engine.deleteStore(store)
+        #expect(storeGone.erasedAt == before + 3)
+    }
+}
