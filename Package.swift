@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "EngramWire", targets: ["EngramWire"]),
+        .library(name: "EngramRecall", targets: ["EngramRecall"]),
         .library(name: "EngramCore", targets: ["EngramCore"]),
         .library(name: "EngramServer", targets: ["EngramServer"]),
         .library(name: "EngramClient", targets: ["EngramClient"]),
@@ -35,12 +36,16 @@ let package = Package(
     targets: [
         // Frames and hand-written protobuf codecs. Depends on nothing.
         .target(name: "EngramWire", swiftSettings: strict),
-        // The in-memory engine. Knows nothing of sockets or bytes.
+        // Ranking with no engine: tokenizer, BM25 corpus, vectors, the embedders' protocol, the
+        // hashed embedder, fingerprints and the duplicate index; and PersistentMap, the only
+        // door to swift-collections' hash trees.
         .target(
-            name: "EngramCore",
+            name: "EngramRecall",
             dependencies: [.product(name: "HashTreeCollections", package: "swift-collections")],
             swiftSettings: strict
         ),
+        // The in-memory engine. Knows nothing of sockets or bytes.
+        .target(name: "EngramCore", dependencies: ["EngramRecall"], swiftSettings: strict),
         // NIO pieces shared by the server and the Swift client: frame decoding, the executor.
         .target(
             name: "EngramNIO",
@@ -69,7 +74,7 @@ let package = Package(
         // OpenBLAS from the system (Debian: libopenblas-dev), for the neural embedder's matrix products.
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         // Neural sentence embeddings (all-MiniLM-L6-v2): WordPiece, safetensors, a BERT forward pass.
-        .target(name: "EngramEmbeddings", dependencies: ["EngramCore", "COpenBLAS"], swiftSettings: strict),
+        .target(name: "EngramEmbeddings", dependencies: ["EngramRecall", "COpenBLAS"], swiftSettings: strict),
         // Durability: the write-ahead log, SQLite snapshots and recovery.
         .target(
             name: "EngramStorage",
@@ -139,12 +144,21 @@ let package = Package(
         ),
         // The LoCoMo evaluation of Recall: reads the data file from a path it is given.
         .executableTarget(name: "engram-eval", dependencies: ["EngramCore", "EngramEmbeddings"], swiftSettings: strict),
+        // Helpers every test target shares: seeded randomness, threads, a quiet logger.
+        .target(
+            name: "EngramTestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Tests/EngramTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(name: "EngramWireTests", dependencies: ["EngramWire"], swiftSettings: strict),
-        .testTarget(name: "EngramCoreTests", dependencies: ["EngramCore"], swiftSettings: strict),
+        .testTarget(name: "EngramRecallTests", dependencies: ["EngramRecall", "EngramTestSupport"], swiftSettings: strict),
+        .testTarget(name: "EngramCoreTests", dependencies: ["EngramCore", "EngramRecall", "EngramTestSupport"], swiftSettings: strict),
         .testTarget(name: "EngramEmbeddingsTests", dependencies: ["EngramEmbeddings", "EngramCore"], swiftSettings: strict),
         .testTarget(
             name: "EngramStorageTests",
             dependencies: [
+                "EngramTestSupport",
                 "EngramStorage", "EngramCore", "EngramClient", "EngramWire", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -153,6 +167,7 @@ let package = Package(
         .testTarget(
             name: "EngramServerTests",
             dependencies: [
+                "EngramTestSupport",
                 "EngramServer", "EngramClient", "EngramWire", "EngramCore", "EngramEmbeddings",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -163,6 +178,7 @@ let package = Package(
         .testTarget(
             name: "EngramCLITests",
             dependencies: [
+                "EngramTestSupport",
                 "EngramCLI", "EngramLoad", "EngramServer", "EngramClient", "EngramWire", "EngramCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

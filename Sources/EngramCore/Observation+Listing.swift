@@ -1,21 +1,3 @@
-/// A half-open time range in microseconds: `begin` inclusive, `end` exclusive; nil is open.
-public struct TimeRange: Sendable, Hashable {
-    /// Inclusive start; nil for open.
-    public var begin: Int64?
-    /// Exclusive end; nil for open.
-    public var end: Int64?
-
-    /// Creates a range.
-    public init(begin: Int64? = nil, end: Int64? = nil) {
-        self.begin = begin
-        self.end = end
-    }
-
-    func contains(_ time: Int64) -> Bool {
-        (begin.map { time >= $0 } ?? true) && (end.map { time < $0 } ?? true)
-    }
-}
-
 /// Filters for ListObservations; nil fields match everything.
 public struct ObservationFilter: Sendable, Hashable {
     /// Exact source.

@@ -1,4 +1,4 @@
-import EngramCore
+import EngramRecall
 import Foundation
 import Synchronization
 

@@ -1,3 +1,4 @@
+import EngramTestSupport
 import EngramCLI
 import EngramClient
 import EngramCore
@@ -8,7 +9,6 @@ import Logging
 import ServiceLifecycle
 import Testing
 
-let quietLogger = Logger(label: "engram-cli-test", factory: { _ in SwiftLogNoOpLogHandler() })
 
 /// A running in-process server on a free loopback port, stopped when `body` returns.
 func withServer(configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: (Int) async throws -> Void) async throws {

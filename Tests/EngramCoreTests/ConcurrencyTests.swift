@@ -1,3 +1,4 @@
+import EngramTestSupport
 import Dispatch
 import Testing
 

@@ -1,5 +1,4 @@
-import Dispatch
-import Foundation
+import EngramTestSupport
 import Synchronization
 import Testing
 
@@ -104,30 +103,4 @@ extension Engine {
     func makeProfile(store: String, email value: String) throws(EngineError) -> String {
         try resolveIdentity(storeID: store, identifiers: [email(value)]).profileID
     }
-}
-
-/// A value shared between test tasks.
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-
-    init(_ value: Value) { mutex = Mutex(value) }
-
-    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
-
-    var value: Value { mutex.withLock { $0 } }
-}
-
-/// Runs each body on an OS thread of its own, all at once, and returns when all have ended.
-/// (`DispatchQueue.concurrentPerform` may run its iterations one after another on one thread
-/// when the pool is busy, which would hide a race.)
-func onThreads(_ bodies: [@Sendable () -> Void]) {
-    let group = DispatchGroup()
-    for body in bodies {
-        group.enter()
-        Thread {
-            body()
-            group.leave()
-        }.start()
-    }
-    group.wait()
 }

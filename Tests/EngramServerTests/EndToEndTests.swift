@@ -1,3 +1,4 @@
+import EngramTestSupport
 import EngramClient
 import EngramCore
 import EngramServer

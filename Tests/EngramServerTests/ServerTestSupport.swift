@@ -1,3 +1,4 @@
+import EngramTestSupport
 import EngramClient
 import EngramCore
 import EngramServer
@@ -19,7 +20,6 @@ final class SlowSnapshotter: Snapshotter {
     }
 }
 
-let quietLogger = Logger(label: "engram-test", factory: { _ in SwiftLogNoOpLogHandler() })
 
 /// A running server on a free loopback port, stopped (gracefully) when `body` returns.
 func withServer(

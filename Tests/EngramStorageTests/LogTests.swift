@@ -1,3 +1,4 @@
+import EngramTestSupport
 import EngramCore
 @testable import EngramStorage
 import Foundation

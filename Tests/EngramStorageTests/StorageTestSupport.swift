@@ -1,10 +1,10 @@
+import EngramTestSupport
 import EngramCore
 @testable import EngramStorage
 import Foundation
 import Logging
 import Testing
 
-let quietLogger = Logger(label: "engram-storage-test", factory: { _ in SwiftLogNoOpLogHandler() })
 
 /// A log handler that keeps messages, to check what recovery said.
 final class CapturingLogHandler: LogHandler, @unchecked Sendable {

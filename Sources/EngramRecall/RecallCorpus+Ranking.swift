@@ -5,20 +5,20 @@ import Darwin
 #endif
 
 /// A query, analysed once and run against both corpora.
-struct RecallQueryPlan {
+package struct RecallQueryPlan {
     /// Distinct query term hashes, in query order.
-    var terms: [UInt64]
+    package var terms: [UInt64]
     /// Term hash → the term as written in `explain` output.
-    var termNames: [UInt64: String]
+    package var termNames: [UInt64: String]
     /// Unit-length query vector for observations, if any.
-    var observationVector: [Float]?
+    package var observationVector: [Float]?
     /// Unit-length hashed query vector for summaries, if any.
-    var summaryVector: [Float]?
+    package var summaryVector: [Float]?
     /// The query text and the hashed embedder to embed it with, when the query vector is to
     /// be made per corpus, its words weighted by their rarity there (it overrides the vector).
-    var reweighting: (text: String, embedder: HashedEmbedder)?
+    package var reweighting: (text: String, embedder: HashedEmbedder)?
 
-    init(text: String, observationVector: [Float]?, summaryVector: [Float]?) {
+    package init(text: String, observationVector: [Float]?, summaryVector: [Float]?) {
         var terms: [UInt64] = []
         var names: [UInt64: String] = [:]
         for term in Tokenizer.terms(text) {
@@ -43,15 +43,21 @@ struct RecallQueryPlan {
 }
 
 /// Which documents a query may return.
-struct RecallFilter {
-    var occurred: TimeRange
-    var sources: Set<String>
-    var includeInactive: Bool
+package struct RecallFilter {
+    package var occurred: TimeRange
+    package var sources: Set<String>
+    package var includeInactive: Bool
+
+    package init(occurred: TimeRange, sources: Set<String>, includeInactive: Bool) {
+        self.occurred = occurred
+        self.sources = sources
+        self.includeInactive = includeInactive
+    }
 
     /// Whether the document in `block` at row `r` passes. The source is only read when the
     /// filter names sources: reading it costs a string copy, and this runs for every document.
     @inline(__always)
-    func admits(_ block: RecallBlock, _ r: Int) -> Bool {
+    package func admits(_ block: RecallBlock, _ r: Int) -> Bool {
         let flags = block.flags[r]
         return flags & RecallBlock.occupied != 0
             && (includeInactive || flags & RecallBlock.active != 0)
@@ -61,25 +67,25 @@ struct RecallFilter {
 }
 
 /// One ranked document.
-struct RankedDocument {
-    var id: String
-    var occurredAt: Int64
-    var score: Double
-    var explanation: RecallExplanation?
+package struct RankedDocument {
+    package var id: String
+    package var occurredAt: Int64
+    package var score: Double
+    package var explanation: RecallExplanation?
 }
 
 /// The best `limit` of a stream of (key, time, slot), kept sorted best first: higher key, then
 /// newer, then smaller id. Ids are looked at only on exact ties, so the hot path moves no strings.
 private struct TopList {
-    let limit: Int
-    var items: [(key: Double, time: Int64, slot: Int32)] = []
+    package let limit: Int
+    package var items: [(key: Double, time: Int64, slot: Int32)] = []
 
-    init(limit: Int) {
+    package init(limit: Int) {
         self.limit = limit
         items.reserveCapacity(limit + 1)
     }
 
-    mutating func offer(_ key: Double, _ time: Int64, _ slot: Int32, id: (Int32) -> String) {
+    package mutating func offer(_ key: Double, _ time: Int64, _ slot: Int32, id: (Int32) -> String) {
         func before(_ a: (key: Double, time: Int64, slot: Int32), _ b: (key: Double, time: Int64, slot: Int32)) -> Bool {
             if a.key != b.key { return a.key > b.key }
             if a.time != b.time { return a.time > b.time }
@@ -100,7 +106,7 @@ private struct TopList {
 extension RecallCorpus {
     /// The best `limit` documents that pass `filter` and score at least `threshold`, best
     /// first (ties: newer, then smaller id). Work is linear in this corpus's size.
-    func rank(
+    package func rank(
         _ plan: RecallQueryPlan, vector: [Float]?, filter: RecallFilter, limit: Int, threshold: Double,
         configuration: RecallConfiguration, explain: Bool
     ) -> [RankedDocument] {
@@ -184,7 +190,7 @@ extension RecallCorpus {
     }
 
     /// Every document passing `filter`, newest first (ties: smaller id first), at most `limit`.
-    func newest(filter: RecallFilter, limit: Int) -> [RankedDocument] {
+    package func newest(filter: RecallFilter, limit: Int) -> [RankedDocument] {
         guard limit > 0 else { return [] }
         var top = TopList(limit: limit)
         let id = { (slot: Int32) in self.id(slot) }

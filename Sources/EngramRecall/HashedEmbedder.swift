@@ -63,7 +63,7 @@ public struct HashedEmbedder: Embedder, Hashable {
     /// One text's vector with each word's features scaled by `termScale(term hash)`: Recall
     /// weights a query's words by their rarity in the profile, as BM25 does, so a name
     /// that every fact repeats does not decide the cosine. Stored vectors are never scaled.
-    func embed(_ text: String, termScale: ((UInt64) -> Float)?) -> [Float] {
+    package func embed(_ text: String, termScale: ((UInt64) -> Float)?) -> [Float] {
         var vector = [Float](repeating: 0, count: dimension)
         vector.withUnsafeMutableBufferPointer { embed(text, termScale: termScale, into: $0) }
         return vector
@@ -71,14 +71,14 @@ public struct HashedEmbedder: Embedder, Hashable {
 
     /// Writes the vector of `text` (L2-normalised) into `v`, `dimension` floats that must be
     /// zero: the recall index builds a row in place, with no array made per text.
-    func embed(_ text: String, termScale: ((UInt64) -> Float)? = nil, into v: UnsafeMutableBufferPointer<Float>) {
+    package func embed(_ text: String, termScale: ((UInt64) -> Float)? = nil, into v: UnsafeMutableBufferPointer<Float>) {
         var unused: [UInt64]?
         embed(text, termScale: termScale, into: v, termHashes: &unused)
     }
 
     /// As `embed(_:termScale:into:)`, and appends each kept term's hash, in order, to
     /// `termHashes` (if not nil): the recall index takes its terms from the same pass.
-    func embed(
+    package func embed(
         _ text: String, termScale: ((UInt64) -> Float)? = nil, into v: UnsafeMutableBufferPointer<Float>,
         termHashes: inout [UInt64]?
     ) {
@@ -140,13 +140,13 @@ public struct HashedEmbedder: Embedder, Hashable {
 }
 
 /// Scales `vector` to length 1; leaves an all-zero vector as it is.
-func normalize(_ vector: inout [Float]) {
+package func normalize(_ vector: inout [Float]) {
     vector.withUnsafeMutableBufferPointer { normalize($0) }
 }
 
 /// Scales the floats in `v` to length 1; leaves all zeros as they are. Every path that
 /// stores a vector ends here, so a vector's bits are the same whichever path made it.
-func normalize(_ v: UnsafeMutableBufferPointer<Float>) {
+package func normalize(_ v: UnsafeMutableBufferPointer<Float>) {
     guard let base = v.baseAddress else { return }
     let sum = dot(base, base, v.count)
     guard sum > 0 else { return }

@@ -5,25 +5,25 @@ import Darwin
 #endif
 
 /// A term (by its 64-bit hash) and how often it occurs in one document.
-struct TermCount: Sendable, Hashable {
-    var term: UInt64
-    var count: UInt16
+package struct TermCount: Sendable, Hashable {
+    package var term: UInt64
+    package var count: UInt16
 }
 
 /// What the index keeps of a text: its distinct terms with counts, and its length in terms.
-struct AnalyzedText: Sendable, Hashable {
+package struct AnalyzedText: Sendable, Hashable {
     /// Sorted by term hash.
-    var terms: [TermCount]
-    var length: Int
+    package var terms: [TermCount]
+    package var length: Int
 
-    init(_ text: String) {
+    package init(_ text: String) {
         var hashes: [UInt64] = []
         Tokenizer.forEachToken(in: text) { _, term in hashes.append(term.stableHash) }
         self.init(termHashes: hashes)
     }
 
     /// From the hashes of a text's kept terms, in any order.
-    init(termHashes: [UInt64]) {
+    package init(termHashes: [UInt64]) {
         var hashes = termHashes
         hashes.sort()
         var terms: [TermCount] = []
@@ -41,28 +41,28 @@ struct AnalyzedText: Sendable, Hashable {
 }
 
 /// One document holding a term, and how often.
-struct Posting: Sendable, Equatable {
-    var slot: Int32
-    var count: UInt16
+package struct Posting: Sendable, Equatable {
+    package var slot: Int32
+    package var count: UInt16
 }
 
 /// The documents containing one term, in no order: one array, so a term costs one
 /// allocation (a profile has one list per distinct term).
-struct PostingList: Sendable, Equatable {
-    var postings: [Posting] = []
+package struct PostingList: Sendable, Equatable {
+    package var postings: [Posting] = []
     /// How many of them are active: the document frequency BM25 uses.
-    var activeCount: Int32 = 0
+    package var activeCount: Int32 = 0
 }
 
 /// Where a document's vector comes from.
-enum DocumentVector {
+package enum DocumentVector {
     case none
     /// A vector as given (a client's or an embedder's); stored at unit length.
     case given([Float])
     /// The standard hashed embedder's vector of this text, built straight into the row.
     case hashed(String)
 
-    var count: Int {
+    package var count: Int {
         switch self {
         case .none: 0
         case .given(let v): v.count
@@ -76,22 +76,22 @@ enum DocumentVector {
 ///
 /// Blocks are separate copy-on-write buffers, so when a view or a query still shares the
 /// index, a write copies one block (64 rows), not the whole profile's index.
-struct RecallBlock: Sendable {
-    static let size = 64
+package struct RecallBlock: Sendable {
+    package static let size = 64
     /// `engineMade`: the row's vector came from an embedder (in the corpus's `space`), not a client.
-    static let occupied: UInt8 = 1, active: UInt8 = 2, hasVector: UInt8 = 4, engineMade: UInt8 = 8
+    package static let occupied: UInt8 = 1, active: UInt8 = 2, hasVector: UInt8 = 4, engineMade: UInt8 = 8
 
-    var ids = [String](repeating: "", count: size)
-    var occurredAt = [Int64](repeating: 0, count: size)
-    var sources = [String](repeating: "", count: size)
-    var lengths = [Int32](repeating: 0, count: size)
-    var flags = [UInt8](repeating: 0, count: size)
-    var terms = [[TermCount]](repeating: [], count: size)
+    package var ids = [String](repeating: "", count: size)
+    package var occurredAt = [Int64](repeating: 0, count: size)
+    package var sources = [String](repeating: "", count: size)
+    package var lengths = [Int32](repeating: 0, count: size)
+    package var flags = [UInt8](repeating: 0, count: size)
+    package var terms = [[TermCount]](repeating: [], count: size)
     /// dimension floats a row, for the rows allocated so far (rows past the end have no vector).
-    var vectors: [Float] = []
+    package var vectors: [Float] = []
     /// The sign bits of each allocated row (⌈dimension / 64⌉ words a row): a 32× smaller
     /// sketch that large profiles scan first (see `cosines`).
-    var signs: [UInt64] = []
+    package var signs: [UInt64] = []
 }
 
 /// One searchable collection of a profile (its observations, or its summaries): a BM25
@@ -100,39 +100,41 @@ struct RecallBlock: Sendable {
 /// Documents live in slots; a removed document's slot is reused by the next insert. BM25's
 /// statistics (document count, average length, document frequencies) count active
 /// documents only; superseded ones stay indexed so `include_superseded` can find them.
-struct RecallCorpus: Sendable {
+package struct RecallCorpus: Sendable {
     /// The embedding length, fixed by the first vector stored (0 until then). A vector of
     /// another length is not stored, and its document gets no semantic score, except that
     /// the first engine-made vector of a new length replaces client-only vectors.
-    private(set) var dimension = 0
+    package private(set) var dimension = 0
     /// The embedder whose vectors the matrix holds (`EmbedderIdentity.description`), taken
     /// from the first engine-made vector while it holds none. An engine-made vector of
     /// another embedder is not stored (its document gets no semantic score) until the
     /// profile is re-embedded and `adopt(space:)` switches the whole matrix. Client vectors
     /// are stored whatever the space.
-    private(set) var space: String?
+    package private(set) var space: String?
     /// Stored vectors that are engine-made.
-    private(set) var engineVectorCount = 0
-    private(set) var blocks: [RecallBlock] = []
-    private(set) var slotByID: PersistentMap<String, Int32> = [:]
+    package private(set) var engineVectorCount = 0
+    package private(set) var blocks: [RecallBlock] = []
+    package private(set) var slotByID: PersistentMap<String, Int32> = [:]
     private var freeSlots: [Int32] = []
-    private(set) var postings: PersistentMap<UInt64, PostingList> = [:]
+    package private(set) var postings: PersistentMap<UInt64, PostingList> = [:]
     /// Documents with a stored vector.
-    private(set) var vectorCount = 0
+    package private(set) var vectorCount = 0
     /// Active documents, and the sum of their lengths.
-    private(set) var activeCount = 0
-    private(set) var activeLength = 0
+    package private(set) var activeCount = 0
+    package private(set) var activeLength = 0
 
-    var count: Int { slotByID.count }
+    package init() {}
+
+    package var count: Int { slotByID.count }
     /// 64-bit words of one row's sign sketch.
-    var signWords: Int { (dimension + 63) / 64 }
-    var slotCapacity: Int { blocks.count * RecallBlock.size }
+    package var signWords: Int { (dimension + 63) / 64 }
+    package var slotCapacity: Int { blocks.count * RecallBlock.size }
 
     // MARK: Writes
 
     /// Makes room for `count` documents in all, so a corpus built at once (a restore) gets
     /// its slots and vector rows allocated once, at their exact size.
-    mutating func reserve(_ count: Int, dimension rowLength: Int) {
+    package mutating func reserve(_ count: Int, dimension rowLength: Int) {
         let needed = (count + RecallBlock.size - 1) / RecallBlock.size
         if blocks.count < needed {
             let first = slotCapacity
@@ -152,7 +154,7 @@ struct RecallCorpus: Sendable {
     /// Inserts a document, or replaces the one with the same id. With `text` nil, the
     /// terms come from the hashed embedder's pass over the text of a `.hashed` vector, which
     /// tokenizes it anyway.
-    mutating func put(
+    package mutating func put(
         id: String, text: AnalyzedText?, source: String, occurredAt: Int64, active: Bool, vector: DocumentVector,
         space vectorSpace: String? = nil
     ) {
@@ -226,7 +228,7 @@ struct RecallCorpus: Sendable {
 
     /// Changes what a document's text did not: source, time, active or not. Cheaper than
     /// `put`, for duplicates and supersessions, which keep the text.
-    mutating func update(id: String, source: String, occurredAt: Int64, active: Bool) {
+    package mutating func update(id: String, source: String, occurredAt: Int64, active: Bool) {
         guard let slot = slotByID[id] else { return }
         let (b, r) = Self.locate(slot)
         blocks[b].sources[r] = source
@@ -243,7 +245,7 @@ struct RecallCorpus: Sendable {
     }
 
     /// Removes a document; its slot is reused later.
-    mutating func remove(id: String) {
+    package mutating func remove(id: String) {
         guard let slot = slotByID.removeValue(forKey: id) else { return }
         let (b, r) = Self.locate(slot)
         let active = blocks[b].flags[r] & RecallBlock.active != 0
@@ -271,7 +273,7 @@ struct RecallCorpus: Sendable {
 
     /// Switches the matrix to another embedder's vectors: every engine-made row loses its
     /// vector (client rows keep theirs), and the rows put next in `space` get theirs.
-    mutating func adopt(space newSpace: String) {
+    package mutating func adopt(space newSpace: String) {
         guard space != newSpace else { return }
         space = newSpace
         for b in blocks.indices {
@@ -326,20 +328,20 @@ struct RecallCorpus: Sendable {
     }
 
     @inline(__always)
-    static func locate(_ slot: Int32) -> (block: Int, row: Int) {
+    package static func locate(_ slot: Int32) -> (block: Int, row: Int) {
         (Int(slot) / RecallBlock.size, Int(slot) % RecallBlock.size)
     }
 
     // MARK: Reads
 
     /// The document in a slot, if any.
-    func entry(at slot: Int) -> (id: String, occurredAt: Int64, source: String, flags: UInt8) {
+    package func entry(at slot: Int) -> (id: String, occurredAt: Int64, source: String, flags: UInt8) {
         let b = blocks[slot / RecallBlock.size], r = slot % RecallBlock.size
         return (b.ids[r], b.occurredAt[r], b.sources[r], b.flags[r])
     }
 
     /// A document's stored vector (unit length), if it has one.
-    func vector(of id: String) -> [Float]? {
+    package func vector(of id: String) -> [Float]? {
         guard let slot = slotByID[id] else { return nil }
         let (b, r) = Self.locate(slot)
         guard blocks[b].flags[r] & RecallBlock.hasVector != 0 else { return nil }
@@ -347,7 +349,7 @@ struct RecallCorpus: Sendable {
     }
 
     /// Whether a slot's document holds a term.
-    func contains(term: UInt64, slot: Int) -> Bool {
+    package func contains(term: UInt64, slot: Int) -> Bool {
         let terms = blocks[slot / RecallBlock.size].terms[slot % RecallBlock.size]
         var low = 0, high = terms.count
         while low < high {
@@ -359,7 +361,7 @@ struct RecallCorpus: Sendable {
 
     /// Adds each slot's BM25 score for the distinct query `terms`, each scaled by its
     /// weight, into `scores` (`slotCapacity` long). The statistics are the active documents'.
-    func addBM25(terms: [(term: UInt64, weight: Float)], k1: Double, b: Double, into scores: inout [Float]) {
+    package func addBM25(terms: [(term: UInt64, weight: Float)], k1: Double, b: Double, into scores: inout [Float]) {
         let lists = terms.compactMap { item in postings[item.term].map { (list: $0, weight: item.weight) } }
         guard !lists.isEmpty else { return }
         let averageLength = activeCount > 0 ? max(Double(activeLength) / Double(activeCount), 1) : 1
@@ -390,15 +392,15 @@ struct RecallCorpus: Sendable {
     }
 
     /// BM25's idf: ln(1 + (N − df + 0.5) / (df + 0.5)), over active documents.
-    func inverseFrequency(of list: PostingList) -> Float {
+    package func inverseFrequency(of list: PostingList) -> Float {
         let n = Double(max(activeCount, 1)), df = Double(max(0, list.activeCount))
         return Float(log(1 + (n - df + 0.5) / (df + 0.5)))
     }
 
     /// Profiles with more vectors than this are scored in two steps (see `cosines`).
-    static let sketchThreshold = 4_096
+    package static let sketchThreshold = 4_096
     /// How many rows the sign sketch sends on to exact scoring.
-    static let sketchShortlist = 512
+    package static let sketchShortlist = 512
 
     /// Writes each slot's cosine with `query` (unit length, `dimension` long) into `scores`
     /// (`slotCapacity` long); slots without a vector get 0.
@@ -409,7 +411,7 @@ struct RecallCorpus: Sendable {
     /// sign patterns gives the estimate cos(π·h/d) for every row, and the `sketchShortlist`
     /// rows nearest the query then get their exact cosine. So the items that can win on
     /// semantics are scored exactly, and the others keep an estimate.
-    func cosines(_ query: [Float], into scores: inout [Float]) {
+    package func cosines(_ query: [Float], into scores: inout [Float]) {
         let d = dimension
         guard d > 0, query.count == d else { return }
         if vectorCount <= Self.sketchThreshold {
@@ -469,13 +471,13 @@ struct RecallCorpus: Sendable {
 }
 
 extension PostingList {
-    mutating func insert(slot: Int32, count: UInt16, active: Bool) {
+    package mutating func insert(slot: Int32, count: UInt16, active: Bool) {
         postings.append(Posting(slot: slot, count: count))
         if active { activeCount += 1 }
     }
 
     /// Removes a slot; true if the list is now empty.
-    mutating func remove(slot: Int32, active: Bool) -> Bool {
+    package mutating func remove(slot: Int32, active: Bool) -> Bool {
         if let i = postings.firstIndex(where: { $0.slot == slot }) {
             postings.swapAt(i, postings.count - 1)
             postings.removeLast()
@@ -489,7 +491,7 @@ extension PostingList {
 /// which the compiler turns into vector instructions (a plain loop would stay scalar,
 /// since float addition may not be reordered).
 @inline(__always)
-func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+package func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
     var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
     var i = 0
     let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)

@@ -1,6 +1,7 @@
 import Testing
 
-@testable import EngramCore
+import EngramTestSupport
+@testable import EngramRecall
 
 @Suite struct DuplicateIndexTests {
     /// Fingerprints split words as the tokenizer does: case and punctuation never count, and

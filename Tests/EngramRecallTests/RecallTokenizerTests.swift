@@ -1,6 +1,7 @@
 import Testing
 
-@testable import EngramCore
+import EngramTestSupport
+@testable import EngramRecall
 
 @Suite struct RecallTokenizerTests {
     @Test func lowerCasesDropsStopWordsAndPossessives() {

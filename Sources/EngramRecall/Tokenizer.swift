@@ -33,7 +33,7 @@ public enum Tokenizer {
     /// Calls `body` with each kept token's lower-cased word and its term (the stem, or the
     /// word again), as UTF-8 bytes, in order. Makes no strings: indexing and the hashed
     /// embedder run it for every stored text.
-    static func forEachToken(in text: String, _ body: (_ word: [UInt8], _ term: [UInt8]) -> Void) {
+    package static func forEachToken(in text: String, _ body: (_ word: [UInt8], _ term: [UInt8]) -> Void) {
         var stem: [UInt8] = []
         stem.reserveCapacity(32)
         forEachWord(in: text) { bytes in
@@ -49,7 +49,7 @@ public enum Tokenizer {
     }
 
     /// Calls `body` with the lower-cased UTF-8 bytes of each word, stop words included.
-    static func forEachWord(in text: String, _ body: ([UInt8]) -> Void) {
+    package static func forEachWord(in text: String, _ body: ([UInt8]) -> Void) {
         var word: [UInt8] = []
         word.reserveCapacity(32)
         func flush() {
@@ -116,14 +116,14 @@ public enum Tokenizer {
     /// The stem of an ASCII lower-case word, or nil if it stays as it is. Porter's step 1
     /// (plurals, -ed, -ing, y → i) and a final silent e; words of three letters or fewer are
     /// left alone, as are words with digits or non-ASCII letters.
-    static func stemmed(_ word: [UInt8]) -> [UInt8]? {
+    package static func stemmed(_ word: [UInt8]) -> [UInt8]? {
         var w: [UInt8] = []
         return stem(word, into: &w) ? w : nil
     }
 
     /// Writes the stem of `word` into `w` (scratch space, so tokenizing makes no array per
     /// word); false if the word stays as it is.
-    static func stem(_ word: [UInt8], into w: inout [UInt8]) -> Bool {
+    package static func stem(_ word: [UInt8], into w: inout [UInt8]) -> Bool {
         guard word.count > 3, word.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return false }
         w.removeAll(keepingCapacity: true)
         w.append(contentsOf: word)
@@ -184,7 +184,7 @@ public enum Tokenizer {
     // MARK: Stop words
 
     /// Whether the lower-cased UTF-8 `word` is a stop word (no string is made).
-    static func isStopWord(_ word: [UInt8]) -> Bool {
+    package static func isStopWord(_ word: [UInt8]) -> Bool {
         if word.count > 8 { return longStopWords.contains(word) }
         // Up to 8 bytes, a word packed into a UInt64 is itself: a binary search over the
         // sorted packed stop words, with no hashing.
@@ -209,7 +209,7 @@ public enum Tokenizer {
     private static let longStopWords: [[UInt8]] = stopWords.map { Array($0.utf8) }.filter { $0.count > 8 }
 
     /// English function words: they carry no topic, and would match nearly every fact.
-    static let stopWords: Set<String> = [
+    package static let stopWords: Set<String> = [
         "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "aren",
         "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can",
         "could", "couldn", "did", "didn", "do", "does", "doesn", "doing", "don", "down", "during", "each", "else",
@@ -227,7 +227,7 @@ public enum Tokenizer {
 
 extension Array where Element == UInt8 {
     /// 64-bit FNV-1a, equal to `String.stableHash` of the same UTF-8 bytes.
-    var stableHash: UInt64 { fnv1a(self) }
+    package var stableHash: UInt64 { fnv1a(self) }
 
     fileprivate func hasSuffix(_ suffix: StaticString) -> Bool {
         suffix.withUTF8Buffer { s in

@@ -21,19 +21,19 @@ import HashTreeCollections
 /// itself is still made in place. `modifyValue(forKey:)`, for hot paths, changes the value
 /// where it lies through `updateValue(forKey:default:with:)`, which also makes each node on
 /// the path unique before it descends and holds no pointer to a replaced one.
-struct PersistentMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private(set) var base: TreeDictionary<Key, Value>
+package struct PersistentMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    package private(set) var base: TreeDictionary<Key, Value>
 
-    init() { base = [:] }
+    package init() { base = [:] }
 
-    init(_ base: TreeDictionary<Key, Value>) { self.base = base }
+    package init(_ base: TreeDictionary<Key, Value>) { self.base = base }
 
-    var count: Int { base.count }
-    var isEmpty: Bool { base.isEmpty }
-    var keys: TreeDictionary<Key, Value>.Keys { base.keys }
-    var values: TreeDictionary<Key, Value>.Values { base.values }
+    package var count: Int { base.count }
+    package var isEmpty: Bool { base.isEmpty }
+    package var keys: TreeDictionary<Key, Value>.Keys { base.keys }
+    package var values: TreeDictionary<Key, Value>.Values { base.values }
 
-    subscript(key: Key) -> Value? {
+    package subscript(key: Key) -> Value? {
         get { base[key] }
         set {
             if let newValue {
@@ -50,7 +50,7 @@ struct PersistentMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
-    subscript(key: Key, default defaultValue: @autoclosure () -> Value) -> Value {
+    package subscript(key: Key, default defaultValue: @autoclosure () -> Value) -> Value {
         get { base[key] ?? defaultValue() }
         set { base.updateValue(newValue, forKey: key) }
         _modify {
@@ -65,14 +65,14 @@ struct PersistentMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// value stays in its node (`updateValue(forKey:default:with:)` makes every node on the
     /// path unique first and keeps no pointer to a node it replaced).
     @inline(__always)
-    mutating func modifyValue<R>(forKey key: Key, _ body: (inout Value) throws -> R) rethrows -> R? {
+    package mutating func modifyValue<R>(forKey key: Key, _ body: (inout Value) throws -> R) rethrows -> R? {
         guard base.index(forKey: key) != nil else { return nil }
         return try base.updateValue(forKey: key, default: Self.unreachable(), with: body)
     }
 
     /// Changes the value for `key` in place, inserting `defaultValue()` first if it is absent.
     @inline(__always)
-    mutating func modifyValue<R>(
+    package mutating func modifyValue<R>(
         forKey key: Key, default defaultValue: @autoclosure () -> Value, _ body: (inout Value) throws -> R
     ) rethrows -> R {
         try base.updateValue(forKey: key, default: defaultValue(), with: body)
@@ -81,27 +81,27 @@ struct PersistentMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private static func unreachable() -> Value { preconditionFailure("the key was found just before") }
 
     @discardableResult
-    mutating func updateValue(_ value: Value, forKey key: Key) -> Value? {
+    package mutating func updateValue(_ value: Value, forKey key: Key) -> Value? {
         base.updateValue(value, forKey: key)
     }
 
     @discardableResult
-    mutating func removeValue(forKey key: Key) -> Value? {
+    package mutating func removeValue(forKey key: Key) -> Value? {
         base.removeValue(forKey: key)
     }
 }
 
 extension PersistentMap: Sequence {
-    func makeIterator() -> TreeDictionary<Key, Value>.Iterator { base.makeIterator() }
-    var underestimatedCount: Int { base.count }
+    package func makeIterator() -> TreeDictionary<Key, Value>.Iterator { base.makeIterator() }
+    package var underestimatedCount: Int { base.count }
 }
 
 extension PersistentMap: ExpressibleByDictionaryLiteral {
-    init(dictionaryLiteral elements: (Key, Value)...) {
+    package init(dictionaryLiteral elements: (Key, Value)...) {
         base = TreeDictionary(uniqueKeysWithValues: elements)
     }
 }
 
 extension PersistentMap: Equatable where Value: Equatable {
-    static func == (left: Self, right: Self) -> Bool { left.base == right.base }
+    package static func == (left: Self, right: Self) -> Bool { left.base == right.base }
 }

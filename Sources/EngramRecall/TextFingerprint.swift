@@ -8,13 +8,13 @@
 /// 32-bit: a rare collision can only nudge a similarity, and halves the memory. Derived from
 /// the content alone, so it is computed again when a restored profile is indexed rather than
 /// stored; hashes are made from the words' bytes, with no string per word.
-struct TextFingerprint: Sendable, Hashable {
+package struct TextFingerprint: Sendable, Hashable {
     /// Hash of the normalised text (words joined by single spaces).
-    var textHash: UInt64
+    package var textHash: UInt64
     /// Sorted, distinct hashes of words and adjacent word pairs. Never empty.
-    var shingles: [UInt32]
+    package var shingles: [UInt32]
 
-    init(_ text: String) {
+    package init(_ text: String) {
         var shingles: [UInt32] = []
         var textHash = Self.basis
         // FNV state after the previous word and a space: continuing it over this word's
@@ -63,7 +63,7 @@ struct TextFingerprint: Sendable, Hashable {
     }
 
     /// Jaccard index of the shingle sets, in [0, 1]; 1 when the normalised texts are equal.
-    func similarity(to other: TextFingerprint) -> Double {
+    package func similarity(to other: TextFingerprint) -> Double {
         if textHash == other.textHash && shingles == other.shingles { return 1 }
         let a = shingles, b = other.shingles
         var i = 0, j = 0, common = 0

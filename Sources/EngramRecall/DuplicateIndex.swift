@@ -7,20 +7,20 @@
 /// compared only with those sharing a prefix shingle. Equal normalised texts have equal
 /// shingle sets, so they always meet. The answer is the same as comparing with every
 /// active observation.
-struct DuplicateIndex: Sendable, Equatable {
+package struct DuplicateIndex: Sendable, Equatable {
     /// One id, or several sorted: most buckets hold one, and need no array.
-    enum Bucket: Sendable, Equatable {
+    package enum Bucket: Sendable, Equatable {
         case one(String)
         case many([String])
     }
 
-    let threshold: Double
+    package let threshold: Double
     private var buckets: [UInt32: Bucket] = [:]
     /// The fingerprints of the observations filed: only active ones are ever compared, so
     /// a superseded observation keeps none.
-    private(set) var fingerprints: [String: TextFingerprint] = [:]
+    package private(set) var fingerprints: [String: TextFingerprint] = [:]
 
-    init(threshold: Double) {
+    package init(threshold: Double) {
         self.threshold = threshold
     }
 
@@ -31,7 +31,7 @@ struct DuplicateIndex: Sendable, Equatable {
         return fingerprint.shingles.prefix(min(size, max(1, size - required + 1)))
     }
 
-    mutating func insert(_ id: String, _ fingerprint: TextFingerprint) {
+    package mutating func insert(_ id: String, _ fingerprint: TextFingerprint) {
         if let old = fingerprints.updateValue(fingerprint, forKey: id) { unfile(id, old) }
         for shingle in prefix(fingerprint) {
             switch buckets[shingle] {
@@ -49,7 +49,7 @@ struct DuplicateIndex: Sendable, Equatable {
         }
     }
 
-    mutating func remove(_ id: String) {
+    package mutating func remove(_ id: String) {
         guard let fingerprint = fingerprints.removeValue(forKey: id) else { return }
         unfile(id, fingerprint)
     }
@@ -67,7 +67,7 @@ struct DuplicateIndex: Sendable, Equatable {
     }
 
     /// Ids that may reach the threshold with `fingerprint`, sorted and distinct.
-    func candidates(for fingerprint: TextFingerprint) -> [String] {
+    package func candidates(for fingerprint: TextFingerprint) -> [String] {
         var found: [String] = []
         for shingle in prefix(fingerprint) {
             switch buckets[shingle] {

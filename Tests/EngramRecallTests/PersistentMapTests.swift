@@ -1,7 +1,8 @@
 import Synchronization
 import Testing
 
-@testable import EngramCore
+import EngramTestSupport
+@testable import EngramRecall
 
 @Suite struct PersistentMapTests {
     struct Payload: Sendable, Equatable {
