@@ -44,10 +44,10 @@ extension Engine {
         let profile = try readProfile(store: storeID, profile: profileID)
         let stale = profile.staleObservations(target: target)
         guard !stale.isEmpty else { return 0 }
-        // The built-in hashed embedder's vectors are built from the text as the command is
-        // applied (the log leaves them out), so none are made here.
+        // Vectors the embedder rebuilds from the text are built as the command is applied (the
+        // log leaves them out), so none are made here.
         let vectors: [[Float]?] =
-            target == HashedEmbedder.standardIdentity ? stale.map { _ in nil } : embedder.embed(stale.map(\.content))
+            EmbedderIdentity.isRebuiltFromText(target) ? stale.map { _ in nil } : embedder.embed(stale.map(\.content))
         let command = Command.Reembed(
             storeID: storeID, profileID: profile.id, embedder: target,
             vectors: zip(stale, vectors).map { Command.ObservationVector(observationID: $0.id, embedding: $1) }, at: now())

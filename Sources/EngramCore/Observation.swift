@@ -159,9 +159,9 @@ public struct ObservationOutcome: Sendable, Hashable {
 }
 
 extension Observation {
-    /// Whether its vector is the standard hashed embedder's: a pure function of the content,
-    /// which snapshots leave out and restore recomputes.
-    public var hasDerivedVector: Bool { embedder == HashedEmbedder.standardIdentity }
+    /// Whether its vector is rebuilt from the content by its embedder (the standard hashed
+    /// one): snapshots leave it out and restore recomputes it.
+    public var hasDerivedVector: Bool { EmbedderIdentity.isRebuiltFromText(embedder) }
 
     /// The observation as a profile stores it: a standard hashed vector lives only in the
     /// recall matrix, and a prior state in a revision needs none.

@@ -27,6 +27,9 @@ public protocol Embedder: Sendable {
     /// Whether `embedQuery(text)` would be answered at once (from a cache) rather than
     /// computed. Default: `!isExpensive`.
     func hasCachedQuery(_ text: String) -> Bool
+    /// True when a vector is a pure function of its text, bit for bit, so the log and the
+    /// snapshots keep none and build it again from the text. Default false.
+    var rebuildsVectorsFromText: Bool { get }
 }
 
 extension Embedder {
@@ -34,6 +37,7 @@ extension Embedder {
     public var isExpensive: Bool { false }
     public func embedQuery(_ text: String) -> [Float] { embed([text]).first ?? [] }
     public func hasCachedQuery(_ text: String) -> Bool { !isExpensive }
+    public var rebuildsVectorsFromText: Bool { false }
     /// Name, version and dimension together: what a store records of the vectors it holds.
     public var identity: EmbedderIdentity { EmbedderIdentity(name: name, version: version, dimension: dimension) }
 }
@@ -52,4 +56,14 @@ public struct EmbedderIdentity: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(name)@\(version)/\(dimension)" }
+
+    /// The built-in embedders whose vectors are rebuilt from the text (`rebuildsVectorsFromText`).
+    private static let rebuiltFromText: Set<String> = Set(
+        ([HashedEmbedder.standard] as [any Embedder]).filter(\.rebuildsVectorsFromText).map(\.identity.description))
+
+    /// Whether vectors recorded as made by `embedder` (an identity's `description`) are rebuilt
+    /// from their text rather than kept: what the log and the snapshots ask before storing one.
+    public static func isRebuiltFromText(_ embedder: String?) -> Bool {
+        embedder.map(rebuiltFromText.contains) ?? false
+    }
 }

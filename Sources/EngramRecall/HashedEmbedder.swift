@@ -13,6 +13,8 @@
 public struct HashedEmbedder: Embedder, Hashable {
     /// "hashed-v1"; bump it if the features change, since stored vectors would no longer match.
     public let name = "hashed-v1"
+    /// Its vectors are a pure function of the text.
+    public var rebuildsVectorsFromText: Bool { true }
     /// The number of hash slots (default 384, the length of MiniLM-class vectors).
     public let dimension: Int
     /// Weight of each term feature.

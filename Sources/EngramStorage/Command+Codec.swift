@@ -82,8 +82,8 @@ extension Command {
                 w.signed(o.occurredAt)
                 w.strings(o.conversationIDs)
                 w.optionalString(o.subjectKey)
-                // A standard hashed vector is left out: replay builds it from the content.
-                w.optionalFloats(o.embedder == HashedEmbedder.standardIdentity ? nil : o.embedding)
+                // A vector its embedder rebuilds from the text is left out: replay builds it.
+                w.optionalFloats(EmbedderIdentity.isRebuiltFromText(o.embedder) ? nil : o.embedding)
                 w.optionalString(o.idempotencyKey)
                 w.optionalString(o.embedder)
             }
@@ -123,7 +123,7 @@ extension Command {
             w.string(c.profileID)
             w.string(c.embedder)
             w.count(c.vectors.count)
-            let derived = c.embedder == HashedEmbedder.standardIdentity
+            let derived = EmbedderIdentity.isRebuiltFromText(c.embedder)
             for v in c.vectors {
                 w.string(v.observationID)
                 w.optionalFloats(derived ? nil : v.embedding)
@@ -230,8 +230,8 @@ extension Command {
             for _ in 0..<n {
                 let id = try r.string()
                 let embedding = try r.optionalFloats()
-                // Only the built-in hashed embedder's vectors are left out (built from the text).
-                guard embedding != nil || embedder == HashedEmbedder.standardIdentity else {
+                // Only vectors their embedder rebuilds from the text are left out.
+                guard embedding != nil || EmbedderIdentity.isRebuiltFromText(embedder) else {
                     throw DecodingError("reembed: observation \(id) has no vector", offset: r.offset)
                 }
                 vectors.append(ObservationVector(observationID: id, embedding: embedding))

@@ -69,3 +69,21 @@ import EngramTestSupport
         #expect(embedder.embed("the and of").allSatisfy { $0 == 0 }, "stop words only: no features")
     }
 }
+
+/// Storage asks the embedders which vectors it may leave out; it names none of them.
+@Suite struct RebuiltVectorsTests {
+    struct ClientModel: Embedder {
+        var name: String { "client-model" }
+        var dimension: Int { 3 }
+        func embed(_ texts: [String]) -> [[Float]] { texts.map { _ in [1, 0, 0] } }
+    }
+
+    @Test func onlyEmbeddersThatRebuildFromTextAreLeftOut() {
+        #expect(HashedEmbedder.standard.rebuildsVectorsFromText)
+        #expect(!ClientModel().rebuildsVectorsFromText, "the default: vectors are kept")
+        #expect(EmbedderIdentity.isRebuiltFromText(HashedEmbedder.standard.identity.description))
+        #expect(!EmbedderIdentity.isRebuiltFromText(ClientModel().identity.description))
+        #expect(!EmbedderIdentity.isRebuiltFromText(nil), "a client's vector (no embedder) is kept")
+        #expect(!EmbedderIdentity.isRebuiltFromText(HashedEmbedder(dimension: 128).identity.description), "only the standard table")
+    }
+}
