@@ -147,7 +147,7 @@ let package = Package(
         // Helpers every test target shares: seeded randomness, threads, a quiet logger.
         .target(
             name: "EngramTestSupport",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["EngramCore", .product(name: "Logging", package: "swift-log")],
             path: "Tests/EngramTestSupport",
             swiftSettings: strict
         ),

@@ -1,3 +1,4 @@
+import EngramTestSupport
 import Synchronization
 
 @testable import EngramCore

@@ -1,3 +1,4 @@
+import EngramTestSupport
 import Testing
 
 @testable import EngramCore

@@ -1,9 +1,7 @@
-import EngramTestSupport
-// Copied from Tests/EngramCoreTests/RandomOperations.swift: random calls against the engine's public API.
-@testable import EngramCore
+import EngramCore
 
 /// One random call against the engine's public API.
-enum RandomOperation {
+package enum RandomOperation {
     case resolve(store: Int, identifiers: [IdentifierInput], traits: [TraitUpdate])
     case observe(store: Int, profile: String, observations: [ObservationInput], summaries: [SummaryInput], communications: [CommunicationInput])
     case updateTraits(store: Int, profile: String, traits: [TraitUpdate])
@@ -18,7 +16,7 @@ enum RandomOperation {
 
 /// The settings every random-test store uses: user_id (1, refuse) > email (3, drop oldest)
 /// > phone (shared, 2), so demotions, drops and shared values all happen.
-let randomTestSettings = IdentitySettings(
+package let randomTestSettings = IdentitySettings(
     priority: ["user_id", "email", "phone"],
     types: [
         IdentifierTypeSettings(name: "user_id", normalization: .lowercase, limit: 1, overflowPolicy: .refuse),
@@ -28,25 +26,25 @@ let randomTestSettings = IdentitySettings(
 
 /// Draws operations over a small vocabulary so that matches, merges, duplicates and
 /// supersessions are frequent. It learns ids from results through `learn`.
-struct OperationSource {
-    var rng: SeededGenerator
-    var profiles: [String] = []
-    var observations: [String] = []
+package struct OperationSource {
+    package var rng: SeededGenerator
+    package var profiles: [String] = []
+    package var observations: [String] = []
 
-    init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
+    package init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
 
-    static let phrases = [
+    package static let phrases = [
         "prefers email over phone", "Prefers EMAIL over phone!", "lives in Lyon", "has two dogs", "has two dogs and a cat",
         "likes sushi", "likes pizza", "works night shifts", "is allergic to peanuts", "asked for a refund",
         "the customer asked for a refund on the order placed last week for the blue running shoes size nine",
         "the customer asked for a refund on the order placed last week for the blue running shoes size nine please",
     ]
 
-    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &rng)] }
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
+    package mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &rng)] }
+    package mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
+    package mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
 
-    mutating func identifier() -> IdentifierInput {
+    package mutating func identifier() -> IdentifierInput {
         switch int(0...9) {
         case 0...1: return IdentifierInput(type: "user_id", value: pick(["u0", "U1", " u2 ", "u3"]))
         case 2...6:
@@ -57,7 +55,7 @@ struct OperationSource {
         }
     }
 
-    mutating func traits() -> [TraitUpdate] {
+    package mutating func traits() -> [TraitUpdate] {
         (0..<int(0...2)).map { _ in
             TraitUpdate(
                 group: pick(["A", "B"]), name: pick(["x", "y", "z"]),
@@ -66,12 +64,12 @@ struct OperationSource {
         }
     }
 
-    mutating func profileRef() -> String {
+    package mutating func profileRef() -> String {
         if profiles.isEmpty || chance(0.05) { return pick(["pr_missing", "pr_000000000001"]) }
         return pick(profiles)
     }
 
-    mutating func next() -> RandomOperation {
+    package mutating func next() -> RandomOperation {
         let store = int(0...1)
         switch int(0...99) {
         case 0..<30:
@@ -119,18 +117,18 @@ struct OperationSource {
         }
     }
 
-    mutating func learn(profile: String) {
+    package mutating func learn(profile: String) {
         if !profiles.contains(profile) { profiles.append(profile) }
     }
 
-    mutating func learn(observation: String) {
+    package mutating func learn(observation: String) {
         if !observations.contains(observation) { observations.append(observation) }
     }
 }
 
 extension Engine {
     /// Runs one random operation; returns a printable result for comparisons, learning ids.
-    func run(_ operation: RandomOperation, stores: [String], source: inout OperationSource) -> Result<String, EngineError> {
+    package func run(_ operation: RandomOperation, stores: [String], source: inout OperationSource) -> Result<String, EngineError> {
         do throws(EngineError) {
             switch operation {
             case .resolve(let s, let identifiers, let traits):
