@@ -151,6 +151,16 @@ let package = Package(
             path: "Tests/EngramTestSupport",
             swiftSettings: strict
         ),
+        // A server in-process on a free loopback port, for the server's and the CLI's tests.
+        .target(
+            name: "EngramServerTestSupport",
+            dependencies: [
+                "EngramServer", "EngramCore", "EngramTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/EngramServerTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(name: "EngramWireTests", dependencies: ["EngramWire"], swiftSettings: strict),
         .testTarget(name: "EngramRecallTests", dependencies: ["EngramRecall", "EngramTestSupport"], swiftSettings: strict),
         .testTarget(name: "EngramCoreTests", dependencies: ["EngramCore", "EngramRecall", "EngramTestSupport"], swiftSettings: strict),
@@ -167,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "EngramServerTests",
             dependencies: [
-                "EngramTestSupport",
+                "EngramTestSupport", "EngramServerTestSupport",
                 "EngramServer", "EngramClient", "EngramWire", "EngramCore", "EngramEmbeddings",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -178,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "EngramCLITests",
             dependencies: [
-                "EngramTestSupport",
+                "EngramTestSupport", "EngramServerTestSupport",
                 "EngramCLI", "EngramLoad", "EngramServer", "EngramClient", "EngramWire", "EngramCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,3 +1,4 @@
+import EngramServerTestSupport
 import EngramTestSupport
 import EngramCLI
 import EngramClient
@@ -12,24 +13,7 @@ import Testing
 
 /// A running in-process server on a free loopback port, stopped when `body` returns.
 func withServer(configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: (Int) async throws -> Void) async throws {
-    var configuration = ServerConfiguration()
-    configuration.port = 0
-    configuration.eventLoopThreads = 2
-    configure(&configuration)
-    let server = EngramServer(configuration: configuration, engine: Engine(), logger: quietLogger)
-    let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quietLogger))
-    try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        let port = try await server.localAddress().port!
-        do {
-            try await body(port)
-        } catch {
-            await group.triggerGracefulShutdown()
-            throw error
-        }
-        await group.triggerGracefulShutdown()
-        try await tasks.waitForAll()
-    }
+    try await EngramServerTestSupport.withServer(configure: configure) { server in try await body(server.port) }
 }
 
 /// What a command printed and the status it ended with.

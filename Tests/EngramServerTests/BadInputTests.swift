@@ -1,3 +1,4 @@
+import EngramServerTestSupport
 import EngramClient
 import EngramServer
 import EngramWire

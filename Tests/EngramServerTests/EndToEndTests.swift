@@ -1,3 +1,4 @@
+import EngramServerTestSupport
 import EngramTestSupport
 import EngramClient
 import EngramCore

@@ -1,3 +1,4 @@
+import EngramServerTestSupport
 import EngramClient
 import EngramCore
 import EngramEmbeddings

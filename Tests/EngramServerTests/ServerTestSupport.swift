@@ -1,3 +1,4 @@
+import EngramServerTestSupport
 import EngramTestSupport
 import EngramClient
 import EngramCore
@@ -21,40 +22,7 @@ final class SlowSnapshotter: Snapshotter {
 }
 
 
-/// A running server on a free loopback port, stopped (gracefully) when `body` returns.
-func withServer(
-    configure: (inout ServerConfiguration) -> Void = { _ in },
-    snapshotter: (any Snapshotter)? = nil,
-    engine: Engine = Engine(),
-    _ body: (TestServer) async throws -> Void
-) async throws {
-    var configuration = ServerConfiguration()
-    configuration.port = 0
-    configuration.eventLoopThreads = 2
-    configure(&configuration)
-    let server = EngramServer(configuration: configuration, engine: engine, snapshotter: snapshotter, logger: quietLogger)
-    let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quietLogger))
-    try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        let port = try await server.localAddress().port!
-        let test = TestServer(server: server, group: group, port: port, engine: engine)
-        do {
-            try await body(test)
-        } catch {
-            await group.triggerGracefulShutdown()
-            throw error
-        }
-        await group.triggerGracefulShutdown()
-        try await tasks.waitForAll()
-    }
-}
-
-struct TestServer: Sendable {
-    let server: EngramServer
-    let group: ServiceGroup
-    let port: Int
-    let engine: Engine
-
+extension TestServer {
     func client(apiKey: String = "", connections: Int = 1) throws -> EngramClient {
         var configuration = EngramClient.Configuration(host: "127.0.0.1", port: port, apiKey: apiKey, clientName: "tests")
         configuration.connections = connections
