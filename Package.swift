@@ -177,7 +177,9 @@ let package = Package(
         .testTarget(
             name: "EngramServerTests",
             dependencies: [
-                "EngramTestSupport", "EngramServerTestSupport",
+                "EngramTestSupport", "EngramServerTestSupport", "EngramNIO",
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 "EngramServer", "EngramClient", "EngramWire", "EngramCore", "EngramEmbeddings",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

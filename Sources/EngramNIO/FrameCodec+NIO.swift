@@ -2,12 +2,20 @@ import EngramWire
 import NIOCore
 
 /// A frame as read from a connection: the payload stays a slice of the read buffer (no copy).
-package struct InboundFrame: Sendable {
+package struct InboundFrame: Sendable, Equatable {
     package var type: FrameType
     package var method: UInt16
     package var requestID: UInt32
     package var meta: UInt32
     package var payload: ByteBuffer
+
+    package init(type: FrameType, method: UInt16, requestID: UInt32, meta: UInt32, payload: ByteBuffer) {
+        self.type = type
+        self.method = method
+        self.requestID = requestID
+        self.meta = meta
+        self.payload = payload
+    }
 }
 
 /// Cuts the byte stream into frames, applying the same header checks as EngramWire's decoder.
