@@ -118,7 +118,8 @@ let package = Package(
             path: "Clients/Swift/EngramCLI",
             swiftSettings: strict
         ),
-        .executableTarget(name: "engram", dependencies: ["EngramCLI"], path: "Clients/Swift/engram", swiftSettings: strict),
+        .executableTarget(
+            name: "engram", dependencies: ["EngramCLI"], path: "Clients/Swift/engram", swiftSettings: strict),
         // The load tester: workloads, the open- and closed-loop driver, the summary.
         .target(
             name: "EngramLoad",
@@ -130,11 +131,13 @@ let package = Package(
             path: "Clients/Swift/EngramLoad",
             swiftSettings: strict
         ),
-        .executableTarget(name: "engram-load", dependencies: ["EngramLoad"], path: "Clients/Swift/engram-load", swiftSettings: strict),
+        .executableTarget(
+            name: "engram-load", dependencies: ["EngramLoad"], path: "Clients/Swift/engram-load", swiftSettings: strict),
         .executableTarget(
             name: "engram-bench",
             dependencies: [
-                "EngramWire", "EngramCore", "EngramServer", "EngramClient", "EngramNIO", "EngramStorage", "EngramEmbeddings", "COpenBLAS",
+                "EngramWire", "EngramCore", "EngramServer", "EngramClient", "EngramNIO", "EngramStorage",
+                "EngramEmbeddings", "COpenBLAS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -143,7 +146,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // The LoCoMo evaluation of Recall: reads the data file from a path it is given.
-        .executableTarget(name: "engram-eval", dependencies: ["EngramCore", "EngramEmbeddings"], swiftSettings: strict),
+        .executableTarget(
+            name: "engram-eval", dependencies: ["EngramCore", "EngramEmbeddings"], swiftSettings: strict),
         // Helpers every test target shares: seeded randomness, threads, a quiet logger.
         .target(
             name: "EngramTestSupport",
@@ -162,9 +166,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "EngramWireTests", dependencies: ["EngramWire"], swiftSettings: strict),
-        .testTarget(name: "EngramRecallTests", dependencies: ["EngramRecall", "EngramTestSupport"], swiftSettings: strict),
-        .testTarget(name: "EngramCoreTests", dependencies: ["EngramCore", "EngramRecall", "EngramTestSupport"], swiftSettings: strict),
-        .testTarget(name: "EngramEmbeddingsTests", dependencies: ["EngramEmbeddings", "EngramCore"], swiftSettings: strict),
+        .testTarget(
+            name: "EngramRecallTests", dependencies: ["EngramRecall", "EngramTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "EngramCoreTests", dependencies: ["EngramCore", "EngramRecall", "EngramTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EngramEmbeddingsTests", dependencies: ["EngramEmbeddings", "EngramCore"], swiftSettings: strict),
         .testTarget(
             name: "EngramStorageTests",
             dependencies: [

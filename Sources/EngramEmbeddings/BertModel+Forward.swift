@@ -53,7 +53,9 @@ extension BertModel {
                     let qkv = qkv.baseAddress!
                     layer.qkvWeight.withUnsafeBufferPointer { w in
                         layer.qkvBias.withUnsafeBufferPointer { b in
-                            linear(x, rows: total, inputs: h, weight: w.baseAddress!, bias: b.baseAddress!, outputs: 3 * h, into: qkv)
+                            linear(
+                                x, rows: total, inputs: h, weight: w.baseAddress!, bias: b.baseAddress!, outputs: 3 * h,
+                                into: qkv)
                         }
                     }
                     context.withUnsafeMutableBufferPointer { context in
@@ -62,7 +64,8 @@ extension BertModel {
                                 let rows = qkv + offsets[s] * 3 * h
                                 if n <= 64 && headSize % 8 == 0 {
                                     shortAttention(
-                                        rows, n: n, hidden: h, heads: shape.heads, scale: scale, scores: scores.baseAddress!,
+                                        rows, n: n, hidden: h, heads: shape.heads, scale: scale,
+                                        scores: scores.baseAddress!,
                                         into: context.baseAddress! + offsets[s] * h)
                                     continue
                                 }
@@ -71,11 +74,13 @@ extension BertModel {
                                     let k = rows + h + head * headSize
                                     let v = rows + 2 * h + head * headSize
                                     cblas_sgemm(
-                                        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(headSize), scale,
+                                        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(headSize),
+                                        scale,
                                         q, Int32(3 * h), k, Int32(3 * h), 0, scores.baseAddress!, Int32(n))
                                     softmaxRows(scores.baseAddress!, rows: n, columns: n)
                                     cblas_sgemm(
-                                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(headSize), Int32(n), 1,
+                                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(headSize), Int32(n),
+                                        1,
                                         scores.baseAddress!, Int32(n), v, Int32(3 * h), 0,
                                         context.baseAddress! + offsets[s] * h + head * headSize, Int32(h))
                                 }
@@ -93,11 +98,13 @@ extension BertModel {
                         addInPlace(x, out.baseAddress!, count: total * h)
                     }
                 }
-                layerNorm(x, rows: total, gain: layer.attentionNormGain, bias: layer.attentionNormBias, epsilon: epsilon)
+                layerNorm(
+                    x, rows: total, gain: layer.attentionNormGain, bias: layer.attentionNormBias, epsilon: epsilon)
                 inner.withUnsafeMutableBufferPointer { inner in
                     layer.intermediateWeight.withUnsafeBufferPointer { w in
                         linear(
-                            x, rows: total, inputs: h, weight: w.baseAddress!, bias: layer.intermediateBias.baseAddress!,
+                            x, rows: total, inputs: h, weight: w.baseAddress!,
+                            bias: layer.intermediateBias.baseAddress!,
                             outputs: shape.intermediate, into: inner.baseAddress!)
                     }
                     gelu(inner.baseAddress!, count: total * shape.intermediate)
@@ -140,7 +147,8 @@ extension BertModel {
 /// per-head matrices are so small that BLAS calls cost more than the arithmetic.
 /// `qkv` holds n rows of [query | key | value], each `hidden` wide; `out` gets n rows.
 func shortAttention(
-    _ qkv: UnsafeMutablePointer<Float>, n: Int, hidden h: Int, heads: Int, scale: Float, scores: UnsafeMutablePointer<Float>,
+    _ qkv: UnsafeMutablePointer<Float>, n: Int, hidden h: Int, heads: Int, scale: Float,
+    scores: UnsafeMutablePointer<Float>,
     into out: UnsafeMutablePointer<Float>
 ) {
     let d = h / heads
@@ -154,7 +162,9 @@ func shortAttention(
                 var acc = SIMD8<Float>()
                 var p = 0
                 while p < d * 4 {
-                    acc += raw.loadUnaligned(fromByteOffset: q + p, as: SIMD8<Float>.self) * raw.loadUnaligned(fromByteOffset: k + p, as: SIMD8<Float>.self)
+                    acc +=
+                        raw.loadUnaligned(fromByteOffset: q + p, as: SIMD8<Float>.self)
+                        * raw.loadUnaligned(fromByteOffset: k + p, as: SIMD8<Float>.self)
                     p += 32
                 }
                 scores[j] = acc.sum() * scale

@@ -88,7 +88,8 @@ public final class BertModel: @unchecked Sendable {
                     outputBias: try tensor(p + "attention.output.dense.bias", [h]),
                     attentionNormGain: try tensor(p + "attention.output.LayerNorm.weight", [h]),
                     attentionNormBias: try tensor(p + "attention.output.LayerNorm.bias", [h]),
-                    intermediateWeight: try transposed(p + "intermediate.dense.weight", outputs: shape.intermediate, inputs: h),
+                    intermediateWeight: try transposed(
+                        p + "intermediate.dense.weight", outputs: shape.intermediate, inputs: h),
                     intermediateBias: try tensor(p + "intermediate.dense.bias", [shape.intermediate]),
                     finalWeight: try transposed(p + "output.dense.weight", outputs: h, inputs: shape.intermediate),
                     finalBias: try tensor(p + "output.dense.bias", [h]),

@@ -38,7 +38,8 @@ public final class MiniLMEmbedder: Embedder {
         guard maxLength >= 2, maxLength <= shape.maxPositions else {
             throw EmbeddingError(.badModel, "max length must be 2 to \(shape.maxPositions) tokens; got \(maxLength)")
         }
-        tokenizer = try WordPieceTokenizer(vocabularyFile: directory.appendingPathComponent("vocab.txt"), maxLength: maxLength)
+        tokenizer = try WordPieceTokenizer(
+            vocabularyFile: directory.appendingPathComponent("vocab.txt"), maxLength: maxLength)
         let weights = try SafeTensorsFile(url: directory.appendingPathComponent("model.safetensors"))
         model = try BertModel(weights: weights, shape: shape)
         version = weights.contentDigest()
@@ -95,7 +96,9 @@ public final class MiniLMEmbedder: Embedder {
         shape.maxPositions = try int("max_position_embeddings")
         if let eps = object["layer_norm_eps"] as? Double { shape.layerNormEpsilon = Float(eps) }
         guard shape.hidden % shape.heads == 0 else {
-            throw EmbeddingError(.badModel, "\(url.path): hidden_size \(shape.hidden) is not a multiple of num_attention_heads \(shape.heads)")
+            throw EmbeddingError(
+                .badModel,
+                "\(url.path): hidden_size \(shape.hidden) is not a multiple of num_attention_heads \(shape.heads)")
         }
         return shape
     }

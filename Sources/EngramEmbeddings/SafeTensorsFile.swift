@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A read-only, memory-mapped `.safetensors` file: an 8-byte little-endian header length, a
@@ -32,12 +32,16 @@ public final class SafeTensorsFile: @unchecked Sendable {
     public init(url: URL) throws(EmbeddingError) {
         path = url.path
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw EmbeddingError(.missingFile, "cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw EmbeddingError(.missingFile, "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw EmbeddingError(.missingFile, "cannot stat \(path)") }
         size = Int(info.st_size)
-        guard size >= 8 else { throw EmbeddingError(.badModel, "\(path) is \(size) bytes: too short for a safetensors header") }
+        guard size >= 8 else {
+            throw EmbeddingError(.badModel, "\(path) is \(size) bytes: too short for a safetensors header")
+        }
         guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
             throw EmbeddingError(.missingFile, "cannot map \(path): \(String(cString: strerror(errno)))")
         }
@@ -45,7 +49,8 @@ public final class SafeTensorsFile: @unchecked Sendable {
         do throws(EmbeddingError) {
             let headerLength = Int(UInt64(littleEndian: base.loadUnaligned(as: UInt64.self)))
             guard headerLength > 0, headerLength <= size - 8 else {
-                throw EmbeddingError(.badModel, "\(path): header length \(headerLength) does not fit a \(size)-byte file")
+                throw EmbeddingError(
+                    .badModel, "\(path): header length \(headerLength) does not fit a \(size)-byte file")
             }
             dataStart = 8 + headerLength
             let header = Data(bytes: base + 8, count: headerLength)
@@ -55,10 +60,12 @@ public final class SafeTensorsFile: @unchecked Sendable {
             var tensors: [String: TensorInfo] = [:]
             for (name, value) in object where name != "__metadata__" {
                 guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                    let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2,
+                    let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int],
+                    offsets.count == 2,
                     offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= size - dataStart
                 else {
-                    throw EmbeddingError(.badModel, "\(path): tensor \(name) has no valid dtype, shape and data_offsets")
+                    throw EmbeddingError(
+                        .badModel, "\(path): tensor \(name) has no valid dtype, shape and data_offsets")
                 }
                 tensors[name] = TensorInfo(dtype: dtype, shape: shape, range: offsets[0]..<offsets[1])
             }
@@ -77,7 +84,9 @@ public final class SafeTensorsFile: @unchecked Sendable {
         for i in 0..<words {
             hash = (hash ^ base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) &* 0x100_0000_01b3
         }
-        for i in (words * 8)..<size { hash = (hash ^ UInt64(base.load(fromByteOffset: i, as: UInt8.self))) &* 0x100_0000_01b3 }
+        for i in (words * 8)..<size {
+            hash = (hash ^ UInt64(base.load(fromByteOffset: i, as: UInt8.self))) &* 0x100_0000_01b3
+        }
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
@@ -87,13 +96,16 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// The float32 tensor `name`, checked against `shape`; valid while this file lives.
     public func floats(_ name: String, shape: [Int]) throws(EmbeddingError) -> UnsafeBufferPointer<Float> {
         guard let info = tensors[name] else { throw EmbeddingError(.badModel, "\(path) has no tensor \(name)") }
-        guard info.dtype == "F32" else { throw EmbeddingError(.badModel, "\(path): tensor \(name) is \(info.dtype), not F32") }
+        guard info.dtype == "F32" else {
+            throw EmbeddingError(.badModel, "\(path): tensor \(name) is \(info.dtype), not F32")
+        }
         guard info.shape == shape else {
             throw EmbeddingError(.badModel, "\(path): tensor \(name) has shape \(info.shape), expected \(shape)")
         }
         let count = shape.reduce(1, *)
         guard info.range.count == count * 4 else {
-            throw EmbeddingError(.badModel, "\(path): tensor \(name) holds \(info.range.count) bytes, expected \(count * 4)")
+            throw EmbeddingError(
+                .badModel, "\(path): tensor \(name) holds \(info.range.count) bytes, expected \(count * 4)")
         }
         let start = base + dataStart + info.range.lowerBound
         guard Int(bitPattern: start) % MemoryLayout<Float>.alignment == 0 else {

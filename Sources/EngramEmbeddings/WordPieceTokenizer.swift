@@ -37,7 +37,9 @@ public struct WordPieceTokenizer: Sendable {
         vocabulary.reserveCapacity(pieces.count)
         for (id, piece) in pieces.enumerated() where vocabulary[piece] == nil { vocabulary[piece] = Int32(id) }
         func id(_ piece: String) throws(EmbeddingError) -> Int32 {
-            guard let id = vocabulary[piece] else { throw EmbeddingError(.badModel, "the vocabulary has no \(piece) token") }
+            guard let id = vocabulary[piece] else {
+                throw EmbeddingError(.badModel, "the vocabulary has no \(piece) token")
+            }
             return id
         }
         guard maxLength >= 2 else { throw EmbeddingError(.badModel, "max length must be at least 2; got \(maxLength)") }
@@ -66,7 +68,10 @@ public struct WordPieceTokenizer: Sendable {
         var words: [[Unicode.Scalar]] = []
         var current: [Unicode.Scalar] = []
         func flush() {
-            if !current.isEmpty { words.append(current); current.removeAll(keepingCapacity: true) }
+            if !current.isEmpty {
+                words.append(current)
+                current.removeAll(keepingCapacity: true)
+            }
         }
         for scalar in normalized(text) {
             if scalar.properties.isWhitespace {
@@ -129,7 +134,9 @@ public struct WordPieceTokenizer: Sendable {
 
     static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
-        if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) { return true }
+        if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) {
+            return true
+        }
         switch scalar.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
             .finalPunctuation, .otherPunctuation:

@@ -37,11 +37,15 @@ package struct FrameByteDecoder: ByteToMessageDecoder {
         let requestID = buffer.readInteger(as: UInt32.self)!
         let meta = buffer.readInteger(as: UInt32.self)!
         let payload = buffer.readSlice(length: Int(length) - 12)!
-        context.fireChannelRead(Self.wrapInboundOut(InboundFrame(type: type, method: method, requestID: requestID, meta: meta, payload: payload)))
+        context.fireChannelRead(
+            Self.wrapInboundOut(
+                InboundFrame(type: type, method: method, requestID: requestID, meta: meta, payload: payload)))
         return .continue
     }
 
-    package mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    package mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
+        -> DecodingState
+    {
         while try decode(context: context, buffer: &buffer) == .continue {}
         // Bytes left over at EOF are a frame cut off by a closed socket; nothing to answer.
         buffer.moveReaderIndex(to: buffer.writerIndex)
@@ -51,7 +55,9 @@ package struct FrameByteDecoder: ByteToMessageDecoder {
 
 extension ByteBufferAllocator {
     /// A frame whose payload is `message`, encoded straight into the buffer.
-    package func frame<M: ProtoMessage>(_ message: M, type: FrameType, method: UInt16, requestID: UInt32, meta: UInt32 = 0) -> ByteBuffer {
+    package func frame<M: ProtoMessage>(
+        _ message: M, type: FrameType, method: UInt16, requestID: UInt32, meta: UInt32 = 0
+    ) -> ByteBuffer {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         Frame.encode(message, type: type, method: method, requestID: requestID, meta: meta, into: &bytes)

@@ -73,7 +73,8 @@ public struct HashedEmbedder: Embedder, Hashable {
 
     /// Writes the vector of `text` (L2-normalised) into `v`, `dimension` floats that must be
     /// zero: the recall index builds a row in place, with no array made per text.
-    package func embed(_ text: String, termScale: ((UInt64) -> Float)? = nil, into v: UnsafeMutableBufferPointer<Float>) {
+    package func embed(_ text: String, termScale: ((UInt64) -> Float)? = nil, into v: UnsafeMutableBufferPointer<Float>)
+    {
         var unused: [UInt64]?
         embed(text, termScale: termScale, into: v, termHashes: &unused)
     }
@@ -94,7 +95,9 @@ public struct HashedEmbedder: Embedder, Hashable {
             let scale = termScale?(termHash) ?? 1
             add(termHash, termWeight * scale, into: v)
             if let previous {
-                add(previous.hash &* 0x9E37_79B9_7F4A_7C15 ^ termHash, pairWeight * (scale + previous.scale) / 2, into: v)
+                add(
+                    previous.hash &* 0x9E37_79B9_7F4A_7C15 ^ termHash, pairWeight * (scale + previous.scale) / 2,
+                    into: v)
             }
             previous = (termHash, scale)
             addCharacterGrams(of: word, scale: scale, scratch: &grams, into: v)

@@ -55,7 +55,9 @@ public struct RecallConfiguration: Sendable {
 
     /// Negative weights count as 0; if all are 0 the lexical part alone decides.
     package var weights: (lexical: Double, semantic: Double, recency: Double) {
-        let l = max(0, lexicalWeight), s = max(0, semanticWeight), r = max(0, recencyWeight)
+        let l = max(0, lexicalWeight)
+        let s = max(0, semanticWeight)
+        let r = max(0, recencyWeight)
         let total = l + s + r
         guard total > 0 else { return (1, 0, 0) }
         return (l / total, s / total, r / total)

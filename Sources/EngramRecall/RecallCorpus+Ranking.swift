@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A query, analysed once and run against both corpora.
@@ -86,14 +86,16 @@ private struct TopList {
     }
 
     package mutating func offer(_ key: Double, _ time: Int64, _ slot: Int32, id: (Int32) -> String) {
-        func before(_ a: (key: Double, time: Int64, slot: Int32), _ b: (key: Double, time: Int64, slot: Int32)) -> Bool {
+        func before(_ a: (key: Double, time: Int64, slot: Int32), _ b: (key: Double, time: Int64, slot: Int32)) -> Bool
+        {
             if a.key != b.key { return a.key > b.key }
             if a.time != b.time { return a.time > b.time }
             return id(a.slot) < id(b.slot)
         }
         let item = (key: key, time: time, slot: slot)
         if items.count == limit, let last = items.last, !before(item, last) { return }
-        var low = 0, high = items.count
+        var low = 0
+        var high = items.count
         while low < high {
             let mid = (low + high) / 2
             if before(items[mid], item) { low = mid + 1 } else { high = mid }
@@ -112,7 +114,8 @@ extension RecallCorpus {
     ) -> [RankedDocument] {
         guard limit > 0, count > 0 else { return [] }
         // Pass 1: the candidates and their times, and the newest time (recency's reference).
-        var candidates: [Int32] = [], times: [Int64] = []
+        var candidates: [Int32] = []
+        var times: [Int64] = []
         candidates.reserveCapacity(count)
         times.reserveCapacity(count)
         var newest = Int64.min
@@ -127,7 +130,9 @@ extension RecallCorpus {
 
         let capacity = slotCapacity
         var lexical = [Float](repeating: 0, count: capacity)
-        addBM25(terms: plan.terms.map { (term: $0, weight: Float(1)) }, k1: configuration.bm25K1, b: configuration.bm25B, into: &lexical)
+        addBM25(
+            terms: plan.terms.map { (term: $0, weight: Float(1)) }, k1: configuration.bm25K1, b: configuration.bm25B,
+            into: &lexical)
         var semantic = [Float](repeating: 0, count: capacity)
         var vector = vector.flatMap { $0.count == dimension ? $0 : nil }
         if let (text, embedder) = plan.reweighting, embedder.dimension == dimension {
@@ -169,7 +174,8 @@ extension RecallCorpus {
         }
 
         // For explain: the candidates' part scores, to rank the returned items in each list.
-        var lexicalScores: [Float] = [], semanticScores: [Float] = []
+        var lexicalScores: [Float] = []
+        var semanticScores: [Float] = []
         if explain {
             lexicalScores = candidates.map { lexical[Int($0)] }
             semanticScores = candidates.map { semantic[Int($0)] }

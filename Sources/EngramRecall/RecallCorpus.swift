@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A term (by its 64-bit hash) and how often it occurs in one document.
@@ -140,7 +140,8 @@ package struct RecallCorpus: Sendable {
             let first = slotCapacity
             blocks.append(contentsOf: repeatElement(RecallBlock(), count: needed - blocks.count))
             // Taken after the free slots already listed, lowest first.
-            freeSlots.insert(contentsOf: Array(stride(from: Int32(slotCapacity - 1), through: Int32(first), by: -1)), at: 0)
+            freeSlots.insert(
+                contentsOf: Array(stride(from: Int32(slotCapacity - 1), through: Int32(first), by: -1)), at: 0)
         }
         guard rowLength > 0 else { return }
         for b in blocks.indices {
@@ -177,10 +178,13 @@ package struct RecallCorpus: Sendable {
                 // Rows are allocated as the block fills (the array grows geometrically), not
                 // 64 at once: most profiles are small, and a block of 384-float rows is 96 KiB.
                 if blocks[b].vectors.count < (r + 1) * dimension {
-                    blocks[b].vectors.append(contentsOf: repeatElement(0, count: (r + 1) * dimension - blocks[b].vectors.count))
-                    blocks[b].signs.append(contentsOf: repeatElement(0, count: (r + 1) * signWords - blocks[b].signs.count))
+                    blocks[b].vectors.append(
+                        contentsOf: repeatElement(0, count: (r + 1) * dimension - blocks[b].vectors.count))
+                    blocks[b].signs.append(
+                        contentsOf: repeatElement(0, count: (r + 1) * signWords - blocks[b].signs.count))
                 }
-                let d = dimension, words = signWords
+                let d = dimension
+                let words = signWords
                 blocks[b].vectors.withUnsafeMutableBufferPointer { all in
                     let row = UnsafeMutableBufferPointer(rebasing: all[(r * d)..<((r + 1) * d)])
                     switch vector {
@@ -198,7 +202,9 @@ package struct RecallCorpus: Sendable {
                 }
                 blocks[b].vectors.withUnsafeBufferPointer { all in
                     blocks[b].signs.withUnsafeMutableBufferPointer { signs in
-                        Self.signSketch(of: UnsafeBufferPointer(rebasing: all[(r * d)..<((r + 1) * d)]), into: signs.baseAddress! + r * words)
+                        Self.signSketch(
+                            of: UnsafeBufferPointer(rebasing: all[(r * d)..<((r + 1) * d)]),
+                            into: signs.baseAddress! + r * words)
                     }
                 }
                 flags |= RecallBlock.hasVector
@@ -218,7 +224,9 @@ package struct RecallCorpus: Sendable {
         blocks[b].flags[r] = flags
         blocks[b].terms[r] = analyzed.terms
         for term in analyzed.terms {
-            postings.modifyValue(forKey: term.term, default: PostingList()) { $0.insert(slot: slot, count: term.count, active: active) }
+            postings.modifyValue(forKey: term.term, default: PostingList()) {
+                $0.insert(slot: slot, count: term.count, active: active)
+            }
         }
         if active {
             activeCount += 1
@@ -304,7 +312,8 @@ package struct RecallCorpus: Sendable {
 
     /// Writes the sign bits of `row` (bit i of word w: row[64w + i] > 0) into ⌈count / 64⌉ words.
     private static func signSketch(of row: UnsafeBufferPointer<Float>, into words: UnsafeMutablePointer<UInt64>) {
-        var w = 0, i = 0
+        var w = 0
+        var i = 0
         while i < row.count {
             var word: UInt64 = 0
             let end = min(i + 64, row.count)
@@ -336,7 +345,8 @@ package struct RecallCorpus: Sendable {
 
     /// The document in a slot, if any.
     package func entry(at slot: Int) -> (id: String, occurredAt: Int64, source: String, flags: UInt8) {
-        let b = blocks[slot / RecallBlock.size], r = slot % RecallBlock.size
+        let b = blocks[slot / RecallBlock.size]
+        let r = slot % RecallBlock.size
         return (b.ids[r], b.occurredAt[r], b.sources[r], b.flags[r])
     }
 
@@ -351,7 +361,8 @@ package struct RecallCorpus: Sendable {
     /// Whether a slot's document holds a term.
     package func contains(term: UInt64, slot: Int) -> Bool {
         let terms = blocks[slot / RecallBlock.size].terms[slot % RecallBlock.size]
-        var low = 0, high = terms.count
+        var low = 0
+        var high = terms.count
         while low < high {
             let mid = (low + high) / 2
             if terms[mid].term < term { low = mid + 1 } else { high = mid }
@@ -365,7 +376,8 @@ package struct RecallCorpus: Sendable {
         let lists = terms.compactMap { item in postings[item.term].map { (list: $0, weight: item.weight) } }
         guard !lists.isEmpty else { return }
         let averageLength = activeCount > 0 ? max(Double(activeLength) / Double(activeCount), 1) : 1
-        let k1 = Float(max(0, k1)), b = Float(min(1, max(0, b)))
+        let k1 = Float(max(0, k1))
+        let b = Float(min(1, max(0, b)))
         // Each slot's length normalisation, once per query, so the posting loops below read
         // one flat array instead of reaching into the blocks.
         var norms = [Float](repeating: 0, count: slotCapacity)
@@ -393,7 +405,8 @@ package struct RecallCorpus: Sendable {
 
     /// BM25's idf: ln(1 + (N − df + 0.5) / (df + 0.5)), over active documents.
     package func inverseFrequency(of list: PostingList) -> Float {
-        let n = Double(max(activeCount, 1)), df = Double(max(0, list.activeCount))
+        let n = Double(max(activeCount, 1))
+        let df = Double(max(0, list.activeCount))
         return Float(log(1 + (n - df + 0.5) / (df + 0.5)))
     }
 
@@ -450,7 +463,8 @@ package struct RecallCorpus: Sendable {
             }
         }
         // The Hamming cutoff that lets about `sketchShortlist` rows through.
-        var cutoff = 0, admitted = 0
+        var cutoff = 0
+        var admitted = 0
         while cutoff < d, admitted + histogram[cutoff] < Self.sketchShortlist {
             admitted += histogram[cutoff]
             cutoff += 1
@@ -492,19 +506,24 @@ extension PostingList {
 /// since float addition may not be reordered).
 @inline(__always)
 package func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-    var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+    var acc0 = SIMD8<Float>()
+    var acc1 = SIMD8<Float>()
     var i = 0
-    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    let ra = UnsafeRawPointer(a)
+    let rb = UnsafeRawPointer(b)
     let stride = MemoryLayout<Float>.stride
     while i + 16 <= n {
-        acc0 += ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
+        acc0 +=
+            ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
             * rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
-        acc1 += ra.loadUnaligned(fromByteOffset: (i + 8) * stride, as: SIMD8<Float>.self)
+        acc1 +=
+            ra.loadUnaligned(fromByteOffset: (i + 8) * stride, as: SIMD8<Float>.self)
             * rb.loadUnaligned(fromByteOffset: (i + 8) * stride, as: SIMD8<Float>.self)
         i += 16
     }
     while i + 8 <= n {
-        acc0 += ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
+        acc0 +=
+            ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
             * rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
         i += 8
     }

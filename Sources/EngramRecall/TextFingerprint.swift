@@ -65,8 +65,11 @@ package struct TextFingerprint: Sendable, Hashable {
     /// Jaccard index of the shingle sets, in [0, 1]; 1 when the normalised texts are equal.
     package func similarity(to other: TextFingerprint) -> Double {
         if textHash == other.textHash && shingles == other.shingles { return 1 }
-        let a = shingles, b = other.shingles
-        var i = 0, j = 0, common = 0
+        let a = shingles
+        let b = other.shingles
+        var i = 0
+        var j = 0
+        var common = 0
         while i < a.count && j < b.count {
             if a[i] == b[j] {
                 common += 1

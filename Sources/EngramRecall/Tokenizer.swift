@@ -76,7 +76,9 @@ public enum Tokenizer {
                 flush()
                 word.append(contentsOf: String(scalar).utf8)
                 flush()
-            } else if properties.isAlphabetic || properties.numericType != nil || properties.generalCategory == .nonspacingMark {
+            } else if properties.isAlphabetic || properties.numericType != nil
+                || properties.generalCategory == .nonspacingMark
+            {
                 for lower in properties.lowercaseMapping.unicodeScalars {
                     word.append(contentsOf: String(lower).utf8)
                 }
@@ -124,7 +126,9 @@ public enum Tokenizer {
     /// Writes the stem of `word` into `w` (scratch space, so tokenizing makes no array per
     /// word); false if the word stays as it is.
     package static func stem(_ word: [UInt8], into w: inout [UInt8]) -> Bool {
-        guard word.count > 3, word.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return false }
+        guard word.count > 3, word.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else {
+            return false
+        }
         w.removeAll(keepingCapacity: true)
         w.append(contentsOf: word)
         // Plurals: sses → ss, ies → y, s → (not after s or u: "glass", "bus" stay).
@@ -189,7 +193,8 @@ public enum Tokenizer {
         // Up to 8 bytes, a word packed into a UInt64 is itself: a binary search over the
         // sorted packed stop words, with no hashing.
         let key = packed(word)
-        var low = 0, high = shortStopWords.count
+        var low = 0
+        var high = shortStopWords.count
         while low < high {
             let mid = (low + high) / 2
             if shortStopWords[mid] < key { low = mid + 1 } else { high = mid }
@@ -204,7 +209,8 @@ public enum Tokenizer {
         return key
     }
 
-    private static let shortStopWords: [UInt64] = stopWords.map { Array($0.utf8) }.filter { $0.count <= 8 }.map(packed).sorted()
+    private static let shortStopWords: [UInt64] = stopWords.map { Array($0.utf8) }.filter { $0.count <= 8 }.map(packed)
+        .sorted()
 
     private static let longStopWords: [[UInt8]] = stopWords.map { Array($0.utf8) }.filter { $0.count > 8 }
 

@@ -5,7 +5,9 @@ import EngramWire
 extension RequestContext {
     /// Checks the method table's access rule for a decoded request: the one place access is
     /// checked. A read or write request must name its store.
-    func authorize<Request, Response>(_ method: MethodDescriptor<Request, Response>, _ request: Request) throws(ServiceError) {
+    func authorize<Request, Response>(_ method: MethodDescriptor<Request, Response>, _ request: Request)
+        throws(ServiceError)
+    {
         switch method.access {
         case .anyone:
             return

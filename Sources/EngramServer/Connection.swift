@@ -1,6 +1,6 @@
+import EngramNIO
 import EngramWire
 import Logging
-import EngramNIO
 import NIOCore
 import Synchronization
 
@@ -19,8 +19,10 @@ final class Connection: Sendable {
     /// Resumed when an in-flight slot frees up while the loop waits for one.
     private let slotWaiter = Mutex<CheckedContinuation<Void, Never>?>(nil)
 
-    init(id: UInt64, channel: any NIOCore.Channel, gate: WritabilityGate, dispatcher: Dispatcher,
-         configuration: ServerConfiguration, logger: Logger, metrics: ServerMetrics) {
+    init(
+        id: UInt64, channel: any NIOCore.Channel, gate: WritabilityGate, dispatcher: Dispatcher,
+        configuration: ServerConfiguration, logger: Logger, metrics: ServerMetrics
+    ) {
         self.id = id
         self.channel = channel
         self.outbox = Outbox(channel: channel)
@@ -35,7 +37,8 @@ final class Connection: Sendable {
     func serve(_ inbound: NIOAsyncChannelInboundStream<InboundFrame>) async {
         let helloTimer = channel.eventLoop.scheduleTask(in: .init(configuration.helloTimeout)) { [self] in
             if state.withLock({ $0.phase == .awaitingHello }) {
-                outbox.goAway(lastRequestID: 0, code: .deadlineExceeded, reason: "no Hello within \(configuration.helloTimeout)")
+                outbox.goAway(
+                    lastRequestID: 0, code: .deadlineExceeded, reason: "no Hello within \(configuration.helloTimeout)")
             }
         }
         defer { helloTimer.cancel() }
@@ -92,11 +95,15 @@ final class Connection: Sendable {
             return true
         case .ping:
             guard frame.payload.readableBytes <= Frame.maxPingPayload else {
-                outbox.goAway(lastRequestID: frame.requestID, code: .invalidArgument, reason: "PING payload over \(Frame.maxPingPayload) bytes")
+                outbox.goAway(
+                    lastRequestID: frame.requestID, code: .invalidArgument,
+                    reason: "PING payload over \(Frame.maxPingPayload) bytes")
                 return false
             }
             if state.withLock({ $0.phase == .awaitingHello }) {
-                outbox.goAway(lastRequestID: 0, code: .unauthenticated, reason: "the first frame on a connection must be a Hello request")
+                outbox.goAway(
+                    lastRequestID: 0, code: .unauthenticated,
+                    reason: "the first frame on a connection must be a Hello request")
                 return false
             }
             outbox.send(channel.allocator.frame(type: .pong, payload: frame.payload))
@@ -104,8 +111,9 @@ final class Connection: Sendable {
         case .pong:
             return true
         case .response, .goAway:
-            outbox.goAway(lastRequestID: state.withLock { $0.lastRequestID }, code: .invalidArgument,
-                          reason: "a client may not send \(frame.type) frames")
+            outbox.goAway(
+                lastRequestID: state.withLock { $0.lastRequestID }, code: .invalidArgument,
+                reason: "a client may not send \(frame.type) frames")
             return false
         }
     }
@@ -130,7 +138,8 @@ final class Connection: Sendable {
             return true
         }
         let principal = state.withLock { $0.principal }!
-        let context = RequestContext(principal: principal, method: method, requestID: frame.requestID, allocator: channel.allocator)
+        let context = RequestContext(
+            principal: principal, method: method, requestID: frame.requestID, allocator: channel.allocator)
         let started = ContinuousClock.now
         let reply = dispatcher.dispatch(method, payload: frame.payload, context: context)
         switch reply {
@@ -154,8 +163,13 @@ final class Connection: Sendable {
             return false
         }
         guard request.protocolVersion == Frame.protocolVersion else {
-            let message = "protocol_version \(request.protocolVersion) is not supported; this server speaks \(Frame.protocolVersion)"
-            respond(frame, status: Status(code: .failedPrecondition, message: message, fieldViolations: [FieldViolation(field: "protocol_version", description: "must be 1")]))
+            let message =
+                "protocol_version \(request.protocolVersion) is not supported; this server speaks \(Frame.protocolVersion)"
+            respond(
+                frame,
+                status: Status(
+                    code: .failedPrecondition, message: message,
+                    fieldViolations: [FieldViolation(field: "protocol_version", description: "must be 1")]))
             outbox.goAway(lastRequestID: frame.requestID, code: .failedPrecondition, reason: message)
             return false
         }
@@ -179,31 +193,46 @@ final class Connection: Sendable {
         response.maxInFlight = UInt32(configuration.maxInFlight)
         response.idleTimeoutMs = configuration.idleTimeout.map { UInt32(clamping: $0.milliseconds) } ?? 0
         response.role = principal.role.description
-        outbox.send(channel.allocator.frame(response, type: .response, method: frame.method, requestID: frame.requestID))
-        logger.debug("client authenticated", metadata: ["connection": "\(id)", "client": "\(request.clientName)", "role": "\(principal.role)"])
+        outbox.send(
+            channel.allocator.frame(response, type: .response, method: frame.method, requestID: frame.requestID))
+        logger.debug(
+            "client authenticated",
+            metadata: ["connection": "\(id)", "client": "\(request.clientName)", "role": "\(principal.role)"])
         return true
     }
 
     private func respond(_ frame: InboundFrame, status: Status) {
-        outbox.send(channel.allocator.frame(status, type: .response, method: frame.method, requestID: frame.requestID, meta: status.code))
+        outbox.send(
+            channel.allocator.frame(
+                status, type: .response, method: frame.method, requestID: frame.requestID, meta: status.code))
     }
 
     // MARK: Requests in their own task
 
-    private func startTask(_ frame: InboundFrame, method: Method, started: ContinuousClock.Instant,
-                               _ operation: @escaping @Sendable () async throws -> (ByteBuffer, StatusCode)) {
+    private func startTask(
+        _ frame: InboundFrame, method: Method, started: ContinuousClock.Instant,
+        _ operation: @escaping @Sendable () async throws -> (ByteBuffer, StatusCode)
+    ) {
         let requestID = frame.requestID
         let deadline = frame.meta
         let cancelledStatus = Mutex<StatusCode>(.cancelled)
         let run: @Sendable () async -> Void = { [self] in
             var result: (ByteBuffer, StatusCode)?
             if !Task.isCancelled { result = try? await operation() }
-            let (buffer, code) = result ?? {
-                // Cancelled before it started, or it stopped waiting when cancelled.
-                let status = cancelledStatus.withLock { $0 }
-                let s = Status(code: status, message: status == .deadlineExceeded ? "deadline of \(deadline) ms exceeded" : "cancelled by the client")
-                return (channel.allocator.frame(s, type: .response, method: method.rawValue, requestID: requestID, meta: s.code), status)
-            }()
+            let (buffer, code) =
+                result
+                ?? {
+                    // Cancelled before it started, or it stopped waiting when cancelled.
+                    let status = cancelledStatus.withLock { $0 }
+                    let s = Status(
+                        code: status,
+                        message: status == .deadlineExceeded
+                            ? "deadline of \(deadline) ms exceeded" : "cancelled by the client")
+                    return (
+                        channel.allocator.frame(
+                            s, type: .response, method: method.rawValue, requestID: requestID, meta: s.code), status
+                    )
+                }()
             metrics.record(method: method, code: code, since: started)
             // Leave the table before sending, so the client may reuse the id at once.
             state.withLock { $0.finished(id: requestID) }?.timer?.cancel()

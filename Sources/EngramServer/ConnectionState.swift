@@ -1,5 +1,5 @@
-import EngramWire
 import EngramNIO
+import EngramWire
 import NIOCore
 
 /// What a connection may do next. A plain value, kept apart from I/O so its rules are easy to
@@ -49,7 +49,9 @@ struct ConnectionState: Sendable {
             if method == Method.hello.rawValue { return .hello }
             return .rejectAndClose(.unauthenticated, "the first request on a connection must be Hello")
         case .ready:
-            if method == Method.hello.rawValue { return .reject(.failedPrecondition, "Hello was already accepted on this connection") }
+            if method == Method.hello.rawValue {
+                return .reject(.failedPrecondition, "Hello was already accepted on this connection")
+            }
             if inFlight[id] != nil { return .reject(.invalidArgument, "request id \(id) is already in flight") }
             return .serve
         case .draining:

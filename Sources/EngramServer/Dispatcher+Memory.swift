@@ -12,7 +12,9 @@ extension Dispatcher {
                 idempotencyKey: o.idempotencyKey.isEmpty ? nil : o.idempotencyKey)
         }
         let summaries = r.summaries.map { s in
-            SummaryInput(content: s.content, conversationID: s.conversationId, occurredAt: s.occurredAtUs == 0 ? nil : s.occurredAtUs, source: s.source)
+            SummaryInput(
+                content: s.content, conversationID: s.conversationId,
+                occurredAt: s.occurredAtUs == 0 ? nil : s.occurredAtUs, source: s.source)
         }
         var communications: [CommunicationInput] = []
         for (i, c) in r.communications.enumerated() {
@@ -20,7 +22,9 @@ extension Dispatcher {
             guard let author = c.author else { throw ServiceError.invalid("\(path).author", "is required") }
             var recipients: [CommunicationParticipant] = []
             for (j, p) in c.recipients.enumerated() {
-                recipients.append(CommunicationParticipant(type: try engineAuthor(p.type, field: "\(path).recipients[\(j)].type"), address: p.address))
+                recipients.append(
+                    CommunicationParticipant(
+                        type: try engineAuthor(p.type, field: "\(path).recipients[\(j)].type"), address: p.address))
             }
             var input = CommunicationInput(
                 authorType: try engineAuthor(author.type, field: "\(path).author.type"),
@@ -57,16 +61,22 @@ extension Dispatcher {
         return (response, result.logPosition)
     }
 
-    func listObservations(_ r: ListObservationsRequest, _ context: RequestContext) throws(ServiceError) -> ListObservationsResponse {
+    func listObservations(_ r: ListObservationsRequest, _ context: RequestContext) throws(ServiceError)
+        -> ListObservationsResponse
+    {
         try requireField(r.profileId, "profile_id")
         var filter = ObservationFilter()
         filter.source = r.source.isEmpty ? nil : r.source
         filter.conversationID = r.conversationId.isEmpty ? nil : r.conversationId
         if r.createdAfterUs != 0 || r.createdBeforeUs != 0 {
-            filter.created = TimeRange(begin: r.createdAfterUs == 0 ? nil : r.createdAfterUs, end: r.createdBeforeUs == 0 ? nil : r.createdBeforeUs)
+            filter.created = TimeRange(
+                begin: r.createdAfterUs == 0 ? nil : r.createdAfterUs,
+                end: r.createdBeforeUs == 0 ? nil : r.createdBeforeUs)
         }
         if r.occurredAfterUs != 0 || r.occurredBeforeUs != 0 {
-            filter.occurred = TimeRange(begin: r.occurredAfterUs == 0 ? nil : r.occurredAfterUs, end: r.occurredBeforeUs == 0 ? nil : r.occurredBeforeUs)
+            filter.occurred = TimeRange(
+                begin: r.occurredAfterUs == 0 ? nil : r.occurredAfterUs,
+                end: r.occurredBeforeUs == 0 ? nil : r.occurredBeforeUs)
         }
         switch r.status {
         case .unspecified: filter.status = nil
@@ -86,11 +96,14 @@ extension Dispatcher {
         return response
     }
 
-    func listObservationRevisions(_ r: ListObservationRevisionsRequest, _ context: RequestContext) throws(ServiceError) -> ListObservationRevisionsResponse {
+    func listObservationRevisions(_ r: ListObservationRevisionsRequest, _ context: RequestContext) throws(ServiceError)
+        -> ListObservationRevisionsResponse
+    {
         try requireField(r.profileId, "profile_id")
         try requireField(r.observationId, "observation_id")
         let history = try engineCall { () throws(EngineError) in
-            try engine.listObservationRevisions(storeID: r.storeId, profileID: r.profileId, observationID: r.observationId)
+            try engine.listObservationRevisions(
+                storeID: r.storeId, profileID: r.profileId, observationID: r.observationId)
         }
         var response = ListObservationRevisionsResponse()
         response.current = EngramWire.Observation(withoutVector: history.observation)
@@ -111,7 +124,9 @@ extension Dispatcher {
         return response
     }
 
-    func deleteObservation(_ r: DeleteObservationRequest, _ context: RequestContext) throws(ServiceError) -> (DeleteObservationResponse, UInt64) {
+    func deleteObservation(_ r: DeleteObservationRequest, _ context: RequestContext) throws(ServiceError) -> (
+        DeleteObservationResponse, UInt64
+    ) {
         try requireField(r.profileId, "profile_id")
         try requireField(r.observationId, "observation_id")
         let receipt = try engineCall { () throws(EngineError) in
@@ -137,14 +152,17 @@ extension Dispatcher {
         let options = RecallOptions(
             query: r.query.isEmpty ? nil : r.query, conversationID: r.conversationId.isEmpty ? nil : r.conversationId,
             occurred: TimeRange(begin: r.beginUs == 0 ? nil : r.beginUs, end: r.endUs == 0 ? nil : r.endUs),
-            observationsLimit: r.observationsLimit.map { Int($0) } ?? 20, summariesLimit: r.summariesLimit.map { Int($0) } ?? 5,
-            communicationsLimit: r.communicationsLimit.map { Int($0) } ?? 0, relevanceThreshold: Double(r.relevanceThreshold),
+            observationsLimit: r.observationsLimit.map { Int($0) } ?? 20,
+            summariesLimit: r.summariesLimit.map { Int($0) } ?? 5,
+            communicationsLimit: r.communicationsLimit.map { Int($0) } ?? 0,
+            relevanceThreshold: Double(r.relevanceThreshold),
             sources: r.sources, includeSuperseded: r.includeSuperseded, explain: r.explain,
             queryEmbedding: r.queryEmbedding.isEmpty ? nil : r.queryEmbedding)
         let result = try engineCall { () throws(EngineError) in
             if let identifier = r.identifier {
                 try engine.recall(
-                    storeID: r.storeId, identifier: IdentifierInput(type: identifier.type, value: identifier.value), options)
+                    storeID: r.storeId, identifier: IdentifierInput(type: identifier.type, value: identifier.value),
+                    options)
             } else {
                 try engine.recall(storeID: r.storeId, profileID: r.profileId, options)
             }

@@ -2,7 +2,9 @@ import EngramCore
 import EngramWire
 
 extension Dispatcher {
-    func resolveIdentity(_ r: ResolveIdentityRequest, _ context: RequestContext) throws(ServiceError) -> (ResolveIdentityResponse, UInt64) {
+    func resolveIdentity(_ r: ResolveIdentityRequest, _ context: RequestContext) throws(ServiceError) -> (
+        ResolveIdentityResponse, UInt64
+    ) {
         let identifiers = r.identifiers.map { IdentifierInput(type: $0.type, value: $0.value) }
         let traits = try traitUpdates(r.traits)
         let result = try engineCall { () throws(EngineError) in
@@ -27,7 +29,9 @@ extension Dispatcher {
         return (response, result.logPosition)
     }
 
-    func lookupProfiles(_ r: LookupProfilesRequest, _ context: RequestContext) throws(ServiceError) -> LookupProfilesResponse {
+    func lookupProfiles(_ r: LookupProfilesRequest, _ context: RequestContext) throws(ServiceError)
+        -> LookupProfilesResponse
+    {
         guard let identifier = r.identifier else { throw ServiceError.invalid("identifier", "is required") }
         let result = try engineCall { () throws(EngineError) in
             try engine.lookupProfiles(storeID: r.storeId, type: identifier.type, value: identifier.value)
@@ -45,7 +49,9 @@ extension Dispatcher {
         return response
     }
 
-    func updateTraits(_ r: UpdateTraitsRequest, _ context: RequestContext) throws(ServiceError) -> (UpdateTraitsResponse, UInt64) {
+    func updateTraits(_ r: UpdateTraitsRequest, _ context: RequestContext) throws(ServiceError) -> (
+        UpdateTraitsResponse, UInt64
+    ) {
         try requireField(r.profileId, "profile_id")
         let updates = try traitUpdates(r.traits)
         guard !updates.isEmpty else { throw ServiceError.invalid("traits", "must name at least one trait") }
@@ -58,9 +64,13 @@ extension Dispatcher {
         return (response, result.logPosition)
     }
 
-    func deleteProfile(_ r: DeleteProfileRequest, _ context: RequestContext) throws(ServiceError) -> (DeleteProfileResponse, UInt64) {
+    func deleteProfile(_ r: DeleteProfileRequest, _ context: RequestContext) throws(ServiceError) -> (
+        DeleteProfileResponse, UInt64
+    ) {
         try requireField(r.profileId, "profile_id")
-        let receipt = try engineCall { () throws(EngineError) in try engine.deleteProfile(storeID: r.storeId, profileID: r.profileId) }
+        let receipt = try engineCall { () throws(EngineError) in
+            try engine.deleteProfile(storeID: r.storeId, profileID: r.profileId)
+        }
         var response = DeleteProfileResponse()
         response.profileId = receipt.profileID
         response.receipt = EngramWire.DeletionReceipt(receipt)

@@ -2,8 +2,12 @@ import EngramCore
 import EngramWire
 
 extension Dispatcher {
-    func createStore(_ r: CreateStoreRequest, _ context: RequestContext) throws(ServiceError) -> (CreateStoreResponse, UInt64) {
-        let result = try engineCall { () throws(EngineError) in try engine.createStore(displayName: r.displayName, description: r.description) }
+    func createStore(_ r: CreateStoreRequest, _ context: RequestContext) throws(ServiceError) -> (
+        CreateStoreResponse, UInt64
+    ) {
+        let result = try engineCall { () throws(EngineError) in
+            try engine.createStore(displayName: r.displayName, description: r.description)
+        }
         var response = CreateStoreResponse()
         response.store = EngramWire.Store(result.store)
         return (response, result.logPosition)
@@ -27,7 +31,9 @@ extension Dispatcher {
         return response
     }
 
-    func updateStore(_ r: UpdateStoreRequest, _ context: RequestContext) throws(ServiceError) -> (UpdateStoreResponse, UInt64) {
+    func updateStore(_ r: UpdateStoreRequest, _ context: RequestContext) throws(ServiceError) -> (
+        UpdateStoreResponse, UInt64
+    ) {
         try requireField(r.storeId, "store_id")
         let result = try engineCall { () throws(EngineError) in
             try engine.updateStore(r.storeId, displayName: r.displayName, description: r.description)
@@ -37,7 +43,9 @@ extension Dispatcher {
         return (response, result.logPosition)
     }
 
-    func deleteStore(_ r: DeleteStoreRequest, _ context: RequestContext) throws(ServiceError) -> (DeleteStoreResponse, UInt64) {
+    func deleteStore(_ r: DeleteStoreRequest, _ context: RequestContext) throws(ServiceError) -> (
+        DeleteStoreResponse, UInt64
+    ) {
         try requireField(r.storeId, "store_id")
         let receipt = try engineCall { () throws(EngineError) in try engine.deleteStore(r.storeId) }
         var w = DeletionReceipt()
@@ -50,18 +58,24 @@ extension Dispatcher {
         return (response, receipt.logPosition)
     }
 
-    func getIdentitySettings(_ r: GetIdentitySettingsRequest, _ context: RequestContext) throws(ServiceError) -> GetIdentitySettingsResponse {
+    func getIdentitySettings(_ r: GetIdentitySettingsRequest, _ context: RequestContext) throws(ServiceError)
+        -> GetIdentitySettingsResponse
+    {
         let settings = try engineCall { () throws(EngineError) in try engine.getIdentitySettings(storeID: r.storeId) }
         var response = GetIdentitySettingsResponse()
         response.settings = EngramWire.IdentitySettings(settings)
         return response
     }
 
-    func putIdentitySettings(_ r: PutIdentitySettingsRequest, _ context: RequestContext) throws(ServiceError) -> (PutIdentitySettingsResponse, UInt64) {
+    func putIdentitySettings(_ r: PutIdentitySettingsRequest, _ context: RequestContext) throws(ServiceError) -> (
+        PutIdentitySettingsResponse, UInt64
+    ) {
         try requireField(r.storeId, "store_id")
         guard let wire = r.settings else { throw ServiceError.invalid("settings", "is required") }
         let settings = try engineSettings(wire)
-        let result = try engineCall { () throws(EngineError) in try engine.putIdentitySettings(storeID: r.storeId, settings) }
+        let result = try engineCall { () throws(EngineError) in
+            try engine.putIdentitySettings(storeID: r.storeId, settings)
+        }
         var response = PutIdentitySettingsResponse()
         response.settings = EngramWire.IdentitySettings(result.settings)
         return (response, result.logPosition)

@@ -1,6 +1,6 @@
 import EngramCore
-import EngramWire
 import EngramNIO
+import EngramWire
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -32,8 +32,11 @@ final class Dispatcher: Sendable {
     let startedAtUs: Int64
     let liveConnections = Atomic<Int>(0)
 
-    init(engine: Engine, durability: (any DurabilityWaiter)?, snapshotter: (any Snapshotter)?, status: (any ServerStatusSource)?,
-         configuration: ServerConfiguration, startedAtUs: Int64) {
+    init(
+        engine: Engine, durability: (any DurabilityWaiter)?, snapshotter: (any Snapshotter)?,
+        status: (any ServerStatusSource)?,
+        configuration: ServerConfiguration, startedAtUs: Int64
+    ) {
         self.engine = engine
         self.durability = durability
         self.snapshotter = snapshotter
@@ -54,7 +57,9 @@ final class Dispatcher: Sendable {
     /// One handler per method of the table (`Methods`).
     static let routes: Router = {
         var r = Router()
-        r.add(Methods.hello) { d, _, c in d.fail(ServiceError(.failedPrecondition, "Hello was already accepted on this connection"), c) }
+        r.add(Methods.hello) { d, _, c in
+            d.fail(ServiceError(.failedPrecondition, "Hello was already accepted on this connection"), c)
+        }
         r.add(Methods.ping) { d, q, c in d.answer(q, c) { q, c throws(ServiceError) in d.ping(q, c) } }
         r.add(Methods.serverInfo) { d, q, c in d.answer(q, c) { q, c throws(ServiceError) in d.serverInfo(q, c) } }
         r.add(Methods.snapshot) { d, _, c in d.snapshot(c) }
@@ -110,7 +115,9 @@ final class Dispatcher: Sendable {
 
     func decode<Request: ProtoMessage>(_ type: Request.Type, _ payload: ByteBuffer) throws(ServiceError) -> Request {
         let result: Result<Request, WireDecodingError> = payload.withUnsafeReadableBytes { raw in
-            do throws(WireDecodingError) { return .success(try Request(decoding: raw)) } catch { return .failure(error) }
+            do throws(WireDecodingError) { return .success(try Request(decoding: raw)) } catch {
+                return .failure(error)
+            }
         }
         switch result {
         case .success(let r): return r
@@ -119,7 +126,8 @@ final class Dispatcher: Sendable {
     }
 
     private func encode<Response: ProtoMessage>(_ response: Response, _ context: RequestContext) -> ByteBuffer {
-        context.allocator.frame(response, type: .response, method: context.method.rawValue, requestID: context.requestID)
+        context.allocator.frame(
+            response, type: .response, method: context.method.rawValue, requestID: context.requestID)
     }
 
     func fail(_ error: ServiceError, _ context: RequestContext) -> Reply {
@@ -127,12 +135,15 @@ final class Dispatcher: Sendable {
     }
 
     private func failureFrame(_ error: ServiceError, _ context: RequestContext) -> ByteBuffer {
-        context.allocator.frame(error.status, type: .response, method: context.method.rawValue, requestID: context.requestID, meta: error.status.code)
+        context.allocator.frame(
+            error.status, type: .response, method: context.method.rawValue, requestID: context.requestID,
+            meta: error.status.code)
     }
 
     /// A call that changes nothing: answered at once.
     func answer<Request: ProtoMessage, Response: ProtoMessage>(
-        _ request: Request, _ context: RequestContext, _ body: (Request, RequestContext) throws(ServiceError) -> Response
+        _ request: Request, _ context: RequestContext,
+        _ body: (Request, RequestContext) throws(ServiceError) -> Response
     ) -> Reply {
         do throws(ServiceError) {
             let response = try body(request, context)
@@ -140,7 +151,8 @@ final class Dispatcher: Sendable {
             guard frame.readableBytes <= configuration.maxFrameBytes else {
                 throw ServiceError(
                     .resourceExhausted,
-                    "the response would be \(frame.readableBytes) bytes, over max_frame_bytes \(configuration.maxFrameBytes); ask for a smaller page or limit")
+                    "the response would be \(frame.readableBytes) bytes, over max_frame_bytes \(configuration.maxFrameBytes); ask for a smaller page or limit"
+                )
             }
             return .done(frame, .ok)
         } catch {
@@ -164,7 +176,8 @@ final class Dispatcher: Sendable {
                     try await Task { try await durability.waitUntilDurable(sequence) }.value
                     return (frame, .ok)
                 } catch {
-                    let e = ServiceError(.unavailable, "the write was applied in memory but could not be made durable: \(error)")
+                    let e = ServiceError(
+                        .unavailable, "the write was applied in memory but could not be made durable: \(error)")
                     return (failureFrame(e, context), .unavailable)
                 }
             }

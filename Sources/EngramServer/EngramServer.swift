@@ -1,7 +1,7 @@
 import EngramCore
+import EngramNIO
 import EngramWire
 import Logging
-import EngramNIO
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -29,7 +29,9 @@ public final class EngramServer: Service, Sendable {
     let metrics = ServerMetrics()
     private let connections = Mutex<[UInt64: Connection]>([:])
     private let nextConnectionID = Atomic<UInt64>(1)
-    private let bound = Mutex<(address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, any Error>], failure: ServerError?)>((nil, [], nil))
+    private let bound = Mutex<
+        (address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, any Error>], failure: ServerError?)
+    >((nil, [], nil))
     private let serverChannel = Mutex<(any NIOCore.Channel)?>(nil)
 
     /// - Parameters:
@@ -82,7 +84,9 @@ public final class EngramServer: Service, Sendable {
     private func serve(on group: MultiThreadedEventLoopGroup) async throws {
         if configuration.keys.isEmpty {
             guard Self.isLoopback(configuration.host) else {
-                throw ServerError("refusing to listen on \(configuration.host) without API keys: configure a keys file, or bind to 127.0.0.1")
+                throw ServerError(
+                    "refusing to listen on \(configuration.host) without API keys: configure a keys file, or bind to 127.0.0.1"
+                )
             }
             logger.notice("no API keys configured: authentication is off and the server listens on loopback only")
         }
@@ -119,7 +123,9 @@ public final class EngramServer: Service, Sendable {
             return s.waiters
         }
         for w in waiters { w.resume(returning: address) }
-        logger.info("engramd listening", metadata: ["address": "\(address)", "tls": "\(tlsContext != nil)", "keys": "\(configuration.keys.count)"])
+        logger.info(
+            "engramd listening",
+            metadata: ["address": "\(address)", "tls": "\(tlsContext != nil)", "keys": "\(configuration.keys.count)"])
 
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { tasks in
@@ -173,12 +179,16 @@ public final class EngramServer: Service, Sendable {
         guard admitted else {
             metrics.connectionsRejected.increment()
             logger.warning("connection limit reached", metadata: ["limit": "\(configuration.maxConnections)"])
-            connection.outbox.goAway(lastRequestID: 0, code: .resourceExhausted, reason: "the server's connection limit (\(configuration.maxConnections)) is reached")
+            connection.outbox.goAway(
+                lastRequestID: 0, code: .resourceExhausted,
+                reason: "the server's connection limit (\(configuration.maxConnections)) is reached")
             try? await child.channel.closeFuture.get()
             return
         }
         metrics.connections.record(dispatcher.liveConnections.add(1, ordering: .relaxed).newValue)
-        logger.debug("connection opened", metadata: ["connection": "\(id)", "peer": "\(child.channel.remoteAddress.map { "\($0)" } ?? "?")"])
+        logger.debug(
+            "connection opened",
+            metadata: ["connection": "\(id)", "peer": "\(child.channel.remoteAddress.map { "\($0)" } ?? "?")"])
         do {
             try await child.executeThenClose { inbound, _ in
                 await connection.serve(inbound)

@@ -1,4 +1,5 @@
 import EngramNIO
+import EngramWire
 import NIOCore
 import Synchronization
 
@@ -48,5 +49,4 @@ final class Outbox: Sendable {
     var closing: EventLoopFuture<Void>? { closingState.withLock { $0 } }
 }
 
-import EngramWire
 typealias GoAwayMessage = EngramWire.GoAway

@@ -30,7 +30,8 @@ public struct Reembedder: Service {
             let pending = try await NIOThreadPool.singleton.runIfActive { engine.profilesToReembed() }
             if pending.isEmpty { break }
             logger.notice(
-                "re-embedding profiles written with another embedder", metadata: ["profiles": "\(pending.count)", "embedder": "\(target)"])
+                "re-embedding profiles written with another embedder",
+                metadata: ["profiles": "\(pending.count)", "embedder": "\(target)"])
             let started = ContinuousClock.now
             var vectors = 0
             for (storeID, profileID) in pending {
@@ -48,7 +49,10 @@ public struct Reembedder: Service {
                 }
             }
             logger.notice(
-                "re-embedding done", metadata: ["profiles": "\(pending.count)", "vectors": "\(vectors)", "took": "\(ContinuousClock.now - started)"])
+                "re-embedding done",
+                metadata: [
+                    "profiles": "\(pending.count)", "vectors": "\(vectors)", "took": "\(ContinuousClock.now - started)",
+                ])
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: rescanInterval) }
             } catch {

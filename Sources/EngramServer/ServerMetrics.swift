@@ -17,7 +17,8 @@ final class ServerMetrics: Sendable {
         var latency: [Method: Timer] = [:]
         for method in Method.allCases {
             requests[method] = Counter(label: "engram_requests_total", dimensions: [("method", method.description)])
-            latency[method] = Timer(label: "engram_request_duration_seconds", dimensions: [("method", method.description)])
+            latency[method] = Timer(
+                label: "engram_request_duration_seconds", dimensions: [("method", method.description)])
         }
         self.requests = requests
         self.latency = latency
@@ -32,7 +33,9 @@ final class ServerMetrics: Sendable {
             let key = Int(method.rawValue) << 8 | Int(code.rawValue)
             let counter = errors.withLock { table in
                 if let c = table[key] { return c }
-                let c = Counter(label: "engram_request_errors_total", dimensions: [("method", method.description), ("code", code.description)])
+                let c = Counter(
+                    label: "engram_request_errors_total",
+                    dimensions: [("method", method.description), ("code", code.description)])
                 table[key] = c
                 return c
             }

@@ -6,20 +6,25 @@ struct ServiceError: Error {
     var status: Status
 
     init(_ code: StatusCode, _ message: String, field: String? = nil) {
-        status = Status(code: code, message: message, fieldViolations: field.map { [EngramWire.FieldViolation(field: $0, description: message)] } ?? [])
+        status = Status(
+            code: code, message: message,
+            fieldViolations: field.map { [EngramWire.FieldViolation(field: $0, description: message)] } ?? [])
     }
 
     init(_ error: EngineError) {
         status = Status(
             code: StatusCode(rawValue: UInt32(error.code.rawValue)), message: error.message,
-            fieldViolations: error.fieldViolations.map { EngramWire.FieldViolation(field: $0.field, description: $0.description) })
+            fieldViolations: error.fieldViolations.map {
+                EngramWire.FieldViolation(field: $0.field, description: $0.description)
+            })
     }
 
     init(_ error: WireDecodingError) {
         let path = error.fieldPath
         status = Status(
             code: .invalidArgument, message: "payload is not a valid \(error.messageName): \(error)",
-            fieldViolations: path.isEmpty ? [] : [EngramWire.FieldViolation(field: path, description: error.code.rawValue)])
+            fieldViolations: path.isEmpty
+                ? [] : [EngramWire.FieldViolation(field: path, description: error.code.rawValue)])
     }
 
     static func invalid(_ field: String, _ description: String) -> ServiceError {

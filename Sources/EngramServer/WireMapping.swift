@@ -46,17 +46,18 @@ extension EngramWire.Profile {
 
 func wireTraits(_ traits: Traits) -> [String: TraitGroup] {
     traits.mapValues { group in
-        TraitGroup(group.mapValues { trait in
-            let kind: EngramWire.TraitValue.Kind =
-                switch trait.value {
-                case .string(let s): .stringValue(s)
-                case .number(let n): .numberValue(n)
-                case .bool(let b): .boolValue(b)
-                case .strings(let l): .listValue(StringList(l))
-                case .integer(let i): .integerValue(i)
-                }
-            return EngramWire.TraitValue(kind, updatedAtUs: trait.updatedAt)
-        })
+        TraitGroup(
+            group.mapValues { trait in
+                let kind: EngramWire.TraitValue.Kind =
+                    switch trait.value {
+                    case .string(let s): .stringValue(s)
+                    case .number(let n): .numberValue(n)
+                    case .bool(let b): .boolValue(b)
+                    case .strings(let l): .listValue(StringList(l))
+                    case .integer(let i): .integerValue(i)
+                    }
+                return EngramWire.TraitValue(kind, updatedAtUs: trait.updatedAt)
+            })
     }
 }
 
@@ -74,7 +75,9 @@ func traitUpdates(_ groups: [String: TraitGroup], field: String = "traits") thro
             case .listValue(let l): converted = .strings(l.values)
             case .integerValue(let i): converted = .integer(i)
             case .nullValue: converted = nil
-            case nil: throw ServiceError.invalid("\(field)[\(group)].traits[\(name)]", "has no value; set one, or null_value to remove the trait")
+            case nil:
+                throw ServiceError.invalid(
+                    "\(field)[\(group)].traits[\(name)]", "has no value; set one, or null_value to remove the trait")
             }
             updates.append(TraitUpdate(group: group, name: name, value: converted, updatedAt: updatedAt))
         }
@@ -121,7 +124,9 @@ func engineSettings(_ w: EngramWire.IdentitySettings) throws(ServiceError) -> En
         let normalization: IdentifierNormalization
         if let builtIn {
             guard r.normalization == .unspecified else {
-                throw ServiceError.invalid("settings.rules[\(i)].normalization", "built-in type '\(r.type)' has a fixed normalisation; leave it unspecified")
+                throw ServiceError.invalid(
+                    "settings.rules[\(i)].normalization",
+                    "built-in type '\(r.type)' has a fixed normalisation; leave it unspecified")
             }
             normalization = builtIn
         } else {
@@ -129,18 +134,23 @@ func engineSettings(_ w: EngramWire.IdentitySettings) throws(ServiceError) -> En
             case .none, .unspecified: normalization = .none
             case .trim: normalization = .trim
             case .lowercase: normalization = .lowercase
-            default: throw ServiceError.invalid("settings.rules[\(i)].normalization", "unknown value \(r.normalization.rawValue)")
+            default:
+                throw ServiceError.invalid(
+                    "settings.rules[\(i)].normalization", "unknown value \(r.normalization.rawValue)")
             }
         }
         let policy: OverflowPolicy
         switch r.limitPolicy {
         case .dropOldest, .unspecified: policy = .dropOldest
         case .refuse: policy = .refuse
-        default: throw ServiceError.invalid("settings.rules[\(i)].limit_policy", "unknown value \(r.limitPolicy.rawValue)")
+        default:
+            throw ServiceError.invalid("settings.rules[\(i)].limit_policy", "unknown value \(r.limitPolicy.rawValue)")
         }
-        types.append(IdentifierTypeSettings(
-            name: r.type, normalization: normalization, limit: Int(r.maxValues), overflowPolicy: policy, unique: r.unique,
-            blockedValues: r.blockedValues, blockedPatterns: r.blockedPatterns))
+        types.append(
+            IdentifierTypeSettings(
+                name: r.type, normalization: normalization, limit: Int(r.maxValues), overflowPolicy: policy,
+                unique: r.unique,
+                blockedValues: r.blockedValues, blockedPatterns: r.blockedPatterns))
     }
     return EngramCore.IdentitySettings(priority: w.matchingOrder, types: types, defaultRegion: w.defaultRegion)
 }

@@ -32,7 +32,8 @@ public struct CRC32C: Sendable {
             while count >= 8 {
                 let lo = p.loadUnaligned(as: UInt32.self).littleEndian ^ crc
                 let hi = (p + 4).loadUnaligned(as: UInt32.self).littleEndian
-                crc = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
+                crc =
+                    t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
                     ^ t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
                     ^ t[3 * 256 + Int(hi & 0xFF)] ^ t[2 * 256 + Int((hi >> 8) & 0xFF)]
                     ^ t[1 * 256 + Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]
@@ -58,7 +59,8 @@ public struct CRC32C: Sendable {
     public mutating func update(_ integer: Int64) {
         length += 8
         let bits = UInt64(bitPattern: integer)
-        let lo = UInt32(truncatingIfNeeded: bits) ^ ~value, hi = UInt32(truncatingIfNeeded: bits >> 32)
+        let lo = UInt32(truncatingIfNeeded: bits) ^ ~value
+        let hi = UInt32(truncatingIfNeeded: bits >> 32)
         value = Self.tables.withUnsafeBufferPointer { t -> UInt32 in
             let a: UInt32 = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
             let b: UInt32 = t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
@@ -87,7 +89,9 @@ public struct CRC32C: Sendable {
             return result
         }
         func times(_ matrix: [UInt32], _ vector: UInt32) -> UInt32 {
-            var sum: UInt32 = 0, vector = vector, i = 0
+            var sum: UInt32 = 0
+            var vector = vector
+            var i = 0
             while vector != 0 {
                 if vector & 1 != 0 { sum ^= matrix[i] }
                 vector >>= 1
@@ -102,7 +106,8 @@ public struct CRC32C: Sendable {
         for n in 1..<32 { odd[n] = 1 << (n - 1) }
         var even = square(odd)
         odd = square(even)
-        var crc = first.value, bytes = second.length
+        var crc = first.value
+        var bytes = second.length
         repeat {
             even = square(odd)
             if bytes & 1 != 0 { crc = times(even, crc) }

@@ -144,7 +144,9 @@ extension Command {
         switch try r.byte() {
         case 1:
             self = .createStore(
-                CreateStore(storeID: try r.string(), displayName: try r.string(), description: try r.string(), at: try r.signed()))
+                CreateStore(
+                    storeID: try r.string(), displayName: try r.string(), description: try r.string(),
+                    at: try r.signed()))
         case 2:
             self = .updateStore(
                 UpdateStore(
@@ -154,7 +156,8 @@ extension Command {
             self = .deleteStore(DeleteStore(storeID: try r.string(), at: try r.signed()))
         case 4:
             self = .putIdentitySettings(
-                PutIdentitySettings(storeID: try r.string(), settings: try IdentitySettings(from: &r), at: try r.signed()))
+                PutIdentitySettings(
+                    storeID: try r.string(), settings: try IdentitySettings(from: &r), at: try r.signed()))
         case 5:
             let storeID = try r.string()
             let newProfileID = try r.string()
@@ -164,10 +167,14 @@ extension Command {
             for _ in 0..<n { identifiers.append(IdentifierInput(type: try r.string(), value: try r.string())) }
             let traits = try [TraitUpdate](from: &r)
             self = .resolveIdentity(
-                ResolveIdentity(storeID: storeID, newProfileID: newProfileID, identifiers: identifiers, traits: traits, at: try r.signed()))
+                ResolveIdentity(
+                    storeID: storeID, newProfileID: newProfileID, identifiers: identifiers, traits: traits,
+                    at: try r.signed()))
         case 6:
             self = .updateTraits(
-                UpdateTraits(storeID: try r.string(), profileID: try r.string(), traits: try [TraitUpdate](from: &r), at: try r.signed()))
+                UpdateTraits(
+                    storeID: try r.string(), profileID: try r.string(), traits: try [TraitUpdate](from: &r),
+                    at: try r.signed()))
         case 7:
             self = .deleteProfile(DeleteProfile(storeID: try r.string(), profileID: try r.string(), at: try r.signed()))
         case 8:
@@ -179,7 +186,8 @@ extension Command {
             for _ in 0..<no {
                 var o = NewObservation(
                     id: try r.string(), content: try r.string(), source: try r.string(), occurredAt: try r.signed(),
-                    conversationIDs: try r.strings(), subjectKey: try r.optionalString(), embedding: try r.optionalFloats(),
+                    conversationIDs: try r.strings(), subjectKey: try r.optionalString(),
+                    embedding: try r.optionalFloats(),
                     idempotencyKey: try r.optionalString())
                 o.embedder = version >= 2 ? try r.optionalString() : o.embedding == nil ? nil : Self.versionOneEmbedder
                 observations.append(o)
@@ -190,7 +198,8 @@ extension Command {
             for _ in 0..<ns {
                 summaries.append(
                     NewSummary(
-                        id: try r.string(), content: try r.string(), conversationID: try r.string(), occurredAt: try r.signed(),
+                        id: try r.string(), content: try r.string(), conversationID: try r.string(),
+                        occurredAt: try r.signed(),
                         source: try r.string()))
             }
             let nc = try r.count(minimumElementBytes: 8)
@@ -207,7 +216,9 @@ extension Command {
                 let nr = try r.count(minimumElementBytes: 2)
                 var recipients: [CommunicationParticipant] = []
                 recipients.reserveCapacity(nr)
-                for _ in 0..<nr { recipients.append(CommunicationParticipant(type: try AuthorType(code: &r), address: try r.string())) }
+                for _ in 0..<nr {
+                    recipients.append(CommunicationParticipant(type: try AuthorType(code: &r), address: try r.string()))
+                }
                 communications.append(
                     NewCommunication(
                         id: id, conversationID: conversationID, authorType: authorType, channel: channel, text: text,
@@ -219,7 +230,9 @@ extension Command {
                     communications: communications, at: try r.signed()))
         case 9:
             self = .deleteObservation(
-                DeleteObservation(storeID: try r.string(), profileID: try r.string(), observationID: try r.string(), at: try r.signed()))
+                DeleteObservation(
+                    storeID: try r.string(), profileID: try r.string(), observationID: try r.string(),
+                    at: try r.signed()))
         case 10 where version >= 2:
             let storeID = try r.string()
             let profileID = try r.string()
@@ -236,11 +249,15 @@ extension Command {
                 }
                 vectors.append(ObservationVector(observationID: id, embedding: embedding))
             }
-            self = .reembed(Reembed(storeID: storeID, profileID: profileID, embedder: embedder, vectors: vectors, at: try r.signed()))
+            self = .reembed(
+                Reembed(
+                    storeID: storeID, profileID: profileID, embedder: embedder, vectors: vectors, at: try r.signed()))
         case let tag:
             throw DecodingError("unknown command tag \(tag)", offset: tagOffset)
         }
-        guard r.isAtEnd else { throw DecodingError("\(bytes.count - r.offset) bytes left over after the command", offset: r.offset) }
+        guard r.isAtEnd else {
+            throw DecodingError("\(bytes.count - r.offset) bytes left over after the command", offset: r.offset)
+        }
     }
 
     /// Decodes a payload written by `encoded()`.

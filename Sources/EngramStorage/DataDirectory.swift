@@ -25,12 +25,14 @@ final class DataDirectory: Sendable {
         guard access(path, R_OK | W_OK | X_OK) == 0 else {
             throw StorageError(
                 .badDirectory,
-                "data directory \(path) is not readable and writable by this process: \(String(cString: strerror(errno)))")
+                "data directory \(path) is not readable and writable by this process: \(String(cString: strerror(errno)))"
+            )
         }
         let lockPath = path + "/LOCK"
         let fd = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw StorageError(.badDirectory, "cannot create the lock file \(lockPath): \(String(cString: strerror(errno)))")
+            throw StorageError(
+                .badDirectory, "cannot create the lock file \(lockPath): \(String(cString: strerror(errno)))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
@@ -42,7 +44,8 @@ final class DataDirectory: Sendable {
             if code == EWOULDBLOCK {
                 throw StorageError(
                     .locked,
-                    "data directory \(path) is in use by another engramd (pid \(holder), lock file \(lockPath)); stop it or choose another --data-dir")
+                    "data directory \(path) is in use by another engramd (pid \(holder), lock file \(lockPath)); stop it or choose another --data-dir"
+                )
             }
             throw StorageError(.badDirectory, "cannot lock \(lockPath): \(String(cString: strerror(code)))")
         }

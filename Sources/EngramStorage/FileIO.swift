@@ -32,7 +32,9 @@ enum FileIO {
     }
 
     /// Writes all of `bytes` at `offset`, retrying short writes and EINTR.
-    static func pwriteAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64, path: String, faults: StorageFaults?)
+    static func pwriteAll(
+        _ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64, path: String, faults: StorageFaults?
+    )
         throws(StorageError)
     {
         var done = 0
@@ -52,7 +54,9 @@ enum FileIO {
     }
 
     static func fdatasync(_ fd: Int32, path: String, faults: StorageFaults?) throws(StorageError) {
-        if let faults, case let e = faults.fsyncErrno.load(ordering: .relaxed), e != 0 { throw error("fdatasync", path, e) }
+        if let faults, case let e = faults.fsyncErrno.load(ordering: .relaxed), e != 0 {
+            throw error("fdatasync", path, e)
+        }
         guard Glibc.fdatasync(fd) == 0 else { throw error("fdatasync", path) }
     }
 

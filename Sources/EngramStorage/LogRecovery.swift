@@ -53,8 +53,10 @@ struct LogRecovery {
             if let expected, segment.firstSequence != expected {
                 let problem = StorageError(
                     .corruptLog,
-                    "\(path) starts at sequence \(segment.firstSequence) but the previous segment ends at \(expected - 1)")
-                try handleDamage(problem, path: path, offset: 0, laterSegments: Array(segments[index...]), cutFile: false)
+                    "\(path) starts at sequence \(segment.firstSequence) but the previous segment ends at \(expected - 1)"
+                )
+                try handleDamage(
+                    problem, path: path, offset: 0, laterSegments: Array(segments[index...]), cutFile: false)
                 return (last, count)
             }
             let bytes = try FileIO.readAll(path)
@@ -69,7 +71,10 @@ struct LogRecovery {
                 if isLast && damage.looksTorn {
                     logger.warning(
                         "write-ahead log: cut off a torn record at the end of the log (a write the crash interrupted; it was never acknowledged)",
-                        metadata: ["file": "\(path)", "offset": "\(damage.offset)", "bytes": "\(tail)", "reason": "\(damage.reason)"])
+                        metadata: [
+                            "file": "\(path)", "offset": "\(damage.offset)", "bytes": "\(tail)",
+                            "reason": "\(damage.reason)",
+                        ])
                     try cut(path: path, at: damage.offset)
                     return (last, count)
                 }
@@ -77,7 +82,9 @@ struct LogRecovery {
                     .corruptLog,
                     "corrupt record in \(path) at offset \(damage.offset): \(damage.reason). Records after it cannot be trusted; start with --accept-log-loss to drop everything from this point on (ENGRAM_ACCEPT_LOG_LOSS=1)"
                 )
-                try handleDamage(problem, path: path, offset: damage.offset, laterSegments: Array(segments[(index + 1)...]), cutFile: true)
+                try handleDamage(
+                    problem, path: path, offset: damage.offset, laterSegments: Array(segments[(index + 1)...]),
+                    cutFile: true)
                 return (last, count)
             }
         }
@@ -130,27 +137,33 @@ struct LogRecovery {
         var outcome = ScanOutcome()
         let size = raw.count
         guard size >= LogFormat.headerBytes else {
-            outcome.damage = Damage(offset: 0, reason: "the \(size)-byte file is shorter than a segment header", looksTorn: true)
+            outcome.damage = Damage(
+                offset: 0, reason: "the \(size)-byte file is shorter than a segment header", looksTorn: true)
             return outcome
         }
         guard Array(raw[0..<8]) == LogFormat.magic else {
-            outcome.damage = Damage(offset: 0, reason: "not a log segment (bad magic)", looksTorn: Self.allZero(raw, from: 0))
+            outcome.damage = Damage(
+                offset: 0, reason: "not a log segment (bad magic)", looksTorn: Self.allZero(raw, from: 0))
             return outcome
         }
         let version = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
         guard version == LogFormat.version else {
-            throw StorageError(.corruptLog, "\(path): log format version \(version); this build reads \(LogFormat.version)")
+            throw StorageError(
+                .corruptLog, "\(path): log format version \(version); this build reads \(LogFormat.version)")
         }
         let first = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
         guard first == segment.firstSequence else {
-            outcome.damage = Damage(offset: 16, reason: "header says first sequence \(first), file name says \(segment.firstSequence)", looksTorn: false)
+            outcome.damage = Damage(
+                offset: 16, reason: "header says first sequence \(first), file name says \(segment.firstSequence)",
+                looksTorn: false)
             return outcome
         }
         var offset = LogFormat.headerBytes
         var expected = first
         while offset < size {
             guard size - offset >= LogFormat.recordHeaderBytes else {
-                outcome.damage = Damage(offset: offset, reason: "record header cut short (\(size - offset) bytes)", looksTorn: true)
+                outcome.damage = Damage(
+                    offset: offset, reason: "record header cut short (\(size - offset) bytes)", looksTorn: true)
                 return outcome
             }
             let crc = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
@@ -158,7 +171,9 @@ struct LogRecovery {
             let sequence = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
             let payloadStart = offset + LogFormat.recordHeaderBytes
             if Int(length) > LogFormat.maxPayloadBytes {
-                outcome.damage = Damage(offset: offset, reason: "implausible record length \(length)", looksTorn: Self.allZero(raw, from: offset))
+                outcome.damage = Damage(
+                    offset: offset, reason: "implausible record length \(length)",
+                    looksTorn: Self.allZero(raw, from: offset))
                 return outcome
             }
             if Int(length) > size - payloadStart {
@@ -175,7 +190,8 @@ struct LogRecovery {
                 return outcome
             }
             guard sequence == expected else {
-                outcome.damage = Damage(offset: offset, reason: "sequence \(sequence) where \(expected) was expected", looksTorn: false)
+                outcome.damage = Damage(
+                    offset: offset, reason: "sequence \(sequence) where \(expected) was expected", looksTorn: false)
                 return outcome
             }
             if sequence > snapshotSequence {

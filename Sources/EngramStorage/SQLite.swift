@@ -24,7 +24,8 @@ final class SQLiteDatabase {
 
     func error(_ what: String) -> StorageError {
         let code = sqlite3_extended_errcode(handle)
-        let kind: StorageError.Code = (code & 0xFF) == SQLITE_FULL ? .diskFull : ((code & 0xFF) == SQLITE_IOERR ? .io : .corruptSnapshot)
+        let kind: StorageError.Code =
+            (code & 0xFF) == SQLITE_FULL ? .diskFull : ((code & 0xFF) == SQLITE_IOERR ? .io : .corruptSnapshot)
         return StorageError(kind, "\(path): \(what): \(String(cString: sqlite3_errmsg(handle))) (sqlite code \(code))")
     }
 
@@ -40,7 +41,9 @@ final class SQLiteDatabase {
 
     func prepare(_ sql: String) throws(StorageError) -> SQLiteStatement {
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement else {
+        guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
+            let statement
+        else {
             throw error("preparing \(sql.prefix(80))")
         }
         return SQLiteStatement(database: self, handle: statement)
@@ -154,7 +157,8 @@ final class SQLiteStatement {
         // Text first: sqlite3_column_bytes then reports the UTF-8 length.
         let pointer = sqlite3_column_text(handle, column)
         let count = Int(sqlite3_column_bytes(handle, column))
-        let bytes = UnsafeBufferPointer(start: count > 0 ? pointer : nil, count: count > 0 && pointer != nil ? count : 0)
+        let bytes = UnsafeBufferPointer(
+            start: count > 0 ? pointer : nil, count: count > 0 && pointer != nil ? count : 0)
         checksum.update(UnsafeRawBufferPointer(bytes))
         checksum.update(Int64(bytes.count))
         return bytes
@@ -208,7 +212,10 @@ final class SQLiteStatement {
         checksum.update(bytes)
         checksum.update(Int64(count))
         var out = [Float](repeating: 0, count: count / 4)
-        for i in 0..<out.count { out[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))) }
+        for i in 0..<out.count {
+            out[i] = Float(
+                bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+        }
         return out
     }
 

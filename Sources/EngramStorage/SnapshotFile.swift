@@ -1,5 +1,5 @@
-import Dispatch
 import CSQLite
+import Dispatch
 import EngramCore
 import Glibc
 import Synchronization
@@ -17,15 +17,20 @@ enum SnapshotFile {
     // MARK: Writing
 
     /// Writes `view` into a new database at `path` and fsyncs it; returns the file's size.
-    static func write(_ view: EngineView, to path: String, createdAtUs: Int64, faults: StorageFaults?) throws(StorageError) -> Int64 {
-        if let faults, case let e = faults.writeErrno.load(ordering: .relaxed), e != 0 { throw FileIO.error("write", path, e) }
+    static func write(_ view: EngineView, to path: String, createdAtUs: Int64, faults: StorageFaults?)
+        throws(StorageError) -> Int64
+    {
+        if let faults, case let e = faults.writeErrno.load(ordering: .relaxed), e != 0 {
+            throw FileIO.error("write", path, e)
+        }
         try FileIO.remove(path)
         do {
             let db = try SQLiteDatabase(path: path, readOnly: false)
             // No rollback journal: an unfinished file is never renamed into place, so SQLite's
             // own crash safety would only cost time.
             try db.execute(
-                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")
+                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+            )
             try db.execute(SnapshotSchema.createSQL)
             try db.execute("BEGIN")
             let writer = try Writer(db: db)
@@ -68,7 +73,9 @@ enum SnapshotFile {
             }
             self.statements = statements
             let s = statements.map(\.1)
-            (stores, settings, types, aliases, profiles, merges, identifiers, traits) = (s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7])
+            (stores, settings, types, aliases, profiles, merges, identifiers, traits) = (
+                s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+            )
             (observations, observationRevisions, summaries, summaryRevisions) = (s[8], s[9], s[10], s[11])
             (communications, recipients, idempotency) = (s[12], s[13], s[14])
         }
@@ -285,15 +292,20 @@ enum SnapshotFile {
         mutating func read() throws(StorageError) -> EngineSnapshot {
             let m = try db.prepare("SELECT key, value FROM meta")
             while try m.step() { meta[m.string(0)] = m.string(1) }
-            guard let version = meta["format_version"].flatMap(Int.init), (1...SnapshotSchema.formatVersion).contains(version) else {
-                throw corrupt("snapshot format version \(meta["format_version"] ?? "missing"); this build reads 1 to \(SnapshotSchema.formatVersion)")
+            guard let version = meta["format_version"].flatMap(Int.init),
+                (1...SnapshotSchema.formatVersion).contains(version)
+            else {
+                throw corrupt(
+                    "snapshot format version \(meta["format_version"] ?? "missing"); this build reads 1 to \(SnapshotSchema.formatVersion)"
+                )
             }
             formatVersion = version
             guard meta["complete"] == "1", let sequence = meta["log_sequence"].flatMap(UInt64.init) else {
                 throw corrupt("the snapshot is incomplete (no complete marker or log sequence)")
             }
             for table in SnapshotSchema.tables {
-                let rows: Int64, checksum: UInt32
+                let rows: Int64
+                let checksum: UInt32
                 if table.name == "observations" {
                     (rows, checksum) = try readObservations()
                 } else {
@@ -301,7 +313,8 @@ enum SnapshotFile {
                     try readRows(table.name, s)
                     (rows, checksum) = (s.rows, s.checksum.value)
                 }
-                guard String(rows) == meta["rows." + table.name], String(checksum) == meta["crc32c." + table.name] else {
+                guard String(rows) == meta["rows." + table.name], String(checksum) == meta["crc32c." + table.name]
+                else {
                     throw corrupt(
                         "table \(table.name): \(rows) rows with checksum \(checksum), but the snapshot recorded \(meta["rows." + table.name] ?? "?") rows with checksum \(meta["crc32c." + table.name] ?? "?")"
                     )
@@ -323,7 +336,8 @@ enum SnapshotFile {
         mutating func readObservations() throws(StorageError) -> (rows: Int64, checksum: UInt32) {
             let bounds = try db.prepare("SELECT coalesce(min(rowid), 1), coalesce(max(rowid), 0) FROM observations")
             guard try bounds.step() else { throw corrupt("observations: no row bounds") }
-            let low = sqlite3_column_int64(bounds.handle, 0), high = sqlite3_column_int64(bounds.handle, 1)
+            let low = sqlite3_column_int64(bounds.handle, 0)
+            let high = sqlite3_column_int64(bounds.handle, 1)
             let middle = low + (high - low) / 2
             let ranges = [low...middle, (middle + 1)...max(middle + 1, high)]
             let (path, version, index) = (self.path, formatVersion, profileIndex)
@@ -333,7 +347,8 @@ enum SnapshotFile {
                     var reader = Reader(db: try SQLiteDatabase(path: path, readOnly: true), path: path)
                     reader.formatVersion = version
                     reader.profileIndex = index
-                    let s = try reader.db.prepare(SnapshotSchema.selectSQL("observations", formatVersion: version, rowids: ranges[k]))
+                    let s = try reader.db.prepare(
+                        SnapshotSchema.selectSQL("observations", formatVersion: version, rowids: ranges[k]))
                     var part = ObservationRows()
                     while try s.step() {
                         let profile = try reader.profile(s)
@@ -379,21 +394,30 @@ enum SnapshotFile {
         var lastProfile: (store: String, profile: String, index: (Int, Int))?
 
         mutating func profile(_ s: SQLiteStatement) throws(StorageError) -> (Int, Int) {
-            let storeText = s.text(0), profileText = s.text(1)
-            if let last = lastProfile, last.profile.hasUTF8(profileText), last.store.hasUTF8(storeText) { return last.index }
-            let sid = String(decoding: storeText, as: UTF8.self), pid = String(decoding: profileText, as: UTF8.self)
-            guard let p = profileIndex[sid + "\u{0}" + pid] else { throw corrupt("row names unknown profile \(sid)/\(pid)") }
+            let storeText = s.text(0)
+            let profileText = s.text(1)
+            if let last = lastProfile, last.profile.hasUTF8(profileText), last.store.hasUTF8(storeText) {
+                return last.index
+            }
+            let sid = String(decoding: storeText, as: UTF8.self)
+            let pid = String(decoding: profileText, as: UTF8.self)
+            guard let p = profileIndex[sid + "\u{0}" + pid] else {
+                throw corrupt("row names unknown profile \(sid)/\(pid)")
+            }
             lastProfile = (sid, pid, p)
             return p
         }
 
-        func value<E: RawRepresentable>(_ type: E.Type, _ text: String, _ what: String) throws(StorageError) -> E where E.RawValue == String {
+        func value<E: RawRepresentable>(_ type: E.Type, _ text: String, _ what: String) throws(StorageError) -> E
+        where E.RawValue == String {
             guard let v = E(rawValue: text) else { throw corrupt("unknown \(what) \"\(text)\"") }
             return v
         }
 
         func strings(_ text: String, _ what: String) throws(StorageError) -> [String] {
-            guard let list = JSONStringArray.decode(text) else { throw corrupt("\(what) is not a JSON array of strings: \(text.prefix(60))") }
+            guard let list = JSONStringArray.decode(text) else {
+                throw corrupt("\(what) is not a JSON array of strings: \(text.prefix(60))")
+            }
             return list
         }
 
@@ -402,7 +426,8 @@ enum SnapshotFile {
             case "stores":
                 while try s.step() {
                     let store = Store(
-                        id: s.string(0), displayName: s.string(1), description: s.string(2), createdAt: s.int64(3), updatedAt: s.int64(4))
+                        id: s.string(0), displayName: s.string(1), description: s.string(2), createdAt: s.int64(3),
+                        updatedAt: s.int64(4))
                     storeIndex[store.id] = stores.count
                     stores.append(StoreSnapshot(store: store, settings: IdentitySettings(), aliases: [], profiles: []))
                 }
@@ -416,7 +441,8 @@ enum SnapshotFile {
                 while try s.step() {
                     let i = try store(s.string(0))
                     let t = IdentifierTypeSettings(
-                        name: s.string(1), normalization: try value(IdentifierNormalization.self, s.string(2), "normalization"),
+                        name: s.string(1),
+                        normalization: try value(IdentifierNormalization.self, s.string(2), "normalization"),
                         limit: s.int(3), overflowPolicy: try value(OverflowPolicy.self, s.string(4), "overflow policy"),
                         unique: s.bool(5), blockedValues: try strings(s.string(6), "blocked_values"),
                         blockedPatterns: try strings(s.string(7), "blocked_patterns"))
@@ -432,7 +458,8 @@ enum SnapshotFile {
                     let sid = s.string(0)
                     let i = try store(sid)
                     let p = ProfileSnapshot(
-                        id: s.string(1), createdAt: s.int64(2), updatedAt: s.int64(3), identifiers: [], traits: [:], mergedIDs: [],
+                        id: s.string(1), createdAt: s.int64(2), updatedAt: s.int64(3), identifiers: [], traits: [:],
+                        mergedIDs: [],
                         observations: [], summaries: [], communications: [], idempotencyKeys: [])
                     profileIndex[sid + "\u{0}" + p.id] = (i, stores[i].profiles.count)
                     stores[i].profiles.append(p)
@@ -445,12 +472,15 @@ enum SnapshotFile {
             case "identifiers":
                 while try s.step() {
                     let (i, j) = try profile(s)
-                    stores[i].profiles[j].identifiers.append(StoredIdentifier(type: s.string(2), value: s.string(3), addedAt: s.int64(4)))
+                    stores[i].profiles[j].identifiers.append(
+                        StoredIdentifier(type: s.string(2), value: s.string(3), addedAt: s.int64(4)))
                 }
             case "traits":
                 while try s.step() {
                     let (i, j) = try profile(s)
-                    let group = s.string(2), name = s.string(3), kind = s.string(4)
+                    let group = s.string(2)
+                    let name = s.string(3)
+                    let kind = s.string(4)
                     let v: TraitValue
                     switch kind {
                     case "string": v = .string(s.string(5))
@@ -469,14 +499,17 @@ enum SnapshotFile {
                     let (i, j) = try profile(s)
                     if positionsFor != (i, j) {
                         positions = [:]
-                        for (k, item) in stores[i].profiles[j].observations.enumerated() { positions[item.observation.id] = k }
+                        for (k, item) in stores[i].profiles[j].observations.enumerated() {
+                            positions[item.observation.id] = k
+                        }
                         positionsFor = (i, j)
                     }
                     let owner = s.string(2)
                     guard let k = positions[owner] else { throw corrupt("revision of unknown observation \(owner)") }
                     let revision = ObservationRevision(
                         recordedAt: s.int64(3), reason: try value(RevisionReason.self, s.string(4), "revision reason"),
-                        conversationIDs: try strings(s.string(5), "revision_conversation_ids"), prior: try observation(s, from: 6))
+                        conversationIDs: try strings(s.string(5), "revision_conversation_ids"),
+                        prior: try observation(s, from: 6))
                     stores[i].profiles[j].observations[k].revisions.append(revision)
                 }
             case "summaries":
@@ -488,7 +521,10 @@ enum SnapshotFile {
                 while try s.step() {
                     let (i, j) = try profile(s)
                     let owner = s.string(2)
-                    guard let k = stores[i].profiles[j].summaries.firstIndex(where: { $0.summary.conversationID == owner }) else {
+                    guard
+                        let k = stores[i].profiles[j].summaries.firstIndex(where: { $0.summary.conversationID == owner }
+                        )
+                    else {
                         throw corrupt("revision of unknown summary for conversation \(owner)")
                     }
                     let revision = SummaryRevision(recordedAt: s.int64(3), prior: summary(s, from: 4))
@@ -498,8 +534,10 @@ enum SnapshotFile {
                 while try s.step() {
                     let (i, j) = try profile(s)
                     let c = Communication(
-                        id: s.string(2), conversationID: s.string(3), authorType: try value(AuthorType.self, s.string(4), "author type"),
-                        channel: try value(Channel.self, s.string(5), "channel"), text: s.string(6), createdAt: s.int64(7),
+                        id: s.string(2), conversationID: s.string(3),
+                        authorType: try value(AuthorType.self, s.string(4), "author type"),
+                        channel: try value(Channel.self, s.string(5), "channel"), text: s.string(6),
+                        createdAt: s.int64(7),
                         authorAddress: s.string(8))
                     stores[i].profiles[j].communications.append(c)
                 }
@@ -507,17 +545,22 @@ enum SnapshotFile {
                 while try s.step() {
                     let (i, j) = try profile(s)
                     let k = s.int(2)
-                    guard stores[i].profiles[j].communications.indices.contains(k) else { throw corrupt("recipient of unknown communication \(k)") }
+                    guard stores[i].profiles[j].communications.indices.contains(k) else {
+                        throw corrupt("recipient of unknown communication \(k)")
+                    }
                     stores[i].profiles[j].communications[k].recipients.append(
-                        CommunicationParticipant(type: try value(AuthorType.self, s.string(3), "recipient type"), address: s.string(4)))
+                        CommunicationParticipant(
+                            type: try value(AuthorType.self, s.string(3), "recipient type"), address: s.string(4)))
                 }
             case "idempotency_keys":
                 while try s.step() {
                     let (i, j) = try profile(s)
                     let key = s.string(2)
                     let outcome = ObservationOutcome(
-                        kind: try value(ObservationOutcomeKind.self, s.string(3), "outcome"), observationID: s.string(4),
-                        replacedID: s.optionalString(5), status: try value(ObservationStatus.self, s.string(6), "status"),
+                        kind: try value(ObservationOutcomeKind.self, s.string(3), "outcome"),
+                        observationID: s.string(4),
+                        replacedID: s.optionalString(5),
+                        status: try value(ObservationStatus.self, s.string(6), "status"),
                         isRetry: s.bool(7))
                     stores[i].profiles[j].idempotencyKeys.append(IdempotencyRecord(key: key, outcome: outcome))
                 }
@@ -531,20 +574,26 @@ enum SnapshotFile {
 
         mutating func observation(_ s: SQLiteStatement, from c: Int32) throws(StorageError) -> Observation {
             // Columns in order: the checksum is fed as they are read.
-            let id = s.string(c), content = s.string(c + 1), source = s.string(c + 2, reusing: &lastSource)
+            let id = s.string(c)
+            let content = s.string(c + 1)
+            let source = s.string(c + 2, reusing: &lastSource)
             let occurredAt = s.int64(c + 3)
             let conversations = s.text(c + 4)
             let conversationIDs =
-                Self.isEmptyArray(conversations) ? [] : try strings(String(decoding: conversations, as: UTF8.self), "conversation_ids")
+                Self.isEmptyArray(conversations)
+                ? [] : try strings(String(decoding: conversations, as: UTF8.self), "conversation_ids")
             var o = Observation(
                 id: id, content: content, source: source, occurredAt: occurredAt, conversationIDs: conversationIDs,
-                subjectKey: s.optionalString(c + 5), embedding: s.floats(c + 6), idempotencyKey: s.optionalString(c + 7),
+                subjectKey: s.optionalString(c + 5), embedding: s.floats(c + 6),
+                idempotencyKey: s.optionalString(c + 7),
                 createdAt: s.int64(c + 8), updatedAt: s.int64(c + 9), mentionCount: s.int(c + 10),
                 status: try value(ObservationStatus.self, s.string(c + 11, reusing: &lastStatus), "status"),
                 supersededBy: s.optionalString(c + 12))
             // Version 1 did not record it: its engine-made vectors were all the hashed embedder's.
             if formatVersion >= 2 {
-                o.embedder = s.columnType(c + 13) == SQLITE_NULL ? s.optionalString(c + 13) : s.string(c + 13, reusing: &lastEmbedder)
+                o.embedder =
+                    s.columnType(c + 13) == SQLITE_NULL
+                    ? s.optionalString(c + 13) : s.string(c + 13, reusing: &lastEmbedder)
             } else {
                 o.embedder = o.embedding == nil ? nil : HashedEmbedder.standardIdentity
             }

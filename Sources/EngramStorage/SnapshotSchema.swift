@@ -8,54 +8,100 @@ enum SnapshotSchema {
 
     /// (table, columns with types), in the order rows are read back.
     static let tables: [(name: String, columns: [(String, String)])] = [
-        ("stores", [
-            ("store_id", "TEXT NOT NULL"), ("display_name", "TEXT NOT NULL"), ("description", "TEXT NOT NULL"),
-            ("created_at_us", "INTEGER NOT NULL"), ("updated_at_us", "INTEGER NOT NULL"),
-        ]),
-        ("identity_settings", [("store_id", "TEXT NOT NULL"), ("default_region", "TEXT NOT NULL"), ("priority", "TEXT NOT NULL")]),
-        ("identifier_types", [
-            ("store_id", "TEXT NOT NULL"), ("name", "TEXT NOT NULL"), ("normalization", "TEXT NOT NULL"),
-            ("per_profile_limit", "INTEGER NOT NULL"), ("overflow_policy", "TEXT NOT NULL"), ("is_unique", "INTEGER NOT NULL"),
-            ("blocked_values", "TEXT NOT NULL"), ("blocked_patterns", "TEXT NOT NULL"),
-        ]),
-        ("aliases", [("store_id", "TEXT NOT NULL"), ("merged_id", "TEXT NOT NULL"), ("canonical_id", "TEXT NOT NULL")]),
-        ("profiles", [
-            ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("created_at_us", "INTEGER NOT NULL"),
-            ("updated_at_us", "INTEGER NOT NULL"),
-        ]),
-        ("profile_merges", [("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("merged_id", "TEXT NOT NULL")]),
-        ("identifiers", [
-            ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("type", "TEXT NOT NULL"), ("value", "TEXT NOT NULL"),
-            ("added_at_us", "INTEGER NOT NULL"),
-        ]),
-        ("traits", [
-            ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("trait_group", "TEXT NOT NULL"), ("name", "TEXT NOT NULL"),
-            ("value_type", "TEXT NOT NULL"), ("value", ""), ("updated_at_us", "INTEGER NOT NULL"),
-        ]),
+        (
+            "stores",
+            [
+                ("store_id", "TEXT NOT NULL"), ("display_name", "TEXT NOT NULL"), ("description", "TEXT NOT NULL"),
+                ("created_at_us", "INTEGER NOT NULL"), ("updated_at_us", "INTEGER NOT NULL"),
+            ]
+        ),
+        (
+            "identity_settings",
+            [("store_id", "TEXT NOT NULL"), ("default_region", "TEXT NOT NULL"), ("priority", "TEXT NOT NULL")]
+        ),
+        (
+            "identifier_types",
+            [
+                ("store_id", "TEXT NOT NULL"), ("name", "TEXT NOT NULL"), ("normalization", "TEXT NOT NULL"),
+                ("per_profile_limit", "INTEGER NOT NULL"), ("overflow_policy", "TEXT NOT NULL"),
+                ("is_unique", "INTEGER NOT NULL"),
+                ("blocked_values", "TEXT NOT NULL"), ("blocked_patterns", "TEXT NOT NULL"),
+            ]
+        ),
+        (
+            "aliases",
+            [("store_id", "TEXT NOT NULL"), ("merged_id", "TEXT NOT NULL"), ("canonical_id", "TEXT NOT NULL")]
+        ),
+        (
+            "profiles",
+            [
+                ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("created_at_us", "INTEGER NOT NULL"),
+                ("updated_at_us", "INTEGER NOT NULL"),
+            ]
+        ),
+        (
+            "profile_merges",
+            [("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("merged_id", "TEXT NOT NULL")]
+        ),
+        (
+            "identifiers",
+            [
+                ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("type", "TEXT NOT NULL"),
+                ("value", "TEXT NOT NULL"),
+                ("added_at_us", "INTEGER NOT NULL"),
+            ]
+        ),
+        (
+            "traits",
+            [
+                ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("trait_group", "TEXT NOT NULL"),
+                ("name", "TEXT NOT NULL"),
+                ("value_type", "TEXT NOT NULL"), ("value", ""), ("updated_at_us", "INTEGER NOT NULL"),
+            ]
+        ),
         ("observations", observationColumns(prefix: [("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL")])),
-        ("observation_revisions", observationColumns(prefix: [
-            ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("of_observation_id", "TEXT NOT NULL"),
-            ("recorded_at_us", "INTEGER NOT NULL"), ("reason", "TEXT NOT NULL"), ("revision_conversation_ids", "TEXT NOT NULL"),
-        ])),
+        (
+            "observation_revisions",
+            observationColumns(prefix: [
+                ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("of_observation_id", "TEXT NOT NULL"),
+                ("recorded_at_us", "INTEGER NOT NULL"), ("reason", "TEXT NOT NULL"),
+                ("revision_conversation_ids", "TEXT NOT NULL"),
+            ])
+        ),
         ("summaries", summaryColumns(prefix: [("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL")])),
-        ("summary_revisions", summaryColumns(prefix: [
-            ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("of_conversation_id", "TEXT NOT NULL"),
-            ("recorded_at_us", "INTEGER NOT NULL"),
-        ])),
-        ("communications", [
-            ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("communication_id", "TEXT NOT NULL"),
-            ("conversation_id", "TEXT NOT NULL"), ("author_type", "TEXT NOT NULL"), ("channel", "TEXT NOT NULL"), ("text", "TEXT NOT NULL"),
-            ("created_at_us", "INTEGER NOT NULL"), ("author_address", "TEXT NOT NULL"),
-        ]),
-        ("communication_recipients", [
-            ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("communication_index", "INTEGER NOT NULL"),
-            ("type", "TEXT NOT NULL"), ("address", "TEXT NOT NULL"),
-        ]),
-        ("idempotency_keys", [
-            ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("idempotency_key", "TEXT NOT NULL"),
-            ("outcome", "TEXT NOT NULL"), ("observation_id", "TEXT NOT NULL"), ("replaced_id", "TEXT"), ("status", "TEXT NOT NULL"),
-            ("is_retry", "INTEGER NOT NULL"),
-        ]),
+        (
+            "summary_revisions",
+            summaryColumns(prefix: [
+                ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("of_conversation_id", "TEXT NOT NULL"),
+                ("recorded_at_us", "INTEGER NOT NULL"),
+            ])
+        ),
+        (
+            "communications",
+            [
+                ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("communication_id", "TEXT NOT NULL"),
+                ("conversation_id", "TEXT NOT NULL"), ("author_type", "TEXT NOT NULL"), ("channel", "TEXT NOT NULL"),
+                ("text", "TEXT NOT NULL"),
+                ("created_at_us", "INTEGER NOT NULL"), ("author_address", "TEXT NOT NULL"),
+            ]
+        ),
+        (
+            "communication_recipients",
+            [
+                ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"),
+                ("communication_index", "INTEGER NOT NULL"),
+                ("type", "TEXT NOT NULL"), ("address", "TEXT NOT NULL"),
+            ]
+        ),
+        (
+            "idempotency_keys",
+            [
+                ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("idempotency_key", "TEXT NOT NULL"),
+                ("outcome", "TEXT NOT NULL"), ("observation_id", "TEXT NOT NULL"), ("replaced_id", "TEXT"),
+                ("status", "TEXT NOT NULL"),
+                ("is_retry", "INTEGER NOT NULL"),
+            ]
+        ),
     ]
 
     static func observationColumns(prefix: [(String, String)]) -> [(String, String)] {
@@ -86,7 +132,9 @@ enum SnapshotSchema {
         var sql = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
         for table in tables {
             // `value` in traits has no declared type, so SQLite keeps each value as bound.
-            sql += "CREATE TABLE \(table.name) (" + table.columns.map { $0.1.isEmpty ? $0.0 : "\($0.0) \($0.1)" }.joined(separator: ", ") + ");\n"
+            sql +=
+                "CREATE TABLE \(table.name) ("
+                + table.columns.map { $0.1.isEmpty ? $0.0 : "\($0.0) \($0.1)" }.joined(separator: ", ") + ");\n"
         }
         return sql
     }
@@ -97,7 +145,9 @@ enum SnapshotSchema {
             + columns.map { _ in "?" }.joined(separator: ", ") + ")"
     }
 
-    static func selectSQL(_ table: String, formatVersion: Int = formatVersion, rowids: ClosedRange<Int64>? = nil) -> String {
+    static func selectSQL(_ table: String, formatVersion: Int = formatVersion, rowids: ClosedRange<Int64>? = nil)
+        -> String
+    {
         let columns = tables.first { $0.name == table }!.columns
         // Version 1 had no embedder column: read NULL in its place.
         let names = columns.map { formatVersion < 2 && $0.0 == "embedder" ? "NULL" : $0.0 }

@@ -22,7 +22,10 @@ extension Storage {
                 if indexing.subtract(1, ordering: .relaxed).newValue == 0, total > 0 {
                     logger.info(
                         "restored profiles indexed",
-                        metadata: ["profiles": "\(total)", "threads": "\(parts)", "duration": "\(ContinuousClock.now - started)"])
+                        metadata: [
+                            "profiles": "\(total)", "threads": "\(parts)",
+                            "duration": "\(ContinuousClock.now - started)",
+                        ])
                 }
             }
         }

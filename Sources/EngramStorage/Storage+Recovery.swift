@@ -1,8 +1,8 @@
 import Dispatch
 import EngramCore
-import Synchronization
 import Glibc
 import Logging
+import Synchronization
 
 extension Storage {
     /// Opens the data directory, recovers the engine from the newest readable snapshot and the
@@ -14,14 +14,18 @@ extension Storage {
     /// `corruptSnapshot` (no snapshot is readable and the log no longer reaches back to
     /// the beginning).
     public static func open(_ options: StorageOptions, logger: Logger) throws(StorageError) -> Storage {
-        guard options.segmentBytes >= 4096 else { throw StorageError(.invalidOption, "--segment-bytes must be at least 4096") }
+        guard options.segmentBytes >= 4096 else {
+            throw StorageError(.invalidOption, "--segment-bytes must be at least 4096")
+        }
         let directory = try DataDirectory(path: options.dataDirectory)
         // Recover on a thread of its own: the engine rebuilds profiles with concurrentPerform,
         // which runs serially when called from a thread of Swift's cooperative pool.
         let result = Mutex<Result<Storage, StorageError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         startThread(name: "engram-recovery") {
-            let outcome = Result { () throws(StorageError) -> Storage in try recover(options, directory: directory, logger: logger) }
+            let outcome = Result { () throws(StorageError) -> Storage in
+                try recover(options, directory: directory, logger: logger)
+            }
             result.withLock { $0 = outcome }
             done.signal()
         }
@@ -36,14 +40,18 @@ extension Storage {
         }
     }
 
-    private static func recover(_ options: StorageOptions, directory: DataDirectory, logger: Logger) throws(StorageError) -> Storage {
+    private static func recover(_ options: StorageOptions, directory: DataDirectory, logger: Logger)
+        throws(StorageError) -> Storage
+    {
         let started = ContinuousClock.now
         // Leftovers of a snapshot that was being written when the process stopped.
         for name in try FileIO.list(directory.snapshotsPath) where name.hasSuffix(".tmp") {
             try FileIO.remove(directory.snapshotsPath + "/" + name)
         }
         let candidates = try FileIO.list(directory.snapshotsPath)
-            .compactMap { name in SnapshotFile.sequence(ofName: name).map { (sequence: $0, path: directory.snapshotsPath + "/" + name) } }
+            .compactMap { name in
+                SnapshotFile.sequence(ofName: name).map { (sequence: $0, path: directory.snapshotsPath + "/" + name) }
+            }
             .sorted { $0.sequence > $1.sequence }
         let segments = try LogRecovery.segments(in: directory.logPath)
         let logStart = segments.first?.firstSequence
@@ -59,16 +67,20 @@ extension Storage {
             do throws(StorageError) {
                 let snapshot = try SnapshotFile.read(candidate.path)
                 guard snapshot.logPosition == candidate.sequence else {
-                    throw StorageError(.corruptSnapshot, "\(candidate.path) holds sequence \(snapshot.logPosition), not \(candidate.sequence) as named")
+                    throw StorageError(
+                        .corruptSnapshot,
+                        "\(candidate.path) holds sequence \(snapshot.logPosition), not \(candidate.sequence) as named")
                 }
                 let info = StorageSnapshotInfo(
-                    sequence: candidate.sequence, path: candidate.path, sizeBytes: UInt64(FileIO.fileSize(candidate.path) ?? 0),
+                    sequence: candidate.sequence, path: candidate.path,
+                    sizeBytes: UInt64(FileIO.fileSize(candidate.path) ?? 0),
                     durationUs: 0, completedAtUs: 0)
                 restored = (snapshot, info)
                 break
             } catch {
                 logger.warning(
-                    "snapshot unreadable; falling back to the one before it", metadata: ["path": "\(candidate.path)", "error": "\(error.message)"])
+                    "snapshot unreadable; falling back to the one before it",
+                    metadata: ["path": "\(candidate.path)", "error": "\(error.message)"])
                 problems.append(error.message)
                 // Keep it out of the way: the next snapshot's clean-up deletes it.
                 try? FileIO.rename(candidate.path, candidate.path + ".corrupt")
@@ -83,19 +95,22 @@ extension Storage {
         if restored == nil, let logStart, logStart > 1 {
             throw StorageError(
                 .corruptSnapshot,
-                "there is no snapshot in \(directory.snapshotsPath) but the log starts at sequence \(logStart): records 1...\(logStart - 1) are missing")
+                "there is no snapshot in \(directory.snapshotsPath) but the log starts at sequence \(logStart): records 1...\(logStart - 1) are missing"
+            )
         }
 
         let snapshotRead = ContinuousClock.now
         let log = WriteAheadLog(
-            directory: directory.logPath, mode: options.fsync, fsyncInterval: options.fsyncInterval, segmentBytes: options.segmentBytes,
+            directory: directory.logPath, mode: options.fsync, fsyncInterval: options.fsyncInterval,
+            segmentBytes: options.segmentBytes,
             faults: options.faults, logger: logger)
         let engine =
             restored.map { Engine(restoring: $0.snapshot, configuration: options.engine, journal: log) }
             ?? Engine(configuration: options.engine, journal: log)
         let snapshotLoaded = ContinuousClock.now
         let recovery = LogRecovery(directory: directory.logPath, acceptLogLoss: options.acceptLogLoss, logger: logger)
-        let replayed = try recovery.replay(after: restored?.info.sequence ?? 0) { (sequence, command) throws(EngineError) in
+        let replayed = try recovery.replay(after: restored?.info.sequence ?? 0) {
+            (sequence, command) throws(EngineError) in
             try engine.replay(command, logPosition: sequence)
             switch command {
             case .deleteProfile, .deleteStore: log.noteErasure(sequence)
@@ -113,6 +128,7 @@ extension Storage {
                 "engine_restore": "\(snapshotLoaded - snapshotRead)",
                 "replay": "\(done - snapshotLoaded)", "fsync": "\(options.fsync)",
             ])
-        return Storage(engine: engine, options: options, directory: directory, log: log, newest: restored?.info, logger: logger)
+        return Storage(
+            engine: engine, options: options, directory: directory, log: log, newest: restored?.info, logger: logger)
     }
 }

@@ -56,7 +56,8 @@ extension Storage {
                     // can make the runtime start pool threads that inherit the policy, which
                     // starved whole processes on a busy machine.
                     do {
-                        c.resume(returning: try SnapshotFile.write(view, to: temporary, createdAtUs: now, faults: faults))
+                        c.resume(
+                            returning: try SnapshotFile.write(view, to: temporary, createdAtUs: now, faults: faults))
                     } catch {
                         FileIO.removeQuietly(temporary)
                         c.resume(throwing: error)
@@ -77,7 +78,9 @@ extension Storage {
                 completedAtUs: options.engine.clock())
             logger.info(
                 "snapshot written",
-                metadata: ["sequence": "\(sequence)", "bytes": "\(size)", "ms": "\(info.durationUs / 1000)", "path": "\(path)"])
+                metadata: [
+                    "sequence": "\(sequence)", "bytes": "\(size)", "ms": "\(info.durationUs / 1000)", "path": "\(path)",
+                ])
         }
         // Keep the snapshot before this one (a fallback if this one is ever unreadable) only if
         // it cannot hold erased content.
@@ -114,7 +117,9 @@ extension Storage {
         }
         if removedSegments > 0 { try FileIO.syncDirectory(directory.logPath, faults: options.faults) }
         if removed > 0 || removedSegments > 0 {
-            logger.debug("removed files the newest snapshot covers", metadata: ["snapshots": "\(removed)", "segments": "\(removedSegments)"])
+            logger.debug(
+                "removed files the newest snapshot covers",
+                metadata: ["snapshots": "\(removed)", "segments": "\(removedSegments)"])
         }
     }
 }

@@ -40,7 +40,10 @@ public final class Storage: Sendable {
         var lastAttemptFailed = false
     }
 
-    init(engine: Engine, options: StorageOptions, directory: DataDirectory, log: WriteAheadLog, newest: StorageSnapshotInfo?, logger: Logger) {
+    init(
+        engine: Engine, options: StorageOptions, directory: DataDirectory, log: WriteAheadLog,
+        newest: StorageSnapshotInfo?, logger: Logger
+    ) {
         self.engine = engine
         self.options = options
         self.directory = directory
@@ -59,7 +62,8 @@ public final class Storage: Sendable {
     public func state() -> StorageState {
         let newest = snapshots.withLock { $0.newest }
         return StorageState(
-            logSequence: log.acknowledgedSequence, snapshotSequence: newest?.sequence ?? 0, snapshotAtUs: newest?.completedAtUs ?? 0,
+            logSequence: log.acknowledgedSequence, snapshotSequence: newest?.sequence ?? 0,
+            snapshotAtUs: newest?.completedAtUs ?? 0,
             fsyncMode: options.fsync, failure: log.currentFailure)
     }
 
@@ -72,7 +76,9 @@ public final class Storage: Sendable {
             try? await Task.sleep(for: .milliseconds(100))
             if Task.isCancelled { return }
             guard interval != nil || every != nil else { continue }
-            let (newestSequence, lastAttempt, failed) = snapshots.withLock { ($0.newest?.sequence ?? 0, $0.lastAttempt, $0.lastAttemptFailed) }
+            let (newestSequence, lastAttempt, failed) = snapshots.withLock {
+                ($0.newest?.sequence ?? 0, $0.lastAttempt, $0.lastAttemptFailed)
+            }
             let records = log.lastSequence &- newestSequence
             guard records > 0, log.lastSequence > newestSequence else { continue }
             let elapsed = ContinuousClock.now - lastAttempt
@@ -95,9 +101,11 @@ public final class Storage: Sendable {
         if snapshot {
             do {
                 let info = try await snapshotNow(whileClosing: true)
-                logger.info("shutdown snapshot written", metadata: ["sequence": "\(info.sequence)", "path": "\(info.path)"])
+                logger.info(
+                    "shutdown snapshot written", metadata: ["sequence": "\(info.sequence)", "path": "\(info.path)"])
             } catch {
-                logger.error("shutdown snapshot failed; the log still holds everything", metadata: ["error": "\(error)"])
+                logger.error(
+                    "shutdown snapshot failed; the log still holds everything", metadata: ["error": "\(error)"])
             }
         }
         await log.close()

@@ -228,7 +228,8 @@ public final class WriteAheadLog: CommandJournal, Sendable {
 
     func finish(_ error: StorageError?) {
         let closed = error ?? StorageError(.closed, "the log is closed")
-        let (waiting, exited) = progress.withLock { p -> ([CheckedContinuation<Void, any Error>], CheckedContinuation<Void, Never>?) in
+        let (waiting, exited) = progress.withLock {
+            p -> ([CheckedContinuation<Void, any Error>], CheckedContinuation<Void, Never>?) in
             p.closed = closed
             p.hasExited = true
             defer {
@@ -257,7 +258,8 @@ struct Segment {
 
     /// Creates (or empties) the segment file for `firstSequence`, writes and syncs its header,
     /// and syncs the directory so the file survives a crash.
-    static func create(directory: String, firstSequence: UInt64, faults: StorageFaults?) throws(StorageError) -> Segment {
+    static func create(directory: String, firstSequence: UInt64, faults: StorageFaults?) throws(StorageError) -> Segment
+    {
         let path = directory + "/" + LogFormat.segmentName(firstSequence: firstSequence)
         let fd = try FileIO.open(path, O_WRONLY | O_CREAT | O_TRUNC)
         do {
@@ -333,7 +335,8 @@ extension WriteAheadLog {
 
                 do throws(StorageError) {
                     if !batch.isEmpty { try write(batch, last: batchLast) }
-                    if log.mode == .interval && synced < written && ContinuousClock.now - lastSync >= log.fsyncInterval {
+                    if log.mode == .interval && synced < written && ContinuousClock.now - lastSync >= log.fsyncInterval
+                    {
                         try FileIO.fdatasync(segment.fd, path: segment.path, faults: log.faults)
                         synced = written
                         lastSync = .now
@@ -354,7 +357,9 @@ extension WriteAheadLog {
                     for c in rolls { c.resume(throwing: error) }
                     failures += 1
                     if failures == 1 || failures % 100 == 0 {
-                        log.logger.error("write-ahead log write failed; retrying", metadata: ["error": "\(error)", "attempts": "\(failures)"])
+                        log.logger.error(
+                            "write-ahead log write failed; retrying",
+                            metadata: ["error": "\(error)", "attempts": "\(failures)"])
                     }
                     log.fail(error)
                     if stopping {
@@ -368,7 +373,9 @@ extension WriteAheadLog {
                 }
                 // Hand the buffer's storage back for reuse.
                 batch.removeAll(keepingCapacity: true)
-                log.pending.withLock { p in if p.spare.isEmpty && p.spare.capacity < batch.capacity { swap(&p.spare, &batch) } }
+                log.pending.withLock { p in
+                    if p.spare.isEmpty && p.spare.capacity < batch.capacity { swap(&p.spare, &batch) }
+                }
 
                 if stopping {
                     let drained = log.pending.withLock { $0.bytes.isEmpty }
@@ -388,7 +395,9 @@ extension WriteAheadLog {
                 if log.mode == .interval && synced < written {
                     let left = log.fsyncInterval - (ContinuousClock.now - lastSync)
                     if left > .zero {
-                        let ms = Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000) + 1
+                        let ms =
+                            Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+                            + 1
                         _ = log.wake.wait(timeout: .now() + .milliseconds(ms))
                     }
                 }

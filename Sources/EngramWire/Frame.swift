@@ -46,7 +46,10 @@ public struct Frame: Sendable, Hashable {
     public var meta: UInt32
     public var payload: [UInt8]
 
-    public init(type: FrameType, flags: UInt8 = 0, method: UInt16 = 0, requestID: UInt32 = 0, meta: UInt32 = 0, payload: [UInt8] = []) {
+    public init(
+        type: FrameType, flags: UInt8 = 0, method: UInt16 = 0, requestID: UInt32 = 0, meta: UInt32 = 0,
+        payload: [UInt8] = []
+    ) {
         self.type = type
         self.flags = flags
         self.method = method
@@ -57,7 +60,9 @@ public struct Frame: Sendable, Hashable {
 
     /// Appends the frame's bytes.
     public func encode(into bytes: inout [UInt8]) {
-        Frame.appendHeader(into: &bytes, payloadLength: payload.count, type: type, flags: flags, method: method, requestID: requestID, meta: meta)
+        Frame.appendHeader(
+            into: &bytes, payloadLength: payload.count, type: type, flags: flags, method: method, requestID: requestID,
+            meta: meta)
         bytes.append(contentsOf: payload)
     }
 
@@ -75,7 +80,8 @@ public struct Frame: Sendable, Hashable {
         _ message: M, type: FrameType, method: UInt16, requestID: UInt32, meta: UInt32 = 0, into bytes: inout [UInt8]
     ) {
         let start = bytes.count
-        appendHeader(into: &bytes, payloadLength: 0, type: type, flags: 0, method: method, requestID: requestID, meta: meta)
+        appendHeader(
+            into: &bytes, payloadLength: 0, type: type, flags: 0, method: method, requestID: requestID, meta: meta)
         message.encode(appendingTo: &bytes)
         let length = UInt32(bytes.count - start - 4)
         bytes[start] = UInt8(truncatingIfNeeded: length >> 24)
@@ -86,7 +92,8 @@ public struct Frame: Sendable, Hashable {
 
     @inline(__always)
     static func appendHeader(
-        into bytes: inout [UInt8], payloadLength: Int, type: FrameType, flags: UInt8, method: UInt16, requestID: UInt32, meta: UInt32
+        into bytes: inout [UInt8], payloadLength: Int, type: FrameType, flags: UInt8, method: UInt16, requestID: UInt32,
+        meta: UInt32
     ) {
         let length = UInt32(12 + payloadLength)
         appendBigEndian(length, to: &bytes)
@@ -134,7 +141,9 @@ public enum FrameHeader {
             throw FrameError(code: .lengthTooSmall, message: "frame length \(length) is below the 12-byte minimum")
         }
         guard UInt64(length) + 4 <= UInt64(maxFrameBytes) else {
-            throw FrameError(code: .frameTooLarge, message: "frame of \(UInt64(length) + 4) bytes exceeds the maximum of \(maxFrameBytes)")
+            throw FrameError(
+                code: .frameTooLarge,
+                message: "frame of \(UInt64(length) + 4) bytes exceeds the maximum of \(maxFrameBytes)")
         }
     }
 

@@ -44,7 +44,8 @@ public struct FrameDecoder: Sendable {
             let requestID = UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: h + 8, as: UInt32.self))
             let meta = UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: h + 12, as: UInt32.self))
             let payload = [UInt8](UnsafeRawBufferPointer(rebasing: raw[(h + 16)..<(h + total)]))
-            return Frame(type: type, flags: raw[h + 5], method: method, requestID: requestID, meta: meta, payload: payload)
+            return Frame(
+                type: type, flags: raw[h + 5], method: method, requestID: requestID, meta: meta, payload: payload)
         }
         readIndex += total
         return frame

@@ -14,7 +14,9 @@ public struct Status: ProtoMessage, Error {
         w.messages(3, fieldViolations)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: code = try r.uint32(t, "code")
         case 2: message = try r.string(t, "message")
@@ -41,7 +43,9 @@ public struct FieldViolation: ProtoMessage {
         w.string(2, description)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: field = try r.string(t, "field")
         case 2: description = try r.string(t, "description")
@@ -65,7 +69,9 @@ public struct GoAway: ProtoMessage {
         w.string(3, reason)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: lastRequestId = try r.uint32(t, "last_request_id")
         case 2: code = try r.uint32(t, "code")

@@ -22,7 +22,9 @@ public struct IdentifierRule: ProtoMessage {
         w.enumValue(7, normalization)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: type = try r.string(t, "type")
         case 2: maxValues = try r.uint32(t, "max_values")
@@ -50,7 +52,9 @@ public struct IdentitySettings: ProtoMessage {
         w.string(3, defaultRegion)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: matchingOrder.append(try r.string(t, "matching_order"))
         case 2: try r.message(t, "rules", appendingTo: &rules)
@@ -70,7 +74,9 @@ public struct GetIdentitySettingsRequest: ProtoMessage {
         w.string(1, storeId)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         default: return false
@@ -88,7 +94,9 @@ public struct GetIdentitySettingsResponse: ProtoMessage {
         w.message(1, settings)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "settings", merging: &settings)
         default: return false
@@ -108,7 +116,9 @@ public struct PutIdentitySettingsRequest: ProtoMessage {
         w.message(2, settings)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         case 2: try r.message(t, "settings", merging: &settings)
@@ -127,7 +137,9 @@ public struct PutIdentitySettingsResponse: ProtoMessage {
         w.message(1, settings)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "settings", merging: &settings)
         default: return false

@@ -33,7 +33,9 @@ public struct Observation: ProtoMessage {
         w.string(13, idempotencyKey)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: id = try r.string(t, "id")
         case 2: content = try r.string(t, "content")
@@ -76,7 +78,9 @@ public struct NewObservation: ProtoMessage {
         w.packedFloats(7, embedding)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: content = try r.string(t, "content")
         case 2: source = try r.string(t, "source")
@@ -112,7 +116,9 @@ public struct Summary: ProtoMessage {
         w.int64(7, updatedAtUs)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: id = try r.string(t, "id")
         case 2: content = try r.string(t, "content")
@@ -142,7 +148,9 @@ public struct NewSummary: ProtoMessage {
         w.string(4, source)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: content = try r.string(t, "content")
         case 2: conversationId = try r.string(t, "conversation_id")
@@ -165,7 +173,9 @@ public struct Participant: ProtoMessage {
         w.string(2, address)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: type = try r.enumValue(t, "type")
         case 2: address = try r.string(t, "address")
@@ -197,7 +207,9 @@ public struct Communication: ProtoMessage {
         w.int64(7, createdAtUs)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: id = try r.string(t, "id")
         case 2: conversationId = try r.string(t, "conversation_id")
@@ -227,7 +239,9 @@ public struct ObservationResult: ProtoMessage {
         w.bool(4, replayed)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: observationId = try r.string(t, "observation_id")
         case 2: outcome = try r.enumValue(t, "outcome")
@@ -256,7 +270,9 @@ public struct ObserveRequest: ProtoMessage {
         w.messages(5, communications)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         case 2: profileId = try r.string(t, "profile_id")
@@ -286,7 +302,9 @@ public struct ObserveResponse: ProtoMessage {
         w.uint64(5, logSequence)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "results", appendingTo: &results)
         case 2: summaryIds.append(try r.string(t, "summary_ids"))
@@ -328,7 +346,9 @@ public struct ListObservationsRequest: ProtoMessage {
         w.enumValue(11, status)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         case 2: profileId = try r.string(t, "profile_id")
@@ -360,7 +380,9 @@ public struct ListObservationsResponse: ProtoMessage {
         w.string(3, profileId)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "observations", appendingTo: &observations)
         case 2: nextPageToken = try r.string(t, "next_page_token")
@@ -388,7 +410,9 @@ public struct ObservationRevision: ProtoMessage {
         w.int64(5, changedAtUs)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: revision = try r.uint32(t, "revision")
         case 2: try r.message(t, "previous", merging: &previous)
@@ -414,7 +438,9 @@ public struct ListObservationRevisionsRequest: ProtoMessage {
         w.string(3, observationId)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         case 2: profileId = try r.string(t, "profile_id")
@@ -436,7 +462,9 @@ public struct ListObservationRevisionsResponse: ProtoMessage {
         w.message(2, current)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "revisions", appendingTo: &revisions)
         case 2: try r.message(t, "current", merging: &current)
@@ -459,7 +487,9 @@ public struct DeleteObservationRequest: ProtoMessage {
         w.string(3, observationId)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         case 2: profileId = try r.string(t, "profile_id")
@@ -479,7 +509,9 @@ public struct DeleteObservationResponse: ProtoMessage {
         w.message(1, receipt)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "receipt", merging: &receipt)
         default: return false

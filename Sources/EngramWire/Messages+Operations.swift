@@ -13,7 +13,9 @@ public struct HelloRequest: ProtoMessage {
         w.string(3, clientName)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: protocolVersion = try r.uint32(t, "protocol_version")
         case 2: apiKey = try r.string(t, "api_key")
@@ -43,7 +45,9 @@ public struct HelloResponse: ProtoMessage {
         w.string(6, role)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: protocolVersion = try r.uint32(t, "protocol_version")
         case 2: serverVersion = try r.string(t, "server_version")
@@ -68,7 +72,9 @@ public struct PingRequest: ProtoMessage {
         w.sfixed64(2, clientTimeUs)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: payload = try r.bytes(t, "payload")
         case 2: clientTimeUs = try r.sfixed64(t, "client_time_us")
@@ -91,7 +97,9 @@ public struct PingResponse: ProtoMessage {
         w.int64(3, serverTimeUs)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: payload = try r.bytes(t, "payload")
         case 2: clientTimeUs = try r.sfixed64(t, "client_time_us")
@@ -106,7 +114,9 @@ public struct ServerInfoRequest: ProtoMessage {
     public static let protoMessageName = "ServerInfoRequest"
     public init() {}
     public func encode(to w: inout ProtoWriter) {}
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         false
     }
 }
@@ -156,7 +166,9 @@ public struct ServerInfoResponse: ProtoMessage {
         w.uint64(19, reembedVectors)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: serverVersion = try r.string(t, "server_version")
         case 2: protocolVersion = try r.uint32(t, "protocol_version")
@@ -187,7 +199,9 @@ public struct SnapshotRequest: ProtoMessage {
     public static let protoMessageName = "SnapshotRequest"
     public init() {}
     public func encode(to w: inout ProtoWriter) {}
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         false
     }
 }
@@ -207,7 +221,9 @@ public struct SnapshotResponse: ProtoMessage {
         w.int64(4, durationUs)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: sequence = try r.uint64(t, "sequence")
         case 2: path = try r.string(t, "path")

@@ -17,7 +17,9 @@ public struct Identifier: ProtoMessage {
         w.int64(3, addedAtUs)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: type = try r.string(t, "type")
         case 2: value = try r.string(t, "value")
@@ -38,7 +40,9 @@ public struct StringList: ProtoMessage {
         w.strings(1, values)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: values.append(try r.string(t, "values"))
         default: return false
@@ -82,7 +86,9 @@ public struct TraitValue: ProtoMessage {
         if case .integerValue(let v) = kind { w.sint64(7, v, always: true) }
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: kind = .stringValue(try r.string(t, "string_value"))
         case 2: kind = .numberValue(try r.double(t, "number_value"))
@@ -111,7 +117,9 @@ public struct TraitGroup: ProtoMessage {
         w.map(1, traits)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.mapEntry(t, "traits", into: &traits)
         default: return false
@@ -147,7 +155,9 @@ public struct Profile: ProtoMessage {
         w.uint64(10, communicationCount)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: id = try r.string(t, "id")
         case 2: storeId = try r.string(t, "store_id")
@@ -176,7 +186,9 @@ public struct DemotedIdentifier: ProtoMessage {
         w.string(2, reason)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "identifier", merging: &identifier)
         case 2: reason = try r.string(t, "reason")
@@ -199,7 +211,9 @@ public struct ResolveIdentityRequest: ProtoMessage {
         w.map(3, traits)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         case 2: try r.message(t, "identifiers", appendingTo: &identifiers)
@@ -227,7 +241,9 @@ public struct ResolveIdentityResponse: ProtoMessage {
         w.uint64(5, logSequence)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "profile", merging: &profile)
         case 2: outcome = try r.enumValue(t, "outcome")
@@ -251,7 +267,9 @@ public struct LookupProfilesRequest: ProtoMessage {
         w.message(2, identifier)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         case 2: try r.message(t, "identifier", merging: &identifier)
@@ -272,7 +290,9 @@ public struct LookupProfilesResponse: ProtoMessage {
         w.messages(2, profiles)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "normalized", merging: &normalized)
         case 2: try r.message(t, "profiles", appendingTo: &profiles)
@@ -293,7 +313,9 @@ public struct GetProfileRequest: ProtoMessage {
         w.string(2, profileId)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         case 2: profileId = try r.string(t, "profile_id")
@@ -312,7 +334,9 @@ public struct GetProfileResponse: ProtoMessage {
         w.message(1, profile)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "profile", merging: &profile)
         default: return false
@@ -334,7 +358,9 @@ public struct UpdateTraitsRequest: ProtoMessage {
         w.map(3, traits)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         case 2: profileId = try r.string(t, "profile_id")
@@ -356,7 +382,9 @@ public struct UpdateTraitsResponse: ProtoMessage {
         w.uint64(2, logSequence)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "profile", merging: &profile)
         case 2: logSequence = try r.uint64(t, "log_sequence")
@@ -377,7 +405,9 @@ public struct DeleteProfileRequest: ProtoMessage {
         w.string(2, profileId)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         case 2: profileId = try r.string(t, "profile_id")
@@ -398,7 +428,9 @@ public struct DeleteProfileResponse: ProtoMessage {
         w.message(2, receipt)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: profileId = try r.string(t, "profile_id")
         case 2: try r.message(t, "receipt", merging: &receipt)

@@ -37,7 +37,9 @@ public struct RecallRequest: ProtoMessage {
         w.packedFloats(15, queryEmbedding)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         case 2: profileId = try r.string(t, "profile_id")
@@ -80,7 +82,9 @@ public struct ScoreExplanation: ProtoMessage {
         w.strings(6, matchedTerms)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: lexical = try r.float(t, "lexical")
         case 2: semantic = try r.float(t, "semantic")
@@ -107,7 +111,9 @@ public struct ScoredObservation: ProtoMessage {
         w.message(3, explanation)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "observation", merging: &observation)
         case 2: score = try r.float(t, "score")
@@ -131,7 +137,9 @@ public struct ScoredSummary: ProtoMessage {
         w.message(3, explanation)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "summary", merging: &summary)
         case 2: score = try r.float(t, "score")
@@ -163,7 +171,9 @@ public struct RecallResponse: ProtoMessage {
         w.string(7, effectiveQuery)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "observations", appendingTo: &observations)
         case 2: try r.message(t, "summaries", appendingTo: &summaries)

@@ -17,7 +17,9 @@ public struct Store: ProtoMessage {
         w.int64(5, updatedAtUs)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: id = try r.string(t, "id")
         case 2: displayName = try r.string(t, "display_name")
@@ -41,7 +43,9 @@ public struct CreateStoreRequest: ProtoMessage {
         w.string(2, description)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: displayName = try r.string(t, "display_name")
         case 2: description = try r.string(t, "description")
@@ -60,7 +64,9 @@ public struct CreateStoreResponse: ProtoMessage {
         w.message(1, store)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "store", merging: &store)
         default: return false
@@ -78,7 +84,9 @@ public struct GetStoreRequest: ProtoMessage {
         w.string(1, storeId)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         default: return false
@@ -96,7 +104,9 @@ public struct GetStoreResponse: ProtoMessage {
         w.message(1, store)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "store", merging: &store)
         default: return false
@@ -116,7 +126,9 @@ public struct ListStoresRequest: ProtoMessage {
         w.string(2, pageToken)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: pageSize = try r.uint32(t, "page_size")
         case 2: pageToken = try r.string(t, "page_token")
@@ -137,7 +149,9 @@ public struct ListStoresResponse: ProtoMessage {
         w.string(2, nextPageToken)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "stores", appendingTo: &stores)
         case 2: nextPageToken = try r.string(t, "next_page_token")
@@ -160,7 +174,9 @@ public struct UpdateStoreRequest: ProtoMessage {
         w.string(3, description)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         case 2: displayName = try r.string(t, "display_name")
@@ -180,7 +196,9 @@ public struct UpdateStoreResponse: ProtoMessage {
         w.message(1, store)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "store", merging: &store)
         default: return false
@@ -198,7 +216,9 @@ public struct DeleteStoreRequest: ProtoMessage {
         w.string(1, storeId)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: storeId = try r.string(t, "store_id")
         default: return false
@@ -216,7 +236,9 @@ public struct DeleteStoreResponse: ProtoMessage {
         w.message(1, receipt)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: try r.message(t, "receipt", merging: &receipt)
         default: return false
@@ -251,7 +273,9 @@ public struct DeletionReceipt: ProtoMessage {
         w.int64(9, erasedAtUs)
     }
 
-    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError) -> Bool {
+    public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
+        -> Bool
+    {
         switch n {
         case 1: profiles = try r.uint64(t, "profiles")
         case 2: identifiers = try r.uint64(t, "identifiers")

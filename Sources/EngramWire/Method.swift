@@ -66,18 +66,26 @@ public enum Methods {
     public static let listStores = MethodDescriptor<ListStoresRequest, ListStoresResponse>.anyone(.listStores)
     public static let updateStore = MethodDescriptor<UpdateStoreRequest, UpdateStoreResponse>.admin(.updateStore)
     public static let deleteStore = MethodDescriptor<DeleteStoreRequest, DeleteStoreResponse>.admin(.deleteStore)
-    public static let getIdentitySettings = MethodDescriptor<GetIdentitySettingsRequest, GetIdentitySettingsResponse>.read(.getIdentitySettings)
-    public static let putIdentitySettings = MethodDescriptor<PutIdentitySettingsRequest, PutIdentitySettingsResponse>.admin(.putIdentitySettings)
-    public static let resolveIdentity = MethodDescriptor<ResolveIdentityRequest, ResolveIdentityResponse>.write(.resolveIdentity)
-    public static let lookupProfiles = MethodDescriptor<LookupProfilesRequest, LookupProfilesResponse>.read(.lookupProfiles)
+    public static let getIdentitySettings = MethodDescriptor<GetIdentitySettingsRequest, GetIdentitySettingsResponse>
+        .read(.getIdentitySettings)
+    public static let putIdentitySettings = MethodDescriptor<PutIdentitySettingsRequest, PutIdentitySettingsResponse>
+        .admin(.putIdentitySettings)
+    public static let resolveIdentity = MethodDescriptor<ResolveIdentityRequest, ResolveIdentityResponse>.write(
+        .resolveIdentity)
+    public static let lookupProfiles = MethodDescriptor<LookupProfilesRequest, LookupProfilesResponse>.read(
+        .lookupProfiles)
     public static let getProfile = MethodDescriptor<GetProfileRequest, GetProfileResponse>.read(.getProfile)
     public static let updateTraits = MethodDescriptor<UpdateTraitsRequest, UpdateTraitsResponse>.write(.updateTraits)
-    public static let deleteProfile = MethodDescriptor<DeleteProfileRequest, DeleteProfileResponse>.write(.deleteProfile)
+    public static let deleteProfile = MethodDescriptor<DeleteProfileRequest, DeleteProfileResponse>.write(
+        .deleteProfile)
     public static let observe = MethodDescriptor<ObserveRequest, ObserveResponse>.write(.observe)
-    public static let listObservations = MethodDescriptor<ListObservationsRequest, ListObservationsResponse>.read(.listObservations)
+    public static let listObservations = MethodDescriptor<ListObservationsRequest, ListObservationsResponse>.read(
+        .listObservations)
     public static let listObservationRevisions =
-        MethodDescriptor<ListObservationRevisionsRequest, ListObservationRevisionsResponse>.read(.listObservationRevisions)
-    public static let deleteObservation = MethodDescriptor<DeleteObservationRequest, DeleteObservationResponse>.write(.deleteObservation)
+        MethodDescriptor<ListObservationRevisionsRequest, ListObservationRevisionsResponse>.read(
+            .listObservationRevisions)
+    public static let deleteObservation = MethodDescriptor<DeleteObservationRequest, DeleteObservationResponse>.write(
+        .deleteObservation)
     public static let recall = MethodDescriptor<RecallRequest, RecallResponse>.read(.recall)
 
     /// Every method, in id order.

@@ -7,7 +7,8 @@ public protocol ProtoMessage: Sendable, Hashable {
     static var protoMessageName: String { get }
     init()
     func encode(to writer: inout ProtoWriter)
-    mutating func decodeField(_ number: UInt32, _ wire: WireType, from reader: inout ProtoReader) throws(WireDecodingError) -> Bool
+    mutating func decodeField(_ number: UInt32, _ wire: WireType, from reader: inout ProtoReader)
+        throws(WireDecodingError) -> Bool
 }
 
 /// A proto3 enum. Enums are open: values this build does not know are kept as numbers.
@@ -50,7 +51,9 @@ extension ProtoMessage {
     /// Decodes a message from untrusted bytes.
     public init(serializedBytes bytes: [UInt8]) throws(WireDecodingError) {
         let result: Result<Self, WireDecodingError> = bytes.withUnsafeBytes { buffer in
-            do throws(WireDecodingError) { return .success(try Self(decoding: buffer)) } catch { return .failure(error) }
+            do throws(WireDecodingError) { return .success(try Self(decoding: buffer)) } catch {
+                return .failure(error)
+            }
         }
         self = try result.get()
     }

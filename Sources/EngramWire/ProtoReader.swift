@@ -230,7 +230,8 @@ public struct ProtoReader {
 
     /// Repeated floats, packed (the proto3 default) or one per tag (which parsers must accept).
     @inline(__always)
-    public mutating func floats(_ wire: WireType, _ field: String, into values: inout [Float]) throws(WireDecodingError) {
+    public mutating func floats(_ wire: WireType, _ field: String, into values: inout [Float]) throws(WireDecodingError)
+    {
         switch wire {
         case .fixed32:
             values.append(Float(bitPattern: try readFixed32(field)))
@@ -255,7 +256,9 @@ public struct ProtoReader {
     /// Decodes a length-delimited message into `value`, merging as protobuf specifies when the
     /// field appears more than once.
     @inline(__always)
-    public mutating func message<M: ProtoMessage>(_ wire: WireType, _ field: String, into value: inout M) throws(WireDecodingError) {
+    public mutating func message<M: ProtoMessage>(_ wire: WireType, _ field: String, into value: inout M)
+        throws(WireDecodingError)
+    {
         try expect(.lengthDelimited, wire, field)
         let length = try readLength(field)
         guard depth < Self.maxDepth else { throw WireDecodingError(.tooDeep, field: field, offset: position) }
@@ -279,7 +282,9 @@ public struct ProtoReader {
 
     /// One entry of a `map<string, M>` field. A missing key or value means the default, and a
     /// repeated key keeps the last value, as protobuf specifies.
-    public mutating func mapEntry<M: ProtoMessage>(_ wire: WireType, _ field: String, into map: inout [String: M]) throws(WireDecodingError) {
+    public mutating func mapEntry<M: ProtoMessage>(_ wire: WireType, _ field: String, into map: inout [String: M])
+        throws(WireDecodingError)
+    {
         try expect(.lengthDelimited, wire, field)
         let length = try readLength(field)
         guard depth < Self.maxDepth else { throw WireDecodingError(.tooDeep, field: field, offset: position) }
@@ -307,7 +312,9 @@ public struct ProtoReader {
 extension ProtoReader {
     /// A singular message field with presence; a repeat merges into the earlier value.
     @inline(__always)
-    public mutating func message<M: ProtoMessage>(_ wire: WireType, _ field: String, merging value: inout M?) throws(WireDecodingError) {
+    public mutating func message<M: ProtoMessage>(_ wire: WireType, _ field: String, merging value: inout M?)
+        throws(WireDecodingError)
+    {
         var v = value ?? M()
         try message(wire, field, into: &v)
         value = v
@@ -315,7 +322,9 @@ extension ProtoReader {
 
     /// One element of a repeated message field. Errors name the element's index.
     @inline(__always)
-    public mutating func message<M: ProtoMessage>(_ wire: WireType, _ field: String, appendingTo values: inout [M]) throws(WireDecodingError) {
+    public mutating func message<M: ProtoMessage>(_ wire: WireType, _ field: String, appendingTo values: inout [M])
+        throws(WireDecodingError)
+    {
         try expect(.lengthDelimited, wire, field)
         let length = try readLength(field)
         guard depth < Self.maxDepth else { throw WireDecodingError(.tooDeep, field: field, offset: position) }

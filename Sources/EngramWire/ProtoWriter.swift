@@ -80,23 +80,35 @@ public struct ProtoWriter: Sendable {
 
     @inline(__always)
     public mutating func uint32(_ field: UInt32, _ value: UInt32, always: Bool = false) {
-        if value != 0 || always { tag(field, .varint); varint(UInt64(value)) }
+        if value != 0 || always {
+            tag(field, .varint)
+            varint(UInt64(value))
+        }
     }
 
     @inline(__always)
     public mutating func uint64(_ field: UInt32, _ value: UInt64, always: Bool = false) {
-        if value != 0 || always { tag(field, .varint); varint(value) }
+        if value != 0 || always {
+            tag(field, .varint)
+            varint(value)
+        }
     }
 
     @inline(__always)
     public mutating func int32(_ field: UInt32, _ value: Int32, always: Bool = false) {
         // Negative int32 values are sign-extended to ten bytes, as protobuf requires.
-        if value != 0 || always { tag(field, .varint); varint(UInt64(bitPattern: Int64(value))) }
+        if value != 0 || always {
+            tag(field, .varint)
+            varint(UInt64(bitPattern: Int64(value)))
+        }
     }
 
     @inline(__always)
     public mutating func int64(_ field: UInt32, _ value: Int64, always: Bool = false) {
-        if value != 0 || always { tag(field, .varint); varint(UInt64(bitPattern: value)) }
+        if value != 0 || always {
+            tag(field, .varint)
+            varint(UInt64(bitPattern: value))
+        }
     }
 
     @inline(__always)
@@ -109,12 +121,18 @@ public struct ProtoWriter: Sendable {
 
     @inline(__always)
     public mutating func sfixed64(_ field: UInt32, _ value: Int64, always: Bool = false) {
-        if value != 0 || always { tag(field, .fixed64); fixed64(UInt64(bitPattern: value)) }
+        if value != 0 || always {
+            tag(field, .fixed64)
+            fixed64(UInt64(bitPattern: value))
+        }
     }
 
     @inline(__always)
     public mutating func bool(_ field: UInt32, _ value: Bool, always: Bool = false) {
-        if value || always { tag(field, .varint); bytes.append(value ? 1 : 0) }
+        if value || always {
+            tag(field, .varint)
+            bytes.append(value ? 1 : 0)
+        }
     }
 
     @inline(__always)
@@ -125,12 +143,18 @@ public struct ProtoWriter: Sendable {
     /// Floats are compared by bit pattern, so -0.0 is written (as protoc does).
     @inline(__always)
     public mutating func float(_ field: UInt32, _ value: Float, always: Bool = false) {
-        if value.bitPattern != 0 || always { tag(field, .fixed32); fixed32(value.bitPattern) }
+        if value.bitPattern != 0 || always {
+            tag(field, .fixed32)
+            fixed32(value.bitPattern)
+        }
     }
 
     @inline(__always)
     public mutating func double(_ field: UInt32, _ value: Double, always: Bool = false) {
-        if value.bitPattern != 0 || always { tag(field, .fixed64); fixed64(value.bitPattern) }
+        if value.bitPattern != 0 || always {
+            tag(field, .fixed64)
+            fixed64(value.bitPattern)
+        }
     }
 
     @inline(__always)
@@ -192,9 +216,9 @@ public struct ProtoWriter: Sendable {
         tag(field, .lengthDelimited)
         varint(UInt64(values.count &* 4))
         #if _endian(little)
-        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            values.withUnsafeBytes { bytes.append(contentsOf: $0) }
         #else
-        for v in values { fixed32(v.bitPattern) }
+            for v in values { fixed32(v.bitPattern) }
         #endif
     }
 

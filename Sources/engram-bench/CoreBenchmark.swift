@@ -28,7 +28,9 @@ private struct BenchRandom: RandomNumberGenerator {
     }
 }
 
-private let syllables = ["ka", "lo", "mi", "ren", "to", "sa", "vel", "do", "ri", "pan", "es", "qu", "ber", "ni", "os", "tal"]
+private let syllables = [
+    "ka", "lo", "mi", "ren", "to", "sa", "vel", "do", "ri", "pan", "es", "qu", "ber", "ni", "os", "tal",
+]
 
 /// About 70 characters of pseudo-words: distinct facts, so almost every one is ADDED.
 private func fact(_ rng: inout BenchRandom) -> String {
@@ -95,7 +97,9 @@ func runCoreBenchmark() {
     let seconds = 3.0
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let engine = Engine(configuration: EngineConfiguration(), journal: CountingJournal())
-    print("engram-bench core: \(profiles) profiles × \(perProfile) observations, \(cores) cores, \(engine.configuration.shardCount) shards")
+    print(
+        "engram-bench core: \(profiles) profiles × \(perProfile) observations, \(cores) cores, \(engine.configuration.shardCount) shards"
+    )
 
     do {
         let store = try engine.createStore(displayName: "bench").store.id
@@ -108,11 +112,18 @@ func runCoreBenchmark() {
             ids.append(
                 try engine.resolveIdentity(
                     storeID: store,
-                    identifiers: [IdentifierInput(type: "email", value: "customer\(p)@example.com"), IdentifierInput(type: "phone", value: phone)],
-                    traits: [TraitUpdate(group: "Account", name: "tier", value: .string(p % 3 == 0 ? "gold" : "silver"))]
+                    identifiers: [
+                        IdentifierInput(type: "email", value: "customer\(p)@example.com"),
+                        IdentifierInput(type: "phone", value: phone),
+                    ],
+                    traits: [
+                        TraitUpdate(group: "Account", name: "tier", value: .string(p % 3 == 0 ? "gold" : "silver"))
+                    ]
                 ).profileID)
         }
-        print(String(format: "setup: %d profiles created by ResolveIdentity in %.2f s", profiles, monotonicSeconds() - t0))
+        print(
+            String(format: "setup: %d profiles created by ResolveIdentity in %.2f s", profiles, monotonicSeconds() - t0)
+        )
         let profileIDs = ids
 
         // Fill: 100 observations per profile, 10 per Observe call, on 4 threads.
@@ -124,7 +135,8 @@ func runCoreBenchmark() {
                 for batch in 0..<(perProfile / 10) {
                     let items = (0..<10).map { i in
                         ObservationInput(
-                            content: fact(&rng), source: "voice-agent", occurredAt: Int64(1_700_000_000_000_000 + batch * 10 + i),
+                            content: fact(&rng), source: "voice-agent",
+                            occurredAt: Int64(1_700_000_000_000_000 + batch * 10 + i),
                             conversationIDs: ["conv-\(p)-\(batch)"])
                     }
                     _ = try? engine.observe(storeID: store, profileID: profileIDs[p], observations: items)
@@ -140,17 +152,24 @@ func runCoreBenchmark() {
                 counts.observations, fillSeconds, Double(counts.observations) / fillSeconds))
         print(
             String(
-                format: "memory: RSS %.1f MiB → %.1f MiB; %.0f bytes per observation (≈70-char content, 1 conversation id, no embedding)",
+                format:
+                    "memory: RSS %.1f MiB → %.1f MiB; %.0f bytes per observation (≈70-char content, 1 conversation id, no embedding)",
                 Double(rssBeforeFill) / 1_048_576, Double(rssAfterFill) / 1_048_576,
                 Double(rssAfterFill - rssBeforeFill) / Double(max(1, counts.observations))))
-        print(String(format: "memory: %.1f MiB for the %d profiles before any observation", Double(rssBeforeFill - rssStart) / 1_048_576, profiles))
+        print(
+            String(
+                format: "memory: %.1f MiB for the %d profiles before any observation",
+                Double(rssBeforeFill - rssStart) / 1_048_576, profiles))
 
         do {
             // Scoped: while a view lives, the first write to each shared path copies it.
             t0 = monotonicSeconds()
             let view = engine.view()
             let viewMicros = (monotonicSeconds() - t0) * 1e6
-            print(String(format: "view(): consistent cut of %d observations in %.0f µs", view.counts.observations, viewMicros))
+            print(
+                String(
+                    format: "view(): consistent cut of %d observations in %.0f µs", view.counts.observations, viewMicros
+                ))
         }
         // Facts drawn ahead, so the timed loops measure the engine rather than string building.
         var poolRandom = BenchRandom(state: 99)
@@ -187,7 +206,8 @@ func runCoreBenchmark() {
                             storeID: store,
                             identifiers: [
                                 IdentifierInput(type: "email", value: "Customer\(p)@Example.com"),
-                                IdentifierInput(type: "phone", value: String(format: "(415) %03d-%04d", p / 10_000, p % 10_000)),
+                                IdentifierInput(
+                                    type: "phone", value: String(format: "(415) %03d-%04d", p / 10_000, p % 10_000)),
                             ])
                     }))
         }
@@ -197,7 +217,8 @@ func runCoreBenchmark() {
         let stores = try (0..<4).map { s in try engine.createStore(displayName: "spread-\(s)").store.id }
         for s in stores {
             for p in 0..<1_000 {
-                _ = try engine.resolveIdentity(storeID: s, identifiers: [IdentifierInput(type: "email", value: "c\(p)@example.com")])
+                _ = try engine.resolveIdentity(
+                    storeID: s, identifiers: [IdentifierInput(type: "email", value: "c\(p)@example.com")])
             }
         }
         row = []
@@ -205,8 +226,11 @@ func runCoreBenchmark() {
             row.append(
                 format(
                     throughput(threads: threads, seconds: seconds) { rng in
-                        let s = Int.random(in: 0..<4, using: &rng), p = Int.random(in: 0..<1_000, using: &rng)
-                        _ = try? engine.resolveIdentity(storeID: stores[s], identifiers: [IdentifierInput(type: "email", value: "c\(p)@example.com")])
+                        let s = Int.random(in: 0..<4, using: &rng)
+                        let p = Int.random(in: 0..<1_000, using: &rng)
+                        _ = try? engine.resolveIdentity(
+                            storeID: stores[s],
+                            identifiers: [IdentifierInput(type: "email", value: "c\(p)@example.com")])
                     }))
         }
         printRow("Resolve (match, 4 stores)", row)
@@ -229,7 +253,10 @@ func runCoreCountBenchmark() {
         var rng = BenchRandom(state: 7)
         var ids: [String] = []
         for p in 0..<500 {
-            ids.append(try engine.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "email", value: "c\(p)@example.com")]).profileID)
+            ids.append(
+                try engine.resolveIdentity(
+                    storeID: store, identifiers: [IdentifierInput(type: "email", value: "c\(p)@example.com")]
+                ).profileID)
         }
         for round in 0..<20 {
             for (p, id) in ids.enumerated() {
@@ -241,8 +268,11 @@ func runCoreCountBenchmark() {
         }
         var found = 0
         for id in ids {
-            found += try engine.recall(storeID: store, profileID: id, RecallOptions(query: "kalo miren tosa")).observations.count
-            found += try engine.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "email", value: "c0@example.com")]).profileID.count
+            found += try engine.recall(storeID: store, profileID: id, RecallOptions(query: "kalo miren tosa"))
+                .observations.count
+            found += try engine.resolveIdentity(
+                storeID: store, identifiers: [IdentifierInput(type: "email", value: "c0@example.com")]
+            ).profileID.count
         }
         print("core-count: \(engine.counts().observations) observations, \(found) recalled")
     } catch {

@@ -40,7 +40,8 @@ func runEmbedBenchmark(modelDirectory: String?) {
 
     var rng = RecallBenchRandom(state: 42)
     let observations = (0..<640).map { _ in syntheticFact(&rng) }
-    let averageTokens = Double(observations.reduce(0) { $0 + embedder.tokenizer.ids($1).count }) / Double(observations.count)
+    let averageTokens =
+        Double(observations.reduce(0) { $0 + embedder.tokenizer.ids($1).count }) / Double(observations.count)
     for round in 0..<2 {
         let start = ContinuousClock.now
         var made = 0
@@ -121,13 +122,20 @@ private func simdMatrixProduct(_ a: [Float], _ b: [Float], _ c: inout [Float], m
     a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in
             c.withUnsafeMutableBufferPointer { c in
-                let a = UnsafeRawPointer(a.baseAddress!), b = UnsafeRawPointer(b.baseAddress!)
+                let a = UnsafeRawPointer(a.baseAddress!)
+                let b = UnsafeRawPointer(b.baseAddress!)
                 for i in 0..<m {
                     let row = a + i * k * 4
                     var j = 0
                     while j < n {
-                        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
-                        let b0 = b + j * k * 4, b1 = b0 + k * 4, b2 = b1 + k * 4, b3 = b2 + k * 4
+                        var s0 = SIMD8<Float>()
+                        var s1 = SIMD8<Float>()
+                        var s2 = SIMD8<Float>()
+                        var s3 = SIMD8<Float>()
+                        let b0 = b + j * k * 4
+                        let b1 = b0 + k * 4
+                        let b2 = b1 + k * 4
+                        let b3 = b2 + k * 4
                         var p = 0
                         while p < k * 4 {
                             let x = row.loadUnaligned(fromByteOffset: p, as: SIMD8<Float>.self)
@@ -155,24 +163,31 @@ private func recallEndToEnd(embedder: MiniLMEmbedder, facts: [String]) {
     let engine = Engine(configuration: configuration)
     do {
         let store = try engine.createStore(displayName: "bench").store.id
-        let profile = try engine.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "email", value: "a@example.com")])
-            .profileID
+        let profile = try engine.resolveIdentity(
+            storeID: store, identifiers: [IdentifierInput(type: "email", value: "a@example.com")]
+        )
+        .profileID
         var observeTimes: [Double] = []
         for b in stride(from: 0, to: 200, by: 10) {
             let batch = (b..<(b + 10)).map {
-                ObservationInput(content: facts[$0], source: "bench", occurredAt: 1_700_000_000_000_000 + Int64($0) * 60_000_000)
+                ObservationInput(
+                    content: facts[$0], source: "bench", occurredAt: 1_700_000_000_000_000 + Int64($0) * 60_000_000)
             }
             let start = ContinuousClock.now
             _ = try engine.observe(storeID: store, profileID: profile, observations: batch)
             observeTimes.append((ContinuousClock.now - start).microseconds)
         }
         observeTimes.sort()
-        print("Observe of 10 observations in process (embedding included): p50 \(format(observeTimes.percentile(0.5) / 1000)) ms")
+        print(
+            "Observe of 10 observations in process (embedding included): p50 \(format(observeTimes.percentile(0.5) / 1000)) ms"
+        )
         var rng = RecallBenchRandom(state: 99)
         var cold: [Double] = []
         var cached: [Double] = []
         for i in 0..<200 {
-            let text = "question \(i) about " + (0..<6).map { _ in benchWords[Int(rng.next() % UInt64(benchWords.count))] }.joined(separator: " ")
+            let text =
+                "question \(i) about "
+                + (0..<6).map { _ in benchWords[Int(rng.next() % UInt64(benchWords.count))] }.joined(separator: " ")
             for round in 0..<2 {
                 let start = ContinuousClock.now
                 let result = try engine.recall(storeID: store, profileID: profile, RecallOptions(query: text))

@@ -30,10 +30,14 @@ private let vocabulary: [String] = {
         complaint issue resolved manager birthday anniversary gift restaurant wine cooking reading books school job \
         meeting project laptop internet router plan contract discount subscription shipping return warranty repair
         """.split(separator: " ").map(String.init)
-    let syllables = ["ka", "lo", "mi", "ren", "to", "sa", "vel", "do", "ri", "pan", "es", "qu", "ber", "ni", "os", "tal", "gor", "un", "fi", "zem"]
+    let syllables = [
+        "ka", "lo", "mi", "ren", "to", "sa", "vel", "do", "ri", "pan", "es", "qu", "ber", "ni", "os", "tal", "gor",
+        "un", "fi", "zem",
+    ]
     var words = common
     for i in 0..<20_000 {
-        var n = i, word = ""
+        var n = i
+        var word = ""
         repeat {
             word += syllables[n % syllables.count]
             n /= syllables.count
@@ -55,7 +59,8 @@ private let zipfCumulative: [Double] = {
 /// A word drawn with probability ∝ 1/rank, like natural text.
 private func zipfWord(_ rng: inout RecallBenchRandom) -> String {
     let target = Double.random(in: 0..<zipfCumulative[zipfCumulative.count - 1], using: &rng)
-    var low = 0, high = zipfCumulative.count - 1
+    var low = 0
+    var high = zipfCumulative.count - 1
     while low < high {
         let mid = (low + high) / 2
         if zipfCumulative[mid] <= target { low = mid + 1 } else { high = mid }
@@ -84,27 +89,36 @@ private func nowMicros() -> Double {
 /// `sizes`: the profile sizes to measure (default 100, 1,000 and 10,000).
 func runRecallBenchmark(sizes: [Int] = [100, 1_000, 10_000]) {
     print("== recall: in-process Recall on one profile (default ranking, 20 observations + 5 summaries, 1 thread)")
-    print("| observations | build (s) | bytes/obs | queries | p50 (µs) | p99 (µs) | explain p50 (µs) | no-query p50 (µs) |")
-    print("|-------------:|----------:|----------:|--------:|---------:|---------:|-----------------:|------------------:|")
+    print(
+        "| observations | build (s) | bytes/obs | queries | p50 (µs) | p99 (µs) | explain p50 (µs) | no-query p50 (µs) |"
+    )
+    print(
+        "|-------------:|----------:|----------:|--------:|---------:|---------:|-----------------:|------------------:|"
+    )
     for size in sizes {
         var rng = RecallBenchRandom(state: UInt64(size))
         let engine = Engine()
         do {
             let store = try engine.createStore(displayName: "bench").store.id
-            let profile = try engine.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "chat", value: "p")]).profileID
+            let profile = try engine.resolveIdentity(
+                storeID: store, identifiers: [IdentifierInput(type: "chat", value: "p")]
+            ).profileID
             let memoryBefore = residentSetBytes()
             let start = nowMicros()
             var added = 0
             while added < size {
                 let batch = (0..<min(100, size - added)).map { i in
                     ObservationInput(
-                        content: sentence(8...14, &rng) + " #\(added + i)", source: "agent", occurredAt: Int64(added + i) * 60_000_000)
+                        content: sentence(8...14, &rng) + " #\(added + i)", source: "agent",
+                        occurredAt: Int64(added + i) * 60_000_000)
                 }
                 _ = try engine.observe(storeID: store, profileID: profile, observations: batch)
                 added += batch.count
             }
             let summaries = (0..<20).map { i in
-                SummaryInput(content: sentence(40...80, &rng), conversationID: "c\(i)", occurredAt: Int64(i) * 3_600_000_000, source: "agent")
+                SummaryInput(
+                    content: sentence(40...80, &rng), conversationID: "c\(i)", occurredAt: Int64(i) * 3_600_000_000,
+                    source: "agent")
             }
             _ = try engine.observe(storeID: store, profileID: profile, summaries: summaries)
             let build = (nowMicros() - start) / 1e6
@@ -113,7 +127,9 @@ func runRecallBenchmark(sizes: [Int] = [100, 1_000, 10_000]) {
             let queries = (0..<200).map { _ in sentence(4...9, &rng) }
             let rounds = size >= 10_000 ? 1_000 : 5_000
             func measure(_ options: (String) -> RecallOptions) throws -> [Double] {
-                for query in queries.prefix(50) { _ = try engine.recall(storeID: store, profileID: profile, options(query)) }
+                for query in queries.prefix(50) {
+                    _ = try engine.recall(storeID: store, profileID: profile, options(query))
+                }
                 var samples: [Double] = []
                 samples.reserveCapacity(rounds)
                 for i in 0..<rounds {
@@ -129,7 +145,8 @@ func runRecallBenchmark(sizes: [Int] = [100, 1_000, 10_000]) {
             func p(_ s: [Double], _ q: Double) -> Double { s[min(s.count - 1, Int(Double(s.count) * q))] }
             print(
                 String(
-                    format: "| %12d | %9.2f | %9.0f | %7d | %8.1f | %8.1f | %16.1f | %17.1f |", size, build, bytesPerObservation,
+                    format: "| %12d | %9.2f | %9.0f | %7d | %8.1f | %8.1f | %16.1f | %17.1f |", size, build,
+                    bytesPerObservation,
                     rounds, p(ranked, 0.5),
                     p(ranked, 0.99), p(explained, 0.5), p(listing, 0.5)))
         } catch {

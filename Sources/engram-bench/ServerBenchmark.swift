@@ -59,8 +59,9 @@ func report(_ name: String, _ samples: [Double]?) {
     }
     let sorted = samples.sorted()
     func p(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] }
-    print(name.padding(toLength: 48, withPad: " ", startingAt: 0)
-        + String(format: " p50 %6.1f µs   p99 %6.1f µs   p99.9 %6.1f µs", p(0.5), p(0.99), p(0.999)))
+    print(
+        name.padding(toLength: 48, withPad: " ", startingAt: 0)
+            + String(format: " p50 %6.1f µs   p99 %6.1f µs   p99.9 %6.1f µs", p(0.5), p(0.99), p(0.999)))
 }
 
 func withBenchServer<T: Sendable>(
@@ -117,7 +118,9 @@ enum RedisPinger {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(PongHandler(replies)) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(PongHandler(replies))
+                }
             }
             .connect(host: "127.0.0.1", port: port).get()
         defer { channel.close(promise: nil) }
@@ -155,22 +158,36 @@ enum RedisPinger {
 /// observations, over loopback.
 func recallThroughput() async {
     let engine = Engine()
-    let words = ["billing", "invoice", "refund", "email", "phone", "delivery", "late", "order", "account", "password",
-                 "upgrade", "plan", "discount", "card", "charged", "twice", "address", "moved", "prefers", "morning"]
+    let words = [
+        "billing", "invoice", "refund", "email", "phone", "delivery", "late", "order", "account", "password",
+        "upgrade", "plan", "discount", "card", "charged", "twice", "address", "moved", "prefers", "morning",
+    ]
     var rng = SystemRandomNumberGenerator()
     guard let store = try? engine.createStore(displayName: "bench").store.id,
-          let profile = try? engine.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "email", value: "b@example.com")]).profileID
+        let profile = try? engine.resolveIdentity(
+            storeID: store, identifiers: [IdentifierInput(type: "email", value: "b@example.com")]
+        ).profileID
     else { return }
     for i in 0..<200 {
         let text = (0..<10).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ")
-        _ = try? engine.observe(storeID: store, profileID: profile, observations: [
-            ObservationInput(content: "fact \(i): \(text)", source: "bench", occurredAt: 1_700_000_000_000_000 + Int64(i) * 1_000_000)])
+        _ = try? engine.observe(
+            storeID: store, profileID: profile,
+            observations: [
+                ObservationInput(
+                    content: "fact \(i): \(text)", source: "bench",
+                    occurredAt: 1_700_000_000_000_000 + Int64(i) * 1_000_000)
+            ])
     }
     let result: (Int, Duration, [Double])? = await withBenchServer(engine: engine) { port in
         let client = try EngramClient(configuration: .init(host: "127.0.0.1", port: port))
         defer { client.close() }
         try await client.connect()
-        let request = RecallRequest.with { $0.storeId = store; $0.profileId = profile; $0.query = "charged twice on my card, want a refund"; $0.observationsLimit = 10 }
+        let request = RecallRequest.with {
+            $0.storeId = store
+            $0.profileId = profile
+            $0.query = "charged twice on my card, want a refund"
+            $0.observationsLimit = 10
+        }
         let until = ContinuousClock.now + .seconds(3)
         let start = ContinuousClock.now
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in

@@ -22,7 +22,8 @@ private struct BenchHooks: DurabilityWaiter, Snapshotter, ServerStatusSource {
     func waitUntilDurable(_ sequence: UInt64) async throws { try await storage.waitUntilDurable(sequence) }
     func snapshotNow() async throws -> SnapshotInfo {
         let info = try await storage.snapshotNow()
-        return SnapshotInfo(sequence: info.sequence, path: info.path, sizeBytes: info.sizeBytes, durationUs: info.durationUs)
+        return SnapshotInfo(
+            sequence: info.sequence, path: info.path, sizeBytes: info.sizeBytes, durationUs: info.durationUs)
     }
     func storageStatus() -> StorageStatus { StorageStatus() }
 }
@@ -46,8 +47,11 @@ private func percentile(_ sorted: [Double], _ p: Double) -> Double {
 }
 
 private func factText(_ i: Int) -> String {
-    let words = ["prefers", "email", "weekend", "delivery", "allergic", "peanuts", "gold", "tier", "lives", "Lyon", "asked", "refund",
-                 "night", "shifts", "two", "dogs", "sushi", "order", "blue", "shoes"]
+    let words = [
+        "prefers", "email", "weekend", "delivery", "allergic", "peanuts", "gold", "tier", "lives", "Lyon", "asked",
+        "refund",
+        "night", "shifts", "two", "dogs", "sushi", "order", "blue", "shoes",
+    ]
     var x = UInt64(truncatingIfNeeded: i) &* 0x9E37_79B9_7F4A_7C15
     var parts: [String] = []
     for _ in 0..<9 {
@@ -68,7 +72,8 @@ private func withStorageServer<R: Sendable>(
     configuration.port = 0
     configuration.maxInFlight = 4096
     let server = EngramServer(
-        configuration: configuration, engine: storage.engine, durability: hooks, snapshotter: hooks, status: hooks, logger: benchLogger)
+        configuration: configuration, engine: storage.engine, durability: hooks, snapshotter: hooks, status: hooks,
+        logger: benchLogger)
     let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: benchLogger))
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
@@ -96,7 +101,10 @@ private func seedProfiles(_ engine: Engine, count: Int) throws -> (String, [Stri
     let store = try engine.createStore(displayName: "bench").store.id
     var profiles: [String] = []
     for i in 0..<count {
-        profiles.append(try engine.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "email", value: "c\(i)@bench.io")]).profileID)
+        profiles.append(
+            try engine.resolveIdentity(
+                storeID: store, identifiers: [IdentifierInput(type: "email", value: "c\(i)@bench.io")]
+            ).profileID)
     }
     return (store, profiles)
 }
@@ -115,15 +123,18 @@ private func observeLoad(
                     let profile = profiles[(i &* 7919 &+ offset) % profiles.count]
                     let t0 = now()
                     do {
-                        _ = try await client.observe(.with {
-                            $0.storeId = store
-                            $0.profileId = profile
-                            $0.observations = [.with {
-                                $0.content = factText(offset &+ i &* 131 &+ caller)
-                                $0.source = "bench"
-                                $0.occurredAtUs = 1_700_000_000_000_000
-                            }]
-                        })
+                        _ = try await client.observe(
+                            .with {
+                                $0.storeId = store
+                                $0.profileId = profile
+                                $0.observations = [
+                                    .with {
+                                        $0.content = factText(offset &+ i &* 131 &+ caller)
+                                        $0.source = "bench"
+                                        $0.occurredAtUs = 1_700_000_000_000_000
+                                    }
+                                ]
+                            })
                         mine.append((now() - t0) * 1000)
                     } catch {
                         print("observe failed: \(error)")
@@ -153,7 +164,8 @@ private func redisSet(clients: Int, requests: Int) -> Double? {
     let server = Process()
     server.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
     server.arguments = [
-        "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+        "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "always",
+        "--save", "",
         "--daemonize", "no", "--logfile", dir + "/redis.log",
     ]
     guard (try? server.run()) != nil else { return nil }
@@ -167,7 +179,10 @@ private func redisSet(clients: Int, requests: Int) -> Double? {
     let bench = Process()
     let pipe = Pipe()
     bench.executableURL = URL(fileURLWithPath: "/usr/bin/redis-benchmark")
-    bench.arguments = ["-h", "127.0.0.1", "-p", String(port), "-t", "set", "-n", String(requests), "-c", String(clients), "-d", "70", "--csv"]
+    bench.arguments = [
+        "-h", "127.0.0.1", "-p", String(port), "-t", "set", "-n", String(requests), "-c", String(clients), "-d", "70",
+        "--csv",
+    ]
     bench.standardOutput = pipe
     bench.standardError = FileHandle.nullDevice
     guard (try? bench.run()) != nil else { return nil }
@@ -195,27 +210,32 @@ func runStorageBenchmark() async {
 }
 
 private func storageThroughput() async throws {
-    print("== durable Observe throughput, fsync=always (server + client over loopback), vs redis SET appendfsync always")
+    print(
+        "== durable Observe throughput, fsync=always (server + client over loopback), vs redis SET appendfsync always")
     print("callers | engram Observe/s |  p50 ms |  p99 ms | redis SET/s | engram/redis")
     for callers in [1, 50] {
         let dir = temporaryDirectory("throughput-\(callers)")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var options = StorageOptions(dataDirectory: dir)
-        options.fsync = FsyncMode(rawValue: ProcessInfo.processInfo.environment["ENGRAM_BENCH_FSYNC"] ?? "always") ?? .always
+        options.fsync =
+            FsyncMode(rawValue: ProcessInfo.processInfo.environment["ENGRAM_BENCH_FSYNC"] ?? "always") ?? .always
         options.snapshotInterval = nil
         options.snapshotEveryRecords = nil
         let (rate, latencies) = try await withStorageServer(options) { storage, port in
             let (store, profiles) = try seedProfiles(storage.engine, count: 1000)
             let client = try makeClient(port: port, connections: min(callers, 4))
             defer { client.close() }
-            _ = await observeLoad(client: client, store: store, profiles: profiles, callers: callers, seconds: 0.5, offset: 0)
-            return await observeLoad(client: client, store: store, profiles: profiles, callers: callers, seconds: 5, offset: 1_000_000)
+            _ = await observeLoad(
+                client: client, store: store, profiles: profiles, callers: callers, seconds: 0.5, offset: 0)
+            return await observeLoad(
+                client: client, store: store, profiles: profiles, callers: callers, seconds: 5, offset: 1_000_000)
         }
         let redis = redisSet(clients: callers, requests: callers == 1 ? 3000 : 60000)
         let ratio = redis.map { String(format: "%.2f×", rate / $0) } ?? "n/a"
         print(
             String(
-                format: "%7d | %16.0f | %7.2f | %7.2f | %11@ | %@", callers, rate, percentile(latencies, 0.5), percentile(latencies, 0.99),
+                format: "%7d | %16.0f | %7.2f | %7.2f | %11@ | %@", callers, rate, percentile(latencies, 0.5),
+                percentile(latencies, 0.99),
                 redis.map { String(format: "%.0f", $0) } ?? "n/a", ratio))
     }
 }
@@ -246,7 +266,9 @@ private func inProcessThroughput() async throws {
                             guard
                                 let result = try? storage.engine.observe(
                                     storeID: store, profileID: profiles[(i &* 7919) % profiles.count],
-                                    observations: [ObservationInput(content: factText(i), source: "bench", occurredAt: 1)]),
+                                    observations: [
+                                        ObservationInput(content: factText(i), source: "bench", occurredAt: 1)
+                                    ]),
                                 (try? await storage.waitUntilDurable(result.logPosition)) != nil
                             else { return mine }
                             mine.append((now() - t0) * 1000)
@@ -263,7 +285,8 @@ private func inProcessThroughput() async throws {
             await storage.close(snapshot: false)
             print(
                 String(
-                    format: "%7d | %-6@ | %9.0f | %6.3f | %6.3f", callers, mode.rawValue, Double(latencies.count) / elapsed,
+                    format: "%7d | %-6@ | %9.0f | %6.3f | %6.3f", callers, mode.rawValue,
+                    Double(latencies.count) / elapsed,
                     percentile(latencies, 0.5), percentile(latencies, 0.99)))
         }
     }
@@ -274,7 +297,8 @@ private func snapshotLatency() async throws {
     let dir = temporaryDirectory("latency")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     var options = StorageOptions(dataDirectory: dir)
-    options.fsync = FsyncMode(rawValue: ProcessInfo.processInfo.environment["ENGRAM_BENCH_FSYNC"] ?? "always") ?? .always
+    options.fsync =
+        FsyncMode(rawValue: ProcessInfo.processInfo.environment["ENGRAM_BENCH_FSYNC"] ?? "always") ?? .always
     options.snapshotInterval = nil
     options.snapshotEveryRecords = nil
     try await withStorageServer(options) { storage, port in
@@ -283,12 +307,16 @@ private func snapshotLatency() async throws {
         for (p, profile) in profiles.enumerated() {
             _ = try storage.engine.observe(
                 storeID: store, profileID: profile,
-                observations: (0..<20).map { ObservationInput(content: factText(p * 20 + $0), source: "fill", occurredAt: 1) })
+                observations: (0..<20).map {
+                    ObservationInput(content: factText(p * 20 + $0), source: "fill", occurredAt: 1)
+                })
         }
         let client = try makeClient(port: port, connections: 4)
         defer { client.close() }
-        _ = await observeLoad(client: client, store: store, profiles: profiles, callers: 8, seconds: 0.5, offset: 5_000_000)
-        let quiet = await observeLoad(client: client, store: store, profiles: profiles, callers: 8, seconds: 5, offset: 6_000_000)
+        _ = await observeLoad(
+            client: client, store: store, profiles: profiles, callers: 8, seconds: 0.5, offset: 5_000_000)
+        let quiet = await observeLoad(
+            client: client, store: store, profiles: profiles, callers: 8, seconds: 5, offset: 6_000_000)
         let flag = BusyFlag()
         let snapshotter = Task {
             var durations: [Int64] = []
@@ -297,14 +325,21 @@ private func snapshotLatency() async throws {
             }
             return durations
         }
-        let during = await observeLoad(client: client, store: store, profiles: profiles, callers: 8, seconds: 5, offset: 7_000_000)
+        let during = await observeLoad(
+            client: client, store: store, profiles: profiles, callers: 8, seconds: 5, offset: 7_000_000)
         flag.busy.store(false, ordering: .relaxed)
         let durations = await snapshotter.value
-        let p99q = percentile(quiet.latencies, 0.99), p99s = percentile(during.latencies, 0.99)
-        print(String(format: "without snapshot: %.0f calls/s, p50 %.2f ms, p99 %.2f ms", quiet.rate, percentile(quiet.latencies, 0.5), p99q))
+        let p99q = percentile(quiet.latencies, 0.99)
+        let p99s = percentile(during.latencies, 0.99)
         print(
             String(
-                format: "during snapshots: %.0f calls/s, p50 %.2f ms, p99 %.2f ms (%d snapshots back to back, each ≈ %.0f ms)", during.rate,
+                format: "without snapshot: %.0f calls/s, p50 %.2f ms, p99 %.2f ms", quiet.rate,
+                percentile(quiet.latencies, 0.5), p99q))
+        print(
+            String(
+                format:
+                    "during snapshots: %.0f calls/s, p50 %.2f ms, p99 %.2f ms (%d snapshots back to back, each ≈ %.0f ms)",
+                during.rate,
                 percentile(during.latencies, 0.5), p99s, durations.count,
                 Double(durations.reduce(0, +)) / Double(max(1, durations.count)) / 1000))
         print(String(format: "p99 ratio: %.2f× (goal ≤ 2×)", p99s / max(p99q, 0.001)))
@@ -336,7 +371,9 @@ private func recoveryTime() async throws {
                 for p in stride(from: t, to: profiles.count, by: 2) {
                     _ = try? storage.engine.observe(
                         storeID: store, profileID: profiles[p],
-                        observations: (0..<10).map { ObservationInput(content: factText(p * 10 + $0), source: "fill", occurredAt: 1) })
+                        observations: (0..<10).map {
+                            ObservationInput(content: factText(p * 10 + $0), source: "fill", occurredAt: 1)
+                        })
                 }
             }
         }
@@ -349,12 +386,17 @@ private func recoveryTime() async throws {
     for p in 0..<1000 {
         _ = try storage.engine.observe(
             storeID: store, profileID: profiles[p],
-            observations: (0..<10).map { ObservationInput(content: factText(20_000_000 + p * 10 + $0), source: "tail", occurredAt: 1) })
+            observations: (0..<10).map {
+                ObservationInput(content: factText(20_000_000 + p * 10 + $0), source: "tail", occurredAt: 1)
+            })
     }
     try await storage.waitUntilDurable(storage.engine.view().logPosition)
     let expected = storage.engine.counts()
     await storage.close(snapshot: false)
-    print(String(format: "fill: %.1f s; snapshot: %.1f s, %.0f MiB", filled, snapSeconds, Double(info.sizeBytes) / 1_048_576))
+    print(
+        String(
+            format: "fill: %.1f s; snapshot: %.1f s, %.0f MiB", filled, snapSeconds, Double(info.sizeBytes) / 1_048_576)
+    )
     try await reopen(options, expected: expected)
 }
 
@@ -368,7 +410,8 @@ private func reopen(_ options: StorageOptions, expected: EngineCounts?) async th
     let counts = reopened.engine.counts()
     print(
         String(
-            format: "recovery (snapshot + 1,000-record log tail): %.2f s for %d observations (goal < 10 s)%@", openSeconds, counts.observations,
+            format: "recovery (snapshot + 1,000-record log tail): %.2f s for %d observations (goal < 10 s)%@",
+            openSeconds, counts.observations,
             expected == nil || counts == expected ? "" : " — COUNTS DIFFER"))
     // Restored profiles are indexed in the background; a recall to one not yet indexed
     // indexes it first. Profiles near the end of the last shard are indexed last.
@@ -404,7 +447,8 @@ private func reopen(_ options: StorageOptions, expected: EngineCounts?) async th
     func p(_ v: [Double], _ q: Double) -> Double { v.isEmpty ? .nan : v[min(v.count - 1, Int(Double(v.count) * q))] }
     print(
         String(
-            format: "background indexing done %.2f s after the start; recall of a 10-fact profile: p50 %.0f µs the first time (before its background indexing); indexed, p50/p99 %.0f/%.0f µs while the background indexing runs, %.0f/%.0f µs after",
+            format:
+                "background indexing done %.2f s after the start; recall of a 10-fact profile: p50 %.0f µs the first time (before its background indexing); indexed, p50/p99 %.0f/%.0f µs while the background indexing runs, %.0f/%.0f µs after",
             indexedSeconds, p(first, 0.5), p(during, 0.5), p(during, 0.99), p(warm, 0.5), p(warm, 0.99)))
     await reopened.close(snapshot: false)
 }

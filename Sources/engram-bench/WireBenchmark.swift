@@ -12,8 +12,9 @@ func runWireBenchmark() {
         measure("RecallResponse (20 scored observations)", recall),
     ]
     for r in rows {
-        print(r.name.padding(toLength: 42, withPad: " ", startingAt: 0)
-            + String(format: " %6d bytes   encode %7.0f ns   decode %7.0f ns", r.bytes, r.encodeNs, r.decodeNs))
+        print(
+            r.name.padding(toLength: 42, withPad: " ", startingAt: 0)
+                + String(format: " %6d bytes   encode %7.0f ns   decode %7.0f ns", r.bytes, r.encodeNs, r.decodeNs))
     }
     fflush(nil)
     pythonReference(observe: observe.serializedBytes(), recall: recall.serializedBytes())
@@ -62,7 +63,8 @@ private func sampleObserveRequest() -> ObserveRequest {
     r.profileId = "pr_01JD8W3M2X4N"
     for i in 0..<10 {
         var o = NewObservation()
-        o.content = "Customer said the invoice for order #\(4810 + i) was charged twice and asked for a refund to the original card"
+        o.content =
+            "Customer said the invoice for order #\(4810 + i) was charged twice and asked for a refund to the original card"
         o.source = "voice-agent"
         o.occurredAtUs = 1_767_225_600_000_000 + Int64(i) * 60_000_000
         o.conversationIds = ["conv_7f3a9c21", "conv_7f3a9c22"]
@@ -86,11 +88,17 @@ private func sampleRecallResponse() -> RecallResponse {
         o.updatedAtUs = o.createdAtUs
         o.mentionCount = 1 + UInt32(i % 3)
         o.status = .active
-        r.observations.append(ScoredObservation.with { $0.observation = o; $0.score = 1 - Float(i) / 40 })
+        r.observations.append(
+            ScoredObservation.with {
+                $0.observation = o
+                $0.score = 1 - Float(i) / 40
+            })
     }
     r.traits = [
-        "Contact": TraitGroup(["firstName": TraitValue(.stringValue("Alyssa"), updatedAtUs: 1_767_225_600_000_000),
-                               "email": TraitValue(.stringValue("alyssa@example.com"), updatedAtUs: 1_767_225_600_000_000)]),
+        "Contact": TraitGroup([
+            "firstName": TraitValue(.stringValue("Alyssa"), updatedAtUs: 1_767_225_600_000_000),
+            "email": TraitValue(.stringValue("alyssa@example.com"), updatedAtUs: 1_767_225_600_000_000),
+        ]),
         "Account": TraitGroup(["tier": TraitValue(.stringValue("gold"), updatedAtUs: 1_767_225_600_000_000)]),
     ]
     r.profileId = "pr_01JD8W3M2X4N"
@@ -102,14 +110,16 @@ private func sampleRecallResponse() -> RecallResponse {
 /// Times Google's runtime (Python's upb backend) on the same bytes, for scale.
 private func pythonReference(observe: [UInt8], recall: [UInt8]) {
     let python = "/usr/bin/python3"
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     let script = root.appendingPathComponent("scripts/wire-reference.py").path
     guard FileManager.default.isExecutableFile(atPath: python), FileManager.default.fileExists(atPath: script) else {
         print("reference: SKIPPED (needs \(python) with python3-protobuf, and \(script))")
         return
     }
     let dir = FileManager.default.temporaryDirectory
-    let a = dir.appendingPathComponent("engram-bench-observe.bin"), b = dir.appendingPathComponent("engram-bench-recall.bin")
+    let a = dir.appendingPathComponent("engram-bench-observe.bin")
+    let b = dir.appendingPathComponent("engram-bench-recall.bin")
     try? Data(observe).write(to: a)
     try? Data(recall).write(to: b)
     let p = Process()

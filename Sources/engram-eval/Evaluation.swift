@@ -13,7 +13,8 @@ struct Tally {
         func covered(_ k: Int) -> Set<String> {
             ranked.prefix(k).reduce(into: Set<String>()) { $0.formUnion($1) }.intersection(evidence)
         }
-        let c5 = covered(5), c10 = covered(10)
+        let c5 = covered(5)
+        let c10 = covered(10)
         recall5 += Double(c5.count) / Double(evidence.count)
         recall10 += Double(c10.count) / Double(evidence.count)
         hit5 += c5.isEmpty ? 0 : 1
@@ -82,8 +83,12 @@ func evaluate(
             let ranked = result.observations.map { evidence[index][$0.observation.id] ?? [] }
             if dump, !question.evidence.isSubset(of: ranked.reduce(into: Set<String>()) { $0.formUnion($1) }) {
                 print("MISS [\(question.category)] \(question.text)  evidence \(question.evidence.sorted())")
-                for (fact, cites) in zip(result.observations.prefix(3), ranked) { print("   got \(cites.sorted()) \(fact.observation.content)") }
-                for fact in sample.facts where !fact.evidence.isDisjoint(with: question.evidence) { print("   want \(fact.evidence.sorted()) \(fact.text)") }
+                for (fact, cites) in zip(result.observations.prefix(3), ranked) {
+                    print("   got \(cites.sorted()) \(fact.observation.content)")
+                }
+                for fact in sample.facts where !fact.evidence.isDisjoint(with: question.evidence) {
+                    print("   want \(fact.evidence.sorted()) \(fact.text)")
+                }
             }
             evaluation.overall.add(ranked: ranked, evidence: question.evidence)
             evaluation.byCategory[question.category, default: Tally()].add(ranked: ranked, evidence: question.evidence)
@@ -92,7 +97,9 @@ func evaluate(
                 let other = (index + 1) % samples.count
                 let wrong = try engine.recall(storeID: store, profileID: profiles[other], options)
                 evaluation.leakQuestions += 1
-                if wrong.observations.contains(where: { evidence[index][$0.observation.id] != nil }) || wrong.profileID != profiles[other] {
+                if wrong.observations.contains(where: { evidence[index][$0.observation.id] != nil })
+                    || wrong.profileID != profiles[other]
+                {
                     evaluation.leaks += 1
                 }
             }

@@ -66,7 +66,9 @@ func loadLoCoMo(path: String) throws -> [Sample] {
             let parts = key.split(separator: "_")
             guard parts.count >= 2, parts[0] == "session", let n = Int(parts[1]) else { continue }
             if key.hasSuffix("_date_time"), let text = value as? String {
-                guard let date = formatter.date(from: text) else { throw LoCoMoError.layout("\(id): unreadable date \(text)") }
+                guard let date = formatter.date(from: text) else {
+                    throw LoCoMoError.layout("\(id): unreadable date \(text)")
+                }
                 times[n] = Int64(date.timeIntervalSince1970) * 1_000_000
             } else if parts.count == 2, let list = value as? [[String: Any]] {
                 for turn in list { if let dia = turn["dia_id"] as? String { turns.formUnion(turnIDs(in: dia)) } }
@@ -75,7 +77,9 @@ func loadLoCoMo(path: String) throws -> [Sample] {
         var facts: [Sample.Fact] = []
         for key in observations.keys.sorted() {
             let parts = key.split(separator: "_")
-            guard parts.count >= 2, let n = Int(parts[1]), let bySpeaker = observations[key] as? [String: Any] else { continue }
+            guard parts.count >= 2, let n = Int(parts[1]), let bySpeaker = observations[key] as? [String: Any] else {
+                continue
+            }
             for speaker in bySpeaker.keys.sorted() {
                 for item in bySpeaker[speaker] as? [[Any]] ?? [] {
                     guard let text = item.first as? String else { continue }
@@ -91,7 +95,8 @@ func loadLoCoMo(path: String) throws -> [Sample] {
         var questions: [Sample.Question] = []
         var unanswerable = 0
         for item in qa {
-            guard let category = item["category"] as? Int, (1...4).contains(category), let text = item["question"] as? String
+            guard let category = item["category"] as? Int, (1...4).contains(category),
+                let text = item["question"] as? String
             else { continue }
             let evidence = Set(((item["evidence"] as? [String]) ?? []).flatMap(turnIDs(in:)).filter(turns.contains))
             if evidence.isEmpty {

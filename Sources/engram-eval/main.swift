@@ -15,7 +15,9 @@ import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let path = arguments.first, !path.hasPrefix("--") else {
-    print("usage: engram-eval LOCOMO.json [--lexical W] [--semantic W] [--recency W] [--half-life-days D] [--k1 K] [--b B] [--dimension N]")
+    print(
+        "usage: engram-eval LOCOMO.json [--lexical W] [--semantic W] [--recency W] [--half-life-days D] [--k1 K] [--b B] [--dimension N]"
+    )
     exit(2)
 }
 arguments.removeFirst()
@@ -62,8 +64,9 @@ do {
         termWeight: overrides["term-weight"].map { Float($0) } ?? base.termWeight,
         pairWeight: overrides["pair-weight"].map { Float($0) } ?? base.pairWeight,
         characterWeight: overrides["char-weight"].map { Float($0) } ?? base.characterWeight,
-        characterGrams: Int(overrides["gram-min"] ?? Double(base.characterGrams.lowerBound))...Int(
-            overrides["gram-max"] ?? Double(base.characterGrams.upperBound)))
+        characterGrams: Int(
+            overrides["gram-min"] ?? Double(base.characterGrams.lowerBound))...Int(
+                overrides["gram-max"] ?? Double(base.characterGrams.upperBound)))
     if embedder != base { tuned.embedder = embedder }
 }
 if let v = overrides["lexical"] { tuned.lexicalWeight = v }
@@ -130,6 +133,8 @@ for (name, configuration, vectors) in runs {
 }
 printTable(rows)
 print("")
-let asked = rows.reduce(0) { $0 + $1.1.leakQuestions }, leaks = rows.reduce(0) { $0 + $1.1.leaks }
-print("leak check: \(asked) questions asked of the wrong profile (all rows); \(leaks) returned anything of the right one")
+let asked = rows.reduce(0) { $0 + $1.1.leakQuestions }
+let leaks = rows.reduce(0) { $0 + $1.1.leaks }
+print(
+    "leak check: \(asked) questions asked of the wrong profile (all rows); \(leaks) returned anything of the right one")
 if leaks > 0 { exit(1) }

@@ -73,7 +73,8 @@ struct Serve: AsyncParsableCommand {
         ("host", false), ("port", false), ("shards", false), ("keys-file", false), ("dev-key", false),
         ("max-frame-bytes", false), ("max-in-flight", false), ("max-connections", false), ("idle-timeout", false),
         ("metrics-port", false), ("metrics-host", false), ("log-level", false), ("tls-cert", false), ("tls-key", false),
-        ("threads", false), ("data-dir", false), ("fsync", false), ("fsync-interval-ms", false), ("snapshot-interval", false),
+        ("threads", false), ("data-dir", false), ("fsync", false), ("fsync-interval-ms", false),
+        ("snapshot-interval", false),
         ("snapshot-every", false), ("segment-bytes", false), ("accept-log-loss", true), ("embedder", false),
         ("model-dir", false), ("query-cache", false),
     ]
@@ -87,7 +88,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Engine shards; 0 = 4 per core. (ENGRAM_SHARDS)")
     var shards = 0
 
-    @Option(help: "API keys file: lines of 'sha256:<hex> role=admin|read-write|read-only [stores=ID,...] [name=...]'. (ENGRAM_KEYS_FILE)")
+    @Option(
+        help:
+            "API keys file: lines of 'sha256:<hex> role=admin|read-write|read-only [stores=ID,...] [name=...]'. (ENGRAM_KEYS_FILE)"
+    )
     var keysFile: String?
 
     @Option(help: "An admin API key given in clear, for development only. (ENGRAM_DEV_KEY)")
@@ -126,28 +130,44 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Data directory: write-ahead log, snapshots, lock file. (ENGRAM_DATA_DIR)")
     var dataDir = "./engram-data"
 
-    @Option(help: "always (fsync before acknowledging), interval (every --fsync-interval-ms), or none (leave it to the OS). (ENGRAM_FSYNC)")
+    @Option(
+        help:
+            "always (fsync before acknowledging), interval (every --fsync-interval-ms), or none (leave it to the OS). (ENGRAM_FSYNC)"
+    )
     var fsync = "always"
 
     @Option(help: "How often interval mode fsyncs, in milliseconds. (ENGRAM_FSYNC_INTERVAL_MS)")
     var fsyncIntervalMs = 1000
 
-    @Option(help: "Snapshot when this many seconds passed since the last one and there were writes; 0 = never. (ENGRAM_SNAPSHOT_INTERVAL)")
+    @Option(
+        help:
+            "Snapshot when this many seconds passed since the last one and there were writes; 0 = never. (ENGRAM_SNAPSHOT_INTERVAL)"
+    )
     var snapshotInterval = 300
 
-    @Option(help: "Snapshot once this many log records were written since the last one; 0 = never. (ENGRAM_SNAPSHOT_EVERY)")
+    @Option(
+        help: "Snapshot once this many log records were written since the last one; 0 = never. (ENGRAM_SNAPSHOT_EVERY)")
     var snapshotEvery = 1_000_000
 
     @Option(help: "Start a new log segment at this size in bytes. (ENGRAM_SEGMENT_BYTES)")
     var segmentBytes = 64 << 20
 
-    @Flag(help: "If a record in the middle of the log is damaged, drop it and everything after it instead of refusing to start. (ENGRAM_ACCEPT_LOG_LOSS)")
+    @Flag(
+        help:
+            "If a record in the middle of the log is damaged, drop it and everything after it instead of refusing to start. (ENGRAM_ACCEPT_LOG_LOSS)"
+    )
     var acceptLogLoss = false
 
-    @Option(help: "hashed (built in, no files) or minilm (all-MiniLM-L6-v2 from --model-dir; better recall, ms per text). (ENGRAM_EMBEDDER)")
+    @Option(
+        help:
+            "hashed (built in, no files) or minilm (all-MiniLM-L6-v2 from --model-dir; better recall, ms per text). (ENGRAM_EMBEDDER)"
+    )
     var embedder = "hashed"
 
-    @Option(help: "The MiniLM model directory (vocab.txt, model.safetensors, config.json), as scripts/fetch-model unpacks it. (ENGRAM_MODEL_DIR)")
+    @Option(
+        help:
+            "The MiniLM model directory (vocab.txt, model.safetensors, config.json), as scripts/fetch-model unpacks it. (ENGRAM_MODEL_DIR)"
+    )
     var modelDir = "models/all-MiniLM-L6-v2"
 
     @Option(help: "Query vectors the MiniLM embedder keeps, least recently used first out. (ENGRAM_QUERY_CACHE)")
@@ -157,9 +177,15 @@ struct Serve: AsyncParsableCommand {
         guard ["hashed", "minilm"].contains(embedder) else {
             throw ValidationError("--embedder must be hashed or minilm; got '\(embedder)'")
         }
-        guard queryCache >= 1 && queryCache <= 10_000_000 else { throw ValidationError("--query-cache must be 1-10000000") }
-        guard FsyncMode(rawValue: fsync) != nil else { throw ValidationError("--fsync must be always, interval or none; got '\(fsync)'") }
-        guard fsyncIntervalMs >= 1 && fsyncIntervalMs <= 60_000 else { throw ValidationError("--fsync-interval-ms must be 1-60000") }
+        guard queryCache >= 1 && queryCache <= 10_000_000 else {
+            throw ValidationError("--query-cache must be 1-10000000")
+        }
+        guard FsyncMode(rawValue: fsync) != nil else {
+            throw ValidationError("--fsync must be always, interval or none; got '\(fsync)'")
+        }
+        guard fsyncIntervalMs >= 1 && fsyncIntervalMs <= 60_000 else {
+            throw ValidationError("--fsync-interval-ms must be 1-60000")
+        }
         guard snapshotInterval >= 0 else { throw ValidationError("--snapshot-interval must not be negative") }
         guard snapshotEvery >= 0 else { throw ValidationError("--snapshot-every must not be negative") }
         guard segmentBytes >= 4096 else { throw ValidationError("--segment-bytes must be at least 4096") }
@@ -168,14 +194,19 @@ struct Serve: AsyncParsableCommand {
         guard maxFrameBytes >= 1024 && maxFrameBytes <= 64 * 1024 * 1024 else {
             throw ValidationError("--max-frame-bytes must be between 1024 and 67108864, got \(maxFrameBytes)")
         }
-        guard maxInFlight >= 1 && maxInFlight <= 65536 else { throw ValidationError("--max-in-flight must be 1-65536, got \(maxInFlight)") }
+        guard maxInFlight >= 1 && maxInFlight <= 65536 else {
+            throw ValidationError("--max-in-flight must be 1-65536, got \(maxInFlight)")
+        }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must not be negative") }
         guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
+            throw ValidationError(
+                "--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
         }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
-        if let metricsPort, !(1...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1-65535") }
+        if let metricsPort, !(1...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be 1-65535")
+        }
     }
 
     func run() async throws {
@@ -219,7 +250,8 @@ struct Serve: AsyncParsableCommand {
             do {
                 let chain = try NIOSSLCertificate.fromPEMFile(tlsCert).map { NIOSSLCertificateSource.certificate($0) }
                 let key = try NIOSSLPrivateKey(file: tlsKey, format: .pem)
-                server.tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+                server.tls = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: chain, privateKey: .privateKey(key))
             } catch {
                 throw ValidationError("cannot load TLS certificate or key: \(error)")
             }
@@ -234,7 +266,10 @@ struct Serve: AsyncParsableCommand {
                 engineConfiguration.recall.embedder = model
                 logger.info(
                     "embedder loaded",
-                    metadata: ["embedder": "\(model.identity)", "model_dir": "\(modelDir)", "took": "\(ContinuousClock.now - started)"])
+                    metadata: [
+                        "embedder": "\(model.identity)", "model_dir": "\(modelDir)",
+                        "took": "\(ContinuousClock.now - started)",
+                    ])
             } catch {
                 throw ValidationError("--embedder minilm: \(error.message)")
             }
@@ -256,17 +291,20 @@ struct Serve: AsyncParsableCommand {
         }
         let hooks = StorageHooks(storage: storage)
         let engramServer = EngramServer(
-            configuration: server, engine: storage.engine, durability: hooks, snapshotter: hooks, status: hooks, logger: logger)
+            configuration: server, engine: storage.engine, durability: hooks, snapshotter: hooks, status: hooks,
+            logger: logger)
         // Services stop in reverse order: the server drains its calls first, then storage
         // writes its shutdown snapshot and closes the log.
         var services: [any Service] = [hooks, engramServer, Reembedder(engine: storage.engine, logger: logger)]
         if let metricsPort {
-            services.append(MetricsHTTPServer(host: metricsHost, port: metricsPort, logger: logger) { registry.emitToBuffer() })
+            services.append(
+                MetricsHTTPServer(host: metricsHost, port: metricsPort, logger: logger) { registry.emitToBuffer() })
         }
-        let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
     }
 }

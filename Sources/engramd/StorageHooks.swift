@@ -14,7 +14,8 @@ struct StorageHooks: DurabilityWaiter, Snapshotter, ServerStatusSource, Service 
 
     func snapshotNow() async throws -> SnapshotInfo {
         let info = try await storage.snapshotNow()
-        return SnapshotInfo(sequence: info.sequence, path: info.path, sizeBytes: info.sizeBytes, durationUs: info.durationUs)
+        return SnapshotInfo(
+            sequence: info.sequence, path: info.path, sizeBytes: info.sizeBytes, durationUs: info.durationUs)
     }
 
     func storageStatus() -> StorageStatus {

@@ -1,18 +1,19 @@
-import EngramServerTestSupport
-import EngramTestSupport
 import EngramCLI
 import EngramClient
 import EngramCore
 import EngramLoad
 import EngramServer
+import EngramServerTestSupport
+import EngramTestSupport
 import Foundation
 import Logging
 import ServiceLifecycle
 import Testing
 
-
 /// A running in-process server on a free loopback port, stopped when `body` returns.
-func withServer(configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: (Int) async throws -> Void) async throws {
+func withServer(configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: (Int) async throws -> Void)
+    async throws
+{
     try await EngramServerTestSupport.withServer(configure: configure) { server in try await body(server.port) }
 }
 
@@ -43,7 +44,9 @@ func engram(_ arguments: [String], port: Int? = nil, environment: [String: Strin
 /// Runs `engram-load` in-process with captured output.
 func engramLoad(_ arguments: [String], port: Int) async -> CommandResult {
     let captured = CapturedOutput()
-    let status = await CLIContext.$current.withValue(captured.context(environment: ["ENGRAM_SERVER": "127.0.0.1:\(port)"])) {
+    let status = await CLIContext.$current.withValue(
+        captured.context(environment: ["ENGRAM_SERVER": "127.0.0.1:\(port)"])
+    ) {
         await EngramLoadCLI.run(arguments)
     }
     return CommandResult(status: status, out: captured.out, err: captured.err)

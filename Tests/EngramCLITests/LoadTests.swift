@@ -13,7 +13,9 @@ struct LoadTests {
     @Test("a closed-loop ping run of a fixed count: its JSON summary adds up")
     func closedLoopCount() async throws {
         try await withServer { port in
-            let r = await engramLoad(["ping", "--count", "300", "--warmup", "0.2", "--connections", "2", "--in-flight", "4", "--json"], port: port)
+            let r = await engramLoad(
+                ["ping", "--count", "300", "--warmup", "0.2", "--connections", "2", "--in-flight", "4", "--json"],
+                port: port)
             #expect(r.status == 0, "\(r.err)")
             let json = try r.json()
             #expect(json["mode"] as? String == "closed")
@@ -26,11 +28,16 @@ struct LoadTests {
         }
     }
 
-    @Test("an open-loop recall run at a target rate makes about rate × duration requests, with a progress line each second")
+    @Test(
+        "an open-loop recall run at a target rate makes about rate × duration requests, with a progress line each second"
+    )
     func openLoopRecall() async throws {
         try await withServer { port in
-            let r = await engramLoad(["recall", "--rate", "200", "--duration", "1.5", "--warmup", "1.2", "--profiles", "5",
-                                      "--observations", "30", "--connections", "2", "--in-flight", "8", "--json"], port: port)
+            let r = await engramLoad(
+                [
+                    "recall", "--rate", "200", "--duration", "1.5", "--warmup", "1.2", "--profiles", "5",
+                    "--observations", "30", "--connections", "2", "--in-flight", "8", "--json",
+                ], port: port)
             #expect(r.status == 0, "\(r.err)")
             let json = try r.json()
             #expect(json["mode"] as? String == "open" && json["target_rate"] as? Double == 200)
@@ -49,8 +56,11 @@ struct LoadTests {
     @Test("a mix: observe, recall and resolve of existing profiles, all succeeding; the store it made is deleted")
     func mix() async throws {
         try await withServer { port in
-            let r = await engramLoad(["mix", "--mix", "recall=60,observe=30,resolve=10", "--count", "200", "--warmup", "0",
-                                      "--profiles", "4", "--observations", "10", "--in-flight", "4", "--json"], port: port)
+            let r = await engramLoad(
+                [
+                    "mix", "--mix", "recall=60,observe=30,resolve=10", "--count", "200", "--warmup", "0",
+                    "--profiles", "4", "--observations", "10", "--in-flight", "4", "--json",
+                ], port: port)
             #expect(r.status == 0, "\(r.err)")
             let json = try r.json()
             #expect(json["workload"] as? String == "recall=60,observe=30,resolve-existing=10")
@@ -65,7 +75,8 @@ struct LoadTests {
         try await withServer { port in
             // A store id that does not exist: every recall fails NOT_FOUND... once profiles exist.
             // resolve-new against a missing store fails every call with NOT_FOUND.
-            let r = await engramLoad(["resolve-new", "--store", "st_missing", "--count", "20", "--warmup", "0", "--json"], port: port)
+            let r = await engramLoad(
+                ["resolve-new", "--store", "st_missing", "--count", "20", "--warmup", "0", "--json"], port: port)
             #expect(r.status == 0, "\(r.err)")
             let json = try r.json()
             #expect(json["ok"] as? Int == 0)
@@ -73,14 +84,16 @@ struct LoadTests {
         }
     }
 
-    @Test("bad settings are refused with the usage status", arguments: [
-        (["sleep"], "unknown workload"),
-        (["ping", "--connections", "0"], "--connections"),
-        (["ping", "--duration", "1", "--count", "5"], "not both"),
-        (["mix", "--mix", "recall=x"], "OPERATION=WEIGHT"),
-        (["ping", "--rate", "-3"], "--rate"),
-        (["ping", "--server", "10.1.2.3:7411"], "not loopback"),
-    ])
+    @Test(
+        "bad settings are refused with the usage status",
+        arguments: [
+            (["sleep"], "unknown workload"),
+            (["ping", "--connections", "0"], "--connections"),
+            (["ping", "--duration", "1", "--count", "5"], "not both"),
+            (["mix", "--mix", "recall=x"], "OPERATION=WEIGHT"),
+            (["ping", "--rate", "-3"], "--rate"),
+            (["ping", "--server", "10.1.2.3:7411"], "not loopback"),
+        ])
     func badSettings(arguments: [String], message: String) async {
         let r = await engramLoad(arguments, port: 1)
         #expect(r.status == 64, "\(arguments): \(r.err)")
@@ -92,7 +105,8 @@ struct LoadTests {
         let text = SyntheticText(seed: 7)
         #expect(text.vocabulary.count == 20_000)
         #expect(Set(text.vocabulary).count == text.vocabulary.count)
-        var a = SplitMix64(seed: 3), b = SplitMix64(seed: 3)
+        var a = SplitMix64(seed: 3)
+        var b = SplitMix64(seed: 3)
         #expect(text.sentence(using: &a) == text.sentence(using: &b))
         var rng = SplitMix64(seed: 11)
         var counts: [String: Int] = [:]

@@ -1,5 +1,5 @@
-import EngramTestSupport
 import Dispatch
+import EngramTestSupport
 import Testing
 
 @testable import EngramCore
@@ -28,7 +28,8 @@ import Testing
         let engine = t.engine
         let store = try engine.makeStore()
         try engine.putIdentitySettings(
-            storeID: store, IdentitySettings(types: [IdentifierTypeSettings(name: "email", normalization: .email, limit: 100)]))
+            storeID: store,
+            IdentitySettings(types: [IdentifierTypeSettings(name: "email", normalization: .email, limit: 100)]))
         let calls = Locked<[[String]]>([])
         let added = Locked(0)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -36,7 +37,9 @@ import Testing
                 group.addTask {
                     var rng = SeededGenerator(seed: UInt64(task) + 1)
                     for i in 0..<150 {
-                        let values = (0..<Int.random(in: 1...3, using: &rng)).map { _ in "e\(Int.random(in: 0..<40, using: &rng))@x.io" }
+                        let values = (0..<Int.random(in: 1...3, using: &rng)).map { _ in
+                            "e\(Int.random(in: 0..<40, using: &rng))@x.io"
+                        }
                         let result = try engine.resolveIdentity(storeID: store, identifiers: values.map(email))
                         calls.withLock { $0.append(values) }
                         // Writes to a profile that may be merged away at the same moment must survive.
@@ -62,8 +65,13 @@ import Testing
         var owner: [String: String] = [:]
         for profile in profiles {
             for identifier in profile.identifiers {
-                #expect(owner.updateValue(profile.id, forKey: identifier.value) == nil, "\(identifier.value) is on two profiles")
-                #expect(try engine.lookupProfiles(storeID: store, type: "email", value: identifier.value).profileIDs == [profile.id])
+                #expect(
+                    owner.updateValue(profile.id, forKey: identifier.value) == nil,
+                    "\(identifier.value) is on two profiles")
+                #expect(
+                    try engine.lookupProfiles(storeID: store, type: "email", value: identifier.value).profileIDs == [
+                        profile.id
+                    ])
             }
         }
         #expect(profiles.reduce(0) { $0 + $1.observations.count } == added.withLock { $0 })
@@ -81,7 +89,8 @@ import Testing
                 group.addTask {
                     var source = OperationSource(seed: 500 + UInt64(task))
                     for _ in 0..<200 {
-                        let identifiers = (0..<Int.random(in: 1...3, using: &source.rng)).map { _ in source.identifier() }
+                        let identifiers = (0..<Int.random(in: 1...3, using: &source.rng)).map { _ in source.identifier()
+                        }
                         _ = try? engine.resolveIdentity(storeID: store, identifiers: identifiers)
                     }
                 }
@@ -141,7 +150,9 @@ import Testing
                     checked.withLock { $0 += 1 }
                     if view.counts.observations != covered {
                         mismatches.withLock {
-                            $0.append("position \(view.logPosition): \(covered) Observe calls, \(view.counts.observations) observations")
+                            $0.append(
+                                "position \(view.logPosition): \(covered) Observe calls, \(view.counts.observations) observations"
+                            )
                         }
                     }
                 }

@@ -9,14 +9,20 @@ import Testing
         let keep = try t.engine.makeProfile(store: store, email: "keep@example.com")
         let id = try t.engine.resolveIdentity(
             storeID: store, identifiers: [email("a@example.com"), phone("+14155552671")],
-            traits: [TraitUpdate(group: "G", name: "a", value: .bool(true)), TraitUpdate(group: "G", name: "b", value: .bool(false))]
+            traits: [
+                TraitUpdate(group: "G", name: "a", value: .bool(true)),
+                TraitUpdate(group: "G", name: "b", value: .bool(false)),
+            ]
         ).profileID
         let merged = try t.engine.makeProfile(store: store, email: "b@example.com")
         _ = try t.engine.resolveIdentity(storeID: store, identifiers: [email("a@example.com"), email("b@example.com")])
         _ = try t.engine.observe(
-            storeID: store, profileID: id, observations: [observation("fact one"), observation("fact two"), observation("Fact one!")],
+            storeID: store, profileID: id,
+            observations: [observation("fact one"), observation("fact two"), observation("Fact one!")],
             summaries: [SummaryInput(content: "s", conversationID: "c", occurredAt: 1, source: "a")],
-            communications: [CommunicationInput(authorType: .customer, channel: .chat, text: "hello", conversationID: "c")])
+            communications: [
+                CommunicationInput(authorType: .customer, channel: .chat, text: "hello", conversationID: "c")
+            ])
 
         let receipt = try t.engine.deleteProfile(storeID: store, profileID: merged)
         #expect(receipt.profileID == id, "a merged-away id deletes the canonical profile")

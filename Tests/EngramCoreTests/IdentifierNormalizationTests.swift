@@ -3,7 +3,9 @@ import Testing
 @testable import EngramCore
 
 @Suite struct IdentifierNormalizationTests {
-    func normalize(_ raw: String, _ kind: IdentifierNormalization, region: String = "1") throws(InvalidIdentifier) -> String {
+    func normalize(_ raw: String, _ kind: IdentifierNormalization, region: String = "1") throws(InvalidIdentifier)
+        -> String
+    {
         try kind.normalize(raw, regionCode: region)
     }
 
@@ -81,7 +83,9 @@ import Testing
         expectError(.invalidArgument, field: "identifiers[0].value") {
             try t.engine.resolveIdentity(storeID: store, identifiers: [email("  ")])
         }
-        expectError(.invalidArgument, field: "identifiers") { try t.engine.resolveIdentity(storeID: store, identifiers: []) }
+        expectError(.invalidArgument, field: "identifiers") {
+            try t.engine.resolveIdentity(storeID: store, identifiers: [])
+        }
         #expect(t.engine.counts().profiles == 0, "nothing invalid is ever stored")
         #expect(try t.engine.lookupProfiles(storeID: store, type: "email", value: "ok@example.com").profileIDs.isEmpty)
     }
@@ -94,8 +98,12 @@ import Testing
         #expect(found.normalizedValue == "+14155552671")
         #expect(found.profileIDs == [id])
         #expect(!found.blocked)
-        expectError(.invalidArgument, field: "value") { try t.engine.lookupProfiles(storeID: store, type: "phone", value: "12") }
-        expectError(.invalidArgument, field: "type") { try t.engine.lookupProfiles(storeID: store, type: "fax", value: "12") }
+        expectError(.invalidArgument, field: "value") {
+            try t.engine.lookupProfiles(storeID: store, type: "phone", value: "12")
+        }
+        expectError(.invalidArgument, field: "type") {
+            try t.engine.lookupProfiles(storeID: store, type: "fax", value: "12")
+        }
         #expect(try t.engine.lookupProfiles(storeID: store, type: "email", value: "null").blocked)
     }
 }

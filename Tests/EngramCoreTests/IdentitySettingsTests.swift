@@ -15,7 +15,9 @@ import Testing
             storeID: store,
             IdentitySettings(
                 priority: ["user_id", "phone"],
-                types: [IdentifierTypeSettings(name: "user_id", normalization: .trim, limit: 1, overflowPolicy: .refuse)],
+                types: [
+                    IdentifierTypeSettings(name: "user_id", normalization: .trim, limit: 1, overflowPolicy: .refuse)
+                ],
                 defaultRegion: "GB"))
         #expect(put.settings.priority == ["user_id", "phone", "email", "whatsapp", "chat"])
         #expect(put.settings.types.map(\.name) == ["email", "phone", "whatsapp", "chat", "user_id"])
@@ -34,22 +36,38 @@ import Testing
                 try t.engine.putIdentitySettings(storeID: store, settings)
             }
         }
-        put(IdentitySettings(types: [IdentifierTypeSettings(name: "User-ID", normalization: .trim)]), field: "types[0].name")
-        put(IdentitySettings(types: [IdentifierTypeSettings(name: "9id", normalization: .trim)]), field: "types[0].name")
+        put(
+            IdentitySettings(types: [IdentifierTypeSettings(name: "User-ID", normalization: .trim)]),
+            field: "types[0].name")
+        put(
+            IdentitySettings(types: [IdentifierTypeSettings(name: "9id", normalization: .trim)]), field: "types[0].name"
+        )
         put(
             IdentitySettings(types: [
                 IdentifierTypeSettings(name: "crm_id", normalization: .trim),
                 IdentifierTypeSettings(name: "crm_id", normalization: .none),
             ]), field: "types[1].name")
-        put(IdentitySettings(types: [IdentifierTypeSettings(name: "email", normalization: .trim)]), field: "types[0].normalization")
-        put(IdentitySettings(types: [IdentifierTypeSettings(name: "crm_id", normalization: .phone)]), field: "types[0].normalization")
-        put(IdentitySettings(types: [IdentifierTypeSettings(name: "crm_id", normalization: .trim, limit: 0)]), field: "types[0].limit")
-        put(IdentitySettings(types: [IdentifierTypeSettings(name: "crm_id", normalization: .trim, limit: 101)]), field: "types[0].limit")
         put(
-            IdentitySettings(types: [IdentifierTypeSettings(name: "crm_id", normalization: .trim, blockedPatterns: ["[a-"])]),
+            IdentitySettings(types: [IdentifierTypeSettings(name: "email", normalization: .trim)]),
+            field: "types[0].normalization")
+        put(
+            IdentitySettings(types: [IdentifierTypeSettings(name: "crm_id", normalization: .phone)]),
+            field: "types[0].normalization")
+        put(
+            IdentitySettings(types: [IdentifierTypeSettings(name: "crm_id", normalization: .trim, limit: 0)]),
+            field: "types[0].limit")
+        put(
+            IdentitySettings(types: [IdentifierTypeSettings(name: "crm_id", normalization: .trim, limit: 101)]),
+            field: "types[0].limit")
+        put(
+            IdentitySettings(types: [
+                IdentifierTypeSettings(name: "crm_id", normalization: .trim, blockedPatterns: ["[a-"])
+            ]),
             field: "types[0].blocked_patterns[0]")
         put(
-            IdentitySettings(types: [IdentifierTypeSettings(name: "crm_id", normalization: .trim, blockedValues: ["ok", ""])]),
+            IdentitySettings(types: [
+                IdentifierTypeSettings(name: "crm_id", normalization: .trim, blockedValues: ["ok", ""])
+            ]),
             field: "types[0].blocked_values[1]")
         put(IdentitySettings(priority: ["email", "fax"]), field: "priority[1]")
         put(IdentitySettings(priority: ["email", "email"]), field: "priority[1]")

@@ -44,7 +44,9 @@ import Testing
             storeID: store, profileID: id,
             filter: ObservationFilter(created: TimeRange(begin: all[5].createdAt, end: all[1].createdAt)))
         #expect(created.observations.map(\.id) == Array(all[2...5]).map(\.id))
-        #expect(try t.engine.listObservations(storeID: store, profileID: id).observations.count == 25, "the default page (100) holds all 25")
+        #expect(
+            try t.engine.listObservations(storeID: store, profileID: id).observations.count == 25,
+            "the default page (100) holds all 25")
         #expect(
             try t.engine.listObservations(
                 storeID: store, profileID: id, filter: ObservationFilter(status: .superseded)
@@ -59,7 +61,8 @@ import Testing
         for batch in 0..<60 {
             _ = try t.engine.observe(
                 storeID: store, profileID: id,
-                observations: (0..<10).map { observation("distinct fact \(batch * 10 + $0) about item \(batch)-\($0)") })
+                observations: (0..<10).map { observation("distinct fact \(batch * 10 + $0) about item \(batch)-\($0)") }
+            )
         }
         let big = try t.engine.listObservations(storeID: store, profileID: id, pageSize: 500)
         #expect(big.observations.count == 500 && big.nextPageToken != nil)
@@ -77,8 +80,12 @@ import Testing
         let t = makeEngine()
         let store = try t.engine.makeStore()
         let id = try t.engine.makeProfile(store: store, email: "a@example.com")
-        expectError(.invalidArgument, field: "page_size") { try t.engine.listObservations(storeID: store, profileID: id, pageSize: 1_001) }
-        expectError(.invalidArgument, field: "page_size") { try t.engine.listObservations(storeID: store, profileID: id, pageSize: -1) }
+        expectError(.invalidArgument, field: "page_size") {
+            try t.engine.listObservations(storeID: store, profileID: id, pageSize: 1_001)
+        }
+        expectError(.invalidArgument, field: "page_size") {
+            try t.engine.listObservations(storeID: store, profileID: id, pageSize: -1)
+        }
         expectError(.invalidArgument, field: "page_token") {
             try t.engine.listObservations(storeID: store, profileID: id, pageToken: "garbage")
         }
@@ -93,7 +100,9 @@ import Testing
         expectError(.invalidArgument, field: "filter.source") {
             try t.engine.listObservations(storeID: store, profileID: id, filter: ObservationFilter(source: "a/b"))
         }
-        expectError(.invalidArgument, field: "profile_id") { try t.engine.listObservations(storeID: store, profileID: "") }
+        expectError(.invalidArgument, field: "profile_id") {
+            try t.engine.listObservations(storeID: store, profileID: "")
+        }
     }
 
     @Test func pageTokensRoundTrip() {

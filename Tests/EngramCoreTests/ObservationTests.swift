@@ -14,7 +14,9 @@ import Testing
         let (t, store, id) = try setUp()
         let added = try t.engine.observe(
             storeID: store, profileID: id,
-            observations: [observation("Prefers email over phone for follow-ups.", at: 100, subject: "preference.contact_channel")])
+            observations: [
+                observation("Prefers email over phone for follow-ups.", at: 100, subject: "preference.contact_channel")
+            ])
         #expect(added.observations.map(\.kind) == [.added])
         let first = added.observations[0].observationID
 
@@ -33,7 +35,10 @@ import Testing
 
         let superseding = try t.engine.observe(
             storeID: store, profileID: id,
-            observations: [observation("Now prefers SMS.", at: 200, conversations: ["conv-3"], subject: "preference.contact_channel")])
+            observations: [
+                observation(
+                    "Now prefers SMS.", at: 200, conversations: ["conv-3"], subject: "preference.contact_channel")
+            ])
         #expect(superseding.observations[0].kind == .superseded)
         #expect(superseding.observations[0].replacedID == first)
         let replaced = try t.engine.listObservationRevisions(storeID: store, profileID: id, observationID: first)
@@ -50,19 +55,25 @@ import Testing
         #expect(late.observations[0].kind == .added)
         #expect(late.observations[0].status == .superseded)
         let active = try t.engine.listObservations(
-            storeID: store, profileID: id, filter: ObservationFilter(status: .active)).observations
+            storeID: store, profileID: id, filter: ObservationFilter(status: .active)
+        ).observations
         #expect(active.map(\.id) == [superseding.observations[0].observationID])
         #expect(t.engine.counts().observations == 3)
     }
 
     @Test func nearDuplicatesUseTheThreshold() throws {
-        let base = "the customer said she would like all invoices sent to the billing address in Toronto from next month onwards please"
-        let nearly = "the customer said she would like all invoices sent to the billing address in Toronto from next month onwards"
+        let base =
+            "the customer said she would like all invoices sent to the billing address in Toronto from next month onwards please"
+        let nearly =
+            "the customer said she would like all invoices sent to the billing address in Toronto from next month onwards"
         let strict = makeEngine()
         let store = try strict.engine.makeStore()
         let id = try strict.engine.makeProfile(store: store, email: "a@example.com")
         let outcomes = try strict.engine.observe(
-            storeID: store, profileID: id, observations: [observation(base), observation(nearly), observation("dog bites man"), observation("man bites dog")]
+            storeID: store, profileID: id,
+            observations: [
+                observation(base), observation(nearly), observation("dog bites man"), observation("man bites dog"),
+            ]
         ).observations.map(\.kind)
         #expect(outcomes == [.added, .duplicate, .added, .added], "bigrams keep reordered statements apart")
         #expect(TextFingerprint(base).similarity(to: TextFingerprint(nearly)) >= 0.9)
@@ -76,7 +87,8 @@ import Testing
         let store2 = try loose.engine.makeStore()
         let id2 = try loose.engine.makeProfile(store: store2, email: "a@example.com")
         let kinds = try loose.engine.observe(
-            storeID: store2, profileID: id2, observations: [observation(base), observation(nearly), observation(base.uppercased() + "!")]
+            storeID: store2, profileID: id2,
+            observations: [observation(base), observation(nearly), observation(base.uppercased() + "!")]
         ).observations.map(\.kind)
         #expect(kinds == [.added, .added, .duplicate], "with threshold 1 only equal normalised text is a duplicate")
     }
@@ -93,11 +105,16 @@ import Testing
         #expect(retry.observations[0].isRetry)
         var after = t.engine.view().snapshot()
         after.logPosition = before.logPosition
-        #expect(after.stores[0].profiles[0].observations == before.stores[0].profiles[0].observations, "a retry changes nothing")
+        #expect(
+            after.stores[0].profiles[0].observations == before.stores[0].profiles[0].observations,
+            "a retry changes nothing")
         // Same key inside one call: the second is a retry of the first.
         let twice = try t.engine.observe(
-            storeID: store, profileID: id, observations: [observation("likes jazz", key: "msg-2"), observation("likes jazz", key: "msg-2")])
-        #expect(twice.observations[1] == ObservationOutcome(kind: .added, observationID: twice.observations[0].observationID, isRetry: true))
+            storeID: store, profileID: id,
+            observations: [observation("likes jazz", key: "msg-2"), observation("likes jazz", key: "msg-2")])
+        #expect(
+            twice.observations[1]
+                == ObservationOutcome(kind: .added, observationID: twice.observations[0].observationID, isRetry: true))
         #expect(try t.engine.getProfile(storeID: store, profileID: id).observationCount == 2)
     }
 
@@ -123,15 +140,20 @@ import Testing
         check(observation("x", embedding: []), "embedding")
         check(observation("x", embedding: [0.1, .nan]), "embedding[1]")
         check(observation("x", key: ""), "idempotency_key")
-        #expect(try t.engine.observe(storeID: store, profileID: id, observations: [observation(String(repeating: "x", count: 4_096))]).observations.count == 1)
-        #expect(try t.engine.getProfile(storeID: store, profileID: id).observationCount == 1, "failed calls added nothing")
+        #expect(
+            try t.engine.observe(
+                storeID: store, profileID: id, observations: [observation(String(repeating: "x", count: 4_096))]
+            ).observations.count == 1)
+        #expect(
+            try t.engine.getProfile(storeID: store, profileID: id).observationCount == 1, "failed calls added nothing")
     }
 
     @Test func itemLimitsPerCall() throws {
         let (t, store, id) = try setUp()
         expectError(.invalidArgument, field: "observations") { try t.engine.observe(storeID: store, profileID: id) }
         expectError(.invalidArgument, field: "observations[100]") {
-            try t.engine.observe(storeID: store, profileID: id, observations: (0...100).map { observation("fact \($0)") })
+            try t.engine.observe(
+                storeID: store, profileID: id, observations: (0...100).map { observation("fact \($0)") })
         }
         expectError(.invalidArgument, field: "communications[10]") {
             try t.engine.observe(
@@ -140,7 +162,8 @@ import Testing
                     CommunicationInput(authorType: .customer, channel: .chat, text: "hi", conversationID: "c")
                 })
         }
-        let full = try t.engine.observe(storeID: store, profileID: id, observations: (0..<100).map { observation("fact number \($0)") })
+        let full = try t.engine.observe(
+            storeID: store, profileID: id, observations: (0..<100).map { observation("fact number \($0)") })
         #expect(full.observations.allSatisfy { $0.kind == .added })
         expectError(.notFound, field: "profile_id") {
             try t.engine.observe(storeID: store, profileID: "pr_missing", observations: [observation("x")])
@@ -150,7 +173,8 @@ import Testing
     @Test func deleteObservation() throws {
         let (t, store, id) = try setUp()
         let made = try t.engine.observe(
-            storeID: store, profileID: id, observations: [observation("a fact", subject: "s", key: "k"), observation("another")])
+            storeID: store, profileID: id,
+            observations: [observation("a fact", subject: "s", key: "k"), observation("another")])
         let target = made.observations[0].observationID
         _ = try t.engine.observe(storeID: store, profileID: id, observations: [observation("A fact.")])
         let receipt = try t.engine.deleteObservation(storeID: store, profileID: id, observationID: target)
@@ -163,9 +187,12 @@ import Testing
             try t.engine.deleteObservation(storeID: store, profileID: id, observationID: target)
         }
         // The subject is free again, and the idempotency key still answers with the old outcome.
-        let next = try t.engine.observe(storeID: store, profileID: id, observations: [observation("new fact", subject: "s")])
+        let next = try t.engine.observe(
+            storeID: store, profileID: id, observations: [observation("new fact", subject: "s")])
         #expect(next.observations[0].kind == .added)
-        #expect(try t.engine.observe(storeID: store, profileID: id, observations: [observation("a fact", key: "k")]).observations[0].isRetry)
+        #expect(
+            try t.engine.observe(storeID: store, profileID: id, observations: [observation("a fact", key: "k")])
+                .observations[0].isRetry)
         #expect(t.engine.counts().observations == 2)
     }
 }

@@ -5,7 +5,9 @@ import Testing
 
 @Suite struct PropertyTests {
     /// The engine's answer to an operation, in the model's terms.
-    func engineResult(_ engine: Engine, _ operation: RandomOperation, stores: [String], source: inout OperationSource) -> ModelResult {
+    func engineResult(_ engine: Engine, _ operation: RandomOperation, stores: [String], source: inout OperationSource)
+        -> ModelResult
+    {
         do throws(EngineError) {
             switch operation {
             case .resolve(let s, let identifiers, let traits):
@@ -36,7 +38,9 @@ import Testing
             case .getProfile(let s, let profile):
                 return .profile(try engine.getProfile(storeID: stores[s], profileID: profile))
             case .listObservations(let s, let profile, let filter, let pageSize):
-                return .page(try engine.listObservations(storeID: stores[s], profileID: profile, filter: filter, pageSize: pageSize))
+                return .page(
+                    try engine.listObservations(
+                        storeID: stores[s], profileID: profile, filter: filter, pageSize: pageSize))
             case .lookup(let s, let type, let value):
                 return .lookup(try engine.lookupProfiles(storeID: stores[s], type: type, value: value))
             case .listSummaries(let s, let profile):
@@ -71,13 +75,18 @@ import Testing
                 if !dropped.isEmpty { kinds["dropped", default: 0] += 1 }
                 if demoted.contains(where: { $0.hasSuffix("typeLimit") }) { kinds["demoted", default: 0] += 1 }
             case .observed(let result):
-                for outcome in result.observations { kinds[outcome.kind.rawValue + (outcome.isRetry ? "-retry" : ""), default: 0] += 1 }
+                for outcome in result.observations {
+                    kinds[outcome.kind.rawValue + (outcome.isRetry ? "-retry" : ""), default: 0] += 1
+                }
             case .failure(let code): kinds["\(code)", default: 0] += 1
             default: kinds["other", default: 0] += 1
             }
         }
         // Every rule the generator aims at was exercised.
-        for kind in ["CREATED", "MATCHED", "MERGED", "dropped", "demoted", "ADDED", "DUPLICATE", "SUPERSEDED", "ADDED-retry", "notFound", "invalidArgument"] {
+        for kind in [
+            "CREATED", "MATCHED", "MERGED", "dropped", "demoted", "ADDED", "DUPLICATE", "SUPERSEDED", "ADDED-retry",
+            "notFound", "invalidArgument",
+        ] {
             #expect(kinds[kind, default: 0] > 0, "seed \(seed) never produced \(kind): \(kinds)")
         }
         // Final state: every profile reads the same on both sides.
@@ -85,8 +94,14 @@ import Testing
             let ids = model.profileIDs(store)
             #expect(ids == t.engine.view().snapshot().stores[s].profiles.map(\.id))
             for id in ids {
-                for read in [RandomOperation.getProfile(store: s, profile: id), .listObservations(store: s, profile: id, filter: ObservationFilter(), pageSize: 100), .listSummaries(store: s, profile: id), .listCommunications(store: s, profile: id)] {
-                    #expect(engineResult(t.engine, read, stores: stores, source: &source) == model.apply(read, stores: stores, command: nil))
+                for read in [
+                    RandomOperation.getProfile(store: s, profile: id),
+                    .listObservations(store: s, profile: id, filter: ObservationFilter(), pageSize: 100),
+                    .listSummaries(store: s, profile: id), .listCommunications(store: s, profile: id),
+                ] {
+                    #expect(
+                        engineResult(t.engine, read, stores: stores, source: &source)
+                            == model.apply(read, stores: stores, command: nil))
                 }
             }
         }

@@ -11,12 +11,17 @@ import Testing
         let engine = t.engine
         let store = try engine.makeStore()
         let id = try engine.makeProfile(store: store, email: "a@example.com")
-        let written = Locked<Set<String>>([]), seen = Locked<Set<String>>([])
+        let written = Locked<Set<String>>([])
+        let seen = Locked<Set<String>>([])
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for round in 0..<40 {
-                    let facts = (0..<10).map { observation("writer fact \(round)x\($0) about sailing boats \($0 % 3)", at: Int64(round * 10 + $0)) }
-                    let ids = try engine.observe(storeID: store, profileID: id, observations: facts).observations.map(\.observationID)
+                    let facts = (0..<10).map {
+                        observation(
+                            "writer fact \(round)x\($0) about sailing boats \($0 % 3)", at: Int64(round * 10 + $0))
+                    }
+                    let ids = try engine.observe(storeID: store, profileID: id, observations: facts).observations.map(
+                        \.observationID)
                     written.withLock { $0.formUnion(ids) }
                     if round % 4 == 3, let gone = ids.first {
                         _ = try engine.deleteObservation(storeID: store, profileID: id, observationID: gone)
@@ -28,7 +33,8 @@ import Testing
                     var previousCount = 0
                     for _ in 0..<60 {
                         let result = try engine.recall(
-                            storeID: store, profileID: id, RecallOptions(query: "sailing boats", observationsLimit: 100, explain: true))
+                            storeID: store, profileID: id,
+                            RecallOptions(query: "sailing boats", observationsLimit: 100, explain: true))
                         seen.withLock { $0.formUnion(result.observations.map(\.observation.id)) }
                         #expect(result.observations.allSatisfy { ($0.score ?? -1) >= 0 && ($0.score ?? 2) <= 1 })
                         #expect(Set(result.observations.map(\.observation.id)).count == result.observations.count)

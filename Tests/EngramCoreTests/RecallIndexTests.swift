@@ -17,22 +17,30 @@ import Testing
         let kayak = added.observations[0].observationID
         #expect(ids(try t.engine.recall(storeID: store, profileID: id, query)) == [kayak], "read-your-writes")
 
-        let again = try t.engine.observe(storeID: store, profileID: id, observations: [observation("owns a RED kayak!")])
+        let again = try t.engine.observe(
+            storeID: store, profileID: id, observations: [observation("owns a RED kayak!")])
         #expect(again.observations[0].kind == .duplicate)
-        #expect(ids(try t.engine.recall(storeID: store, profileID: id, query)) == [kayak], "a duplicate is indexed once")
+        #expect(
+            ids(try t.engine.recall(storeID: store, profileID: id, query)) == [kayak], "a duplicate is indexed once")
 
         _ = try t.engine.deleteObservation(storeID: store, profileID: id, observationID: kayak)
         #expect(ids(try t.engine.recall(storeID: store, profileID: id, query)).isEmpty)
         #expect(ids(try t.engine.recall(storeID: store, profileID: id, RecallOptions())).isEmpty)
 
         // The freed slot is reused, and nothing of the deleted text lingers.
-        let canoe = try t.engine.observe(storeID: store, profileID: id, observations: [observation("Owns a green canoe")])
+        let canoe = try t.engine.observe(
+            storeID: store, profileID: id, observations: [observation("Owns a green canoe")])
         let stale = try t.engine.recall(storeID: store, profileID: id, RecallOptions(query: "kayak", explain: true))
         #expect(stale.observations.allSatisfy { $0.explanation?.matchedTerms == [] && $0.explanation?.lexical == 0 })
         let profile = try #require(t.engine.view().shards.compactMap { $0.profile(store: store, id: id) }.first)
         #expect(profile.indexed.recall.observations.postings["kayak".stableHash] == nil)
-        #expect(profile.indexed.recall.observations.count == 1 && profile.indexed.recall.observations.slotCapacity == RecallBlock.size)
-        #expect(ids(try t.engine.recall(storeID: store, profileID: id, RecallOptions(query: "canoe"))) == [canoe.observations[0].observationID])
+        #expect(
+            profile.indexed.recall.observations.count == 1
+                && profile.indexed.recall.observations.slotCapacity == RecallBlock.size)
+        #expect(
+            ids(try t.engine.recall(storeID: store, profileID: id, RecallOptions(query: "canoe"))) == [
+                canoe.observations[0].observationID
+            ])
     }
 
     @Test func manyObservationsSpanBlocksAndDeletesFreeSlots() throws {
@@ -41,16 +49,22 @@ import Testing
         let id = try t.engine.makeProfile(store: store, email: "a@example.com")
         var all: [String] = []
         for batch in 0..<3 {
-            let facts = (0..<60).map { i in observation("fact number w\(batch * 60 + i) about topic\(i % 7)", at: Int64(batch * 60 + i)) }
-            all += try t.engine.observe(storeID: store, profileID: id, observations: facts).observations.map(\.observationID)
+            let facts = (0..<60).map { i in
+                observation("fact number w\(batch * 60 + i) about topic\(i % 7)", at: Int64(batch * 60 + i))
+            }
+            all += try t.engine.observe(storeID: store, profileID: id, observations: facts).observations.map(
+                \.observationID)
         }
         let hit = try t.engine.recall(storeID: store, profileID: id, RecallOptions(query: "w150"))
         #expect(hit.observations.first?.observation.id == all[150])
-        for gone in all.prefix(70) { _ = try t.engine.deleteObservation(storeID: store, profileID: id, observationID: gone) }
+        for gone in all.prefix(70) {
+            _ = try t.engine.deleteObservation(storeID: store, profileID: id, observationID: gone)
+        }
         let listing = try t.engine.recall(storeID: store, profileID: id, RecallOptions(observationsLimit: 100))
         #expect(listing.observations.count == 100)
         #expect(Set(listing.observations.map(\.observation.id)).isDisjoint(with: all.prefix(70)))
-        let topic = try t.engine.recall(storeID: store, profileID: id, RecallOptions(query: "topic3", observationsLimit: 100))
+        let topic = try t.engine.recall(
+            storeID: store, profileID: id, RecallOptions(query: "topic3", observationsLimit: 100))
         #expect(topic.observations.prefix(16).allSatisfy { $0.observation.content.hasSuffix("topic3") })
     }
 
@@ -60,7 +74,8 @@ import Testing
         let keep = try t.engine.makeProfile(store: store, email: "a@example.com")
         let gone = try t.engine.makeProfile(store: store, email: "b@example.com")
         _ = try t.engine.observe(storeID: store, profileID: keep, observations: [observation("Likes jazz")])
-        let fact = try t.engine.observe(storeID: store, profileID: gone, observations: [observation("Collects vinyl records")])
+        let fact = try t.engine.observe(
+            storeID: store, profileID: gone, observations: [observation("Collects vinyl records")])
         _ = try t.engine.resolveIdentity(storeID: store, identifiers: [email("a@example.com"), email("b@example.com")])
         for asked in [keep, gone] {
             let result = try t.engine.recall(storeID: store, profileID: asked, RecallOptions(query: "vinyl record"))
@@ -81,7 +96,8 @@ import Testing
         _ = try t.engine.resolveIdentity(storeID: store, identifiers: [email("a@example.com"), email("b@example.com")])
         let result = try t.engine.recall(storeID: store, profileID: keep, RecallOptions(query: "drives Volvo"))
         #expect(ids(result) == [newer.observations[0].observationID], "the Volvo fact was superseded by the merge")
-        let all = try t.engine.recall(storeID: store, profileID: keep, RecallOptions(query: "Volvo", includeSuperseded: true))
+        let all = try t.engine.recall(
+            storeID: store, profileID: keep, RecallOptions(query: "Volvo", includeSuperseded: true))
         #expect(ids(all).first == older.observations[0].observationID)
     }
 
@@ -91,11 +107,16 @@ import Testing
         let id = try t.engine.makeProfile(store: store, email: "a@example.com")
         _ = try t.engine.observe(
             storeID: store, profileID: id,
-            summaries: [SummaryInput(content: "Discussed a refund", conversationID: "c1", occurredAt: 1, source: "agent")])
+            summaries: [
+                SummaryInput(content: "Discussed a refund", conversationID: "c1", occurredAt: 1, source: "agent")
+            ])
         _ = try t.engine.observe(
             storeID: store, profileID: id,
-            summaries: [SummaryInput(content: "Discussed an upgrade", conversationID: "c1", occurredAt: 2, source: "agent")])
-        let refund = try t.engine.recall(storeID: store, profileID: id, RecallOptions(query: "refund", relevanceThreshold: 0.5))
+            summaries: [
+                SummaryInput(content: "Discussed an upgrade", conversationID: "c1", occurredAt: 2, source: "agent")
+            ])
+        let refund = try t.engine.recall(
+            storeID: store, profileID: id, RecallOptions(query: "refund", relevanceThreshold: 0.5))
         #expect(refund.summaries.isEmpty)
         let upgrade = try t.engine.recall(storeID: store, profileID: id, RecallOptions(query: "upgrade"))
         #expect(upgrade.summaries.map(\.summary.content) == ["Discussed an upgrade"])
@@ -105,7 +126,8 @@ import Testing
         let t = makeEngine()
         let store = try t.engine.makeStore()
         let id = try t.engine.makeProfile(store: store, email: "a@example.com")
-        _ = try t.engine.observe(storeID: store, profileID: id, observations: [observation("Enjoys hiking in the Alps")])
+        _ = try t.engine.observe(
+            storeID: store, profileID: id, observations: [observation("Enjoys hiking in the Alps")])
         guard case .observe(let logged) = t.journal.commands.last else {
             Issue.record("expected an Observe command")
             return
@@ -116,7 +138,8 @@ import Testing
 
         // Replaying onto an engine whose embedder would give other vectors keeps the logged ones.
         var configuration = EngineConfiguration(idGenerator: SequentialIDGenerator())
-        configuration.recall.embedder = HashedEmbedder(dimension: HashedEmbedder.standard.dimension, termWeight: 0, pairWeight: 0)
+        configuration.recall.embedder = HashedEmbedder(
+            dimension: HashedEmbedder.standard.dimension, termWeight: 0, pairWeight: 0)
         let replayed = Engine(configuration: configuration)
         for command in t.journal.commands { try replayed.replay(command) }
         let observationID = logged.observations[0].id
@@ -156,7 +179,8 @@ import Testing
         let kept = try engine.listObservationRevisions(storeID: store, profileID: id, observationID: ids[1])
         #expect(kept.observation.embedding == [0, 3, 0, 0], "stored as sent")
 
-        let byVector = try engine.recall(storeID: store, profileID: id, RecallOptions(explain: true, queryEmbedding: [0, 1, 0, 0]))
+        let byVector = try engine.recall(
+            storeID: store, profileID: id, RecallOptions(explain: true, queryEmbedding: [0, 1, 0, 0]))
         #expect(byVector.isRanked)
         #expect(byVector.observations.first?.observation.id == ids[1])
         #expect(abs((byVector.observations.first?.score ?? 0) - 1) < 1e-6, "cosine of parallel vectors")
@@ -166,7 +190,9 @@ import Testing
         expectError(.invalidArgument, field: "observations[1].embedding") {
             try engine.observe(
                 storeID: store, profileID: id,
-                observations: [observation("ok", embedding: [1, 0, 0, 0]), observation("too long", embedding: [1, 2, 3, 4, 5])])
+                observations: [
+                    observation("ok", embedding: [1, 0, 0, 0]), observation("too long", embedding: [1, 2, 3, 4, 5]),
+                ])
         }
         expectError(.invalidArgument, field: "query_embedding") {
             try engine.recall(storeID: store, profileID: id, RecallOptions(queryEmbedding: [1, 0, 0]))
@@ -181,7 +207,8 @@ import Testing
         let store = try t.engine.makeStore()
         let id = try t.engine.makeProfile(store: store, email: "a@example.com")
         let facts = (0..<90).map { observation("fact \($0) about item\($0 % 9) and thing\($0 % 4)", at: Int64($0)) }
-        let added = try t.engine.observe(storeID: store, profileID: id, observations: facts).observations.map(\.observationID)
+        let added = try t.engine.observe(storeID: store, profileID: id, observations: facts).observations.map(
+            \.observationID)
         for gone in added.prefix(30) where gone.hasSuffix("3") || gone.hasSuffix("7") {
             _ = try t.engine.deleteObservation(storeID: store, profileID: id, observationID: gone)
         }
@@ -203,10 +230,12 @@ import Testing
     }
 
     @Test func indexEqualityNoticesADifference() throws {
-        var a = RecallIndex(), b = RecallIndex()
+        var a = RecallIndex()
+        var b = RecallIndex()
         let fact = Observation(
             id: "o1", content: "likes tea", source: "agent", occurredAt: 1, conversationIDs: [], subjectKey: nil,
-            embedding: nil, idempotencyKey: nil, createdAt: 1, updatedAt: 1, mentionCount: 1, status: .active, supersededBy: nil)
+            embedding: nil, idempotencyKey: nil, createdAt: 1, updatedAt: 1, mentionCount: 1, status: .active,
+            supersededBy: nil)
         a.put(fact, old: nil)
         #expect(a != b)
         b.put(fact, old: nil)

@@ -18,7 +18,8 @@ private let day: Int64 = 86_400_000_000
             observation("Asked for the invoice to be sent by email", at: 4 * day, source: "chat-agent"),
             observation("Plays tennis on Sunday mornings", at: 5 * day, source: "voice-agent"),
         ]
-        let ids = try t.engine.observe(storeID: store, profileID: id, observations: facts).observations.map(\.observationID)
+        let ids = try t.engine.observe(storeID: store, profileID: id, observations: facts).observations.map(
+            \.observationID)
         return (t, store, id, ids)
     }
 
@@ -40,7 +41,9 @@ private let day: Int64 = 86_400_000_000
         #expect(result.queryTimeMicros >= 0)
 
         let invoice = try recall(t, store, id, RecallOptions(query: "invoices"))
-        #expect(Set(invoice.observations.prefix(2).map(\.observation.id)) == [ids[1], ids[3]], "stemming: invoices → invoice")
+        #expect(
+            Set(invoice.observations.prefix(2).map(\.observation.id)) == [ids[1], ids[3]],
+            "stemming: invoices → invoice")
     }
 
     @Test func limitsBoundEachList() throws {
@@ -48,11 +51,17 @@ private let day: Int64 = 86_400_000_000
         _ = try t.engine.observe(
             storeID: store, profileID: id,
             summaries: [
-                SummaryInput(content: "Billing dispute about a double charge", conversationID: "c1", occurredAt: day, source: "agent"),
-                SummaryInput(content: "Talked about the dog and tennis", conversationID: "c2", occurredAt: 2 * day, source: "agent"),
+                SummaryInput(
+                    content: "Billing dispute about a double charge", conversationID: "c1", occurredAt: day,
+                    source: "agent"),
+                SummaryInput(
+                    content: "Talked about the dog and tennis", conversationID: "c2", occurredAt: 2 * day,
+                    source: "agent"),
             ],
             communications: (1...4).map {
-                CommunicationInput(authorType: .customer, channel: .chat, text: "message \($0)", conversationID: "c1", createdAt: Int64($0))
+                CommunicationInput(
+                    authorType: .customer, channel: .chat, text: "message \($0)", conversationID: "c1",
+                    createdAt: Int64($0))
             })
         let defaults = try recall(t, store, id, RecallOptions(query: "invoice email"))
         #expect(defaults.observations.count == 5)
@@ -60,7 +69,8 @@ private let day: Int64 = 86_400_000_000
         #expect(defaults.communications.isEmpty, "communications_limit defaults to 0")
 
         let limited = try recall(
-            t, store, id, RecallOptions(query: "invoice email", observationsLimit: 2, summariesLimit: 1, communicationsLimit: 3))
+            t, store, id,
+            RecallOptions(query: "invoice email", observationsLimit: 2, summariesLimit: 1, communicationsLimit: 3))
         #expect(limited.observations.count == 2)
         #expect(limited.summaries.count == 1)
         #expect(limited.communications.map(\.text) == ["message 4", "message 3", "message 2"], "newest first")
@@ -92,7 +102,8 @@ private let day: Int64 = 86_400_000_000
 
     @Test func timeRangeIsBeginInclusiveEndExclusive() throws {
         let (t, store, id, ids) = try setUp()
-        let window = try recall(t, store, id, RecallOptions(query: "email invoice", occurred: TimeRange(begin: 2 * day, end: 4 * day)))
+        let window = try recall(
+            t, store, id, RecallOptions(query: "email invoice", occurred: TimeRange(begin: 2 * day, end: 4 * day)))
         #expect(Set(window.observations.map(\.observation.id)) == [ids[1], ids[2]])
         let open = try recall(t, store, id, RecallOptions(occurred: TimeRange(begin: 4 * day)))
         #expect(open.observations.map(\.observation.id) == [ids[4], ids[3]])
@@ -124,8 +135,14 @@ private let day: Int64 = 86_400_000_000
         _ = try t.engine.observe(
             storeID: store, profileID: id,
             communications: texts.enumerated().map {
-                CommunicationInput(authorType: .customer, channel: .chat, text: $0.element, conversationID: "call-7", createdAt: Int64($0.offset + 1))
-            } + [CommunicationInput(authorType: .customer, channel: .chat, text: "tennis invoice", conversationID: "other", createdAt: 9)])
+                CommunicationInput(
+                    authorType: .customer, channel: .chat, text: $0.element, conversationID: "call-7",
+                    createdAt: Int64($0.offset + 1))
+            } + [
+                CommunicationInput(
+                    authorType: .customer, channel: .chat, text: "tennis invoice", conversationID: "other", createdAt: 9
+                )
+            ])
         let result = try recall(t, store, id, RecallOptions(conversationID: "call-7", communicationsLimit: 10))
         #expect(result.isRanked)
         #expect(result.effectiveQuery == texts.joined(separator: "\n"))
@@ -141,10 +158,12 @@ private let day: Int64 = 86_400_000_000
         let (t, store, id, _) = try setUp()
         let old = try t.engine.observe(
             storeID: store, profileID: id,
-            observations: [observation("Lives in Toronto", at: 6 * day, subject: "home.city")]).observations[0].observationID
+            observations: [observation("Lives in Toronto", at: 6 * day, subject: "home.city")]
+        ).observations[0].observationID
         let new = try t.engine.observe(
             storeID: store, profileID: id,
-            observations: [observation("Lives in Vancouver", at: 7 * day, subject: "home.city")]).observations[0].observationID
+            observations: [observation("Lives in Vancouver", at: 7 * day, subject: "home.city")]
+        ).observations[0].observationID
         let current = try recall(t, store, id, RecallOptions(query: "Where does the customer live? Toronto?"))
         #expect(!current.observations.contains { $0.observation.id == old })
         #expect(current.observations.first?.observation.id == new)
@@ -205,7 +224,8 @@ private let day: Int64 = 86_400_000_000
 
     @Test func recallByIdentifier() throws {
         let (t, store, id, ids) = try setUp()
-        let result = try t.engine.recall(storeID: store, identifier: email(" A@Example.com "), RecallOptions(query: "tennis"))
+        let result = try t.engine.recall(
+            storeID: store, identifier: email(" A@Example.com "), RecallOptions(query: "tennis"))
         #expect(result.profileID == id)
         #expect(result.observations.first?.observation.id == ids[4])
         expectError(.notFound, field: "identifier") {
@@ -221,12 +241,17 @@ private let day: Int64 = 86_400_000_000
 
     @Test func returnsTraitsAndSummariesRanked() throws {
         let (t, store, id, _) = try setUp()
-        _ = try t.engine.updateTraits(storeID: store, profileID: id, [TraitUpdate(group: "Account", name: "tier", value: .string("gold"))])
+        _ = try t.engine.updateTraits(
+            storeID: store, profileID: id, [TraitUpdate(group: "Account", name: "tier", value: .string("gold"))])
         _ = try t.engine.observe(
             storeID: store, profileID: id,
             summaries: [
-                SummaryInput(content: "Billing dispute about a double charge on the invoice", conversationID: "c1", occurredAt: day, source: "agent"),
-                SummaryInput(content: "Chatted about the dog and tennis", conversationID: "c2", occurredAt: 2 * day, source: "agent"),
+                SummaryInput(
+                    content: "Billing dispute about a double charge on the invoice", conversationID: "c1",
+                    occurredAt: day, source: "agent"),
+                SummaryInput(
+                    content: "Chatted about the dog and tennis", conversationID: "c2", occurredAt: 2 * day,
+                    source: "agent"),
             ])
         let result = try recall(t, store, id, RecallOptions(query: "invoice dispute", explain: true))
         #expect(result.traits == (try t.engine.getProfile(storeID: store, profileID: id)).traits)

@@ -26,7 +26,8 @@ struct LetterEmbedder: Embedder {
         let a = try t.engine.makeProfile(store: store, email: "a@example.com")
         let b = try t.engine.makeProfile(store: store, email: "b@example.com")
         _ = try t.engine.observe(
-            storeID: store, profileID: a, observations: [observation("Enjoys hiking in the Alps"), observation("Prefers email")])
+            storeID: store, profileID: a,
+            observations: [observation("Enjoys hiking in the Alps"), observation("Prefers email")])
         let client = [Float](repeating: 0.05, count: 384)
         _ = try t.engine.observe(
             storeID: store, profileID: b,
@@ -34,7 +35,8 @@ struct LetterEmbedder: Embedder {
 
         // Started again with another embedder: the log replays as it was written.
         let clock = ManualClock(start: 1_800_000_000_000_000)
-        var configuration = EngineConfiguration(idGenerator: SequentialIDGenerator(start: 1_000), clock: { clock.tick() })
+        var configuration = EngineConfiguration(
+            idGenerator: SequentialIDGenerator(start: 1_000), clock: { clock.tick() })
         configuration.recall.embedder = LetterEmbedder()
         let journal = RecordingJournal()
         let restarted = Engine(configuration: configuration, journal: journal)
@@ -43,14 +45,16 @@ struct LetterEmbedder: Embedder {
         // Until re-embedded, recall keeps using the hashed vectors (the query is embedded by the
         // hashed embedder for this profile), and a new observation, made by the letters
         // embedder, is recalled lexically only.
-        let before = try restarted.recall(storeID: store, profileID: a, RecallOptions(query: "hiking alps", explain: true))
+        let before = try restarted.recall(
+            storeID: store, profileID: a, RecallOptions(query: "hiking alps", explain: true))
         #expect(before.observations.first?.observation.content == "Enjoys hiking in the Alps")
         #expect((before.observations.first?.explanation?.semantic ?? 0) > 0.2)
         _ = try restarted.observe(storeID: store, profileID: a, observations: [observation("Plays chess on Sundays")])
         let pending = restarted.profilesToReembed()
         #expect(Set(pending.map(\.profileID)) == [a, b])
         #expect(restarted.reembedProgress.pendingProfiles == 2)
-        let chessBefore = try restarted.recall(storeID: store, profileID: a, RecallOptions(query: "chess", explain: true))
+        let chessBefore = try restarted.recall(
+            storeID: store, profileID: a, RecallOptions(query: "chess", explain: true))
         #expect(chessBefore.observations.first?.explanation?.semantic == 0)
 
         for p in pending { try restarted.reembed(storeID: p.storeID, profileID: p.profileID) }
@@ -92,7 +96,9 @@ struct LetterEmbedder: Embedder {
         let journal = RecordingJournal()
         let old = Engine(configuration: letters, journal: journal)
         let store = try old.createStore(displayName: "s").store.id
-        let a = try old.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "email", value: "a@example.com")]).profileID
+        let a = try old.resolveIdentity(
+            storeID: store, identifiers: [IdentifierInput(type: "email", value: "a@example.com")]
+        ).profileID
         _ = try old.observe(
             storeID: store, profileID: a,
             observations: [observation("Enjoys hiking in the Alps"), observation("Prefers email over phone")])

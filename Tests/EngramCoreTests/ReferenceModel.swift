@@ -5,7 +5,9 @@ import Synchronization
 
 /// A result either side can produce, compared without log positions or prose.
 enum ModelResult: Equatable {
-    case resolved(profileID: String, outcome: ResolveOutcome, merged: [String], attached: [StoredIdentifier], dropped: [StoredIdentifier], demoted: [String], traits: Traits)
+    case resolved(
+        profileID: String, outcome: ResolveOutcome, merged: [String], attached: [StoredIdentifier],
+        dropped: [StoredIdentifier], demoted: [String], traits: Traits)
     case observed(ObserveResult)
     case traits(TraitsResult)
     case observationDeleted(ObservationDeletionReceipt)
@@ -75,7 +77,9 @@ final class ReferenceModel {
                 }
                 return resolve(&all[stores[s]]!, c, identifiers: identifiers, traits: traits)
             case .observe(let s, let profile, let observations, let summaries, let communications):
-                if observations.isEmpty && summaries.isEmpty && communications.isEmpty { return .failure(.invalidArgument) }
+                if observations.isEmpty && summaries.isEmpty && communications.isEmpty {
+                    return .failure(.invalidArgument)
+                }
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
                 guard case .observe(let c)? = command else { return .missingCommand }
                 return observe(&all[stores[s]]!.profiles[id]!, c)
@@ -83,25 +87,34 @@ final class ReferenceModel {
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
                 guard case .updateTraits(let c)? = command else { return .missingCommand }
                 var p = all[stores[s]]!.profiles[id]!
-                p.traits.apply(traits.map { var u = $0; u.updatedAt = u.updatedAt ?? c.at; return u }, defaultTime: c.at)
+                p.traits.apply(
+                    traits.map {
+                        var u = $0
+                        u.updatedAt = u.updatedAt ?? c.at
+                        return u
+                    }, defaultTime: c.at)
                 p.updatedAt = c.at
                 all[stores[s]]!.profiles[id] = p
                 return .traits(
                     TraitsResult(
                         profileID: id, traits: p.traits, logPosition: 0,
                         profile: Profile(
-                            id: id, storeID: stores[s], createdAt: p.createdAt, updatedAt: p.updatedAt, identifiers: p.identifiers,
+                            id: id, storeID: stores[s], createdAt: p.createdAt, updatedAt: p.updatedAt,
+                            identifiers: p.identifiers,
                             traits: p.traits, mergedIDs: p.mergedIDs, observationCount: p.observations.count,
                             summaryCount: p.summaries.count, communicationCount: p.communications.count)))
             case .deleteObservation(let s, let profile, let observation):
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
-                guard let removed = all[stores[s]]!.profiles[id]!.observations[observation] else { return .failure(.notFound) }
+                guard let removed = all[stores[s]]!.profiles[id]!.observations[observation] else {
+                    return .failure(.notFound)
+                }
                 guard case .deleteObservation(let c)? = command else { return .missingCommand }
                 all[stores[s]]!.profiles[id]!.observations[observation] = nil
                 all[stores[s]]!.profiles[id]!.updatedAt = c.at
                 return .observationDeleted(
                     ObservationDeletionReceipt(
-                        profileID: id, observationID: observation, revisionsErased: removed.revisions.count, logPosition: 0,
+                        profileID: id, observationID: observation, revisionsErased: removed.revisions.count,
+                        logPosition: 0,
                         erasedAt: c.at))
             case .deleteProfile(let s, let profile):
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
@@ -111,16 +124,19 @@ final class ReferenceModel {
                 return .profileDeleted(
                     ProfileDeletionReceipt(
                         profileID: id, mergedIDs: p.mergedIDs, identifiersErased: p.identifiers.count,
-                        traitsErased: p.traits.values.reduce(0) { $0 + $1.count }, observationsErased: p.observations.count,
+                        traitsErased: p.traits.values.reduce(0) { $0 + $1.count },
+                        observationsErased: p.observations.count,
                         revisionsErased: p.observations.values.reduce(0) { $0 + $1.revisions.count },
-                        summariesErased: p.summaries.count, communicationsErased: p.communications.count, logPosition: 0,
+                        summariesErased: p.summaries.count, communicationsErased: p.communications.count,
+                        logPosition: 0,
                         erasedAt: c.at))
             case .getProfile(let s, let profile):
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
                 let p = all[stores[s]]!.profiles[id]!
                 return .profile(
                     Profile(
-                        id: id, storeID: stores[s], createdAt: p.createdAt, updatedAt: p.updatedAt, identifiers: p.identifiers,
+                        id: id, storeID: stores[s], createdAt: p.createdAt, updatedAt: p.updatedAt,
+                        identifiers: p.identifiers,
                         traits: p.traits, mergedIDs: p.mergedIDs, observationCount: p.observations.count,
                         summaryCount: p.summaries.count, communicationCount: p.communications.count))
             case .listObservations(let s, let profile, let filter, let pageSize):
@@ -129,7 +145,8 @@ final class ReferenceModel {
                     .filter { filter.matches($0) }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
                 let size = pageSize == 0 ? 100 : pageSize
                 let page = Array(sorted.prefix(size))
-                let token = sorted.count > size ? PageCursor(createdAt: page.last!.createdAt, id: page.last!.id).token : nil
+                let token =
+                    sorted.count > size ? PageCursor(createdAt: page.last!.createdAt, id: page.last!.id).token : nil
                 return .page(ObservationPage(profileID: id, observations: page, nextPageToken: token))
             case .lookup(let s, let type, let value):
                 return lookup(all[stores[s]]!, type: type, value: value)
@@ -144,7 +161,8 @@ final class ReferenceModel {
             case .listCommunications(let s, let profile):
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
                 return .communications(
-                    CommunicationList(profileID: id, communications: all[stores[s]]!.profiles[id]!.communications.reversed()))
+                    CommunicationList(
+                        profileID: id, communications: all[stores[s]]!.profiles[id]!.communications.reversed()))
             }
         }
     }
@@ -171,7 +189,9 @@ final class ReferenceModel {
     }
 
     /// Normalises a call's identifiers: nil if any is invalid, else candidates and blocked ones.
-    static func normalize(_ store: StoreState, _ inputs: [IdentifierInput]) -> (candidates: [(Int, String, String)], blocked: [String])? {
+    static func normalize(_ store: StoreState, _ inputs: [IdentifierInput]) -> (
+        candidates: [(Int, String, String)], blocked: [String]
+    )? {
         let settings = store.settings
         var candidates: [(Int, String, String)] = []
         var blocked: [String] = []
@@ -183,12 +203,16 @@ final class ReferenceModel {
                 blocked.append("\(i):\(input.type)=\(raw):blocked")
                 continue
             }
-            guard let value = try? type.normalization.normalize(input.value, regionCode: regionCode(settings)) else { return nil }
+            guard let value = try? type.normalization.normalize(input.value, regionCode: regionCode(settings)) else {
+                return nil
+            }
             if isBlocked(value, type) {
                 blocked.append("\(i):\(input.type)=\(value):blocked")
                 continue
             }
-            if !candidates.contains(where: { $0.1 == input.type && $0.2 == value }) { candidates.append((i, input.type, value)) }
+            if !candidates.contains(where: { $0.1 == input.type && $0.2 == value }) {
+                candidates.append((i, input.type, value))
+            }
         }
         return (candidates, blocked)
     }
@@ -200,27 +224,35 @@ final class ReferenceModel {
     }
 
     func owners(_ store: StoreState, _ type: String, _ value: String) -> [String] {
-        store.profiles.values.filter { p in p.identifiers.contains { $0.type == type && $0.value == value } }.map(\.id).sorted()
+        store.profiles.values.filter { p in p.identifiers.contains { $0.type == type && $0.value == value } }.map(\.id)
+            .sorted()
     }
 
     func lookup(_ store: StoreState, type: String, value: String) -> ModelResult {
         guard let rules = store.settings.type(named: type) else { return .failure(.invalidArgument) }
         let raw = String(value.trimmed)
         if raw.isEmpty { return .failure(.invalidArgument) }
-        if Self.isBlocked(raw, rules) { return .lookup(LookupResult(type: type, normalizedValue: raw, blocked: true, profileIDs: [])) }
-        guard let normalized = try? rules.normalization.normalize(value, regionCode: Self.regionCode(store.settings)) else {
+        if Self.isBlocked(raw, rules) {
+            return .lookup(LookupResult(type: type, normalizedValue: raw, blocked: true, profileIDs: []))
+        }
+        guard let normalized = try? rules.normalization.normalize(value, regionCode: Self.regionCode(store.settings))
+        else {
             return .failure(.invalidArgument)
         }
         if Self.isBlocked(normalized, rules) {
             return .lookup(LookupResult(type: type, normalizedValue: normalized, blocked: true, profileIDs: []))
         }
-        return .lookup(LookupResult(type: type, normalizedValue: normalized, blocked: false, profileIDs: owners(store, type, normalized)))
+        return .lookup(
+            LookupResult(
+                type: type, normalizedValue: normalized, blocked: false, profileIDs: owners(store, type, normalized)))
     }
 
     func earlier(_ a: Prof, _ b: Prof) -> Bool { (a.createdAt, a.id) < (b.createdAt, b.id) }
 
     /// The rules of ResolveIdentity, written out plainly.
-    func resolve(_ store: inout StoreState, _ c: Command.ResolveIdentity, identifiers: [IdentifierInput], traits: [TraitUpdate]) -> ModelResult {
+    func resolve(
+        _ store: inout StoreState, _ c: Command.ResolveIdentity, identifiers: [IdentifierInput], traits: [TraitUpdate]
+    ) -> ModelResult {
         if let failure = Self.resolveFails(&store, identifiers) { return failure }
         let (candidates, blocked) = Self.normalize(store, identifiers)!
         let settings = store.settings
@@ -228,7 +260,9 @@ final class ReferenceModel {
         let rank = { (type: String) in settings.priority.firstIndex(of: type)! }
         let snapshot = store
         let ordered = candidates.sorted {
-            (rank($0.1), owners(snapshot, $0.1, $0.2).isEmpty ? 1 : 0, $0.0) < (rank($1.1), owners(snapshot, $1.1, $1.2).isEmpty ? 1 : 0, $1.0)
+            (rank($0.1), owners(snapshot, $0.1, $0.2).isEmpty ? 1 : 0, $0.0) < (
+                rank($1.1), owners(snapshot, $1.1, $1.2).isEmpty ? 1 : 0, $1.0
+            )
         }
         let hasUnique = candidates.contains { rules($0.1).unique }
         var members: [Prof] = []
@@ -247,7 +281,9 @@ final class ReferenceModel {
             var largest: [String: Int] = [:]
             for p in proposed {
                 for i in p.identifiers { perType[i.type, default: []].insert(i.value) }
-                for (t, n) in Dictionary(grouping: p.identifiers, by: \.type).mapValues(\.count) { largest[t] = max(largest[t] ?? 0, n) }
+                for (t, n) in Dictionary(grouping: p.identifiers, by: \.type).mapValues(\.count) {
+                    largest[t] = max(largest[t] ?? 0, n)
+                }
             }
             let existing = perType
             let largestTotal = proposed.map(\.identifiers.count).max() ?? 0
@@ -255,24 +291,33 @@ final class ReferenceModel {
             let total = perType.values.reduce(0) { $0 + $1.count }
             var reason: DemotionReason?
             if joining {
-                if proposed.count >= 2 && proposed.reduce(proposed.count - 1, { $0 + $1.mergedIDs.count }) > limits.maxMergesPerProfile {
+                if proposed.count >= 2
+                    && proposed.reduce(proposed.count - 1, { $0 + $1.mergedIDs.count }) > limits.maxMergesPerProfile
+                {
                     reason = .mergeCap
-                } else if perType.contains(where: { $0.value.count > rules($0.key).limit && $0.value.count > (largest[$0.key] ?? 0) }) {
+                } else if perType.contains(where: {
+                    $0.value.count > rules($0.key).limit && $0.value.count > (largest[$0.key] ?? 0)
+                }) {
                     reason = .typeLimit
                 } else if total > limits.maxIdentifierValuesPerProfile && total > largestTotal {
                     reason = .identifierCap
                 }
             } else if existing[type]?.contains(value) != true {
                 let r = rules(type)
-                let newInCall = (accepted + [(index, type, value)]).filter { $0.1 == type && existing[type]?.contains($0.2) != true }.count
+                let newInCall = (accepted + [(index, type, value)]).filter {
+                    $0.1 == type && existing[type]?.contains($0.2) != true
+                }.count
                 if perType[type]!.count > r.limit && (r.overflowPolicy == .refuse || newInCall > r.limit) {
                     reason = .typeLimit
                 } else {
                     let afterDrops = perType.reduce(0) { sum, entry in
                         let rr = rules(entry.key)
-                        return sum + (rr.overflowPolicy == .dropOldest ? min(entry.value.count, rr.limit) : entry.value.count)
+                        return sum
+                            + (rr.overflowPolicy == .dropOldest ? min(entry.value.count, rr.limit) : entry.value.count)
                     }
-                    if afterDrops > limits.maxIdentifierValuesPerProfile && afterDrops > largestTotal { reason = .identifierCap }
+                    if afterDrops > limits.maxIdentifierValuesPerProfile && afterDrops > largestTotal {
+                        reason = .identifierCap
+                    }
                 }
             }
             if let reason {
@@ -289,7 +334,8 @@ final class ReferenceModel {
         for other in others { absorb(&target, other, at: c.at) }
         if !others.isEmpty { settleSubjects(&target, at: c.at) }
         var attached: [StoredIdentifier] = []
-        for (_, type, value) in accepted where !target.identifiers.contains(where: { $0.type == type && $0.value == value }) {
+        for (_, type, value) in accepted
+        where !target.identifiers.contains(where: { $0.type == type && $0.value == value }) {
             let identifier = StoredIdentifier(type: type, value: value, addedAt: c.at)
             target.identifiers.append(identifier)
             attached.append(identifier)
@@ -302,10 +348,14 @@ final class ReferenceModel {
         }
         let before = target.traits
         target.traits.apply(c.traits, defaultTime: c.at)
-        if target.traits.count > limits.maxTraitGroups || target.traits.values.contains(where: { $0.count > limits.maxTraitsPerGroup }) {
+        if target.traits.count > limits.maxTraitGroups
+            || target.traits.values.contains(where: { $0.count > limits.maxTraitsPerGroup })
+        {
             return .failure(.resourceExhausted)
         }
-        if outcome != .matched || !attached.isEmpty || !dropped.isEmpty || target.traits != before { target.updatedAt = c.at }
+        if outcome != .matched || !attached.isEmpty || !dropped.isEmpty || target.traits != before {
+            target.updatedAt = c.at
+        }
         for other in others {
             store.profiles[other.id] = nil
             for id in [other.id] + other.mergedIDs { store.aliases[id] = target.id }
@@ -329,22 +379,27 @@ final class ReferenceModel {
         }
         target.mergedIDs += [other.id] + other.mergedIDs
         for (id, obs) in other.observations { target.observations[id] = obs }
-        for (key, outcome) in other.idempotency where target.idempotency[key] == nil { target.idempotency[key] = outcome }
+        for (key, outcome) in other.idempotency where target.idempotency[key] == nil {
+            target.idempotency[key] = outcome
+        }
         for (conversation, theirs) in other.summaries {
             guard let mine = target.summaries[conversation] else {
                 target.summaries[conversation] = theirs
                 continue
             }
-            let mineWins = (mine.summary.occurredAt, mine.summary.updatedAt, mine.summary.id)
+            let mineWins =
+                (mine.summary.occurredAt, mine.summary.updatedAt, mine.summary.id)
                 >= (theirs.summary.occurredAt, theirs.summary.updatedAt, theirs.summary.id)
             let (winner, loser) = mineWins ? (mine, theirs) : (theirs, mine)
             let history = (winner.revisions + loser.revisions + [SummaryRevision(recordedAt: at, prior: loser.summary)])
-                .enumerated().sorted { ($0.element.recordedAt, $0.offset) < ($1.element.recordedAt, $1.offset) }.map(\.element)
+                .enumerated().sorted { ($0.element.recordedAt, $0.offset) < ($1.element.recordedAt, $1.offset) }.map(
+                    \.element)
             target.summaries[conversation] = (winner.summary, history)
         }
         target.communications = Array(
             (target.communications + other.communications).enumerated()
-                .sorted { ($0.element.createdAt, $0.offset) < ($1.element.createdAt, $1.offset) }.map(\.element).suffix(window))
+                .sorted { ($0.element.createdAt, $0.offset) < ($1.element.createdAt, $1.offset) }.map(\.element).suffix(
+                    window))
         target.updatedAt = at
     }
 
@@ -354,7 +409,8 @@ final class ReferenceModel {
             let winner = group.max { ($0.occurredAt, $0.createdAt, $0.id) < ($1.occurredAt, $1.createdAt, $1.id) }!
             for loser in group where loser.id != winner.id {
                 p.observations[loser.id]!.revisions.append(
-                    ObservationRevision(recordedAt: at, reason: .superseded, conversationIDs: winner.conversationIDs, prior: loser))
+                    ObservationRevision(
+                        recordedAt: at, reason: .superseded, conversationIDs: winner.conversationIDs, prior: loser))
                 p.observations[loser.id]!.observation.status = .superseded
                 p.observations[loser.id]!.observation.supersededBy = winner.id
                 p.observations[loser.id]!.observation.updatedAt = at
@@ -377,12 +433,18 @@ final class ReferenceModel {
             let best = p.observations.values.map(\.observation).filter { $0.status == .active }
                 .map { (score: fingerprint.similarity(to: TextFingerprint($0.content)), observation: $0) }
                 .filter { $0.score >= threshold || $0.score == 1 }
-                .min { ($1.score, $0.observation.createdAt, $0.observation.id) < ($0.score, $1.observation.createdAt, $1.observation.id) }
+                .min {
+                    ($1.score, $0.observation.createdAt, $0.observation.id) < (
+                        $0.score, $1.observation.createdAt, $1.observation.id
+                    )
+                }
             let outcome: ObservationOutcome
             if let best {
                 var existing = p.observations[best.observation.id]!
                 existing.revisions.append(
-                    ObservationRevision(recordedAt: at, reason: .duplicate, conversationIDs: item.conversationIDs, prior: existing.observation))
+                    ObservationRevision(
+                        recordedAt: at, reason: .duplicate, conversationIDs: item.conversationIDs,
+                        prior: existing.observation))
                 var ids = existing.observation.conversationIDs
                 for id in item.conversationIDs where !ids.contains(id) { ids.append(id) }
                 existing.observation.conversationIDs = Array(ids.suffix(10))
@@ -404,12 +466,15 @@ final class ReferenceModel {
                 if var active {
                     if active.observation.occurredAt <= item.occurredAt {
                         active.revisions.append(
-                            ObservationRevision(recordedAt: at, reason: .superseded, conversationIDs: item.conversationIDs, prior: active.observation))
+                            ObservationRevision(
+                                recordedAt: at, reason: .superseded, conversationIDs: item.conversationIDs,
+                                prior: active.observation))
                         active.observation.status = .superseded
                         active.observation.supersededBy = item.id
                         active.observation.updatedAt = at
                         p.observations[active.observation.id] = active
-                        outcome = ObservationOutcome(kind: .superseded, observationID: item.id, replacedID: active.observation.id)
+                        outcome = ObservationOutcome(
+                            kind: .superseded, observationID: item.id, replacedID: active.observation.id)
                     } else {
                         new.status = .superseded
                         new.supersededBy = active.observation.id
@@ -445,11 +510,14 @@ final class ReferenceModel {
         for item in c.communications {
             p.communications.append(
                 Communication(
-                    id: item.id, conversationID: item.conversationID, authorType: item.authorType, channel: item.channel,
+                    id: item.id, conversationID: item.conversationID, authorType: item.authorType,
+                    channel: item.channel,
                     text: item.text, createdAt: item.createdAt))
             p.communications = Array(
-                p.communications.enumerated().sorted { ($0.element.createdAt, $0.offset) < ($1.element.createdAt, $1.offset) }
-                    .map(\.element).suffix(window))
+                p.communications.enumerated().sorted {
+                    ($0.element.createdAt, $0.offset) < ($1.element.createdAt, $1.offset)
+                }
+                .map(\.element).suffix(window))
         }
         p.updatedAt = at
         return .observed(

@@ -9,9 +9,12 @@ func expectSameState(_ a: Engine, _ b: Engine, sourceLocation: SourceLocation = 
     _ = a.buildPendingIndexes()
     _ = b.buildPendingIndexes()
     #expect(a.unindexedProfileCount() == 0 && b.unindexedProfileCount() == 0, sourceLocation: sourceLocation)
-    let left = a.view(), right = b.view()
+    let left = a.view()
+    let right = b.view()
     #expect(left.snapshot() == right.snapshot(), sourceLocation: sourceLocation)
-    #expect(left.shards == right.shards, "shard states (with fingerprints, subject maps, counters)", sourceLocation: sourceLocation)
+    #expect(
+        left.shards == right.shards, "shard states (with fingerprints, subject maps, counters)",
+        sourceLocation: sourceLocation)
     #expect(a.identityIndex() == b.identityIndex(), "identifier owners and aliases", sourceLocation: sourceLocation)
 }
 
@@ -87,7 +90,8 @@ extension Engine {
         let snapshot = live.engine.view().snapshot()
         let restored = Engine(
             restoring: snapshot,
-            configuration: EngineConfiguration(shardCount: 4, communicationsWindow: 5, idGenerator: SequentialIDGenerator(start: 1_000_000)))
+            configuration: EngineConfiguration(
+                shardCount: 4, communicationsWindow: 5, idGenerator: SequentialIDGenerator(start: 1_000_000)))
         expectSameState(live.engine, restored)
         #expect(restored.view().logPosition == snapshot.logPosition)
         #expect(restored.counts() == live.engine.counts())
@@ -100,8 +104,9 @@ extension Engine {
         var first: [String] = []
         for id in ids {
             let facts = ["prefers email over phone calls", "lives in Lisbon near the river", "has a premium plan"]
-            first.append(try live.engine.observe(storeID: store, profileID: id, observations: facts.map { observation($0) })
-                .observations[0].observationID)
+            first.append(
+                try live.engine.observe(storeID: store, profileID: id, observations: facts.map { observation($0) })
+                    .observations[0].observationID)
         }
         let snapshot = live.engine.view().snapshot()
         // The same later writes, live and replayed onto the restored engine.
@@ -110,7 +115,8 @@ extension Engine {
         #expect(duplicate.observations[0].kind == .duplicate && duplicate.observations[0].observationID == first[0])
         _ = try live.engine.deleteObservation(storeID: store, profileID: ids[1], observationID: first[1])
         let restored = Engine(
-            restoring: snapshot, configuration: EngineConfiguration(shardCount: 4, idGenerator: SequentialIDGenerator(start: 1_000_000)))
+            restoring: snapshot,
+            configuration: EngineConfiguration(shardCount: 4, idGenerator: SequentialIDGenerator(start: 1_000_000)))
         #expect(restored.unindexedProfileCount() == 3)
         for (offset, command) in live.journal.commands.enumerated() where UInt64(offset + 1) > snapshot.logPosition {
             try restored.replay(command, logPosition: UInt64(offset + 1))
@@ -120,7 +126,8 @@ extension Engine {
         #expect(restored.buildPendingIndexes() == 0)
         expectSameState(live.engine, restored)
         let other = Engine(restoring: snapshot)
-        let again = try other.observe(storeID: store, profileID: ids[2], observations: [observation("has a premium plan")])
+        let again = try other.observe(
+            storeID: store, profileID: ids[2], observations: [observation("has a premium plan")])
         #expect(again.observations[0].kind == .duplicate, "a restored profile finds duplicates")
         #expect(other.unindexedProfileCount() == 2)
     }
@@ -130,12 +137,14 @@ extension Engine {
         let store = try live.engine.makeStore()
         let id = try live.engine.makeProfile(store: store, email: "a@example.com")
         let added = try live.engine.observe(
-            storeID: store, profileID: id, observations: [observation("owns a red kayak"), observation("likes green tea")])
+            storeID: store, profileID: id,
+            observations: [observation("owns a red kayak"), observation("likes green tea")])
         let restored = Engine(restoring: live.engine.view().snapshot())
         var copy = try restored.readProfile(store: store, profile: id)
         #expect(!copy.isIndexed)
         // A write that needs no index leaves the profile unindexed, and the copy stale.
-        _ = try restored.deleteObservation(storeID: store, profileID: id, observationID: added.observations[0].observationID)
+        _ = try restored.deleteObservation(
+            storeID: store, profileID: id, observationID: added.observations[0].observationID)
         let shard = restored.shard(store: store, profile: id)
         #expect(!restored.install(building: &copy, store: store, in: shard), "built before the deletion: not kept")
         #expect(restored.unindexedProfileCount() == 1)

@@ -35,7 +35,8 @@ import Testing
         _ = try t.engine.observe(storeID: store, profileID: first, observations: [observation("likes tea")])
         _ = try t.engine.observe(storeID: store, profileID: second, observations: [observation("lives in Lyon")])
 
-        let merged = try t.engine.resolveIdentity(storeID: store, identifiers: [phone("+14155552671"), email("a@example.com")])
+        let merged = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [phone("+14155552671"), email("a@example.com")])
         #expect(merged.outcome == .merged)
         #expect(merged.profileID == first)
         #expect(merged.mergedProfileIDs == [second])
@@ -67,13 +68,21 @@ import Testing
         _ = try t.engine.resolveIdentity(storeID: store, identifiers: [email("a@example.com"), email("b@example.com")])
 
         #expect(try t.engine.getProfile(storeID: store, profileID: old).id == canonical)
-        #expect(try t.engine.updateTraits(storeID: store, profileID: old, [TraitUpdate(group: "G", name: "n", value: .bool(true))]).profileID == canonical)
-        #expect(try t.engine.observe(storeID: store, profileID: old, observations: [observation("has a cat")]).profileID == canonical)
+        #expect(
+            try t.engine.updateTraits(
+                storeID: store, profileID: old, [TraitUpdate(group: "G", name: "n", value: .bool(true))]
+            ).profileID == canonical)
+        #expect(
+            try t.engine.observe(storeID: store, profileID: old, observations: [observation("has a cat")]).profileID
+                == canonical)
         #expect(try t.engine.listObservations(storeID: store, profileID: old).profileID == canonical)
-        #expect(try t.engine.listObservationRevisions(storeID: store, profileID: old, observationID: fact).profileID == canonical)
+        #expect(
+            try t.engine.listObservationRevisions(storeID: store, profileID: old, observationID: fact).profileID
+                == canonical)
         #expect(try t.engine.listSummaries(storeID: store, profileID: old).profileID == canonical)
         #expect(try t.engine.listCommunications(storeID: store, profileID: old).profileID == canonical)
-        #expect(try t.engine.deleteObservation(storeID: store, profileID: old, observationID: fact).profileID == canonical)
+        #expect(
+            try t.engine.deleteObservation(storeID: store, profileID: old, observationID: fact).profileID == canonical)
         #expect(try t.engine.deleteProfile(storeID: store, profileID: old).profileID == canonical)
     }
 
@@ -83,8 +92,11 @@ import Testing
         let a = try t.engine.makeProfile(store: store, email: "a@example.com")
         let b = try t.engine.makeProfile(store: store, email: "b@example.com")
         let c = try t.engine.makeProfile(store: store, email: "c@example.com")
-        #expect(try t.engine.resolveIdentity(storeID: store, identifiers: [email("b@example.com"), email("c@example.com")]).profileID == b)
-        let final = try t.engine.resolveIdentity(storeID: store, identifiers: [email("c@example.com"), email("a@example.com")])
+        #expect(
+            try t.engine.resolveIdentity(storeID: store, identifiers: [email("b@example.com"), email("c@example.com")])
+                .profileID == b)
+        let final = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [email("c@example.com"), email("a@example.com")])
         #expect(final.outcome == .merged && final.profileID == a && final.mergedProfileIDs == [b])
         #expect(try t.engine.getProfile(storeID: store, profileID: c).id == a)
         #expect(try t.engine.getProfile(storeID: store, profileID: a).mergedIDs == [b, c])
@@ -98,10 +110,14 @@ import Testing
             storeID: store,
             IdentitySettings(
                 priority: ["user_id", "email"],
-                types: [IdentifierTypeSettings(name: "user_id", normalization: .trim, limit: 1, overflowPolicy: .refuse)]))
+                types: [
+                    IdentifierTypeSettings(name: "user_id", normalization: .trim, limit: 1, overflowPolicy: .refuse)
+                ]))
         let userID = { (v: String) in IdentifierInput(type: "user_id", value: v) }
-        let one = try t.engine.resolveIdentity(storeID: store, identifiers: [userID("u1"), email("x@example.com")]).profileID
-        let two = try t.engine.resolveIdentity(storeID: store, identifiers: [userID("u2"), email("y@example.com")]).profileID
+        let one = try t.engine.resolveIdentity(storeID: store, identifiers: [userID("u1"), email("x@example.com")])
+            .profileID
+        let two = try t.engine.resolveIdentity(storeID: store, identifiers: [userID("u2"), email("y@example.com")])
+            .profileID
 
         // Merging one and two would give a profile two user_ids: the email is demoted instead.
         let result = try t.engine.resolveIdentity(storeID: store, identifiers: [email("y@example.com"), userID("u1")])
@@ -130,13 +146,17 @@ import Testing
                 IdentifierTypeSettings(name: "email", normalization: .email, limit: 2, overflowPolicy: .dropOldest),
                 IdentifierTypeSettings(name: "phone", normalization: .phone, limit: 1, overflowPolicy: .refuse),
             ]))
-        let id = try t.engine.resolveIdentity(storeID: store, identifiers: [email("1@example.com"), phone("+14155550001")]).profileID
+        let id = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [email("1@example.com"), phone("+14155550001")]
+        ).profileID
         _ = try t.engine.resolveIdentity(storeID: store, identifiers: [email("1@example.com"), email("2@example.com")])
-        let third = try t.engine.resolveIdentity(storeID: store, identifiers: [email("2@example.com"), email("3@example.com")])
+        let third = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [email("2@example.com"), email("3@example.com")])
         #expect(third.outcome == .matched)
         #expect(third.dropped.map(\.value) == ["1@example.com"])
         #expect(try t.engine.lookupProfiles(storeID: store, type: "email", value: "1@example.com").profileIDs.isEmpty)
-        let refused = try t.engine.resolveIdentity(storeID: store, identifiers: [email("3@example.com"), phone("+14155550002")])
+        let refused = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [email("3@example.com"), phone("+14155550002")])
         #expect(refused.demoted.map(\.reason) == [.typeLimit])
         #expect(refused.demoted.first?.detail.contains("refused") == true)
         let profile = try t.engine.getProfile(storeID: store, profileID: id)
@@ -159,7 +179,9 @@ import Testing
         let b = try t.engine.resolveIdentity(storeID: store, identifiers: [email("b@example.com"), home])
         #expect(b.outcome == .created)
         #expect(b.attached.map(\.value) == ["b@example.com", "+14155550100"])
-        #expect(try t.engine.lookupProfiles(storeID: store, type: "phone", value: "+14155550100").profileIDs.sorted() == [a, b.profileID].sorted())
+        #expect(
+            try t.engine.lookupProfiles(storeID: store, type: "phone", value: "+14155550100").profileIDs.sorted()
+                == [a, b.profileID].sorted())
         // Alone, a shared value matches the earliest holder.
         #expect(try t.engine.resolveIdentity(storeID: store, identifiers: [home]).profileID == a)
     }
@@ -169,15 +191,20 @@ import Testing
         let store = try t.engine.makeStore()
         try t.engine.putIdentitySettings(
             storeID: store,
-            IdentitySettings(types: [IdentifierTypeSettings(name: "phone", normalization: .phone, limit: 1, unique: false)]))
+            IdentitySettings(types: [
+                IdentifierTypeSettings(name: "phone", normalization: .phone, limit: 1, unique: false)
+            ]))
         let home = phone("+14155550100")
         let a = try t.engine.resolveIdentity(storeID: store, identifiers: [email("a@example.com"), home]).profileID
         let b = try t.engine.resolveIdentity(storeID: store, identifiers: [email("b@example.com"), home]).profileID
-        let merged = try t.engine.resolveIdentity(storeID: store, identifiers: [email("a@example.com"), email("b@example.com")])
+        let merged = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [email("a@example.com"), email("b@example.com")])
         #expect(merged.outcome == .merged && merged.mergedProfileIDs == [b])
-        #expect(try t.engine.getProfile(storeID: store, profileID: a).identifiers.filter { $0.type == "phone" }.count == 1)
+        #expect(
+            try t.engine.getProfile(storeID: store, profileID: a).identifiers.filter { $0.type == "phone" }.count == 1)
         // Dropping the shared value later removes it from the index as well.
-        let replaced = try t.engine.resolveIdentity(storeID: store, identifiers: [email("a@example.com"), phone("+14155550199")])
+        let replaced = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [email("a@example.com"), phone("+14155550199")])
         #expect(replaced.dropped.map(\.value) == ["+14155550100"])
         #expect(try t.engine.lookupProfiles(storeID: store, type: "phone", value: "+14155550100").profileIDs.isEmpty)
     }
@@ -190,7 +217,8 @@ import Testing
         let root = try t.engine.makeProfile(store: store, email: "root@example.com")
         for i in 1...3 {
             let other = try t.engine.makeProfile(store: store, email: "m\(i)@example.com")
-            let result = try t.engine.resolveIdentity(storeID: store, identifiers: [email("root@example.com"), email("m\(i)@example.com")])
+            let result = try t.engine.resolveIdentity(
+                storeID: store, identifiers: [email("root@example.com"), email("m\(i)@example.com")])
             if i <= 2 {
                 #expect(result.outcome == .merged && result.mergedProfileIDs == [other])
             } else {
@@ -217,7 +245,8 @@ import Testing
         let topUp = (0..<9).map { IdentifierInput(type: "k10", value: "x\($0)") }
         #expect(try t.engine.resolveIdentity(storeID: store, identifiers: [anchor] + topUp).profileID == profileID)
         #expect(try t.engine.getProfile(storeID: store, profileID: profileID).identifiers.count == 1_000)
-        let over = try t.engine.resolveIdentity(storeID: store, identifiers: [anchor, IdentifierInput(type: "k10", value: "x9")])
+        let over = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [anchor, IdentifierInput(type: "k10", value: "x9")])
         #expect(over.outcome == .matched)
         #expect(over.demoted.map(\.reason) == [.identifierCap])
 
@@ -262,12 +291,14 @@ import Testing
         #expect(resolved.profile.traits["Account"]?["tier"]?.value == .string("gold"))
 
         let updated = try t.engine.updateTraits(
-            storeID: store, profileID: resolved.profileID, [TraitUpdate(group: "Account", name: "tier", value: .string("silver"))])
+            storeID: store, profileID: resolved.profileID,
+            [TraitUpdate(group: "Account", name: "tier", value: .string("silver"))])
         let after = try t.engine.getProfile(storeID: store, profileID: resolved.profileID)
         #expect(updated.profile == after)
         #expect(updated.profile.updatedAt > resolved.profile.updatedAt)
 
-        let observed = try t.engine.observe(storeID: store, profileID: resolved.profileID, observations: [observation("likes tea")])
+        let observed = try t.engine.observe(
+            storeID: store, profileID: resolved.profileID, observations: [observation("likes tea")])
         let before = t.clock.tick()
         let deleted = try t.engine.deleteObservation(
             storeID: store, profileID: resolved.profileID, observationID: observed.observations[0].observationID)

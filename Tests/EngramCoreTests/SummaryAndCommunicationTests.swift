@@ -9,11 +9,14 @@ import Testing
         let id = try t.engine.makeProfile(store: store, email: "a@example.com")
         let first = try t.engine.observe(
             storeID: store, profileID: id,
-            summaries: [SummaryInput(content: "Asked about billing.", conversationID: "c1", occurredAt: 10, source: "agent")])
+            summaries: [
+                SummaryInput(content: "Asked about billing.", conversationID: "c1", occurredAt: 10, source: "agent")
+            ])
         let second = try t.engine.observe(
             storeID: store, profileID: id,
             summaries: [
-                SummaryInput(content: "Asked about billing; resolved.", conversationID: "c1", occurredAt: 20, source: "agent"),
+                SummaryInput(
+                    content: "Asked about billing; resolved.", conversationID: "c1", occurredAt: 20, source: "agent"),
                 SummaryInput(content: "Reported a bug.", conversationID: "c2", occurredAt: 5, source: "agent"),
             ])
         #expect(second.summaryIDs[0] == first.summaryIDs[0], "a replaced summary keeps its id")
@@ -23,20 +26,26 @@ import Testing
         #expect(summaries[0].revisions.map(\.prior.content) == ["Asked about billing."])
         expectError(.invalidArgument, field: "summaries[0].conversation_id") {
             try t.engine.observe(
-                storeID: store, profileID: id, summaries: [SummaryInput(content: "x", conversationID: "", occurredAt: 1, source: "a")])
+                storeID: store, profileID: id,
+                summaries: [SummaryInput(content: "x", conversationID: "", occurredAt: 1, source: "a")])
         }
         expectError(.invalidArgument, field: "summaries[0].content") {
             try t.engine.observe(
                 storeID: store, profileID: id,
-                summaries: [SummaryInput(content: String(repeating: "y", count: 4_097), conversationID: "c", occurredAt: 1, source: "a")])
+                summaries: [
+                    SummaryInput(
+                        content: String(repeating: "y", count: 4_097), conversationID: "c", occurredAt: 1, source: "a")
+                ])
         }
         expectError(.invalidArgument, field: "summaries[0].occurred_at") {
             try t.engine.observe(
-                storeID: store, profileID: id, summaries: [SummaryInput(content: "x", conversationID: "c", occurredAt: nil, source: "a")])
+                storeID: store, profileID: id,
+                summaries: [SummaryInput(content: "x", conversationID: "c", occurredAt: nil, source: "a")])
         }
         expectError(.invalidArgument, field: "summaries[0].source") {
             try t.engine.observe(
-                storeID: store, profileID: id, summaries: [SummaryInput(content: "x", conversationID: "c", occurredAt: 1, source: "")])
+                storeID: store, profileID: id,
+                summaries: [SummaryInput(content: "x", conversationID: "c", occurredAt: 1, source: "")])
         }
     }
 
@@ -55,28 +64,44 @@ import Testing
         }
         let kept = try t.engine.listCommunications(storeID: store, profileID: id).communications
         #expect(kept.map(\.text) == ["turn 7", "turn 6", "turn 5", "turn 4", "turn 3"])
-        #expect(try t.engine.listCommunications(storeID: store, profileID: id, conversationID: "c1").communications.map(\.text) == ["turn 3"])
+        #expect(
+            try t.engine.listCommunications(storeID: store, profileID: id, conversationID: "c1").communications.map(
+                \.text) == ["turn 3"])
         #expect(try t.engine.listCommunications(storeID: store, profileID: id, limit: 2).communications.count == 2)
         // Older than the whole window: dropped at once.
         _ = try t.engine.observe(
             storeID: store, profileID: id,
-            communications: [CommunicationInput(authorType: .system, channel: .api, text: "ancient", conversationID: "c0", createdAt: 1)])
-        #expect(try t.engine.listCommunications(storeID: store, profileID: id).communications.map(\.text).contains("ancient") == false)
+            communications: [
+                CommunicationInput(
+                    authorType: .system, channel: .api, text: "ancient", conversationID: "c0", createdAt: 1)
+            ])
+        #expect(
+            try t.engine.listCommunications(storeID: store, profileID: id).communications.map(\.text).contains(
+                "ancient") == false)
         expectError(.invalidArgument, field: "communications[0].text") {
             try t.engine.observe(
                 storeID: store, profileID: id,
-                communications: [CommunicationInput(authorType: .customer, channel: .sms, text: "", conversationID: "c")])
+                communications: [
+                    CommunicationInput(authorType: .customer, channel: .sms, text: "", conversationID: "c")
+                ])
         }
         expectError(.invalidArgument, field: "communications[0].conversation_id") {
             try t.engine.observe(
                 storeID: store, profileID: id,
-                communications: [CommunicationInput(authorType: .customer, channel: .sms, text: "hi", conversationID: "")])
+                communications: [
+                    CommunicationInput(authorType: .customer, channel: .sms, text: "hi", conversationID: "")
+                ])
         }
         expectError(.invalidArgument, field: "communications[0].created_at") {
             try t.engine.observe(
                 storeID: store, profileID: id,
-                communications: [CommunicationInput(authorType: .customer, channel: .sms, text: "hi", conversationID: "c", createdAt: -1)])
+                communications: [
+                    CommunicationInput(
+                        authorType: .customer, channel: .sms, text: "hi", conversationID: "c", createdAt: -1)
+                ])
         }
-        expectError(.invalidArgument, field: "limit") { try t.engine.listCommunications(storeID: store, profileID: id, limit: -1) }
+        expectError(.invalidArgument, field: "limit") {
+            try t.engine.listCommunications(storeID: store, profileID: id, limit: -1)
+        }
     }
 }

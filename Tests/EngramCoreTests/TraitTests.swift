@@ -19,14 +19,17 @@ import Testing
         #expect(first.traits["Account"]?["tags"]?.value == .strings(["a", "b"]))
         // An older write loses, a newer one wins.
         let older = try t.engine.updateTraits(
-            storeID: store, profileID: id, [TraitUpdate(group: "Contact", name: "firstName", value: .string("Old"), updatedAt: 50)])
+            storeID: store, profileID: id,
+            [TraitUpdate(group: "Contact", name: "firstName", value: .string("Old"), updatedAt: 50)])
         #expect(older.traits["Contact"]?["firstName"]?.value == .string("Ada"))
         let newer = try t.engine.updateTraits(
-            storeID: store, profileID: id, [TraitUpdate(group: "Contact", name: "firstName", value: .string("Grace"), updatedAt: 150)])
+            storeID: store, profileID: id,
+            [TraitUpdate(group: "Contact", name: "firstName", value: .string("Grace"), updatedAt: 150)])
         #expect(newer.traits["Contact"]?["firstName"] == Trait(value: .string("Grace"), updatedAt: 150))
         // Null removes (if not older); an emptied group disappears.
         let stale = try t.engine.updateTraits(
-            storeID: store, profileID: id, [TraitUpdate(group: "Contact", name: "firstName", value: nil, updatedAt: 10)])
+            storeID: store, profileID: id, [TraitUpdate(group: "Contact", name: "firstName", value: nil, updatedAt: 10)]
+        )
         #expect(stale.traits["Contact"]?["firstName"] != nil)
         let removed = try t.engine.updateTraits(
             storeID: store, profileID: id, [TraitUpdate(group: "Contact", name: "firstName", value: nil)])
@@ -40,17 +43,21 @@ import Testing
         let id = try t.engine.makeProfile(store: store, email: "a@example.com")
         let ok = TraitUpdate(group: "G", name: "n", value: .bool(true))
         expectError(.invalidArgument, field: "traits[1].group") {
-            try t.engine.updateTraits(storeID: store, profileID: id, [ok, TraitUpdate(group: "", name: "n", value: .bool(true))])
+            try t.engine.updateTraits(
+                storeID: store, profileID: id, [ok, TraitUpdate(group: "", name: "n", value: .bool(true))])
         }
         expectError(.invalidArgument, field: "traits[0].name") {
-            try t.engine.updateTraits(storeID: store, profileID: id, [TraitUpdate(group: "G", name: "a.b", value: .bool(true))])
-        }
-        expectError(.invalidArgument, field: "traits[0].value") {
-            try t.engine.updateTraits(storeID: store, profileID: id, [TraitUpdate(group: "G", name: "n", value: .number(.nan))])
+            try t.engine.updateTraits(
+                storeID: store, profileID: id, [TraitUpdate(group: "G", name: "a.b", value: .bool(true))])
         }
         expectError(.invalidArgument, field: "traits[0].value") {
             try t.engine.updateTraits(
-                storeID: store, profileID: id, [TraitUpdate(group: "G", name: "n", value: .string(String(repeating: "x", count: 1_025)))])
+                storeID: store, profileID: id, [TraitUpdate(group: "G", name: "n", value: .number(.nan))])
+        }
+        expectError(.invalidArgument, field: "traits[0].value") {
+            try t.engine.updateTraits(
+                storeID: store, profileID: id,
+                [TraitUpdate(group: "G", name: "n", value: .string(String(repeating: "x", count: 1_025)))])
         }
         expectError(.invalidArgument, field: "traits[0].value[1]") {
             try t.engine.updateTraits(
@@ -62,7 +69,9 @@ import Testing
                 storeID: store, identifiers: [email("b@example.com")],
                 traits: [ok, ok, TraitUpdate(group: "G", name: "n", value: .number(.infinity))])
         }
-        expectError(.notFound, field: "profile_id") { try t.engine.updateTraits(storeID: store, profileID: "pr_x", [ok]) }
+        expectError(.notFound, field: "profile_id") {
+            try t.engine.updateTraits(storeID: store, profileID: "pr_x", [ok])
+        }
         #expect(try t.engine.getProfile(storeID: store, profileID: id).traits.isEmpty)
         #expect(t.engine.counts().profiles == 1, "the failed resolve created nothing")
     }
@@ -76,19 +85,27 @@ import Testing
         expectError(.resourceExhausted, field: "traits[1].group") {
             try t.engine.updateTraits(
                 storeID: store, profileID: id,
-                [TraitUpdate(group: "g0", name: "m", value: .bool(true)), TraitUpdate(group: "g50", name: "n", value: .bool(true))])
+                [
+                    TraitUpdate(group: "g0", name: "m", value: .bool(true)),
+                    TraitUpdate(group: "g50", name: "n", value: .bool(true)),
+                ])
         }
-        #expect(try t.engine.getProfile(storeID: store, profileID: id).traits["g0"]?["m"] == nil, "a refused patch changes nothing")
+        #expect(
+            try t.engine.getProfile(storeID: store, profileID: id).traits["g0"]?["m"] == nil,
+            "a refused patch changes nothing")
         let ninetyNine = (0..<98).map { TraitUpdate(group: "g0", name: "t\($0)", value: .number(Double($0))) }
         _ = try t.engine.updateTraits(storeID: store, profileID: id, ninetyNine)
         expectError(.resourceExhausted, field: "traits[0].name") {
-            try t.engine.updateTraits(storeID: store, profileID: id, [TraitUpdate(group: "g0", name: "extra", value: .bool(true))])
+            try t.engine.updateTraits(
+                storeID: store, profileID: id, [TraitUpdate(group: "g0", name: "extra", value: .bool(true))])
         }
         // Replacing existing traits at the limit is fine.
-        _ = try t.engine.updateTraits(storeID: store, profileID: id, [TraitUpdate(group: "g0", name: "t1", value: .bool(false))])
+        _ = try t.engine.updateTraits(
+            storeID: store, profileID: id, [TraitUpdate(group: "g0", name: "t1", value: .bool(false))])
         expectError(.resourceExhausted, field: "traits[0].group") {
             try t.engine.resolveIdentity(
-                storeID: store, identifiers: [email("a@example.com")], traits: [TraitUpdate(group: "g99", name: "n", value: .bool(true))])
+                storeID: store, identifiers: [email("a@example.com")],
+                traits: [TraitUpdate(group: "g99", name: "n", value: .bool(true))])
         }
     }
 }

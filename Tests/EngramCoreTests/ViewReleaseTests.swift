@@ -41,9 +41,13 @@ import Testing
                     if taken % 64 == 0 {
                         // Now and then read it all, as a snapshot does.
                         let snapshot = view.snapshot()
-                        let observations = snapshot.stores.reduce(0) { $0 + $1.profiles.reduce(0) { $0 + $1.observations.count } }
+                        let observations = snapshot.stores.reduce(0) {
+                            $0 + $1.profiles.reduce(0) { $0 + $1.observations.count }
+                        }
                         if observations != view.counts.observations {
-                            inconsistent.withLock { $0.append("view \(view.logPosition): \(observations) ≠ \(view.counts.observations)") }
+                            inconsistent.withLock {
+                                $0.append("view \(view.logPosition): \(observations) ≠ \(view.counts.observations)")
+                            }
                         }
                     }
                 }
@@ -77,7 +81,9 @@ import Testing
                     let subject = "topic.\(i % 7)"
                     _ = try? engine.observe(
                         storeID: store, profileID: id,
-                        observations: [observation("fact \(i) on theme \(i % 13) with word w\(i % 29)", subject: subject)])
+                        observations: [
+                            observation("fact \(i) on theme \(i % 13) with word w\(i % 29)", subject: subject)
+                        ])
                     if i % 10 == 9 {
                         let listed = try? engine.listObservations(
                             storeID: store, profileID: id, filter: ObservationFilter(), pageSize: 5, pageToken: nil)
@@ -99,11 +105,14 @@ import Testing
             },
         ])
         #expect(recalls.value > 10)
-        let found = try engine.recall(storeID: store, profileID: id, RecallOptions(query: "theme 3 word w7", observationsLimit: 100))
+        let found = try engine.recall(
+            storeID: store, profileID: id, RecallOptions(query: "theme 3 word w7", observationsLimit: 100))
         let profile = try #require(engine.view().profile(in: store, id: id))
         let active = Set(profile.observations.filter { $0.observation.status == .active }.map(\.observation.id))
         #expect((1...7).contains(active.count), "at most one active fact per subject")
         #expect(!found.observations.isEmpty)
-        #expect(found.observations.allSatisfy { active.contains($0.observation.id) }, "recall finds only live, active facts")
+        #expect(
+            found.observations.allSatisfy { active.contains($0.observation.id) }, "recall finds only live, active facts"
+        )
     }
 }

@@ -16,7 +16,8 @@ import Testing
             try MiniLMEmbedder(directory: url)
         } throws: { error in
             guard let e = error as? EmbeddingError else { return false }
-            return e.code == .missingFile && e.message.contains("scripts/fetch-model") && e.message.contains("vocab.txt")
+            return e.code == .missingFile && e.message.contains("scripts/fetch-model")
+                && e.message.contains("vocab.txt")
         }
     }
 

@@ -14,7 +14,8 @@ enum ModelFixture {
         return repository.appendingPathComponent("models/all-MiniLM-L6-v2")
     }
 
-    static let referenceFile = repository.deletingLastPathComponent().appendingPathComponent("shared/data/minilm-reference.json")
+    static let referenceFile = repository.deletingLastPathComponent().appendingPathComponent(
+        "shared/data/minilm-reference.json")
 
     /// The embedder, loaded once for all tests; a failure says how to fetch the model.
     static let embedder: Result<MiniLMEmbedder, EmbeddingError> = Result { () throws(EmbeddingError) in
@@ -32,7 +33,10 @@ enum ModelFixture {
 
     static func reference() throws -> Reference {
         guard let data = FileManager.default.contents(atPath: referenceFile.path) else {
-            throw FixtureError(message: "no reference file at \(referenceFile.path) (shared/data/minilm-reference.json beside the repository)")
+            throw FixtureError(
+                message:
+                    "no reference file at \(referenceFile.path) (shared/data/minilm-reference.json beside the repository)"
+            )
         }
         return try JSONDecoder().decode(Reference.self, from: data)
     }
@@ -44,7 +48,9 @@ enum ModelFixture {
 }
 
 func cosine(_ a: [Float], _ b: [Float]) -> Double {
-    var dot = 0.0, na = 0.0, nb = 0.0
+    var dot = 0.0
+    var na = 0.0
+    var nb = 0.0
     for (x, y) in zip(a, b) {
         dot += Double(x) * Double(y)
         na += Double(x) * Double(x)

@@ -1,6 +1,7 @@
-@testable import EngramEmbeddings
 import Foundation
 import Testing
+
+@testable import EngramEmbeddings
 
 @Suite struct TokenizerTests {
     let tokenizer = try! WordPieceTokenizer(
@@ -13,7 +14,10 @@ import Testing
 
     @Test func punctuationAccentsCaseAndCJK() {
         #expect(tokenizer.ids("CAFÉ,中!") == [2, 10, 9, 11, 12, 3])
-        #expect(WordPieceTokenizer.basicTokens("a\u{0}b\tc\u{200B}d").map { String(String.UnicodeScalarView($0)) } == ["ab", "cd"])
+        #expect(
+            WordPieceTokenizer.basicTokens("a\u{0}b\tc\u{200B}d").map { String(String.UnicodeScalarView($0)) } == [
+                "ab", "cd",
+            ])
     }
 
     @Test func unknownWordsAndTruncation() {

@@ -1,6 +1,6 @@
+import EngramTestSupport
 import Testing
 
-import EngramTestSupport
 @testable import EngramRecall
 
 @Suite struct DuplicateIndexTests {
@@ -8,8 +8,11 @@ import EngramTestSupport
     /// ideographs and kana are words of their own, so two Japanese sentences that differ in
     /// one particle share most shingles instead of being one unequal "word" each.
     @Test func fingerprintsSplitWordsAsTheTokenizerDoes() {
-        #expect(TextFingerprint("Prefers EMAIL, over phone!").similarity(to: TextFingerprint("prefers email over phone")) == 1)
-        #expect(TextFingerprint("prefers email over phone").similarity(to: TextFingerprint("prefers phone over email")) < 1)
+        #expect(
+            TextFingerprint("Prefers EMAIL, over phone!").similarity(to: TextFingerprint("prefers email over phone"))
+                == 1)
+        #expect(
+            TextFingerprint("prefers email over phone").similarity(to: TextFingerprint("prefers phone over email")) < 1)
         let japanese = TextFingerprint("東京タワーに行く").similarity(to: TextFingerprint("東京タワーへ行く"))
         #expect(japanese > 0.5 && japanese < 1)
     }
@@ -20,7 +23,8 @@ import EngramTestSupport
         var rng = SeededGenerator(seed: UInt64(threshold * 100))
         let words = ["red", "blue", "cat", "dog", "likes", "hates", "tea", "coffee", "in", "the", "morning", "evening"]
         let texts = (0..<300).map { _ in
-            (0..<Int.random(in: 1...12, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ")
+            (0..<Int.random(in: 1...12, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(
+                separator: " ")
         }
         var index = DuplicateIndex(threshold: threshold)
         let fingerprints = texts.map(TextFingerprint.init)

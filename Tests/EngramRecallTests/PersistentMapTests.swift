@@ -1,7 +1,7 @@
+import EngramTestSupport
 import Synchronization
 import Testing
 
-import EngramTestSupport
 @testable import EngramRecall
 
 @Suite struct PersistentMapTests {
@@ -34,10 +34,18 @@ import EngramTestSupport
     @Test func modifyValueChangesInPlaceOrReportsAbsence() {
         var map: PersistentMap<String, Payload> = ["a": Payload()]
         let copy = map
-        #expect(map.modifyValue(forKey: "a") { $0.count += 3; return $0.count } == 3)
+        #expect(
+            map.modifyValue(forKey: "a") {
+                $0.count += 3
+                return $0.count
+            } == 3)
         #expect(map.modifyValue(forKey: "missing") { $0.count += 1 } == nil)
         #expect(map["missing"] == nil, "an absent key is not inserted")
-        #expect(map.modifyValue(forKey: "new", default: Payload(count: 10)) { $0.count += 1; return $0.count } == 11)
+        #expect(
+            map.modifyValue(forKey: "new", default: Payload(count: 10)) {
+                $0.count += 1
+                return $0.count
+            } == 11)
         #expect(map["a"]?.count == 3 && map["new"]?.count == 11 && map.count == 2)
         #expect(copy["a"]?.count == 0 && copy.count == 1, "the copy is untouched")
     }

@@ -1,6 +1,6 @@
+import EngramTestSupport
 import Testing
 
-import EngramTestSupport
 @testable import EngramRecall
 
 @Suite struct RecallTokenizerTests {
@@ -33,7 +33,8 @@ import EngramTestSupport
             let ascii = Tokenizer.tokens(text)
             let scalar = Tokenizer.tokens(text + " é")
             #expect(scalar == ascii + [Tokenizer.Token(word: "é", term: "é")], "\(text)")
-            var words: [String] = [], scalarWords: [String] = []
+            var words: [String] = []
+            var scalarWords: [String] = []
             Tokenizer.forEachWord(in: text) { words.append(String(decoding: $0, as: UTF8.self)) }
             Tokenizer.forEachWord(in: text + " é") { scalarWords.append(String(decoding: $0, as: UTF8.self)) }
             #expect(scalarWords == words + ["é"], "\(text)")
@@ -50,7 +51,8 @@ import EngramTestSupport
     @Test func splitsUnicodeWords() {
         #expect(Tokenizer.terms("Café MÜNCHEN straße") == ["café", "münchen", "straße"])
         #expect(Tokenizer.terms("Привет, мир") == ["привет", "мир"])
-        #expect(Tokenizer.terms("東京タワーに行く") == ["東", "京", "タ", "ワ", "ー", "に", "行", "く"], "ideographs and kana stand alone")
+        #expect(
+            Tokenizer.terms("東京タワーに行く") == ["東", "京", "タ", "ワ", "ー", "に", "行", "く"], "ideographs and kana stand alone")
         #expect(Tokenizer.tokens("Painted").first?.word == "painted")
     }
 
@@ -84,6 +86,8 @@ import EngramTestSupport
         #expect(EmbedderIdentity.isRebuiltFromText(HashedEmbedder.standard.identity.description))
         #expect(!EmbedderIdentity.isRebuiltFromText(ClientModel().identity.description))
         #expect(!EmbedderIdentity.isRebuiltFromText(nil), "a client's vector (no embedder) is kept")
-        #expect(!EmbedderIdentity.isRebuiltFromText(HashedEmbedder(dimension: 128).identity.description), "only the standard table")
+        #expect(
+            !EmbedderIdentity.isRebuiltFromText(HashedEmbedder(dimension: 128).identity.description),
+            "only the standard table")
     }
 }

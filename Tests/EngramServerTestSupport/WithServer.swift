@@ -15,7 +15,8 @@ package func withServer(
     configuration.port = 0
     configuration.eventLoopThreads = 2
     configure(&configuration)
-    let server = EngramServer(configuration: configuration, engine: engine, snapshotter: snapshotter, logger: quietLogger)
+    let server = EngramServer(
+        configuration: configuration, engine: engine, snapshotter: snapshotter, logger: quietLogger)
     let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quietLogger))
     try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }

@@ -1,10 +1,11 @@
-import EngramServerTestSupport
-import EngramTestSupport
 import EngramClient
 import EngramCore
 import EngramServer
+import EngramServerTestSupport
+import EngramTestSupport
 import EngramWire
 import Foundation
+import NIOSSL
 import Testing
 
 @Suite("API keys and rights")
@@ -20,12 +21,13 @@ struct AuthTests {
     @Test func keysFileParsesAndRejectsBadLines() throws {
         let hash = APIKeys.hashLine(for: "k1")
         #expect(hash.count == 7 + 64)
-        let keys = try APIKeys(fileContents: """
-            # ops team
-            \(hash) role=admin name=ops
+        let keys = try APIKeys(
+            fileContents: """
+                # ops team
+                \(hash) role=admin name=ops
 
-            \(APIKeys.hashLine(for: "k2")) role=read-only stores=st_a,st_b
-            """)
+                \(APIKeys.hashLine(for: "k2")) role=read-only stores=st_a,st_b
+                """)
         #expect(keys.count == 2)
         #expect(keys.authenticate("k1")?.role == .admin)
         #expect(keys.authenticate("k2")?.role == .readOnly(stores: ["st_a", "st_b"]))
@@ -51,26 +53,54 @@ struct AuthTests {
             let admin = try server.client(apiKey: "admin-secret")
             let rw = try server.client(apiKey: "rw-secret")
             let ro = try server.client(apiKey: "ro-secret")
-            defer { admin.close(); rw.close(); ro.close() }
+            defer {
+                admin.close()
+                rw.close()
+                ro.close()
+            }
             #expect(try await rw.serverHello().role == "read-write")
 
-            let profile = try #require(try await rw.resolveIdentity(.with {
-                $0.storeId = storeA
-                $0.identifiers = [Identifier(type: "email", value: "x@example.com")]
-            }).profile)
-            #expect(try await ro.getProfile(.with { $0.storeId = storeA; $0.profileId = profile.id }).profile?.id == profile.id)
+            let profile = try #require(
+                try await rw.resolveIdentity(
+                    .with {
+                        $0.storeId = storeA
+                        $0.identifiers = [Identifier(type: "email", value: "x@example.com")]
+                    }
+                ).profile)
+            #expect(
+                try await ro.getProfile(
+                    .with {
+                        $0.storeId = storeA
+                        $0.profileId = profile.id
+                    }
+                ).profile?.id == profile.id)
             await expectFailure(.permissionDenied) {
-                try await ro.updateTraits(.with { $0.storeId = storeA; $0.profileId = profile.id; $0.traits = ["A": TraitGroup(["b": TraitValue(.boolValue(true))])] })
+                try await ro.updateTraits(
+                    .with {
+                        $0.storeId = storeA
+                        $0.profileId = profile.id
+                        $0.traits = ["A": TraitGroup(["b": TraitValue(.boolValue(true))])]
+                    })
             }
             // Another store: denied alike whether it exists or not.
-            let existing = await expectFailure(.permissionDenied) { try await rw.getStore(.with { $0.storeId = storeB }) }
-            let missing = await expectFailure(.permissionDenied) { try await rw.getStore(.with { $0.storeId = "st_nope" }) }
-            #expect(existing?.message.replacingOccurrences(of: storeB, with: "X") == missing?.message.replacingOccurrences(of: "st_nope", with: "X"))
+            let existing = await expectFailure(.permissionDenied) {
+                try await rw.getStore(.with { $0.storeId = storeB })
+            }
+            let missing = await expectFailure(.permissionDenied) {
+                try await rw.getStore(.with { $0.storeId = "st_nope" })
+            }
+            #expect(
+                existing?.message.replacingOccurrences(of: storeB, with: "X")
+                    == missing?.message.replacingOccurrences(of: "st_nope", with: "X"))
             // The control plane is for admins.
             await expectFailure(.permissionDenied) { try await rw.createStore(.with { $0.displayName = "c" }) }
             await expectFailure(.permissionDenied) { try await rw.deleteStore(.with { $0.storeId = storeA }) }
             await expectFailure(.permissionDenied) {
-                try await rw.putIdentitySettings(.with { $0.storeId = storeA; $0.settings = IdentitySettings() })
+                try await rw.putIdentitySettings(
+                    .with {
+                        $0.storeId = storeA
+                        $0.settings = IdentitySettings()
+                    })
             }
             #expect(try await rw.listStores().stores.map(\.id) == [storeA])
             #expect(Set(try await admin.listStores().stores.map(\.id)) == [storeA, storeB])
@@ -97,7 +127,8 @@ struct AuthTests {
                         request = scoped
                     }
                     let id = UInt32(i + 2)
-                    try await raw.send(Frame(type: .request, method: method.id, requestID: id, payload: request.serializedBytes()))
+                    try await raw.send(
+                        Frame(type: .request, method: method.id, requestID: id, payload: request.serializedBytes()))
                     let code: StatusCode? =
                         switch method.access {
                         case .anyone: nil
@@ -111,12 +142,17 @@ struct AuthTests {
                 #expect(frames.count == Methods.all.count - 1)
                 for frame in frames {
                     guard let (name, code) = expected[frame.requestID] else {
-                        #expect(frame.meta != UInt32(StatusCode.permissionDenied.rawValue), "method \(frame.method) is open to \(key)")
+                        #expect(
+                            frame.meta != UInt32(StatusCode.permissionDenied.rawValue),
+                            "method \(frame.method) is open to \(key)")
                         continue
                     }
-                    #expect(frame.meta == UInt32(code.rawValue), "\(name) with \(key) on store '\(store)': status \(frame.meta), expected \(code)")
+                    #expect(
+                        frame.meta == UInt32(code.rawValue),
+                        "\(name) with \(key) on store '\(store)': status \(frame.meta), expected \(code)")
                     if code == .invalidArgument {
-                        #expect(decodeStatus(frame)?.fieldViolations.first?.field == "store_id", "\(name) names store_id")
+                        #expect(
+                            decodeStatus(frame)?.fieldViolations.first?.field == "store_id", "\(name) names store_id")
                     }
                 }
                 await raw.close()
@@ -141,11 +177,14 @@ struct AuthTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("engram-tls-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let cert = dir.appendingPathComponent("cert.pem").path, key = dir.appendingPathComponent("key.pem").path
+        let cert = dir.appendingPathComponent("cert.pem").path
+        let key = dir.appendingPathComponent("key.pem").path
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", key, "-out", cert]
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", key, "-out", cert,
+        ]
         openssl.standardError = FileHandle.nullDevice
         // Awaited through terminationHandler: waitUntilExit would block a thread of Swift's
         // concurrency pool, which other suites' tasks need.
@@ -161,7 +200,8 @@ struct AuthTests {
         let chain = try NIOSSLCertificate.fromPEMFile(cert)
         try await withServer(configure: {
             $0.tls = TLSConfiguration.makeServerConfiguration(
-                certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(try! NIOSSLPrivateKey(file: key, format: .pem)))
+                certificateChain: chain.map { .certificate($0) },
+                privateKey: .privateKey(try! NIOSSLPrivateKey(file: key, format: .pem)))
         }) { server in
             var configuration = EngramClient.Configuration(host: "localhost", port: server.port)
             var tls = TLSConfiguration.makeClientConfiguration()
@@ -180,5 +220,3 @@ struct AuthTests {
         }
     }
 }
-
-import NIOSSL

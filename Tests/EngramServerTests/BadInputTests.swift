@@ -1,6 +1,6 @@
-import EngramServerTestSupport
 import EngramClient
 import EngramServer
+import EngramServerTestSupport
 import EngramWire
 import Foundation
 import Testing
@@ -25,7 +25,9 @@ struct BadInputTests {
             try await isolated(server) { raw in
                 try await raw.send(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
                 let (frames, closed) = try await raw.readUntil(timeout: .seconds(5)) { _, _ in false }
-                #expect(goAway(in: frames)?.code == StatusCode.resourceExhausted.rawValue || goAway(in: frames)?.code == StatusCode.invalidArgument.rawValue)
+                #expect(
+                    goAway(in: frames)?.code == StatusCode.resourceExhausted.rawValue
+                        || goAway(in: frames)?.code == StatusCode.invalidArgument.rawValue)
                 #expect(closed)
             }
         }
@@ -73,11 +75,16 @@ struct BadInputTests {
             try await isolated(server) { raw in
                 try await raw.hello()
                 try await raw.send(Frame(type: .request, method: 999, requestID: 5))
-                try await raw.send(Frame(type: .request, method: Method.getStore.rawValue, requestID: 6, payload: [0x0A, 0x05, 0x61]))
-                try await raw.send(Frame(type: .request, method: Method.getStore.rawValue, requestID: 7, payload: [0x0A, 0x02, 0xC3, 0x28]))
+                try await raw.send(
+                    Frame(type: .request, method: Method.getStore.rawValue, requestID: 6, payload: [0x0A, 0x05, 0x61]))
+                try await raw.send(
+                    Frame(
+                        type: .request, method: Method.getStore.rawValue, requestID: 7,
+                        payload: [0x0A, 0x02, 0xC3, 0x28]))
                 try await raw.send(Frame(type: .ping, payload: [7, 7]))
                 let frames = try await raw.readFrames(count: 4, timeout: .seconds(5))
-                let byID = Dictionary(frames.filter { $0.type == .response }.map { ($0.requestID, $0) }, uniquingKeysWith: { a, _ in a })
+                let byID = Dictionary(
+                    frames.filter { $0.type == .response }.map { ($0.requestID, $0) }, uniquingKeysWith: { a, _ in a })
                 #expect(byID[5]?.meta == StatusCode.unimplemented.rawValue)
                 #expect(byID[6]?.meta == StatusCode.invalidArgument.rawValue)
                 #expect(decodeStatus(byID[6]!)?.message.contains("GetStoreRequest.store_id") == true)
@@ -125,29 +132,47 @@ struct BadInputTests {
             let client = try server.client()
             defer { client.close() }
             let store = try #require(try await client.createStore(.with { $0.displayName = "limits" }).store)
-            let profile = try #require(try await client.resolveIdentity(.with {
-                $0.storeId = store.id
-                $0.identifiers = [Identifier(type: "email", value: "a@example.com")]
-            }).profile)
+            let profile = try #require(
+                try await client.resolveIdentity(
+                    .with {
+                        $0.storeId = store.id
+                        $0.identifiers = [Identifier(type: "email", value: "a@example.com")]
+                    }
+                ).profile)
             let tooLong = await expectFailure(.invalidArgument) {
-                try await client.observe(.with {
-                    $0.storeId = store.id
-                    $0.profileId = profile.id
-                    $0.observations = [NewObservation.with { $0.content = String(repeating: "x", count: 4097); $0.source = "s"; $0.occurredAtUs = 1 }]
-                })
+                try await client.observe(
+                    .with {
+                        $0.storeId = store.id
+                        $0.profileId = profile.id
+                        $0.observations = [
+                            NewObservation.with {
+                                $0.content = String(repeating: "x", count: 4097)
+                                $0.source = "s"
+                                $0.occurredAtUs = 1
+                            }
+                        ]
+                    })
             }
             #expect(tooLong?.fieldViolations.first?.field == "observations[0].content")
             let badEmail = await expectFailure(.invalidArgument) {
-                try await client.resolveIdentity(.with {
-                    $0.storeId = store.id
-                    $0.identifiers = [Identifier(type: "email", value: "a@example.com"), Identifier(type: "email", value: "no-domain")]
-                })
+                try await client.resolveIdentity(
+                    .with {
+                        $0.storeId = store.id
+                        $0.identifiers = [
+                            Identifier(type: "email", value: "a@example.com"),
+                            Identifier(type: "email", value: "no-domain"),
+                        ]
+                    })
             }
             #expect(badEmail?.fieldViolations.first?.field.hasPrefix("identifiers[1]") == true)
-            let badName = await expectFailure(.invalidArgument) { try await client.createStore(.with { $0.displayName = "has spaces" }) }
+            let badName = await expectFailure(.invalidArgument) {
+                try await client.createStore(.with { $0.displayName = "has spaces" })
+            }
             #expect(badName?.fieldViolations.first?.field == "display_name")
             await expectFailure(.invalidArgument) { try await client.listStores(.with { $0.pageSize = 5000 }) }
-            let missing = await expectFailure(.invalidArgument) { try await client.getProfile(.with { $0.storeId = store.id }) }
+            let missing = await expectFailure(.invalidArgument) {
+                try await client.getProfile(.with { $0.storeId = store.id })
+            }
             #expect(missing?.fieldViolations.first?.field == "profile_id")
             await expectFailure(.notFound) { try await client.getStore(.with { $0.storeId = "st_missing" }) }
         }
@@ -158,29 +183,57 @@ struct BadInputTests {
             let client = try server.client()
             defer { client.close() }
             let store = try #require(try await client.createStore(.with { $0.displayName = "big" }).store)
-            let profile = try #require(try await client.resolveIdentity(.with {
-                $0.storeId = store.id
-                $0.identifiers = [Identifier(type: "email", value: "big@example.com")]
-            }).profile)
+            let profile = try #require(
+                try await client.resolveIdentity(
+                    .with {
+                        $0.storeId = store.id
+                        $0.identifiers = [Identifier(type: "email", value: "big@example.com")]
+                    }
+                ).profile)
             for i in 0..<3 {
-                _ = try await client.observe(.with {
-                    $0.storeId = store.id
-                    $0.profileId = profile.id
-                    $0.observations = [NewObservation.with { $0.content = "\(i) " + String(repeating: "lorem ipsum ", count: 75); $0.source = "s"; $0.occurredAtUs = 1 }]
-                })
+                _ = try await client.observe(
+                    .with {
+                        $0.storeId = store.id
+                        $0.profileId = profile.id
+                        $0.observations = [
+                            NewObservation.with {
+                                $0.content = "\(i) " + String(repeating: "lorem ipsum ", count: 75)
+                                $0.source = "s"
+                                $0.occurredAtUs = 1
+                            }
+                        ]
+                    })
             }
             let tooBig = await expectFailure(.resourceExhausted) {
-                try await client.listObservations(.with { $0.storeId = store.id; $0.profileId = profile.id })
+                try await client.listObservations(
+                    .with {
+                        $0.storeId = store.id
+                        $0.profileId = profile.id
+                    })
             }
             #expect(tooBig?.message.contains("max_frame_bytes") == true)
-            #expect(try await client.listObservations(.with { $0.storeId = store.id; $0.profileId = profile.id; $0.pageSize = 1 }).observations.count == 1)
+            #expect(
+                try await client.listObservations(
+                    .with {
+                        $0.storeId = store.id
+                        $0.profileId = profile.id
+                        $0.pageSize = 1
+                    }
+                ).observations.count == 1)
             // The client refuses to send a request over the server's announced maximum.
             await expectFailure(.resourceExhausted) {
-                try await client.observe(.with {
-                    $0.storeId = store.id
-                    $0.profileId = profile.id
-                    $0.observations = [NewObservation.with { $0.content = String(repeating: "x", count: 3000); $0.source = "s"; $0.occurredAtUs = 1 }]
-                })
+                try await client.observe(
+                    .with {
+                        $0.storeId = store.id
+                        $0.profileId = profile.id
+                        $0.observations = [
+                            NewObservation.with {
+                                $0.content = String(repeating: "x", count: 3000)
+                                $0.source = "s"
+                                $0.occurredAtUs = 1
+                            }
+                        ]
+                    })
             }
         }
     }
@@ -201,7 +254,8 @@ struct BadInputTests {
     }
 
     @Test func backPressureStopsReadingPastTheInFlightLimit() async throws {
-        try await withServer(configure: { $0.maxInFlight = 1 }, snapshotter: SlowSnapshotter(delay: .milliseconds(400))) { server in
+        try await withServer(configure: { $0.maxInFlight = 1 }, snapshotter: SlowSnapshotter(delay: .milliseconds(400)))
+        { server in
             let raw = try await server.raw()
             try await raw.hello()
             try await raw.send(requestFrame(.snapshot, id: 10, SnapshotRequest()))

@@ -1,10 +1,12 @@
-import EngramServerTestSupport
-import EngramTestSupport
 import EngramClient
 import EngramCore
 import EngramServer
+import EngramServerTestSupport
+import EngramTestSupport
 import EngramWire
 import Foundation
+import ServiceLifecycle
+import Synchronization
 import Testing
 
 @Suite("End to end over loopback")
@@ -14,96 +16,177 @@ struct EndToEndTests {
             let client = try server.client()
             defer { client.close() }
 
-            let pong = try await client.ping(.with { $0.payload = [1, 2, 3]; $0.clientTimeUs = 42 })
+            let pong = try await client.ping(
+                .with {
+                    $0.payload = [1, 2, 3]
+                    $0.clientTimeUs = 42
+                })
             #expect(pong.payload == [1, 2, 3] && pong.clientTimeUs == 42 && pong.serverTimeUs > 0)
             #expect(try await client.serverHello().maxInFlight == 256)
 
-            let store = try #require(try await client.createStore(.with { $0.displayName = "support-eu"; $0.description = "EU support" }).store)
+            let store = try #require(
+                try await client.createStore(
+                    .with {
+                        $0.displayName = "support-eu"
+                        $0.description = "EU support"
+                    }
+                ).store)
             #expect(store.displayName == "support-eu" && !store.id.isEmpty)
             #expect(try await client.getStore(.with { $0.storeId = store.id }).store == store)
             #expect(try await client.listStores().stores.map(\.id) == [store.id])
-            let renamed = try await client.updateStore(.with { $0.storeId = store.id; $0.description = "EU support desk" }).store
+            let renamed = try await client.updateStore(
+                .with {
+                    $0.storeId = store.id
+                    $0.description = "EU support desk"
+                }
+            ).store
             #expect(renamed?.description == "EU support desk")
 
             let settings = try #require(try await client.getIdentitySettings(.with { $0.storeId = store.id }).settings)
             #expect(settings.matchingOrder.contains("email"))
             var changed = settings
             changed.defaultRegion = "GB"
-            let put = try await client.putIdentitySettings(.with { $0.storeId = store.id; $0.settings = changed }).settings
+            let put = try await client.putIdentitySettings(
+                .with {
+                    $0.storeId = store.id
+                    $0.settings = changed
+                }
+            ).settings
             #expect(put?.defaultRegion == "GB")
 
-            let created = try await client.resolveIdentity(.with {
-                $0.storeId = store.id
-                $0.identifiers = [Identifier(type: "email", value: " Alyssa@Example.com "), Identifier(type: "phone", value: "+1 (317) 555-1234")]
-                $0.traits = ["Contact": TraitGroup(["firstName": TraitValue(.stringValue("Alyssa"))])]
-            })
+            let created = try await client.resolveIdentity(
+                .with {
+                    $0.storeId = store.id
+                    $0.identifiers = [
+                        Identifier(type: "email", value: " Alyssa@Example.com "),
+                        Identifier(type: "phone", value: "+1 (317) 555-1234"),
+                    ]
+                    $0.traits = ["Contact": TraitGroup(["firstName": TraitValue(.stringValue("Alyssa"))])]
+                })
             #expect(created.outcome == .created)
             let profile = try #require(created.profile)
             #expect(profile.identifiers.map(\.value).sorted() == ["+13175551234", "alyssa@example.com"])
-            let matched = try await client.resolveIdentity(.with {
-                $0.storeId = store.id
-                $0.identifiers = [Identifier(type: "email", value: "alyssa@example.com"), Identifier(type: "whatsapp", value: "whatsapp:+13175559999")]
-            })
+            let matched = try await client.resolveIdentity(
+                .with {
+                    $0.storeId = store.id
+                    $0.identifiers = [
+                        Identifier(type: "email", value: "alyssa@example.com"),
+                        Identifier(type: "whatsapp", value: "whatsapp:+13175559999"),
+                    ]
+                })
             #expect(matched.outcome == .matched && matched.profile?.id == profile.id)
 
-            let lookup = try await client.lookupProfiles(.with { $0.storeId = store.id; $0.identifier = Identifier(type: "email", value: "ALYSSA@example.com") })
+            let lookup = try await client.lookupProfiles(
+                .with {
+                    $0.storeId = store.id
+                    $0.identifier = Identifier(type: "email", value: "ALYSSA@example.com")
+                })
             #expect(lookup.normalized?.value == "alyssa@example.com" && lookup.profiles.map(\.id) == [profile.id])
 
-            let traits = try await client.updateTraits(.with {
-                $0.storeId = store.id
-                $0.profileId = profile.id
-                $0.traits = ["Account": TraitGroup(["tier": TraitValue(.stringValue("gold")), "seats": TraitValue(.integerValue(-3))]),
-                             "Contact": TraitGroup(["firstName": TraitValue(.nullValue(true))])]
-            })
+            let traits = try await client.updateTraits(
+                .with {
+                    $0.storeId = store.id
+                    $0.profileId = profile.id
+                    $0.traits = [
+                        "Account": TraitGroup([
+                            "tier": TraitValue(.stringValue("gold")), "seats": TraitValue(.integerValue(-3)),
+                        ]),
+                        "Contact": TraitGroup(["firstName": TraitValue(.nullValue(true))]),
+                    ]
+                })
             #expect(traits.profile?.traits["Account"]?.traits["seats"]?.kind == .integerValue(-3))
             #expect(traits.profile?.traits["Contact"]?.traits["firstName"] == nil)
-            #expect(try await client.getProfile(.with { $0.storeId = store.id; $0.profileId = profile.id }).profile?.traits["Account"]?.traits["tier"]?.kind == .stringValue("gold"))
+            #expect(
+                try await client.getProfile(
+                    .with {
+                        $0.storeId = store.id
+                        $0.profileId = profile.id
+                    }
+                ).profile?.traits["Account"]?.traits["tier"]?.kind == .stringValue("gold"))
 
-            let observed = try await client.observe(.with {
-                $0.storeId = store.id
-                $0.profileId = profile.id
-                $0.observations = [NewObservation.with {
-                    $0.content = "Prefers email over phone for follow-ups"
-                    $0.source = "voice-agent"
-                    $0.occurredAtUs = 1_767_225_600_000_000
-                    $0.conversationIds = ["conv-1"]
-                    $0.idempotencyKey = "msg-1"
-                }]
-                $0.summaries = [NewSummary.with { $0.content = "Billing dispute, resolved"; $0.conversationId = "conv-1"; $0.occurredAtUs = 1_767_225_600_000_000; $0.source = "voice-agent" }]
-                $0.communications = [Communication.with {
-                    $0.id = "m-1"
-                    $0.conversationId = "conv-1"
-                    $0.author = Participant.with { $0.type = .customer; $0.address = "+13175551234" }
-                    $0.recipients = [Participant.with { $0.type = .aiAgent; $0.address = "agent-7" }]
-                    $0.channel = .voice
-                    $0.text = "I was charged twice"
-                    $0.createdAtUs = 1_767_225_600_000_000
-                }]
-            })
+            let observed = try await client.observe(
+                .with {
+                    $0.storeId = store.id
+                    $0.profileId = profile.id
+                    $0.observations = [
+                        NewObservation.with {
+                            $0.content = "Prefers email over phone for follow-ups"
+                            $0.source = "voice-agent"
+                            $0.occurredAtUs = 1_767_225_600_000_000
+                            $0.conversationIds = ["conv-1"]
+                            $0.idempotencyKey = "msg-1"
+                        }
+                    ]
+                    $0.summaries = [
+                        NewSummary.with {
+                            $0.content = "Billing dispute, resolved"
+                            $0.conversationId = "conv-1"
+                            $0.occurredAtUs = 1_767_225_600_000_000
+                            $0.source = "voice-agent"
+                        }
+                    ]
+                    $0.communications = [
+                        Communication.with {
+                            $0.id = "m-1"
+                            $0.conversationId = "conv-1"
+                            $0.author = Participant.with {
+                                $0.type = .customer
+                                $0.address = "+13175551234"
+                            }
+                            $0.recipients = [
+                                Participant.with {
+                                    $0.type = .aiAgent
+                                    $0.address = "agent-7"
+                                }
+                            ]
+                            $0.channel = .voice
+                            $0.text = "I was charged twice"
+                            $0.createdAtUs = 1_767_225_600_000_000
+                        }
+                    ]
+                })
             #expect(observed.results.map(\.outcome) == [.added])
             #expect(observed.summaryIds.count == 1 && observed.communicationIds == ["m-1"])
             let observationID = observed.results[0].observationId
 
-            let again = try await client.observe(.with {
-                $0.storeId = store.id
-                $0.profileId = profile.id
-                $0.observations = [NewObservation.with {
-                    $0.content = "prefers email over phone for follow-ups."
-                    $0.source = "chat-agent"
-                    $0.occurredAtUs = 1_767_312_000_000_000
-                    $0.conversationIds = ["conv-2"]
-                }]
-            })
+            let again = try await client.observe(
+                .with {
+                    $0.storeId = store.id
+                    $0.profileId = profile.id
+                    $0.observations = [
+                        NewObservation.with {
+                            $0.content = "prefers email over phone for follow-ups."
+                            $0.source = "chat-agent"
+                            $0.occurredAtUs = 1_767_312_000_000_000
+                            $0.conversationIds = ["conv-2"]
+                        }
+                    ]
+                })
             #expect(again.results.first?.outcome == .duplicate && again.results.first?.observationId == observationID)
 
-            let listed = try await client.listObservations(.with { $0.storeId = store.id; $0.profileId = profile.id })
+            let listed = try await client.listObservations(
+                .with {
+                    $0.storeId = store.id
+                    $0.profileId = profile.id
+                })
             #expect(listed.observations.map(\.id) == [observationID])
             #expect(listed.observations.first?.conversationIds.sorted() == ["conv-1", "conv-2"])
-            let revisions = try await client.listObservationRevisions(.with { $0.storeId = store.id; $0.profileId = profile.id; $0.observationId = observationID })
+            let revisions = try await client.listObservationRevisions(
+                .with {
+                    $0.storeId = store.id
+                    $0.profileId = profile.id
+                    $0.observationId = observationID
+                })
             #expect(revisions.revisions.count == 1 && revisions.revisions.first?.kind == .mentioned)
             #expect(revisions.current?.mentionCount == 2)
 
-            let recalled = try await client.recall(.with { $0.storeId = store.id; $0.profileId = profile.id; $0.query = "how to follow up"; $0.communicationsLimit = 5 })
+            let recalled = try await client.recall(
+                .with {
+                    $0.storeId = store.id
+                    $0.profileId = profile.id
+                    $0.query = "how to follow up"
+                    $0.communicationsLimit = 5
+                })
             #expect(recalled.profileId == profile.id)
             #expect(recalled.observations.first?.observation?.id == observationID)
             #expect(recalled.communications.first?.author?.address == "+13175551234")
@@ -111,13 +194,30 @@ struct EndToEndTests {
             let snap = try await client.snapshot()
             #expect(snap.sequence == 7)
             let info = try await client.serverInfo()
-            #expect(info.profileCount == 1 && info.observationCount == 1 && info.storeCount == 1 && info.connectionCount >= 1)
+            #expect(
+                info.profileCount == 1 && info.observationCount == 1 && info.storeCount == 1
+                    && info.connectionCount >= 1)
 
-            let erased = try await client.deleteObservation(.with { $0.storeId = store.id; $0.profileId = profile.id; $0.observationId = observationID })
+            let erased = try await client.deleteObservation(
+                .with {
+                    $0.storeId = store.id
+                    $0.profileId = profile.id
+                    $0.observationId = observationID
+                })
             #expect(erased.receipt?.observations == 1)
-            let deleted = try await client.deleteProfile(.with { $0.storeId = store.id; $0.profileId = profile.id })
+            let deleted = try await client.deleteProfile(
+                .with {
+                    $0.storeId = store.id
+                    $0.profileId = profile.id
+                })
             #expect(deleted.profileId == profile.id && deleted.receipt?.identifiers == 3)
-            await expectFailure(.notFound) { try await client.getProfile(.with { $0.storeId = store.id; $0.profileId = profile.id }) }
+            await expectFailure(.notFound) {
+                try await client.getProfile(
+                    .with {
+                        $0.storeId = store.id
+                        $0.profileId = profile.id
+                    })
+            }
             let gone = try await client.deleteStore(.with { $0.storeId = store.id })
             #expect(gone.receipt != nil)
             #expect(try await client.listStores().stores.isEmpty)
@@ -136,10 +236,11 @@ struct EndToEndTests {
                             let p = try await client.ping(.with { $0.payload = [UInt8(i & 0xFF)] })
                             return p.payload == [UInt8(i & 0xFF)]
                         }
-                        let r = try await client.resolveIdentity(.with {
-                            $0.storeId = store.id
-                            $0.identifiers = [Identifier(type: "email", value: "user\(i % 50)@example.com")]
-                        })
+                        let r = try await client.resolveIdentity(
+                            .with {
+                                $0.storeId = store.id
+                                $0.identifiers = [Identifier(type: "email", value: "user\(i % 50)@example.com")]
+                            })
                         return r.profile != nil
                     }
                 }
@@ -195,7 +296,9 @@ struct EndToEndTests {
         let engine = Engine()
         var configuration = ServerConfiguration()
         configuration.port = 0
-        let server = EngramServer(configuration: configuration, engine: engine, snapshotter: SlowSnapshotter(delay: .milliseconds(500)), logger: quietLogger)
+        let server = EngramServer(
+            configuration: configuration, engine: engine, snapshotter: SlowSnapshotter(delay: .milliseconds(500)),
+            logger: quietLogger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quietLogger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -212,6 +315,3 @@ struct EndToEndTests {
         }
     }
 }
-
-import ServiceLifecycle
-import Synchronization

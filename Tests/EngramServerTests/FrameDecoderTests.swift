@@ -8,9 +8,14 @@ import Testing
 /// The frame decoder with NIO's verifier: every input split at every byte boundary, and fed
 /// all at once, must give the same frames.
 @Suite struct FrameDecoderTests {
-    func frame(_ type: FrameType, method: UInt16 = 0, id: UInt32 = 0, meta: UInt32 = 0, payload: [UInt8]) -> (ByteBuffer, InboundFrame) {
+    func frame(_ type: FrameType, method: UInt16 = 0, id: UInt32 = 0, meta: UInt32 = 0, payload: [UInt8]) -> (
+        ByteBuffer, InboundFrame
+    ) {
         let bytes = Frame(type: type, method: method, requestID: id, meta: meta, payload: payload).encoded()
-        return (ByteBuffer(bytes: bytes), InboundFrame(type: type, method: method, requestID: id, meta: meta, payload: ByteBuffer(bytes: payload)))
+        return (
+            ByteBuffer(bytes: bytes),
+            InboundFrame(type: type, method: method, requestID: id, meta: meta, payload: ByteBuffer(bytes: payload))
+        )
     }
 
     @Test func framesSurviveEverySplit() throws {
@@ -20,7 +25,9 @@ import Testing
         var both = request.0
         both.writeImmutableBuffer(empty.0)
         try ByteToMessageDecoderVerifier.verifyDecoder(
-            inputOutputPairs: [(ping.0, [ping.1]), (request.0, [request.1]), (empty.0, [empty.1]), (both, [request.1, empty.1])],
+            inputOutputPairs: [
+                (ping.0, [ping.1]), (request.0, [request.1]), (empty.0, [empty.1]), (both, [request.1, empty.1]),
+            ],
             decoderFactory: { FrameByteDecoder(maxFrameBytes: Frame.defaultMaxFrameBytes) })
     }
 

@@ -1,8 +1,8 @@
-import EngramServerTestSupport
-import EngramTestSupport
 import EngramClient
 import EngramCore
 import EngramServer
+import EngramServerTestSupport
+import EngramTestSupport
 import EngramWire
 import Foundation
 import Logging
@@ -21,10 +21,10 @@ final class SlowSnapshotter: Snapshotter {
     }
 }
 
-
 extension TestServer {
     func client(apiKey: String = "", connections: Int = 1) throws -> EngramClient {
-        var configuration = EngramClient.Configuration(host: "127.0.0.1", port: port, apiKey: apiKey, clientName: "tests")
+        var configuration = EngramClient.Configuration(
+            host: "127.0.0.1", port: port, apiKey: apiKey, clientName: "tests")
         configuration.connections = connections
         configuration.reconnectGiveUpAfter = .seconds(2)
         return try EngramClient(configuration: configuration)
@@ -49,7 +49,9 @@ final class RawConnection: Sendable {
         let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(continuation)) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Collector(continuation))
+                }
             }
             .connect(host: "127.0.0.1", port: port).get()
         return RawConnection(channel: channel, bytes: stream)
@@ -62,8 +64,13 @@ final class RawConnection: Sendable {
     func send(_ frame: Frame) async throws { try await send(frame.encoded()) }
 
     func hello(apiKey: String = "") async throws {
-        try await send(Frame(type: .request, method: Method.hello.rawValue, requestID: 1,
-                             payload: HelloRequest.with { $0.protocolVersion = 1; $0.apiKey = apiKey }.serializedBytes()))
+        try await send(
+            Frame(
+                type: .request, method: Method.hello.rawValue, requestID: 1,
+                payload: HelloRequest.with {
+                    $0.protocolVersion = 1
+                    $0.apiKey = apiKey
+                }.serializedBytes()))
         let reply = try await readFrames(count: 1, timeout: .seconds(5))
         #expect(reply.first?.meta == 0)
     }
@@ -74,7 +81,9 @@ final class RawConnection: Sendable {
     }
 
     /// Reads frames until `done` says so, the peer closes (closed = true), or the timeout.
-    func readUntil(timeout: Duration, _ done: @escaping @Sendable ([Frame], Bool) -> Bool) async throws -> (frames: [Frame], closed: Bool) {
+    func readUntil(timeout: Duration, _ done: @escaping @Sendable ([Frame], Bool) -> Bool) async throws -> (
+        frames: [Frame], closed: Bool
+    ) {
         let bytes = self.bytes
         return try await withThrowingTaskGroup(of: ([Frame], Bool)?.self) { group in
             group.addTask {
@@ -130,7 +139,9 @@ func goAway(in frames: [Frame]) -> GoAway? {
 
 /// Asserts a call fails with `code`, returning the error.
 @discardableResult
-func expectFailure<T>(_ code: StatusCode, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T) async -> EngramClientError? {
+func expectFailure<T>(
+    _ code: StatusCode, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
+) async -> EngramClientError? {
     do {
         _ = try await body()
         Issue.record("expected \(code), but the call succeeded", sourceLocation: sourceLocation)

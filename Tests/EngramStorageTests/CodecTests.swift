@@ -1,7 +1,8 @@
-import EngramTestSupport
 import EngramCore
-@testable import EngramStorage
+import EngramTestSupport
 import Testing
+
+@testable import EngramStorage
 
 @Suite("Record codec")
 struct CodecTests {
@@ -18,7 +19,8 @@ struct CodecTests {
         for _ in 0..<1_000 {
             let prefix = (0..<Int.random(in: 0..<20, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             let integer = Int64.random(in: .min ... .max, using: &rng)
-            var fast = CRC32C(), bytes = CRC32C()
+            var fast = CRC32C()
+            var bytes = CRC32C()
             fast.update(prefix)
             fast.update(integer)
             bytes.update(prefix)
@@ -32,7 +34,8 @@ struct CodecTests {
         for size in [0, 1, 7, 8, 9, 100, 4_097] {
             let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
             for cut in Set([0, size / 3, size / 2, size]) {
-                var a = CRC32C(), b = CRC32C()
+                var a = CRC32C()
+                var b = CRC32C()
                 a.update(Array(bytes[..<cut]))
                 b.update(Array(bytes[cut...]))
                 let whole = CRC32C.combine(a, b)
@@ -105,7 +108,10 @@ struct CodecTests {
         let command = Command.observe(
             Command.Observe(
                 storeID: "st", profileID: "pr",
-                observations: [item("a", embedder: HashedEmbedder.standardIdentity), item("b", embedder: nil), item("c", embedder: "minilm@x/384")],
+                observations: [
+                    item("a", embedder: HashedEmbedder.standardIdentity), item("b", embedder: nil),
+                    item("c", embedder: "minilm@x/384"),
+                ],
                 summaries: [], communications: [], at: 1))
         let bytes = command.encoded()
         #expect(bytes.count < 2 * 384 * 4 + 200, "two vectors written, not three: \(bytes.count) bytes")
@@ -123,7 +129,9 @@ struct CodecTests {
         let hashed = Command.reembed(
             Command.Reembed(
                 storeID: "st", profileID: "pr", embedder: HashedEmbedder.standardIdentity,
-                vectors: [Command.ObservationVector(observationID: "o1", embedding: HashedEmbedder.standard.embed("tea"))], at: 5))
+                vectors: [
+                    Command.ObservationVector(observationID: "o1", embedding: HashedEmbedder.standard.embed("tea"))
+                ], at: 5))
         let bytes = hashed.encoded()
         #expect(bytes.count < 100, "\(bytes.count) bytes")
         guard case .reembed(let decoded) = try Command(decoding: bytes) else {
@@ -145,7 +153,8 @@ struct CodecTests {
             id: "ob_1", content: "likes tea", source: "agent", occurredAt: 5, conversationIDs: [], subjectKey: nil,
             embedding: [0.5, 0.25], idempotencyKey: nil)
         let o2 = Command.NewObservation(
-            id: "ob_2", content: "likes coffee", source: "agent", occurredAt: 6, conversationIDs: ["c"], subjectKey: "drink",
+            id: "ob_2", content: "likes coffee", source: "agent", occurredAt: 6, conversationIDs: ["c"],
+            subjectKey: "drink",
             embedding: nil, idempotencyKey: "k")
         var w = ByteWriter(capacity: 64)
         w.byte(1)
@@ -173,7 +182,8 @@ struct CodecTests {
         #expect(c.observations.map(\.embedder) == [HashedEmbedder.standard.identity.description, nil])
         #expect(c.observations[1].idempotencyKey == "k" && c.at == 7)
         // Version 1 has no tag 10.
-        var reembed = Command.reembed(.init(storeID: "st", profileID: "pr", embedder: "e", vectors: [], at: 1)).encoded()
+        var reembed = Command.reembed(.init(storeID: "st", profileID: "pr", embedder: "e", vectors: [], at: 1))
+            .encoded()
         reembed[0] = 1
         #expect(throws: DecodingError.self) { try Command(decoding: reembed) }
     }
@@ -203,7 +213,9 @@ struct CodecTests {
     }
 
     @Test func jsonStringArraysRoundTrip() {
-        let samples: [[String]] = [[], [""], ["a", "b"], ["quote\"back\\slash", "tab\tnew\nline", "\u{1}\u{1F}", "é🙂中"], ["[", "]", ","]]
+        let samples: [[String]] = [
+            [], [""], ["a", "b"], ["quote\"back\\slash", "tab\tnew\nline", "\u{1}\u{1F}", "é🙂中"], ["[", "]", ","],
+        ]
         for sample in samples {
             let text = JSONStringArray.encode(sample)
             #expect(JSONStringArray.decode(text) == sample, "\(text)")
@@ -230,7 +242,8 @@ func randomList<T>(_ rng: inout SeededGenerator, max: Int = 3, _ make: (inout Se
 }
 
 func randomTime(_ rng: inout SeededGenerator) -> Int64 {
-    [0, -1, 1_700_000_000_000_000, Int64.max, Int64.min, Int64.random(in: .min ... .max, using: &rng)].randomElement(using: &rng)!
+    [0, -1, 1_700_000_000_000_000, Int64.max, Int64.min, Int64.random(in: .min ... .max, using: &rng)].randomElement(
+        using: &rng)!
 }
 
 func randomTraits(_ rng: inout SeededGenerator) -> [TraitUpdate] {
@@ -244,7 +257,9 @@ func randomTraits(_ rng: inout SeededGenerator) -> [TraitUpdate] {
             case 4: .strings(randomList(&rng) { randomString(&$0) })
             default: .integer(Int64.random(in: .min ... .max, using: &rng))
             }
-        return TraitUpdate(group: randomString(&rng, max: 5), name: randomString(&rng, max: 5), value: value, updatedAt: maybe(&rng, randomTime))
+        return TraitUpdate(
+            group: randomString(&rng, max: 5), name: randomString(&rng, max: 5), value: value,
+            updatedAt: maybe(&rng, randomTime))
     }
 }
 
@@ -252,57 +267,78 @@ func randomCommand(_ rng: inout SeededGenerator) -> Command {
     let s = randomString(&rng, max: 8)
     let at = randomTime(&rng)
     switch Int.random(in: 1...10, using: &rng) {
-    case 1: return .createStore(.init(storeID: s, displayName: randomString(&rng), description: randomString(&rng), at: at))
+    case 1:
+        return .createStore(.init(storeID: s, displayName: randomString(&rng), description: randomString(&rng), at: at))
     case 2:
-        return .updateStore(.init(storeID: s, displayName: maybe(&rng) { randomString(&$0) }, description: maybe(&rng) { randomString(&$0) }, at: at))
+        return .updateStore(
+            .init(
+                storeID: s, displayName: maybe(&rng) { randomString(&$0) },
+                description: maybe(&rng) { randomString(&$0) }, at: at))
     case 3: return .deleteStore(.init(storeID: s, at: at))
     case 4:
         let types = randomList(&rng) { rng in
             IdentifierTypeSettings(
-                name: randomString(&rng, max: 6), normalization: IdentifierNormalization.allCases.randomElement(using: &rng)!,
-                limit: Int.random(in: -5...100, using: &rng), overflowPolicy: OverflowPolicy.allCases.randomElement(using: &rng)!,
+                name: randomString(&rng, max: 6),
+                normalization: IdentifierNormalization.allCases.randomElement(using: &rng)!,
+                limit: Int.random(in: -5...100, using: &rng),
+                overflowPolicy: OverflowPolicy.allCases.randomElement(using: &rng)!,
                 unique: Bool.random(using: &rng), blockedValues: randomList(&rng) { randomString(&$0) },
                 blockedPatterns: randomList(&rng) { randomString(&$0) })
         }
-        let settings = IdentitySettings(priority: randomList(&rng) { randomString(&$0) }, types: types, defaultRegion: randomString(&rng, max: 2))
+        let settings = IdentitySettings(
+            priority: randomList(&rng) { randomString(&$0) }, types: types, defaultRegion: randomString(&rng, max: 2))
         return .putIdentitySettings(.init(storeID: s, settings: settings, at: at))
     case 5:
         return .resolveIdentity(
             .init(
                 storeID: s, newProfileID: randomString(&rng),
-                identifiers: randomList(&rng) { IdentifierInput(type: randomString(&$0, max: 5), value: randomString(&$0)) },
+                identifiers: randomList(&rng) {
+                    IdentifierInput(type: randomString(&$0, max: 5), value: randomString(&$0))
+                },
                 traits: randomTraits(&rng), at: at))
     case 6: return .updateTraits(.init(storeID: s, profileID: randomString(&rng), traits: randomTraits(&rng), at: at))
     case 7: return .deleteProfile(.init(storeID: s, profileID: randomString(&rng), at: at))
     case 8:
         let observations = randomList(&rng) { rng in
             Command.NewObservation(
-                id: randomString(&rng), content: randomString(&rng, max: 200), source: randomString(&rng), occurredAt: randomTime(&rng),
+                id: randomString(&rng), content: randomString(&rng, max: 200), source: randomString(&rng),
+                occurredAt: randomTime(&rng),
                 conversationIDs: randomList(&rng) { randomString(&$0) }, subjectKey: maybe(&rng) { randomString(&$0) },
                 embedding: maybe(&rng) { rng in randomList(&rng, max: 8) { Float.random(in: -1...1, using: &$0) } },
                 idempotencyKey: maybe(&rng) { randomString(&$0) }, embedder: maybe(&rng) { randomString(&$0) })
         }
         let summaries = randomList(&rng) { rng in
             Command.NewSummary(
-                id: randomString(&rng), content: randomString(&rng), conversationID: randomString(&rng), occurredAt: randomTime(&rng),
+                id: randomString(&rng), content: randomString(&rng), conversationID: randomString(&rng),
+                occurredAt: randomTime(&rng),
                 source: randomString(&rng))
         }
         let communications = randomList(&rng) { rng in
             Command.NewCommunication(
-                id: randomString(&rng), conversationID: randomString(&rng), authorType: AuthorType.allCases.randomElement(using: &rng)!,
-                channel: Channel.allCases.randomElement(using: &rng)!, text: randomString(&rng, max: 100), createdAt: randomTime(&rng),
+                id: randomString(&rng), conversationID: randomString(&rng),
+                authorType: AuthorType.allCases.randomElement(using: &rng)!,
+                channel: Channel.allCases.randomElement(using: &rng)!, text: randomString(&rng, max: 100),
+                createdAt: randomTime(&rng),
                 authorAddress: randomString(&rng),
-                recipients: randomList(&rng) { CommunicationParticipant(type: AuthorType.allCases.randomElement(using: &$0)!, address: randomString(&$0)) })
+                recipients: randomList(&rng) {
+                    CommunicationParticipant(
+                        type: AuthorType.allCases.randomElement(using: &$0)!, address: randomString(&$0))
+                })
         }
         return .observe(
-            .init(storeID: s, profileID: randomString(&rng), observations: observations, summaries: summaries, communications: communications, at: at))
+            .init(
+                storeID: s, profileID: randomString(&rng), observations: observations, summaries: summaries,
+                communications: communications, at: at))
     case 9:
-        return .deleteObservation(.init(storeID: s, profileID: randomString(&rng), observationID: randomString(&rng), at: at))
+        return .deleteObservation(
+            .init(storeID: s, profileID: randomString(&rng), observationID: randomString(&rng), at: at))
     default:
         let vectors = randomList(&rng) { rng in
             Command.ObservationVector(
-                observationID: randomString(&rng), embedding: randomList(&rng, max: 8) { Float.random(in: -1...1, using: &$0) })
+                observationID: randomString(&rng),
+                embedding: randomList(&rng, max: 8) { Float.random(in: -1...1, using: &$0) })
         }
-        return .reembed(.init(storeID: s, profileID: randomString(&rng), embedder: randomString(&rng), vectors: vectors, at: at))
+        return .reembed(
+            .init(storeID: s, profileID: randomString(&rng), embedder: randomString(&rng), vectors: vectors, at: at))
     }
 }

@@ -1,5 +1,5 @@
-import EngramTestSupport
 import EngramClient
+import EngramTestSupport
 import EngramWire
 import Foundation
 import Synchronization
@@ -48,7 +48,8 @@ struct CrashTests {
                     store = try await client.createStore(.with { $0.displayName = "crash" }).store!.id
                 }
                 // What the previous round acknowledged is all here.
-                try await verify(client, store: store, ledger: ledger.mutex.withLock { $0 }, from: checkedUpTo, server: server)
+                try await verify(
+                    client, store: store, ledger: ledger.mutex.withLock { $0 }, from: checkedUpTo, server: server)
                 checkedUpTo = ledger.mutex.withLock { $0.profiles.count }
 
                 let killAfter = Duration.milliseconds(Int.random(in: 20...350, using: &rng))
@@ -101,7 +102,12 @@ struct CrashTests {
             let response = try await client.resolveIdentity(
                 .with {
                     $0.storeId = store
-                    $0.identifiers = [.with { $0.type = "email"; $0.value = email }]
+                    $0.identifiers = [
+                        .with {
+                            $0.type = "email"
+                            $0.value = email
+                        }
+                    ]
                     $0.traits = ["Crash": .with { $0.traits = ["writer": TraitValue(.integerValue(Int64(writer)))] }]
                 }, deadline: .seconds(5))
             profileID = response.profile!.id
@@ -113,7 +119,12 @@ struct CrashTests {
         }
         ledger.mutex.withLock { $0.profiles.append((email, profileID, Int64(writer))) }
         for i in 0..<100_000 {
-            let call = ObserveCall(profileID: profileID, tokens: ["f\(round)x\(writer)x\(i)a\(UInt32.random(in: 0...UInt32.max))", "g\(round)y\(writer)y\(i)b\(UInt32.random(in: 0...UInt32.max))"])
+            let call = ObserveCall(
+                profileID: profileID,
+                tokens: [
+                    "f\(round)x\(writer)x\(i)a\(UInt32.random(in: 0...UInt32.max))",
+                    "g\(round)y\(writer)y\(i)b\(UInt32.random(in: 0...UInt32.max))",
+                ])
             ledger.mutex.withLock { $0.attempted.append(call) }
             do {
                 _ = try await client.observe(
@@ -127,7 +138,14 @@ struct CrashTests {
                                 $0.occurredAtUs = 1_700_000_000_000_000
                             }
                         }
-                        $0.summaries = [.with { $0.content = "summary of \(call.tokens[0])"; $0.conversationId = "conv-\(i)"; $0.source = "crash-test"; $0.occurredAtUs = 1_700_000_000_000_000 }]
+                        $0.summaries = [
+                            .with {
+                                $0.content = "summary of \(call.tokens[0])"
+                                $0.conversationId = "conv-\(i)"
+                                $0.source = "crash-test"
+                                $0.occurredAtUs = 1_700_000_000_000_000
+                            }
+                        ]
                     }, deadline: .seconds(5))
             } catch {
                 if let error = error as? EngramClientError, error.code != .unavailable {
@@ -140,13 +158,19 @@ struct CrashTests {
     }
 
     /// Every acknowledged profile and Observe is present; every attempted Observe is all there or absent.
-    func verify(_ client: EngramClient, store: String, ledger: Ledger, from first: Int, server: EngramdProcess) async throws {
+    func verify(_ client: EngramClient, store: String, ledger: Ledger, from first: Int, server: EngramdProcess)
+        async throws
+    {
         let calls = Dictionary(grouping: ledger.attempted, by: \.profileID)
         for entry in ledger.profiles[first...] {
-            let found = try await client.lookupProfiles(.with {
-                $0.storeId = store
-                $0.identifier = .with { $0.type = "email"; $0.value = entry.email }
-            })
+            let found = try await client.lookupProfiles(
+                .with {
+                    $0.storeId = store
+                    $0.identifier = .with {
+                        $0.type = "email"
+                        $0.value = entry.email
+                    }
+                })
             #expect(found.profiles.map(\.id) == [entry.id], "acknowledged profile \(entry.email) after restart")
             guard let profile = found.profiles.first else { continue }
             if case .integerValue(let w)? = profile.traits["Crash"]?.traits["writer"]?.kind {
@@ -157,12 +181,13 @@ struct CrashTests {
             var contents = Set<String>()
             var token = ""
             repeat {
-                let page = try await client.listObservations(.with {
-                    $0.storeId = store
-                    $0.profileId = entry.id
-                    $0.pageSize = 100
-                    $0.pageToken = token
-                })
+                let page = try await client.listObservations(
+                    .with {
+                        $0.storeId = store
+                        $0.profileId = entry.id
+                        $0.pageSize = 100
+                        $0.pageToken = token
+                    })
                 for o in page.observations { contents.insert(o.content) }
                 token = page.nextPageToken
             } while !token.isEmpty
@@ -202,12 +227,15 @@ struct CrashTests {
             chmod(dir, 0o755)
             chmod(data, 0o755)
             // As root permissions are not enforced, so run engramd as nobody via setpriv.
-            let wrapper = geteuid() == 0 ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : []
+            let wrapper =
+                geteuid() == 0 ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : []
             if geteuid() != 0 { chmod(data, 0o500) }
             let server = try EngramdProcess(dataDirectory: data, wrapper: wrapper)
             defer { server.removeLog() }
             #expect(await server.waitForExit() != 0)
-            #expect(server.log.contains("data directory \(data)") && server.log.contains("not readable and writable"), "\(server.log)")
+            #expect(
+                server.log.contains("data directory \(data)") && server.log.contains("not readable and writable"),
+                "\(server.log)")
             chmod(data, 0o700)
         }
     }
@@ -215,21 +243,30 @@ struct CrashTests {
     @Test func damagedLogRecordNamesFileOffsetAndFlag() async throws {
         try await withTemporaryDirectory { dir in
             let data = dir + "/data"
-            let server = try EngramdProcess(dataDirectory: data, arguments: ["--snapshot-every", "0", "--snapshot-interval", "0"])
+            let server = try EngramdProcess(
+                dataDirectory: data, arguments: ["--snapshot-every", "0", "--snapshot-interval", "0"])
             defer { server.removeLog() }
             try await server.waitUntilServing()
             let client = try server.client()
             let store = try await client.createStore(.with { $0.displayName = "damage" }).store!.id
             for i in 0..<20 {
-                _ = try await client.resolveIdentity(.with {
-                    $0.storeId = store
-                    $0.identifiers = [.with { $0.type = "email"; $0.value = "d\(i)@x.io" }]
-                })
+                _ = try await client.resolveIdentity(
+                    .with {
+                        $0.storeId = store
+                        $0.identifiers = [
+                            .with {
+                                $0.type = "email"
+                                $0.value = "d\(i)@x.io"
+                            }
+                        ]
+                    })
             }
             client.close()
             server.kill()
             _ = await server.waitForExit()
-            let segments = try FileManager.default.contentsOfDirectory(atPath: data + "/log").filter { $0.hasSuffix(".log") }.sorted()
+            let segments = try FileManager.default.contentsOfDirectory(atPath: data + "/log").filter {
+                $0.hasSuffix(".log")
+            }.sorted()
             let path = data + "/log/" + segments[0]
             var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
             let offset = 24 + 16 + 3  // inside the first record's payload
@@ -239,7 +276,9 @@ struct CrashTests {
             let refused = try EngramdProcess(dataDirectory: data)
             defer { refused.removeLog() }
             #expect(await refused.waitForExit() != 0)
-            #expect(refused.log.contains(path) && refused.log.contains("offset 24") && refused.log.contains("--accept-log-loss"), "\(refused.log)")
+            #expect(
+                refused.log.contains(path) && refused.log.contains("offset 24")
+                    && refused.log.contains("--accept-log-loss"), "\(refused.log)")
 
             let accepted = try EngramdProcess(dataDirectory: data, arguments: ["--accept-log-loss"])
             defer { accepted.removeLog() }

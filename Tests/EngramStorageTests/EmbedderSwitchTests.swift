@@ -1,10 +1,11 @@
 import EngramClient
 import EngramWire
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A data directory written under the built-in hashed embedder, served again by an engramd
 /// started with `--embedder minilm`: it re-embeds in the background, logs it, and a third
@@ -12,7 +13,8 @@ import Testing
 @Suite struct EmbedderSwitchTests {
     static let modelDirectory: String = {
         if let path = ProcessInfo.processInfo.environment["ENGRAM_MODEL_DIR"], !path.isEmpty { return path }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("models/all-MiniLM-L6-v2").path
     }()
 
@@ -22,27 +24,39 @@ import Testing
             "MISSING MODEL: run scripts/fetch-model (it unpacks all-MiniLM-L6-v2 to models/all-MiniLM-L6-v2)")
         try await withTemporaryDirectory { dir in
             let data = dir + "/data"
-            let facts = ["My invoice was wrong again this month.", "Has a golden retriever called Max.", "Lives near the harbour in Lisbon."]
+            let facts = [
+                "My invoice was wrong again this month.", "Has a golden retriever called Max.",
+                "Lives near the harbour in Lisbon.",
+            ]
             let first = try EngramdProcess(dataDirectory: data)
             defer { first.removeLog() }
             try await first.waitUntilServing()
             let client = try first.client()
             let store = try #require(try await client.createStore(.with { $0.displayName = "switch" }).store)
             let profile = try #require(
-                try await client.resolveIdentity(.with {
-                    $0.storeId = store.id
-                    $0.identifiers = [Identifier(type: "email", value: "eve@example.com")]
-                }).profile)
+                try await client.resolveIdentity(
+                    .with {
+                        $0.storeId = store.id
+                        $0.identifiers = [Identifier(type: "email", value: "eve@example.com")]
+                    }
+                ).profile)
             var observe = ObserveRequest()
             observe.storeId = store.id
             observe.profileId = profile.id
-            observe.observations = facts.map { fact in .with { $0.content = fact; $0.source = "agent"; $0.occurredAtUs = 1_700_000_000_000_000 } }
-            observe.observations.append(.with {
-                $0.content = "Sent with the client's own vector"
-                $0.source = "agent"
-                $0.occurredAtUs = 1_700_000_000_000_000
-                $0.embedding = [Float](repeating: 0.05, count: 384)
-            })
+            observe.observations = facts.map { fact in
+                .with {
+                    $0.content = fact
+                    $0.source = "agent"
+                    $0.occurredAtUs = 1_700_000_000_000_000
+                }
+            }
+            observe.observations.append(
+                .with {
+                    $0.content = "Sent with the client's own vector"
+                    $0.source = "agent"
+                    $0.occurredAtUs = 1_700_000_000_000_000
+                    $0.embedding = [Float](repeating: 0.05, count: 384)
+                })
             _ = try await client.observe(observe)
             #expect(try await client.serverInfo().embedder == "hashed-v1")
             client.close()
@@ -64,12 +78,13 @@ import Testing
             #expect(info.reembedVectors == 3, "the client's vector is kept, the other three re-embedded")
             #expect(second.log.contains("re-embedding done"), "\(second.log)")
             // The model now ranks the profile: no word in common with the invoice fact.
-            let recall = try await c2.recall(.with {
-                $0.storeId = store.id
-                $0.profileId = profile.id
-                $0.query = "billing problem"
-                $0.observationsLimit = 1
-            })
+            let recall = try await c2.recall(
+                .with {
+                    $0.storeId = store.id
+                    $0.profileId = profile.id
+                    $0.query = "billing problem"
+                    $0.observationsLimit = 1
+                })
             #expect(recall.observations.first?.observation?.content == facts[0])
             c2.close()
             second.kill(SIGKILL)
@@ -84,12 +99,13 @@ import Testing
             try await Task.sleep(for: .milliseconds(500))
             let after = try await c3.serverInfo()
             #expect(after.reembedDoneProfiles == 0 && after.reembedPendingProfiles == 0)
-            let again = try await c3.recall(.with {
-                $0.storeId = store.id
-                $0.profileId = profile.id
-                $0.query = "billing problem"
-                $0.observationsLimit = 1
-            })
+            let again = try await c3.recall(
+                .with {
+                    $0.storeId = store.id
+                    $0.profileId = profile.id
+                    $0.query = "billing problem"
+                    $0.observationsLimit = 1
+                })
             #expect(again.observations.first?.observation?.content == facts[0])
             third.kill(SIGTERM)
             #expect(await third.waitForExit() == 0)

@@ -1,10 +1,11 @@
 import EngramClient
 import EngramWire
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The real `engramd` binary, started on a data directory and a free loopback port.
 final class EngramdProcess: @unchecked Sendable {
@@ -16,7 +17,8 @@ final class EngramdProcess: @unchecked Sendable {
 
     /// The engramd next to the test bundle in the build products directory.
     static var binaryPath: String? {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // On Linux the test runner is .build/<config>/<Package>PackageTests.xctest.
         for _ in 0..<3 {
@@ -36,22 +38,29 @@ final class EngramdProcess: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Starts engramd (optionally through `wrapper`, e.g. setpriv) with `arguments` after the defaults.
     init(dataDirectory: String, arguments: [String] = [], wrapper: [String] = []) throws {
         guard let binary = Self.binaryPath else {
-            throw EngramdError("engramd is not built next to the tests; run `swift build` (or `swift build --build-tests`) first")
+            throw EngramdError(
+                "engramd is not built next to the tests; run `swift build` (or `swift build --build-tests`) first")
         }
         port = Self.freePort()
         logPath = dataDirectory + ".engramd-\(port).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)!
         process = Process()
-        let all = [binary, "--port", String(port), "--data-dir", dataDirectory, "--log-level", "info", "--threads", "2"] + arguments
+        let all =
+            [binary, "--port", String(port), "--data-dir", dataDirectory, "--log-level", "info", "--threads", "2"]
+            + arguments
         if wrapper.isEmpty {
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = Array(all.dropFirst())
@@ -68,7 +77,8 @@ final class EngramdProcess: @unchecked Sendable {
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     func client(connections: Int = 2) throws -> EngramClient {
-        var configuration = EngramClient.Configuration(host: "127.0.0.1", port: port, apiKey: "", clientName: "crash-test")
+        var configuration = EngramClient.Configuration(
+            host: "127.0.0.1", port: port, apiKey: "", clientName: "crash-test")
         configuration.connections = connections
         configuration.reconnectGiveUpAfter = .milliseconds(200)
         return try EngramClient(configuration: configuration)
@@ -78,7 +88,9 @@ final class EngramdProcess: @unchecked Sendable {
     /// not answer within a generous bound.
     func waitUntilServing() async throws {
         for _ in 0..<600 {
-            if !process.isRunning { throw EngramdError("engramd exited with \(process.terminationStatus) before serving:\n\(log)") }
+            if !process.isRunning {
+                throw EngramdError("engramd exited with \(process.terminationStatus) before serving:\n\(log)")
+            }
             let client = try self.client(connections: 1)
             defer { client.close() }
             if (try? await client.ping(deadline: .seconds(1))) != nil { return }

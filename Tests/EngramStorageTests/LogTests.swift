@@ -1,8 +1,9 @@
-import EngramTestSupport
 import EngramCore
-@testable import EngramStorage
+import EngramTestSupport
 import Foundation
 import Testing
+
+@testable import EngramStorage
 
 @Suite("Write-ahead log")
 struct LogTests {
@@ -29,7 +30,9 @@ struct LogTests {
         return commands
     }
 
-    func readLog(_ directory: String, acceptLogLoss: Bool = false, logger: CapturingLogHandler? = nil) throws(StorageError) -> [Command] {
+    func readLog(_ directory: String, acceptLogLoss: Bool = false, logger: CapturingLogHandler? = nil)
+        throws(StorageError) -> [Command]
+    {
         let recovery = LogRecovery(
             directory: directory, acceptLogLoss: acceptLogLoss,
             logger: logger.map { handler in .init(label: "t", factory: { _ in handler }) } ?? quietLogger)
@@ -110,7 +113,9 @@ struct LogTests {
             // Find record 10's offset by walking the headers.
             var offset = LogFormat.headerBytes
             for _ in 0..<9 {
-                let length = bytes[offset + 4..<offset + 8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+                let length = bytes[offset + 4..<offset + 8].enumerated().reduce(0) {
+                    $0 | Int($1.element) << (8 * $1.offset)
+                }
                 offset += LogFormat.recordHeaderBytes + length
             }
             bytes[offset + LogFormat.recordHeaderBytes + 2] ^= 0x55
@@ -120,7 +125,8 @@ struct LogTests {
                 _ = try readLog(dir)
             } throws: { error in
                 guard let error = error as? StorageError else { return false }
-                return error.code == .corruptLog && error.message.contains(segment) && error.message.contains("offset \(offset)")
+                return error.code == .corruptLog && error.message.contains(segment)
+                    && error.message.contains("offset \(offset)")
                     && error.message.contains("--accept-log-loss")
             }
             // Accepting the loss keeps the nine records before it and cuts the rest.

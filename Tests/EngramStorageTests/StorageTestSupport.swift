@@ -1,10 +1,10 @@
-import EngramTestSupport
 import EngramCore
-@testable import EngramStorage
+import EngramTestSupport
 import Foundation
 import Logging
 import Testing
 
+@testable import EngramStorage
 
 /// A log handler that keeps messages, to check what recovery said.
 final class CapturingLogHandler: LogHandler, @unchecked Sendable {
@@ -20,7 +20,8 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
     }
 
     func log(event: LogEvent) {
-        let meta = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let meta = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: " ")
         lock.withLock { captured.append("\(event.level) \(event.message) \(meta)") }
     }
 
@@ -49,7 +50,8 @@ func options(_ directory: String, fsync: FsyncMode = .always, segmentBytes: Int 
 func runRandomOperations(_ engine: Engine, seed: UInt64, count: Int) throws {
     var stores = engine.listStores().map(\.id)
     if stores.count < 2 {
-        for name in ["alpha", "beta"] where !stores.contains(where: { (try? engine.getStore($0).displayName) == name }) {
+        for name in ["alpha", "beta"] where !stores.contains(where: { (try? engine.getStore($0).displayName) == name })
+        {
             let id = try engine.createStore(displayName: name, description: "random").store.id
             _ = try engine.putIdentitySettings(storeID: id, randomTestSettings)
             stores.append(id)
@@ -68,7 +70,9 @@ func allFiles(under directory: String) -> [String] {
     while let name = enumerator?.nextObject() as? String {
         var isDirectory: ObjCBool = false
         let path = directory + "/" + name
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue { files.append(path) }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            files.append(path)
+        }
     }
     return files.sorted()
 }
@@ -91,10 +95,13 @@ func expectSameRecall(_ a: Engine, _ b: Engine, queries: [String], sourceLocatio
     for store in a.view().snapshot().stores {
         for profile in store.profiles {
             for query in queries {
-                let options = RecallOptions(query: query, observationsLimit: 100, summariesLimit: 20, includeSuperseded: true, explain: true)
+                let options = RecallOptions(
+                    query: query, observationsLimit: 100, summariesLimit: 20, includeSuperseded: true, explain: true)
                 let left = try? a.recall(storeID: store.store.id, profileID: profile.id, options)
                 let right = try? b.recall(storeID: store.store.id, profileID: profile.id, options)
-                #expect(left?.observations == right?.observations, "\(profile.id): \(query)", sourceLocation: sourceLocation)
+                #expect(
+                    left?.observations == right?.observations, "\(profile.id): \(query)", sourceLocation: sourceLocation
+                )
                 #expect(left?.summaries == right?.summaries, "\(profile.id): \(query)", sourceLocation: sourceLocation)
                 compared += left?.observations.count ?? 0
             }

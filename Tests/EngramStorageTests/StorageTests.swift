@@ -1,8 +1,9 @@
-import EngramTestSupport
 import EngramCore
-@testable import EngramStorage
+import EngramTestSupport
 import Foundation
 import Testing
+
+@testable import EngramStorage
 
 @Suite("Storage: snapshots, recovery, erasure, faults")
 struct StorageTests {
@@ -15,16 +16,22 @@ struct StorageTests {
             let profile = try engine.resolveIdentity(
                 storeID: store, identifiers: [IdentifierInput(type: "email", value: "x@y.z")],
                 traits: [
-                    TraitUpdate(group: "G", name: "n", value: .integer(-7)), TraitUpdate(group: "G", name: "l", value: .strings(["a\"", "b"])),
+                    TraitUpdate(group: "G", name: "n", value: .integer(-7)),
+                    TraitUpdate(group: "G", name: "l", value: .strings(["a\"", "b"])),
                     TraitUpdate(group: "G", name: "e", value: .string("")),
                 ]
             ).profileID
             _ = try engine.observe(
                 storeID: store, profileID: profile,
-                observations: [ObservationInput(content: "has an embedding", source: "t", occurredAt: 5, embedding: [0.25, -1, 3.5e-9] + [Float](repeating: 0.01, count: 381))],
+                observations: [
+                    ObservationInput(
+                        content: "has an embedding", source: "t", occurredAt: 5,
+                        embedding: [0.25, -1, 3.5e-9] + [Float](repeating: 0.01, count: 381))
+                ],
                 communications: [
                     CommunicationInput(
-                        authorType: .aiAgent, channel: .email, text: "hello", conversationID: "c", authorAddress: "bot@x",
+                        authorType: .aiAgent, channel: .email, text: "hello", conversationID: "c",
+                        authorAddress: "bot@x",
                         recipients: [CommunicationParticipant(type: .customer, address: "x@y.z")])
                 ])
             let view = engine.view()
@@ -75,7 +82,10 @@ struct StorageTests {
             #expect(reopened.engine.view().snapshot() == before)
             expectSameRecall(storage.engine, reopened.engine, queries: Self.queries)
             #expect(reopened.state().snapshotSequence == info.sequence)
-            #expect(handler.lines.contains { $0.contains("storage recovered") && $0.contains("snapshot_sequence=\(info.sequence)") })
+            #expect(
+                handler.lines.contains {
+                    $0.contains("storage recovered") && $0.contains("snapshot_sequence=\(info.sequence)")
+                })
             // The background threads index whatever the recalls above did not.
             let deadline = ContinuousClock.now + .seconds(30)
             while reopened.isIndexing && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
@@ -118,7 +128,8 @@ struct StorageTests {
             // No deletions in between, so the first snapshot stays as a fallback.
             let store = storage.engine.listStores()[0].id
             for i in 0..<50 {
-                _ = try storage.engine.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "email", value: "late\(i)@x.io")])
+                _ = try storage.engine.resolveIdentity(
+                    storeID: store, identifiers: [IdentifierInput(type: "email", value: "late\(i)@x.io")])
             }
             let second = try await storage.snapshotNow()
             #expect(second.sequence > first.sequence)
@@ -145,7 +156,8 @@ struct StorageTests {
             let path = try writeRandomSnapshot(seed: 6, in: dir)
             _ = try SnapshotFile.read(path)
             // One row in each half of the table, which are read (and checksummed) apart.
-            let rows = try SQLiteDatabase(path: path, readOnly: true).prepare("SELECT count(*) FROM observations").first()
+            let rows = try SQLiteDatabase(path: path, readOnly: true).prepare("SELECT count(*) FROM observations")
+                .first()
             #expect(rows >= 4)
             for rowid in [1, rows] {
                 let copy = dir + "/edited-\(rowid).sqlite"
@@ -178,14 +190,21 @@ struct StorageTests {
             let other = engine.listStores()[0].id
             let secret = "needle-\(UUID().uuidString)"
             let storeSecret = "storeneedle-\(UUID().uuidString)"
-            let profile = try engine.resolveIdentity(storeID: other, identifiers: [IdentifierInput(type: "email", value: "\(secret)@x.io")]).profileID
+            let profile = try engine.resolveIdentity(
+                storeID: other, identifiers: [IdentifierInput(type: "email", value: "\(secret)@x.io")]
+            ).profileID
             _ = try engine.observe(
                 storeID: other, profileID: profile,
                 observations: [ObservationInput(content: "the secret is \(secret)", source: "t", occurredAt: 1)],
-                summaries: [SummaryInput(content: "summary \(secret)", conversationID: "c9", occurredAt: 1, source: "t")])
-            let inStore = try engine.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "chat", value: storeSecret)]).profileID
+                summaries: [
+                    SummaryInput(content: "summary \(secret)", conversationID: "c9", occurredAt: 1, source: "t")
+                ])
+            let inStore = try engine.resolveIdentity(
+                storeID: store, identifiers: [IdentifierInput(type: "chat", value: storeSecret)]
+            ).profileID
             _ = try engine.observe(
-                storeID: store, profileID: inStore, observations: [ObservationInput(content: storeSecret, source: "t", occurredAt: 1)])
+                storeID: store, profileID: inStore,
+                observations: [ObservationInput(content: storeSecret, source: "t", occurredAt: 1)])
             // The snapshot before the deletion holds it too: an older snapshot must not survive.
             _ = try await storage.snapshotNow()
             try runRandomOperations(engine, seed: 42, count: 300)
@@ -260,11 +279,14 @@ struct StorageTests {
             try runRandomOperations(engine, seed: 51, count: 300)
             try await storage.waitUntilDurable(storage.log.lastSequence)
             let store = engine.listStores()[0].id
-            let profile = try engine.resolveIdentity(storeID: store, identifiers: [IdentifierInput(type: "email", value: "full@disk.io")]).profileID
+            let profile = try engine.resolveIdentity(
+                storeID: store, identifiers: [IdentifierInput(type: "email", value: "full@disk.io")]
+            ).profileID
 
             faults.writeErrno.store(ENOSPC, ordering: .relaxed)
             let during = try engine.observe(
-                storeID: store, profileID: profile, observations: [ObservationInput(content: "written while full", source: "t", occurredAt: 1)])
+                storeID: store, profileID: profile,
+                observations: [ObservationInput(content: "written while full", source: "t", occurredAt: 1)])
             await #expect {
                 try await storage.waitUntilDurable(during.logPosition)
             } throws: { ($0 as? StorageError)?.code == .diskFull }
@@ -276,7 +298,9 @@ struct StorageTests {
             for attempt in 0..<2 where !succeeded {
                 let after = try engine.observe(
                     storeID: store, profileID: profile,
-                    observations: [ObservationInput(content: "written after space returned \(attempt)", source: "t", occurredAt: 2)])
+                    observations: [
+                        ObservationInput(content: "written after space returned \(attempt)", source: "t", occurredAt: 2)
+                    ])
                 do {
                     try await storage.waitUntilDurable(after.logPosition)
                     succeeded = true

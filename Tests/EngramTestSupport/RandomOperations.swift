@@ -3,7 +3,9 @@ import EngramCore
 /// One random call against the engine's public API.
 package enum RandomOperation {
     case resolve(store: Int, identifiers: [IdentifierInput], traits: [TraitUpdate])
-    case observe(store: Int, profile: String, observations: [ObservationInput], summaries: [SummaryInput], communications: [CommunicationInput])
+    case observe(
+        store: Int, profile: String, observations: [ObservationInput], summaries: [SummaryInput],
+        communications: [CommunicationInput])
     case updateTraits(store: Int, profile: String, traits: [TraitUpdate])
     case deleteObservation(store: Int, profile: String, observation: String)
     case deleteProfile(store: Int, profile: String)
@@ -21,7 +23,8 @@ package let randomTestSettings = IdentitySettings(
     types: [
         IdentifierTypeSettings(name: "user_id", normalization: .lowercase, limit: 1, overflowPolicy: .refuse),
         IdentifierTypeSettings(name: "email", normalization: .email, limit: 3, overflowPolicy: .dropOldest),
-        IdentifierTypeSettings(name: "phone", normalization: .phone, limit: 2, overflowPolicy: .dropOldest, unique: false),
+        IdentifierTypeSettings(
+            name: "phone", normalization: .phone, limit: 2, overflowPolicy: .dropOldest, unique: false),
     ])
 
 /// Draws operations over a small vocabulary so that matches, merges, duplicates and
@@ -34,7 +37,8 @@ package struct OperationSource {
     package init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
 
     package static let phrases = [
-        "prefers email over phone", "Prefers EMAIL over phone!", "lives in Lyon", "has two dogs", "has two dogs and a cat",
+        "prefers email over phone", "Prefers EMAIL over phone!", "lives in Lyon", "has two dogs",
+        "has two dogs and a cat",
         "likes sushi", "likes pizza", "works night shifts", "is allergic to peanuts", "asked for a refund",
         "the customer asked for a refund on the order placed last week for the blue running shoes size nine",
         "the customer asked for a refund on the order placed last week for the blue running shoes size nine please",
@@ -50,7 +54,8 @@ package struct OperationSource {
         case 2...6:
             let n = int(0...7)
             return IdentifierInput(type: "email", value: pick(["e\(n)@x.io", " E\(n)@X.io", "e\(n)@x.io "]))
-        case 7...8: return IdentifierInput(type: "phone", value: pick(["+1 415 555 0100", "(415) 555-0101", "4155550102"]))
+        case 7...8:
+            return IdentifierInput(type: "phone", value: pick(["+1 415 555 0100", "(415) 555-0101", "4155550102"]))
         default: return IdentifierInput(type: "email", value: pick(["null", "not-an-email", "anonymous"]))
         }
     }
@@ -59,7 +64,9 @@ package struct OperationSource {
         (0..<int(0...2)).map { _ in
             TraitUpdate(
                 group: pick(["A", "B"]), name: pick(["x", "y", "z"]),
-                value: chance(0.2) ? nil : pick([.string("s"), .number(Double(int(0...9))), .bool(chance(0.5)), .strings(["a", "b"])]),
+                value: chance(0.2)
+                    ? nil
+                    : pick([.string("s"), .number(Double(int(0...9))), .bool(chance(0.5)), .strings(["a", "b"])]),
                 updatedAt: pick([nil, nil, 50, 1_700_000_000_000_500]))
         }
     }
@@ -81,8 +88,13 @@ package struct OperationSource {
                     conversationIDs: (0..<int(0...2)).map { _ in pick(["c0", "c1", "c2", "c3"]) },
                     subjectKey: pick([nil, nil, "s0", "s1"]), idempotencyKey: pick([nil, nil, "k0", "k1", "k2", "k3"]))
             }
-            let summaries = chance(0.3)
-                ? [SummaryInput(content: pick(Self.phrases), conversationID: pick(["c0", "c1"]), occurredAt: Int64(int(0...9)), source: "agent")]
+            let summaries =
+                chance(0.3)
+                ? [
+                    SummaryInput(
+                        content: pick(Self.phrases), conversationID: pick(["c0", "c1"]), occurredAt: Int64(int(0...9)),
+                        source: "agent")
+                ]
                 : []
             let communications = (0..<int(0...2)).map { _ in
                 CommunicationInput(
@@ -92,12 +104,14 @@ package struct OperationSource {
             return .observe(
                 store: store, profile: profileRef(), observations: observations, summaries: summaries,
                 communications: observations.isEmpty && summaries.isEmpty && communications.isEmpty && chance(0.7)
-                    ? [CommunicationInput(authorType: .customer, channel: .chat, text: "hi", conversationID: "c0")] : communications)
+                    ? [CommunicationInput(authorType: .customer, channel: .chat, text: "hi", conversationID: "c0")]
+                    : communications)
         case 60..<68:
             return .updateTraits(store: store, profile: profileRef(), traits: traits())
         case 68..<73:
             return .deleteObservation(
-                store: store, profile: profileRef(), observation: observations.isEmpty || chance(0.1) ? "ob_missing" : pick(observations))
+                store: store, profile: profileRef(),
+                observation: observations.isEmpty || chance(0.1) ? "ob_missing" : pick(observations))
         case 73..<76:
             return .deleteProfile(store: store, profile: profileRef())
         case 76..<82:
@@ -105,7 +119,8 @@ package struct OperationSource {
         case 82..<90:
             let filter = ObservationFilter(
                 source: pick([nil, "voice"]), conversationID: pick([nil, nil, "c1"]),
-                occurred: chance(0.3) ? TimeRange(begin: 200, end: 800) : nil, status: pick([nil, .active, .superseded]))
+                occurred: chance(0.3) ? TimeRange(begin: 200, end: 800) : nil,
+                status: pick([nil, .active, .superseded]))
             return .listObservations(store: store, profile: profileRef(), filter: filter, pageSize: pick([0, 2, 100]))
         case 90..<95:
             let id = identifier()
@@ -128,7 +143,9 @@ package struct OperationSource {
 
 extension Engine {
     /// Runs one random operation; returns a printable result for comparisons, learning ids.
-    package func run(_ operation: RandomOperation, stores: [String], source: inout OperationSource) -> Result<String, EngineError> {
+    package func run(_ operation: RandomOperation, stores: [String], source: inout OperationSource) -> Result<
+        String, EngineError
+    > {
         do throws(EngineError) {
             switch operation {
             case .resolve(let s, let identifiers, let traits):
@@ -144,13 +161,16 @@ extension Engine {
             case .updateTraits(let s, let profile, let traits):
                 return .success("\(try updateTraits(storeID: stores[s], profileID: profile, traits))")
             case .deleteObservation(let s, let profile, let observation):
-                return .success("\(try deleteObservation(storeID: stores[s], profileID: profile, observationID: observation))")
+                return .success(
+                    "\(try deleteObservation(storeID: stores[s], profileID: profile, observationID: observation))")
             case .deleteProfile(let s, let profile):
                 return .success("\(try deleteProfile(storeID: stores[s], profileID: profile))")
             case .getProfile(let s, let profile):
                 return .success("\(try getProfile(storeID: stores[s], profileID: profile))")
             case .listObservations(let s, let profile, let filter, let pageSize):
-                return .success("\(try listObservations(storeID: stores[s], profileID: profile, filter: filter, pageSize: pageSize))")
+                return .success(
+                    "\(try listObservations(storeID: stores[s], profileID: profile, filter: filter, pageSize: pageSize))"
+                )
             case .lookup(let s, let type, let value):
                 return .success("\(try lookupProfiles(storeID: stores[s], type: type, value: value))")
             case .listSummaries(let s, let profile):

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import EngramWire
 
 @Suite("Codec rules")
@@ -84,11 +85,20 @@ struct CodecTests {
 
     @Test func repeatedSingularMessageMerges() throws {
         var a = GetStoreResponse()
-        a.store = Store.with { $0.id = "s1"; $0.createdAtUs = 5 }
+        a.store = Store.with {
+            $0.id = "s1"
+            $0.createdAtUs = 5
+        }
         var b = GetStoreResponse()
         b.store = Store.with { $0.displayName = "prod" }
         let merged = try GetStoreResponse(serializedBytes: a.serializedBytes() + b.serializedBytes())
-        #expect(merged.store == Store.with { $0.id = "s1"; $0.displayName = "prod"; $0.createdAtUs = 5 })
+        #expect(
+            merged.store
+                == Store.with {
+                    $0.id = "s1"
+                    $0.displayName = "prod"
+                    $0.createdAtUs = 5
+                })
     }
 
     @Test func mapsAreSortedByKeyBytesAndLastDuplicateWins() throws {
@@ -102,10 +112,13 @@ struct CodecTests {
         let decoded = try TraitGroup(serializedBytes: bytes)
         #expect(decoded == g)
         // "a" sorts before "b" before "é" (0xC3 0xA9).
-        let aIndex = bytes.firstIndex(of: 0x61)!, bIndex = bytes.firstIndex(of: 0x62)!, eIndex = bytes.firstIndex(of: 0xC3)!
+        let aIndex = bytes.firstIndex(of: 0x61)!
+        let bIndex = bytes.firstIndex(of: 0x62)!
+        let eIndex = bytes.firstIndex(of: 0xC3)!
         #expect(aIndex < bIndex && bIndex < eIndex)
-        let twice = try TraitGroup(serializedBytes: TraitGroup(["k": TraitValue(.stringValue("old"))]).serializedBytes()
-            + TraitGroup(["k": TraitValue(.stringValue("new"))]).serializedBytes())
+        let twice = try TraitGroup(
+            serializedBytes: TraitGroup(["k": TraitValue(.stringValue("old"))]).serializedBytes()
+                + TraitGroup(["k": TraitValue(.stringValue("new"))]).serializedBytes())
         #expect(twice.traits["k"] == TraitValue(.stringValue("new")))
     }
 
@@ -116,7 +129,11 @@ struct CodecTests {
             o.id = "ob_\(i)"
             o.content = String(repeating: "customer prefers email over phone ", count: 10 + i)
             o.embedding = (0..<384).map { Float($0) / 384 }
-            r.observations.append(ScoredObservation.with { $0.observation = o; $0.score = Float(i) / 20 })
+            r.observations.append(
+                ScoredObservation.with {
+                    $0.observation = o
+                    $0.score = Float(i) / 20
+                })
         }
         let bytes = r.serializedBytes()
         #expect(bytes.count > 20 * 1536)
@@ -128,7 +145,9 @@ struct CodecTests {
         #expect(Method(rawValue: 40) == .recall)
         #expect(ObjectIdentifier(Method.recall.descriptor.requestType) == ObjectIdentifier(RecallRequest.self))
         #expect(MessageRegistry.all.count == 66)
-        #expect(MessageRegistry.type(named: "engram.v1.ObserveRequest").map(ObjectIdentifier.init) == ObjectIdentifier(ObserveRequest.self))
+        #expect(
+            MessageRegistry.type(named: "engram.v1.ObserveRequest").map(ObjectIdentifier.init)
+                == ObjectIdentifier(ObserveRequest.self))
         #expect(StatusCode.unauthenticated.description == "UNAUTHENTICATED")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import EngramWire
 
 @Suite("Typed decoding errors")

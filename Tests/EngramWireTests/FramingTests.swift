@@ -1,4 +1,5 @@
 import Testing
+
 @testable import EngramWire
 
 @Suite("Framing")
@@ -9,15 +10,30 @@ struct FramingTests {
         recall.profileId = "pr_1"
         recall.query = "billing problem"
         return [
-            Frame(type: .request, method: Method.hello.rawValue, requestID: 1, payload: HelloRequest.with { $0.protocolVersion = 1; $0.apiKey = "k" }.serializedBytes()),
-            Frame(type: .request, method: Method.recall.rawValue, requestID: 2, meta: 250, payload: recall.serializedBytes()),
+            Frame(
+                type: .request, method: Method.hello.rawValue, requestID: 1,
+                payload: HelloRequest.with {
+                    $0.protocolVersion = 1
+                    $0.apiKey = "k"
+                }.serializedBytes()),
+            Frame(
+                type: .request, method: Method.recall.rawValue, requestID: 2, meta: 250,
+                payload: recall.serializedBytes()),
             Frame(type: .ping, payload: [1, 2, 3, 4, 5, 6, 7, 8]),
             Frame(type: .pong),
             Frame(type: .cancel, requestID: 2),
-            Frame(type: .response, method: Method.recall.rawValue, requestID: 2, meta: StatusCode.notFound.rawValue,
-                  payload: Status(code: .notFound, message: "no such profile").serializedBytes()),
-            Frame(type: .goAway, payload: GoAway.with { $0.lastRequestId = 2; $0.reason = "shutting down" }.serializedBytes()),
-            Frame(type: .request, method: 0xFFFF, requestID: UInt32.max, meta: UInt32.max, payload: [UInt8](repeating: 0xAB, count: 70_000)),
+            Frame(
+                type: .response, method: Method.recall.rawValue, requestID: 2, meta: StatusCode.notFound.rawValue,
+                payload: Status(code: .notFound, message: "no such profile").serializedBytes()),
+            Frame(
+                type: .goAway,
+                payload: GoAway.with {
+                    $0.lastRequestId = 2
+                    $0.reason = "shutting down"
+                }.serializedBytes()),
+            Frame(
+                type: .request, method: 0xFFFF, requestID: UInt32.max, meta: UInt32.max,
+                payload: [UInt8](repeating: 0xAB, count: 70_000)),
         ]
     }
 
@@ -27,7 +43,10 @@ struct FramingTests {
     }
 
     @Test func encodingInPlaceMatchesEncodingAPayload() {
-        let message = HelloRequest.with { $0.protocolVersion = 1; $0.clientName = String(repeating: "x", count: 300) }
+        let message = HelloRequest.with {
+            $0.protocolVersion = 1
+            $0.clientName = String(repeating: "x", count: 300)
+        }
         var inPlace: [UInt8] = []
         Frame.encode(message, type: .request, method: 1, requestID: 9, into: &inPlace)
         #expect(inPlace == Frame(type: .request, method: 1, requestID: 9, payload: message.serializedBytes()).encoded())
@@ -80,10 +99,16 @@ struct FramingTests {
     @Test func shortLengthAndUnknownTypeAreRejected() {
         var short = FrameDecoder()
         short.append([0, 0, 0, 11, 1])
-        do { _ = try short.next(); Issue.record("expected an error") } catch { #expect(error.code == .lengthTooSmall) }
+        do {
+            _ = try short.next()
+            Issue.record("expected an error")
+        } catch { #expect(error.code == .lengthTooSmall) }
         var unknown = FrameDecoder()
         unknown.append([0, 0, 0, 12, 9])
-        do { _ = try unknown.next(); Issue.record("expected an error") } catch { #expect(error.code == .unknownFrameType) }
+        do {
+            _ = try unknown.next()
+            Issue.record("expected an error")
+        } catch { #expect(error.code == .unknownFrameType) }
     }
 
     @Test func garbageNeverTraps() {

@@ -1,6 +1,6 @@
+import EngramWire
 import Foundation
 import Testing
-import EngramWire
 
 /// Protocol/vectors holds, per message, a text-format instance with every field set, the binary
 /// protoc made of it, and Google's runtime's canonical dump of that binary (scripts/gen-vectors).

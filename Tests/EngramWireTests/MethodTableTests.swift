@@ -44,16 +44,21 @@ import Testing
         #expect(Methods.observe.store?(request) == "st_1")
         #expect(Methods.createStore.store == nil && Methods.ping.store == nil)
         for method in Methods.all where method.access == .read || method.access == .write {
-            #expect(method.requestType is any StoreScopedRequest.Type, "\(method.name) checks a store, so its request names one")
+            #expect(
+                method.requestType is any StoreScopedRequest.Type,
+                "\(method.name) checks a store, so its request names one")
         }
     }
 
     @Test func framingDocumentListsExactlyTheTable() throws {
         let text = try String(contentsOf: Self.protocolDirectory.appendingPathComponent("FRAMING.md"), encoding: .utf8)
-        let section = try #require(text.components(separatedBy: "## Methods").dropFirst().first?.components(separatedBy: "\n## ").first)
+        let section = try #require(
+            text.components(separatedBy: "## Methods").dropFirst().first?.components(separatedBy: "\n## ").first)
         var rows: [Row] = []
         for line in section.split(separator: "\n") where line.hasPrefix("|") {
-            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             guard cells.count >= 6, let id = UInt16(cells[1]) else { continue }
             let types = cells[3].components(separatedBy: "→").map { $0.trimmingCharacters(in: .whitespaces) }
             try #require(types.count == 2, "request → response in \(line)")
@@ -63,8 +68,10 @@ import Testing
     }
 
     @Test func protoServiceDeclaresExactlyTheTable() throws {
-        let text = try String(contentsOf: Self.protocolDirectory.appendingPathComponent("engram.proto"), encoding: .utf8)
-        let service = try #require(text.components(separatedBy: "service Memory {").dropFirst().first?.components(separatedBy: "\n}").first)
+        let text = try String(
+            contentsOf: Self.protocolDirectory.appendingPathComponent("engram.proto"), encoding: .utf8)
+        let service = try #require(
+            text.components(separatedBy: "service Memory {").dropFirst().first?.components(separatedBy: "\n}").first)
         var rows: [Row] = []
         var pendingID: UInt16?
         let idPattern = /\/\/\s*Method (\d+)\./
@@ -73,11 +80,15 @@ import Testing
             if let match = line.firstMatch(of: idPattern) { pendingID = UInt16(match.1) }
             if let match = line.firstMatch(of: rpcPattern) {
                 let id = try #require(pendingID, "rpc \(match.1) has no `// Method N.` comment above it")
-                rows.append(Row(id: id, name: String(match.1), request: String(match.2), response: String(match.3), access: nil))
+                rows.append(
+                    Row(id: id, name: String(match.1), request: String(match.2), response: String(match.3), access: nil)
+                )
                 pendingID = nil
             }
         }
-        let expected = Self.table.map { Row(id: $0.id, name: $0.name, request: $0.request, response: $0.response, access: nil) }
+        let expected = Self.table.map {
+            Row(id: $0.id, name: $0.name, request: $0.request, response: $0.response, access: nil)
+        }
         #expect(rows == expected, "engram.proto's service Memory differs from Methods.all")
     }
 }

@@ -1,6 +1,6 @@
+import EngramWire
 import Foundation
 import Testing
-import EngramWire
 
 /// Untrusted input must decode or fail with a typed error: never a trap, never a hang.
 @Suite("Robustness against hostile bytes")
@@ -12,7 +12,8 @@ struct RobustnessTests {
     }
 
     @Test func everyVectorTruncatedAtEveryByte() throws {
-        var decoded = 0, rejected = 0
+        var decoded = 0
+        var rejected = 0
         for (type, bytes) in try Self.vectors() {
             for cut in 0..<bytes.count {
                 do {
@@ -31,7 +32,8 @@ struct RobustnessTests {
     @Test func seededRandomMutations() throws {
         let vectors = try Self.vectors()
         var rng = SplitMix64(seed: 0xE4_6A_4D)
-        var decoded = 0, rejected = 0
+        var decoded = 0
+        var rejected = 0
         for _ in 0..<100_000 {
             let (type, original) = vectors[Int(rng.next() % UInt64(vectors.count))]
             var bytes = original
@@ -79,7 +81,8 @@ struct RobustnessTests {
             bytes.removeLast(Int(rng.next() % UInt64(bytes.count)))
         default:  // duplicate a slice (repeated fields, merges)
             guard bytes.count > 2 else { return }
-            let a = Int(rng.next() % UInt64(bytes.count)), b = Int(rng.next() % UInt64(bytes.count))
+            let a = Int(rng.next() % UInt64(bytes.count))
+            let b = Int(rng.next() % UInt64(bytes.count))
             bytes += bytes[min(a, b)..<max(a, b)]
         }
     }

@@ -1,5 +1,5 @@
-import Foundation
 import EngramWire
+import Foundation
 
 /// A canonical, implementation-neutral view of a message's values, matching the dump that
 /// scripts/engram_canon.py makes with Google's runtime: field names in snake_case, fields without

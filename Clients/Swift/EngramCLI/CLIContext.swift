@@ -13,8 +13,10 @@ public struct CLIContext: Sendable {
     /// Whether standard error is a terminal: progress bars redraw in place only then.
     public var errIsTerminal: Bool
 
-    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
-                environment: [String: String], errIsTerminal: Bool) {
+    public init(
+        out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
+        environment: [String: String], errIsTerminal: Bool
+    ) {
         self.out = out
         self.err = err
         self.environment = environment

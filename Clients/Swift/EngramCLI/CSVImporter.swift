@@ -47,19 +47,26 @@ public struct CSVImporter: Sendable {
         public var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
 
         public var json: JSONValue {
-            ["rows": .of(rows), "created": .of(created), "matched": .of(matched), "merged": .of(merged),
-             "rejected": .of(rejected), "demoted": .of(demoted), "seconds": .of((seconds * 1000).rounded() / 1000),
-             "rows_per_second": .of(rowsPerSecond.rounded()), "rejects_file": rejectsPath.map(JSONValue.string) ?? .null,
-             "unmapped_columns": .of(unmappedColumns)]
+            [
+                "rows": .of(rows), "created": .of(created), "matched": .of(matched), "merged": .of(merged),
+                "rejected": .of(rejected), "demoted": .of(demoted), "seconds": .of((seconds * 1000).rounded() / 1000),
+                "rows_per_second": .of(rowsPerSecond.rounded()),
+                "rejects_file": rejectsPath.map(JSONValue.string) ?? .null,
+                "unmapped_columns": .of(unmappedColumns),
+            ]
         }
 
         public var text: String {
             var t = TextTable(["ROWS", "CREATED", "MATCHED", "MERGED", "REJECTED", "DEMOTED", "SECONDS", "ROWS/S"])
-            t.add(["\(rows)", "\(created)", "\(matched)", "\(merged)", "\(rejected)", "\(demoted)",
-                   String(format: "%.2f", seconds), "\(Int(rowsPerSecond.rounded()))"])
+            t.add([
+                "\(rows)", "\(created)", "\(matched)", "\(merged)", "\(rejected)", "\(demoted)",
+                String(format: "%.2f", seconds), "\(Int(rowsPerSecond.rounded()))",
+            ])
             var s = t.rendered()
             if let rejectsPath { s += "\nrejected rows, with their reasons: \(rejectsPath)" }
-            if !unmappedColumns.isEmpty { s += "\nignored columns (not in the mapping): \(unmappedColumns.joined(separator: ", "))" }
+            if !unmappedColumns.isEmpty {
+                s += "\nignored columns (not in the mapping): \(unmappedColumns.joined(separator: ", "))"
+            }
             return s
         }
     }
@@ -68,7 +75,8 @@ public struct CSVImporter: Sendable {
     public init(options: Options) { self.options = options }
 
     /// Runs the import; `progress` is called at most ten times a second, and once at the end.
-    public func run(client: EngramClient, progress: (@Sendable (ImportProgress) -> Void)? = nil) async throws -> Summary {
+    public func run(client: EngramClient, progress: (@Sendable (ImportProgress) -> Void)? = nil) async throws -> Summary
+    {
         let path = options.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
@@ -103,7 +111,10 @@ public struct CSVImporter: Sendable {
             // Read one batch of rows: (line the row starts on, fields, request or rejection).
             var batch: [(line: Int, fields: [String], request: Result<ResolveIdentityRequest, RowRejection>)] = []
             while batch.count < options.batchSize {
-                guard let row = reader.next() else { exhausted = true; break }
+                guard let row = reader.next() else {
+                    exhausted = true
+                    break
+                }
                 let rowLine = line + 1
                 line += 1 + row.reduce(0) { $0 + $1.lineFeedCount }
                 bytesRead += row.reduce(row.count) { $0 + $1.utf8.count }
@@ -132,9 +143,11 @@ public struct CSVImporter: Sendable {
             let now = ContinuousClock.now
             if let progress, exhausted || now - lastProgress >= .milliseconds(100) {
                 lastProgress = now
-                progress(ImportProgress(rows: summary.rows, rejected: summary.rejected, elapsed: now - start,
-                                        fraction: exhausted ? 1 : fileBytes > 0 ? min(0.99, Double(bytesRead) / Double(fileBytes)) : 0,
-                                        done: exhausted))
+                progress(
+                    ImportProgress(
+                        rows: summary.rows, rejected: summary.rejected, elapsed: now - start,
+                        fraction: exhausted ? 1 : fileBytes > 0 ? min(0.99, Double(bytesRead) / Double(fileBytes)) : 0,
+                        done: exhausted))
             }
         }
         let elapsed = ContinuousClock.now - start
@@ -144,7 +157,9 @@ public struct CSVImporter: Sendable {
     }
 
     /// Sends a batch's requests concurrently; results in the batch's order.
-    private func send(_ requests: [Result<ResolveIdentityRequest, RowRejection>], client: EngramClient) async throws -> [Result<ResolveIdentityResponse, RowRejection>] {
+    private func send(_ requests: [Result<ResolveIdentityRequest, RowRejection>], client: EngramClient) async throws
+        -> [Result<ResolveIdentityResponse, RowRejection>]
+    {
         try await withThrowingTaskGroup(of: (Int, Result<ResolveIdentityResponse, RowRejection>).self) { group in
             var results = [Result<ResolveIdentityResponse, RowRejection>?](repeating: nil, count: requests.count)
             for (i, r) in requests.enumerated() {
@@ -156,7 +171,9 @@ public struct CSVImporter: Sendable {
                             return (i, .success(try await client.resolveIdentity(request)))
                         } catch let error as EngramClientError where Self.isRowError(error.code) {
                             var reason = "\(error.code): \(error.message)"
-                            for v in error.fieldViolations where !error.message.contains(v.field) { reason += "; \(v.field): \(v.description)" }
+                            for v in error.fieldViolations where !error.message.contains(v.field) {
+                                reason += "; \(v.field): \(v.description)"
+                            }
                             return (i, .failure(RowRejection(reason)))
                         }
                     }
@@ -187,7 +204,9 @@ struct RejectsWriter {
 
     mutating func write(line: Int, reason: String, fields: [String]) throws {
         if writer == nil {
-            guard let stream = OutputStream(toFileAtPath: path, append: false) else { throw CLIError("\(path): cannot create the rejects file") }
+            guard let stream = OutputStream(toFileAtPath: path, append: false) else {
+                throw CLIError("\(path): cannot create the rejects file")
+            }
             stream.open()
             do {
                 let w = try CSVWriter(stream: stream)

@@ -33,7 +33,9 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
         var host = s
         var portText: Substring? = nil
         if s.hasPrefix("[") {
-            guard let close = s.firstIndex(of: "]") else { throw .usage("--server '\(text)': missing ']' after an IPv6 address") }
+            guard let close = s.firstIndex(of: "]") else {
+                throw .usage("--server '\(text)': missing ']' after an IPv6 address")
+            }
             host = String(s[s.index(after: s.startIndex)..<close])
             let rest = s[s.index(after: close)...]
             if !rest.isEmpty {
@@ -41,11 +43,15 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
                 portText = rest.dropFirst()
             }
         } else if let colon = s.lastIndex(of: ":") {
-            if s.firstIndex(of: ":") != colon { throw .usage("--server '\(text)': write an IPv6 address as [address]:port") }
+            if s.firstIndex(of: ":") != colon {
+                throw .usage("--server '\(text)': write an IPv6 address as [address]:port")
+            }
             host = String(s[..<colon])
             portText = s[s.index(after: colon)...]
         }
-        guard !host.isEmpty, host.allSatisfy({ !$0.isWhitespace }) else { throw .usage("--server '\(text)': no host name") }
+        guard !host.isEmpty, host.allSatisfy({ !$0.isWhitespace }) else {
+            throw .usage("--server '\(text)': no host name")
+        }
         guard let portText else { return (host, 7411) }
         guard let port = Int(portText), (1...65535).contains(port) else {
             throw .usage("--server '\(text)': the port must be a number from 1 to 65535")
@@ -57,7 +63,8 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
     public func makeClient(name: String = "engram-cli", connections: Int = 1) throws -> EngramClient {
         let (host, port) = try address()
         var configuration = EngramClient.Configuration(
-            host: host, port: port, apiKey: apiKey ?? CLIContext.current.environment["ENGRAM_API_KEY"] ?? "", clientName: name)
+            host: host, port: port, apiKey: apiKey ?? CLIContext.current.environment["ENGRAM_API_KEY"] ?? "",
+            clientName: name)
         configuration.connections = connections
         // A person at a terminal should hear about an unreachable server in seconds, not minutes.
         configuration.connectTimeout = .seconds(3)

@@ -20,7 +20,8 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "Where rejected rows go (default: FILE.rejects.csv).") var rejects: String?
     @Option(help: "Rows sent concurrently in one batch (1-1000).") var batchSize = 100
     @Option(help: "The field delimiter (one character).") var delimiter = ","
-    @Flag(inversion: .prefixedNo, help: "Show a progress bar (default: when standard error is a terminal).") var progress: Bool?
+    @Flag(inversion: .prefixedNo, help: "Show a progress bar (default: when standard error is a terminal).")
+    var progress: Bool?
     @OptionGroup var store: StoreOption
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
@@ -30,7 +31,9 @@ struct ImportCommand: AsyncParsableCommand {
         guard delimiter.unicodeScalars.count == 1, delimiter != "\"", delimiter != "\n" else {
             throw ValidationError("--delimiter must be one character other than a quote or newline")
         }
-        if map.isEmpty && mapping == nil { throw ValidationError("give the column mapping: --map COLUMN=TARGET (repeatable) or --mapping FILE") }
+        if map.isEmpty && mapping == nil {
+            throw ValidationError("give the column mapping: --map COLUMN=TARGET (repeatable) or --mapping FILE")
+        }
         if !map.isEmpty && mapping != nil { throw ValidationError("give --map or --mapping, not both") }
         if mapping == nil { try CLIError.validating { _ = try ImportMapping.parse(map) } }
     }

@@ -11,7 +11,10 @@ struct ObservationsCommand: AsyncParsableCommand {
     static func table(_ observations: [Observation]) -> String {
         var t = TextTable(["ID", "STATUS", "OCCURRED", "SOURCE", "SUBJECT", "MENTIONS", "CONTENT"])
         for o in observations {
-            t.add([o.id, o.status.shortName, TimeInput.format(o.occurredAtUs), o.source, o.subject, "\(o.mentionCount)", o.content])
+            t.add([
+                o.id, o.status.shortName, TimeInput.format(o.occurredAtUs), o.source, o.subject, "\(o.mentionCount)",
+                o.content,
+            ])
         }
         return t.rendered()
     }
@@ -30,7 +33,9 @@ struct ObservationsCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            guard ["active", "superseded", "all"].contains(status) else { throw ValidationError("--status must be active, superseded or all") }
+            guard ["active", "superseded", "all"].contains(status) else {
+                throw ValidationError("--status must be active, superseded or all")
+            }
             guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
         }
 
@@ -39,26 +44,34 @@ struct ObservationsCommand: AsyncParsableCommand {
             let now = Date()
             let after = try since.map { try TimeInput.parse($0, option: "--since", now: now) } ?? 0
             let before = try until.map { try TimeInput.parse($0, option: "--until", now: now) } ?? 0
-            let statusValue: ObservationStatus = status == "active" ? .active : status == "superseded" ? .superseded : .unspecified
+            let statusValue: ObservationStatus =
+                status == "active" ? .active : status == "superseded" ? .superseded : .unspecified
             var all: [Observation] = []
             var profileID = profile
             try await connection.withClient { client in
                 var token = ""
                 while all.count < limit {
-                    let page = try await client.listObservations(.with {
-                        $0.storeId = storeID; $0.profileId = profile; $0.pageToken = token
-                        $0.pageSize = UInt32(min(100, limit - all.count))  // the server's largest page
-                        $0.source = source ?? ""; $0.conversationId = conversation ?? ""
-                        $0.occurredAfterUs = after; $0.occurredBeforeUs = before; $0.status = statusValue
-                    })
+                    let page = try await client.listObservations(
+                        .with {
+                            $0.storeId = storeID
+                            $0.profileId = profile
+                            $0.pageToken = token
+                            $0.pageSize = UInt32(min(100, limit - all.count))  // the server's largest page
+                            $0.source = source ?? ""
+                            $0.conversationId = conversation ?? ""
+                            $0.occurredAfterUs = after
+                            $0.occurredBeforeUs = before
+                            $0.status = statusValue
+                        })
                     all += page.observations
                     profileID = page.profileId
                     token = page.nextPageToken
                     if token.isEmpty || page.observations.isEmpty { break }
                 }
             }
-            output.emit(["profile_id": .of(profileID), "observations": .array(all.map(\.json))],
-                        all.isEmpty ? "no observations" : ObservationsCommand.table(all))
+            output.emit(
+                ["profile_id": .of(profileID), "observations": .array(all.map(\.json))],
+                all.isEmpty ? "no observations" : ObservationsCommand.table(all))
         }
     }
 
@@ -73,15 +86,24 @@ struct ObservationsCommand: AsyncParsableCommand {
         func run() async throws {
             let storeID = try store.storeID()
             let response = try await connection.withClient {
-                try await $0.listObservationRevisions(.with { $0.storeId = storeID; $0.profileId = profile; $0.observationId = observation })
+                try await $0.listObservationRevisions(
+                    .with {
+                        $0.storeId = storeID
+                        $0.profileId = profile
+                        $0.observationId = observation
+                    })
             }
             var t = TextTable(["REVISION", "KIND", "CHANGED", "CONVERSATION", "PREVIOUS CONTENT"])
             for r in response.revisions {
-                t.add(["\(r.revision)", r.kind.shortName, TimeInput.format(r.changedAtUs), r.conversationId, r.previous?.content ?? ""])
+                t.add([
+                    "\(r.revision)", r.kind.shortName, TimeInput.format(r.changedAtUs), r.conversationId,
+                    r.previous?.content ?? "",
+                ])
             }
             let current = response.current.map { ObservationsCommand.table([$0]) } ?? ""
-            output.emit(["current": response.current?.json ?? .null, "revisions": .array(response.revisions.map(\.json))],
-                        current + "\n\n" + (response.revisions.isEmpty ? "no revisions" : t.rendered()))
+            output.emit(
+                ["current": response.current?.json ?? .null, "revisions": .array(response.revisions.map(\.json))],
+                current + "\n\n" + (response.revisions.isEmpty ? "no revisions" : t.rendered()))
         }
     }
 }

@@ -26,7 +26,9 @@ struct ObserveCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if (content == nil) == (file == nil) { throw ValidationError("give the observation's text or --file FILE.jsonl, not both") }
+        if (content == nil) == (file == nil) {
+            throw ValidationError("give the observation's text or --file FILE.jsonl, not both")
+        }
         if file == nil && profile == nil { throw ValidationError("--profile is required") }
         if let at { try CLIError.validating { _ = try TimeInput.parse(at, option: "--at") } }
     }
@@ -37,25 +39,47 @@ struct ObserveCommand: AsyncParsableCommand {
         let occurred = try at.map { try TimeInput.parse($0, option: "--at", now: now) } ?? TimeInput.micros(now)
         var batches: [(profile: String, observations: [NewObservation])] = []
         if let file {
-            batches = try Self.batches(fromFile: file, defaultProfile: profile, defaults: .with {
-                $0.source = source; $0.subject = subject ?? ""; $0.conversationIds = conversation; $0.occurredAtUs = occurred
-            }, now: now)
+            batches = try Self.batches(
+                fromFile: file, defaultProfile: profile,
+                defaults: .with {
+                    $0.source = source
+                    $0.subject = subject ?? ""
+                    $0.conversationIds = conversation
+                    $0.occurredAtUs = occurred
+                }, now: now)
         } else if let content, let profile {
-            batches = [(profile, [.with {
-                $0.content = content; $0.source = source; $0.subject = subject ?? ""; $0.conversationIds = conversation
-                $0.occurredAtUs = occurred; $0.idempotencyKey = idempotencyKey ?? ""
-            }])]
+            batches = [
+                (
+                    profile,
+                    [
+                        .with {
+                            $0.content = content
+                            $0.source = source
+                            $0.subject = subject ?? ""
+                            $0.conversationIds = conversation
+                            $0.occurredAtUs = occurred
+                            $0.idempotencyKey = idempotencyKey ?? ""
+                        }
+                    ]
+                )
+            ]
         }
         var rows: [JSONValue] = []
         var table = TextTable(["PROFILE", "OUTCOME", "OBSERVATION", "RELATED", "REPLAYED"])
         try await connection.withClient { client in
             for batch in batches {
-                let response = try await client.observe(.with {
-                    $0.storeId = storeID; $0.profileId = batch.profile; $0.observations = batch.observations
-                })
+                let response = try await client.observe(
+                    .with {
+                        $0.storeId = storeID
+                        $0.profileId = batch.profile
+                        $0.observations = batch.observations
+                    })
                 rows.append(response.json)
                 for r in response.results {
-                    table.add([response.profileId, r.outcome.shortName, r.observationId, r.relatedObservationId, r.replayed ? "yes" : ""])
+                    table.add([
+                        response.profileId, r.outcome.shortName, r.observationId, r.relatedObservationId,
+                        r.replayed ? "yes" : "",
+                    ])
                 }
             }
         }
@@ -75,12 +99,16 @@ struct ObserveCommand: AsyncParsableCommand {
 
         enum CodingKeys: String, CodingKey {
             case content, source, subject, at, profile
-            case conversationIDs = "conversation_ids", occurredAtUs = "occurred_at_us", idempotencyKey = "idempotency_key"
+            case conversationIDs = "conversation_ids"
+            case occurredAtUs = "occurred_at_us"
+            case idempotencyKey = "idempotency_key"
         }
     }
 
     /// Reads and checks the whole file before anything is sent, so a bad line sends nothing.
-    static func batches(fromFile path: String, defaultProfile: String?, defaults: NewObservation, now: Date) throws -> [(profile: String, observations: [NewObservation])] {
+    static func batches(fromFile path: String, defaultProfile: String?, defaults: NewObservation, now: Date) throws
+        -> [(profile: String, observations: [NewObservation])]
+    {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw CLIError("--file \(path): cannot read it as UTF-8 text (\(error.localizedDescription))")
@@ -96,7 +124,9 @@ struct ObserveCommand: AsyncParsableCommand {
             do { line = try decoder.decode(Line.self, from: Data(lineText.utf8)) } catch {
                 throw CLIError("\(location): not a JSON object with a string \"content\" (\(Self.describe(error)))")
             }
-            guard let profile = line.profile ?? defaultProfile else { throw CLIError("\(location): no \"profile\" and no --profile") }
+            guard let profile = line.profile ?? defaultProfile else {
+                throw CLIError("\(location): no \"profile\" and no --profile")
+            }
             var o = defaults
             o.content = line.content
             if let s = line.source { o.source = s }
@@ -104,7 +134,9 @@ struct ObserveCommand: AsyncParsableCommand {
             if let c = line.conversationIDs { o.conversationIds = c }
             if let us = line.occurredAtUs { o.occurredAtUs = us }
             if let at = line.at {
-                do throws(CLIError) { o.occurredAtUs = try TimeInput.parse(at, option: "\"at\"", now: now) } catch { throw CLIError("\(location): \(error.message)") }
+                do throws(CLIError) { o.occurredAtUs = try TimeInput.parse(at, option: "\"at\"", now: now) } catch {
+                    throw CLIError("\(location): \(error.message)")
+                }
             }
             o.idempotencyKey = line.idempotencyKey ?? ""
             if byProfile[profile] == nil { order.append(profile) }
@@ -114,14 +146,17 @@ struct ObserveCommand: AsyncParsableCommand {
         // The server takes at most 100 items per Observe call.
         return order.flatMap { p in
             let all = byProfile[p] ?? []
-            return stride(from: 0, to: all.count, by: 100).map { (profile: p, observations: Array(all[$0..<min($0 + 100, all.count)])) }
+            return stride(from: 0, to: all.count, by: 100).map {
+                (profile: p, observations: Array(all[$0..<min($0 + 100, all.count)]))
+            }
         }
     }
 
     static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, _): "missing \"\(key.stringValue)\""
-        case DecodingError.typeMismatch(_, let c): "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.typeMismatch(_, let c):
+            "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
         case DecodingError.dataCorrupted: "invalid JSON"
         default: "\(error)"
         }

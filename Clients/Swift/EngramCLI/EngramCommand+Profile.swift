@@ -10,7 +10,9 @@ struct ProfileCommand: AsyncParsableCommand {
     struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create, match or merge a profile by its identifiers, applying traits.",
-            discussion: "Traits: --trait Group.name=value, or Group.name:TYPE=value with TYPE one of string, number, int, bool, list ('|'-separated), null (removes).")
+            discussion:
+                "Traits: --trait Group.name=value, or Group.name:TYPE=value with TYPE one of string, number, int, bool, list ('|'-separated), null (removes)."
+        )
         @OptionGroup var identifiers: IdentifierOptions
         @Option(help: "A trait: Group.name=value (repeatable).") var trait: [String] = []
         @OptionGroup var store: StoreOption
@@ -19,7 +21,10 @@ struct ProfileCommand: AsyncParsableCommand {
 
         func validate() throws {
             try CLIError.validating {
-                if try identifiers.identifiers().isEmpty { throw CLIError.usage("give at least one identifier: --email, --phone, --whatsapp, --chat or --id TYPE=VALUE") }
+                if try identifiers.identifiers().isEmpty {
+                    throw CLIError.usage(
+                        "give at least one identifier: --email, --phone, --whatsapp, --chat or --id TYPE=VALUE")
+                }
                 for t in trait { _ = try TraitInput.parseAssignment(t) }
             }
         }
@@ -32,11 +37,19 @@ struct ProfileCommand: AsyncParsableCommand {
             }
             let storeID = try store.storeID()
             let ids = try identifiers.identifiers()
-            let request = ResolveIdentityRequest.with { $0.storeId = storeID; $0.identifiers = ids; $0.traits = traits }
+            let request = ResolveIdentityRequest.with {
+                $0.storeId = storeID
+                $0.identifiers = ids
+                $0.traits = traits
+            }
             let response = try await connection.withClient { try await $0.resolveIdentity(request) }
             var text = "\(response.outcome.shortName) \(response.profile?.id ?? "")"
-            if !response.mergedProfileIds.isEmpty { text += " (merged \(response.mergedProfileIds.joined(separator: ", ")))" }
-            for d in response.demoted { text += "\ndemoted \(d.identifier?.type ?? ""):\(d.identifier?.value ?? ""): \(d.reason)" }
+            if !response.mergedProfileIds.isEmpty {
+                text += " (merged \(response.mergedProfileIds.joined(separator: ", ")))"
+            }
+            for d in response.demoted {
+                text += "\ndemoted \(d.identifier?.type ?? ""):\(d.identifier?.value ?? ""): \(d.reason)"
+            }
             if let profile = response.profile { text += "\n\n" + profile.text }
             output.emit(response.json, text)
         }
@@ -52,7 +65,12 @@ struct ProfileCommand: AsyncParsableCommand {
         func run() async throws {
             let storeID = try store.storeID()
             let profile = try await connection.withClient {
-                try await $0.getProfile(.with { $0.storeId = storeID; $0.profileId = id }).profile ?? Profile()
+                try await $0.getProfile(
+                    .with {
+                        $0.storeId = storeID
+                        $0.profileId = id
+                    }
+                ).profile ?? Profile()
             }
             output.emit(profile.json, profile.text)
         }
@@ -67,7 +85,10 @@ struct ProfileCommand: AsyncParsableCommand {
 
         func validate() throws {
             try CLIError.validating {
-                if try identifiers.identifiers().count != 1 { throw CLIError.usage("give exactly one identifier: --email, --phone, --whatsapp, --chat or --id TYPE=VALUE") }
+                if try identifiers.identifiers().count != 1 {
+                    throw CLIError.usage(
+                        "give exactly one identifier: --email, --phone, --whatsapp, --chat or --id TYPE=VALUE")
+                }
             }
         }
 
@@ -75,15 +96,23 @@ struct ProfileCommand: AsyncParsableCommand {
             let storeID = try store.storeID()
             let identifier = try identifiers.identifiers()[0]
             let response = try await connection.withClient {
-                try await $0.lookupProfiles(.with { $0.storeId = storeID; $0.identifier = identifier })
+                try await $0.lookupProfiles(
+                    .with {
+                        $0.storeId = storeID
+                        $0.identifier = identifier
+                    })
             }
             var t = TextTable(["PROFILE", "IDENTIFIERS", "OBSERVATIONS", "UPDATED"])
             for p in response.profiles {
-                t.add([p.id, p.identifiers.map { "\($0.type):\($0.value)" }.joined(separator: " "), "\(p.observationCount)", TimeInput.format(p.updatedAtUs)])
+                t.add([
+                    p.id, p.identifiers.map { "\($0.type):\($0.value)" }.joined(separator: " "),
+                    "\(p.observationCount)", TimeInput.format(p.updatedAtUs),
+                ])
             }
             let n = response.normalized.map { "\($0.type):\($0.value)" } ?? ""
-            output.emit(["normalized": response.normalized?.json ?? .null, "profiles": .array(response.profiles.map(\.json))],
-                        response.profiles.isEmpty ? "no profile holds \(n)" : t.rendered())
+            output.emit(
+                ["normalized": response.normalized?.json ?? .null, "profiles": .array(response.profiles.map(\.json))],
+                response.profiles.isEmpty ? "no profile holds \(n)" : t.rendered())
         }
     }
 
@@ -97,10 +126,16 @@ struct ProfileCommand: AsyncParsableCommand {
         func run() async throws {
             let storeID = try store.storeID()
             let response = try await connection.withClient {
-                try await $0.deleteProfile(.with { $0.storeId = storeID; $0.profileId = id })
+                try await $0.deleteProfile(
+                    .with {
+                        $0.storeId = storeID
+                        $0.profileId = id
+                    })
             }
             let receipt = response.receipt ?? DeletionReceipt()
-            output.emit(["profile_id": .of(response.profileId), "receipt": receipt.json], "deleted profile \(response.profileId)\n" + receipt.text)
+            output.emit(
+                ["profile_id": .of(response.profileId), "receipt": receipt.json],
+                "deleted profile \(response.profileId)\n" + receipt.text)
         }
     }
 }
@@ -110,7 +145,8 @@ extension Profile {
     var text: String {
         var s = TextTable.record([
             ("id", id), ("created", TimeInput.format(createdAtUs)), ("updated", TimeInput.format(updatedAtUs)),
-            ("observations", "\(observationCount)"), ("summaries", "\(summaryCount)"), ("communications", "\(communicationCount)"),
+            ("observations", "\(observationCount)"), ("summaries", "\(summaryCount)"),
+            ("communications", "\(communicationCount)"),
             ("merged ids", mergedProfileIds.isEmpty ? "-" : mergedProfileIds.joined(separator: ", ")),
         ])
         var ids = TextTable(["TYPE", "VALUE", "ADDED"])
@@ -119,7 +155,9 @@ extension Profile {
         if !traits.isEmpty {
             var t = TextTable(["TRAIT", "VALUE", "UPDATED"])
             for (group, g) in traits.sorted(by: { $0.key < $1.key }) {
-                for (name, v) in g.traits.sorted(by: { $0.key < $1.key }) { t.add(["\(group).\(name)", v.text, TimeInput.format(v.updatedAtUs)]) }
+                for (name, v) in g.traits.sorted(by: { $0.key < $1.key }) {
+                    t.add(["\(group).\(name)", v.text, TimeInput.format(v.updatedAtUs)])
+                }
             }
             s += "\n\n" + t.rendered()
         }

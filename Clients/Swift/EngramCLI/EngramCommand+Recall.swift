@@ -26,7 +26,9 @@ struct RecallCommand: AsyncParsableCommand {
 
     func validate() throws {
         let ids = try identifiers.identifiers()
-        if (profile == nil) == ids.isEmpty || ids.count > 1 { throw ValidationError("give --profile ID or exactly one identifier flag") }
+        if (profile == nil) == ids.isEmpty || ids.count > 1 {
+            throw ValidationError("give --profile ID or exactly one identifier flag")
+        }
         try CLIError.validating {
             if let since { _ = try TimeInput.parse(since, option: "--since") }
             if let until { _ = try TimeInput.parse(until, option: "--until") }
@@ -61,13 +63,19 @@ struct RecallCommand: AsyncParsableCommand {
 
     static func text(_ r: RecallResponse, explain: Bool) -> String {
         var parts = ["profile \(r.profileId), query \"\(r.effectiveQuery)\", \(r.queryTimeUs) µs"]
-        var t = TextTable(explain ? ["SCORE", "LEX", "SEM", "REC", "TERMS", "OCCURRED", "CONTENT"] : ["SCORE", "OCCURRED", "SOURCE", "CONTENT"])
+        var t = TextTable(
+            explain
+                ? ["SCORE", "LEX", "SEM", "REC", "TERMS", "OCCURRED", "CONTENT"]
+                : ["SCORE", "OCCURRED", "SOURCE", "CONTENT"])
         for o in r.observations {
             let obs = o.observation ?? Observation()
             let score = String(format: "%.3f", o.score)
             if explain, let e = o.explanation {
-                t.add([score, String(format: "%.2f", e.lexical), String(format: "%.2f", e.semantic), String(format: "%.2f", e.recency),
-                       e.matchedTerms.joined(separator: " "), TimeInput.format(obs.occurredAtUs), obs.content])
+                t.add([
+                    score, String(format: "%.2f", e.lexical), String(format: "%.2f", e.semantic),
+                    String(format: "%.2f", e.recency),
+                    e.matchedTerms.joined(separator: " "), TimeInput.format(obs.occurredAtUs), obs.content,
+                ])
             } else {
                 t.add([score, TimeInput.format(obs.occurredAtUs), obs.source, obs.content])
             }
@@ -75,13 +83,18 @@ struct RecallCommand: AsyncParsableCommand {
         parts.append(r.observations.isEmpty ? "no observations" : t.rendered())
         if !r.summaries.isEmpty {
             var s = TextTable(["SCORE", "CONVERSATION", "SUMMARY"])
-            for x in r.summaries { s.add([String(format: "%.3f", x.score), x.summary?.conversationId ?? "", x.summary?.content ?? ""]) }
+            for x in r.summaries {
+                s.add([String(format: "%.3f", x.score), x.summary?.conversationId ?? "", x.summary?.content ?? ""])
+            }
             parts.append(s.rendered())
         }
         if !r.communications.isEmpty {
             var c = TextTable(["WHEN", "CONVERSATION", "CHANNEL", "AUTHOR", "TEXT"])
             for m in r.communications {
-                c.add([TimeInput.format(m.createdAtUs), m.conversationId, m.channel.shortName, m.author?.address ?? "", m.text])
+                c.add([
+                    TimeInput.format(m.createdAtUs), m.conversationId, m.channel.shortName, m.author?.address ?? "",
+                    m.text,
+                ])
             }
             parts.append(c.rendered())
         }

@@ -22,7 +22,12 @@ struct StoreCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try await connection.withClient { client in
-                try await client.createStore(.with { $0.displayName = name; $0.description = description }).store ?? Store()
+                try await client.createStore(
+                    .with {
+                        $0.displayName = name
+                        $0.description = description
+                    }
+                ).store ?? Store()
             }
             output.emit(store.json, StoreCommand.table([store]))
         }
@@ -39,7 +44,11 @@ struct StoreCommand: AsyncParsableCommand {
                 var token = ""
                 // Bounded: a server that kept returning tokens would otherwise loop forever.
                 for _ in 0..<10_000 {
-                    let page = try await client.listStores(.with { $0.pageSize = 1000; $0.pageToken = token })
+                    let page = try await client.listStores(
+                        .with {
+                            $0.pageSize = 1000
+                            $0.pageToken = token
+                        })
                     all += page.stores
                     token = page.nextPageToken
                     if token.isEmpty { break }
@@ -57,7 +66,9 @@ struct StoreCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let store = try await connection.withClient { try await $0.getStore(.with { $0.storeId = id }).store ?? Store() }
+            let store = try await connection.withClient {
+                try await $0.getStore(.with { $0.storeId = id }).store ?? Store()
+            }
             output.emit(store.json, StoreCommand.table([store]))
         }
     }
@@ -69,7 +80,9 @@ struct StoreCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let receipt = try await connection.withClient { try await $0.deleteStore(.with { $0.storeId = id }).receipt ?? DeletionReceipt() }
+            let receipt = try await connection.withClient {
+                try await $0.deleteStore(.with { $0.storeId = id }).receipt ?? DeletionReceipt()
+            }
             output.emit(["store_id": .of(id), "receipt": receipt.json], "deleted store \(id)\n" + receipt.text)
         }
     }

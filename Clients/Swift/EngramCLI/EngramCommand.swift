@@ -14,9 +14,11 @@ public struct EngramCommand: AsyncParsableCommand {
             rejected rows; 64 bad usage; 10 + the server's status code otherwise (13 INVALID_ARGUMENT, \
             15 NOT_FOUND, 17 PERMISSION_DENIED, 24 UNAVAILABLE, 26 UNAUTHENTICATED). See docs/cli.md.
             """,
-        subcommands: [StoreCommand.self, ProfileCommand.self, ObserveCommand.self, RecallCommand.self,
-                      ObservationsCommand.self, PingCommand.self, InfoCommand.self, SnapshotCommand.self,
-                      ImportCommand.self])
+        subcommands: [
+            StoreCommand.self, ProfileCommand.self, ObserveCommand.self, RecallCommand.self,
+            ObservationsCommand.self, PingCommand.self, InfoCommand.self, SnapshotCommand.self,
+            ImportCommand.self,
+        ])
 
     public init() {}
 }
@@ -50,8 +52,14 @@ public enum EngramCLI {
             var lines = ["error: \(error.code) (status \(error.code.rawValue)): \(error.message)"]
             lines += error.fieldViolations.map { "  \($0.field): \($0.description)" }
             text = lines.joined(separator: "\n")
-            document = ["error": ["status": .of(error.code.description), "code": .of(error.code.rawValue), "message": .of(error.message),
-                                  "field_violations": .array(error.fieldViolations.map { ["field": .of($0.field), "description": .of($0.description)] })]]
+            document = [
+                "error": [
+                    "status": .of(error.code.description), "code": .of(error.code.rawValue),
+                    "message": .of(error.message),
+                    "field_violations": .array(
+                        error.fieldViolations.map { ["field": .of($0.field), "description": .of($0.description)] }),
+                ]
+            ]
         case let error as CLIError:
             status = error.code
             text = "error: \(error.message)"
@@ -70,7 +78,9 @@ public enum EngramCLI {
                 return 0
             }
             status = code
-            text = message.hasPrefix("Error:") || message.hasPrefix("Usage:") || message.contains("\n") ? message : "error: \(message)"
+            text =
+                message.hasPrefix("Error:") || message.hasPrefix("Usage:") || message.contains("\n")
+                ? message : "error: \(message)"
             document = ["error": ["message": .of(message), "exit_status": .of(code)]]
         }
         if json {

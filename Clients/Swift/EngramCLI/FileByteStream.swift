@@ -16,7 +16,10 @@ final class FileByteStream: InputStream {
         let fd = Foundation.open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { _ = Foundation.close(fd); return nil }
+        guard fstat(fd, &info) == 0 else {
+            _ = Foundation.close(fd)
+            return nil
+        }
         descriptor = fd
         size = Int(info.st_size)
         super.init(data: Data())

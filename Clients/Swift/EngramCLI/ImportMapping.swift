@@ -17,7 +17,10 @@ public struct ImportMapping: Sendable, Hashable {
         a.columns.map(\.column) == b.columns.map(\.column) && a.columns.map(\.target) == b.columns.map(\.target)
     }
     public func hash(into h: inout Hasher) {
-        for c in columns { h.combine(c.column); h.combine(c.target) }
+        for c in columns {
+            h.combine(c.column)
+            h.combine(c.target)
+        }
     }
 
     public init(columns: [(column: String, target: Target)]) { self.columns = columns }
@@ -34,13 +37,18 @@ public struct ImportMapping: Sendable, Hashable {
             }
             let column = String(spec[..<eq]).trimmingCharacters(in: .whitespaces)
             let target = String(spec[spec.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
-            if columns.contains(where: { $0.0 == column }) { throw .usage("\(source): column '\(column)' is mapped twice") }
+            if columns.contains(where: { $0.0 == column }) {
+                throw .usage("\(source): column '\(column)' is mapped twice")
+            }
             if target == "skip" {
                 columns.append((column, .skip))
             } else if target.hasPrefix("id:") {
                 let type = String(target.dropFirst(3))
-                guard !type.isEmpty, type.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
-                    throw .usage("\(source) '\(raw)': an identifier type is email, phone, whatsapp, chat or a custom [a-z0-9_] type")
+                guard !type.isEmpty, type.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") })
+                else {
+                    throw .usage(
+                        "\(source) '\(raw)': an identifier type is email, phone, whatsapp, chat or a custom [a-z0-9_] type"
+                    )
                 }
                 columns.append((column, .identifier(type: type)))
             } else {
@@ -69,15 +77,24 @@ public struct ImportMapping: Sendable, Hashable {
         var bound: [(index: Int, column: String, target: Target)] = []
         for (column, target) in columns {
             var matches = names.indices.filter { names[$0] == column }
-            if matches.isEmpty { matches = names.indices.filter { names[$0].caseInsensitiveCompare(column) == .orderedSame } }
-            guard !matches.isEmpty else {
-                throw CLIError("the mapping names column '\(column)', which the header does not have (it has: \(names.joined(separator: ", ")))")
+            if matches.isEmpty {
+                matches = names.indices.filter { names[$0].caseInsensitiveCompare(column) == .orderedSame }
             }
-            guard matches.count == 1 else { throw CLIError("the header has \(matches.count) columns named '\(column)'") }
+            guard !matches.isEmpty else {
+                throw CLIError(
+                    "the mapping names column '\(column)', which the header does not have (it has: \(names.joined(separator: ", ")))"
+                )
+            }
+            guard matches.count == 1 else {
+                throw CLIError("the header has \(matches.count) columns named '\(column)'")
+            }
             if target != .skip { bound.append((matches[0], names[matches[0]], target)) }
         }
-        let mapped = Set(bound.map(\.index)).union(columns.compactMap { c in c.target == .skip ? names.firstIndex(of: c.column) : nil })
-        return Bound(columns: bound, fieldCount: header.count, unmapped: names.indices.filter { !mapped.contains($0) }.map { names[$0] })
+        let mapped = Set(bound.map(\.index)).union(
+            columns.compactMap { c in c.target == .skip ? names.firstIndex(of: c.column) : nil })
+        return Bound(
+            columns: bound, fieldCount: header.count,
+            unmapped: names.indices.filter { !mapped.contains($0) }.map { names[$0] })
     }
 
     /// A mapping bound to a header.
@@ -90,7 +107,9 @@ public struct ImportMapping: Sendable, Hashable {
         /// The request for one row, or why the row is rejected.
         public func request(storeID: String, row: [String]) -> Result<ResolveIdentityRequest, RowRejection> {
             guard row.count == fieldCount else {
-                return .failure(RowRejection("the row has \(row.count) field\(row.count == 1 ? "" : "s"), the header has \(fieldCount)"))
+                return .failure(
+                    RowRejection(
+                        "the row has \(row.count) field\(row.count == 1 ? "" : "s"), the header has \(fieldCount)"))
             }
             var request = ResolveIdentityRequest()
             request.storeId = storeID
@@ -111,8 +130,13 @@ public struct ImportMapping: Sendable, Hashable {
                 }
             }
             if request.identifiers.isEmpty {
-                let idColumns = columns.filter { if case .identifier = $0.target { true } else { false } }.map { "'\($0.column)'" }
-                return .failure(RowRejection("no identifier: \(idColumns.joined(separator: ", ")) \(idColumns.count == 1 ? "is" : "are") empty"))
+                let idColumns = columns.filter { if case .identifier = $0.target { true } else { false } }.map {
+                    "'\($0.column)'"
+                }
+                return .failure(
+                    RowRejection(
+                        "no identifier: \(idColumns.joined(separator: ", ")) \(idColumns.count == 1 ? "is" : "are") empty"
+                    ))
             }
             return .success(request)
         }

@@ -32,11 +32,15 @@ public struct ImportProgress: Sendable, Hashable {
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: max(0, width - filled))
         let percent = Int((fraction * 100).rounded(.down))
-        let eta = etaSeconds.map { s in
-            let t = Int(s.rounded(.up))
-            return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
-        } ?? "--:--"
-        var line = "[\(bar)] \(String(format: "%3d", percent))%  \(rows.formatted()) rows  \(Int(rowsPerSecond.rounded()).formatted()) rows/s  ETA \(eta)"
+        let eta =
+            etaSeconds.map { s in
+                let t = Int(s.rounded(.up))
+                return t >= 3600
+                    ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
+                    : String(format: "%d:%02d", t / 60, t % 60)
+            } ?? "--:--"
+        var line =
+            "[\(bar)] \(String(format: "%3d", percent))%  \(rows.formatted()) rows  \(Int(rowsPerSecond.rounded()).formatted()) rows/s  ETA \(eta)"
         if rejected > 0 { line += "  \(rejected.formatted()) rejected" }
         return line
     }

@@ -15,8 +15,10 @@ extension ProtoEnum {
 
 extension Store {
     public var json: JSONValue {
-        ["id": .of(id), "display_name": .of(displayName), "description": .of(description),
-         "created_at_us": .of(createdAtUs), "updated_at_us": .of(updatedAtUs)]
+        [
+            "id": .of(id), "display_name": .of(displayName), "description": .of(description),
+            "created_at_us": .of(createdAtUs), "updated_at_us": .of(updatedAtUs),
+        ]
     }
 }
 
@@ -57,96 +59,135 @@ extension Identifier {
 
 extension Profile {
     public var json: JSONValue {
-        ["id": .of(id), "store_id": .of(storeId), "created_at_us": .of(createdAtUs), "updated_at_us": .of(updatedAtUs),
-         "identifiers": .array(identifiers.map(\.json)), "traits": traitsJSON(traits),
-         "merged_profile_ids": .of(mergedProfileIds), "observation_count": .of(observationCount),
-         "summary_count": .of(summaryCount), "communication_count": .of(communicationCount)]
+        [
+            "id": .of(id), "store_id": .of(storeId), "created_at_us": .of(createdAtUs),
+            "updated_at_us": .of(updatedAtUs),
+            "identifiers": .array(identifiers.map(\.json)), "traits": traitsJSON(traits),
+            "merged_profile_ids": .of(mergedProfileIds), "observation_count": .of(observationCount),
+            "summary_count": .of(summaryCount), "communication_count": .of(communicationCount),
+        ]
     }
 }
 
 extension ResolveIdentityResponse {
     public var json: JSONValue {
-        ["profile": profile?.json ?? .null, "outcome": .of(outcome.shortName), "merged_profile_ids": .of(mergedProfileIds),
-         "demoted": .array(demoted.map { ["identifier": $0.identifier?.json ?? .null, "reason": .of($0.reason)] }),
-         "log_sequence": .of(logSequence)]
+        [
+            "profile": profile?.json ?? .null, "outcome": .of(outcome.shortName),
+            "merged_profile_ids": .of(mergedProfileIds),
+            "demoted": .array(demoted.map { ["identifier": $0.identifier?.json ?? .null, "reason": .of($0.reason)] }),
+            "log_sequence": .of(logSequence),
+        ]
     }
 }
 
 extension DeletionReceipt {
     public var json: JSONValue {
-        ["profiles": .of(profiles), "identifiers": .of(identifiers), "traits": .of(traits), "observations": .of(observations),
-         "revisions": .of(revisions), "summaries": .of(summaries), "communications": .of(communications),
-         "log_sequence": .of(logSequence), "erased_at_us": .of(erasedAtUs)]
+        [
+            "profiles": .of(profiles), "identifiers": .of(identifiers), "traits": .of(traits),
+            "observations": .of(observations),
+            "revisions": .of(revisions), "summaries": .of(summaries), "communications": .of(communications),
+            "log_sequence": .of(logSequence), "erased_at_us": .of(erasedAtUs),
+        ]
     }
 }
 
 extension Observation {
     public var json: JSONValue {
-        ["id": .of(id), "content": .of(content), "source": .of(source), "occurred_at_us": .of(occurredAtUs),
-         "conversation_ids": .of(conversationIds), "subject": .of(subject), "created_at_us": .of(createdAtUs),
-         "updated_at_us": .of(updatedAtUs), "mention_count": .of(mentionCount), "status": .of(status.shortName),
-         "superseded_by": .of(supersededBy), "idempotency_key": .of(idempotencyKey)]
+        [
+            "id": .of(id), "content": .of(content), "source": .of(source), "occurred_at_us": .of(occurredAtUs),
+            "conversation_ids": .of(conversationIds), "subject": .of(subject), "created_at_us": .of(createdAtUs),
+            "updated_at_us": .of(updatedAtUs), "mention_count": .of(mentionCount), "status": .of(status.shortName),
+            "superseded_by": .of(supersededBy), "idempotency_key": .of(idempotencyKey),
+        ]
     }
 }
 
 extension ObserveResponse {
     public var json: JSONValue {
-        ["profile_id": .of(profileId), "log_sequence": .of(logSequence),
-         "results": .array(results.map {
-             ["observation_id": .of($0.observationId), "outcome": .of($0.outcome.shortName),
-              "related_observation_id": .of($0.relatedObservationId), "replayed": .bool($0.replayed)]
-         }),
-         "summary_ids": .of(summaryIds), "communication_ids": .of(communicationIds)]
+        [
+            "profile_id": .of(profileId), "log_sequence": .of(logSequence),
+            "results": .array(
+                results.map {
+                    [
+                        "observation_id": .of($0.observationId), "outcome": .of($0.outcome.shortName),
+                        "related_observation_id": .of($0.relatedObservationId), "replayed": .bool($0.replayed),
+                    ]
+                }),
+            "summary_ids": .of(summaryIds), "communication_ids": .of(communicationIds),
+        ]
     }
 }
 
 extension ObservationRevision {
     public var json: JSONValue {
-        ["revision": .of(revision), "previous": previous?.json ?? .null, "kind": .of(kind.shortName),
-         "conversation_id": .of(conversationId), "changed_at_us": .of(changedAtUs)]
+        [
+            "revision": .of(revision), "previous": previous?.json ?? .null, "kind": .of(kind.shortName),
+            "conversation_id": .of(conversationId), "changed_at_us": .of(changedAtUs),
+        ]
     }
 }
 
 extension ScoreExplanation {
     public var json: JSONValue {
-        ["lexical": .of(lexical), "semantic": .of(semantic), "recency": .of(recency), "lexical_rank": .of(lexicalRank),
-         "semantic_rank": .of(semanticRank), "matched_terms": .of(matchedTerms)]
+        [
+            "lexical": .of(lexical), "semantic": .of(semantic), "recency": .of(recency),
+            "lexical_rank": .of(lexicalRank),
+            "semantic_rank": .of(semanticRank), "matched_terms": .of(matchedTerms),
+        ]
     }
 }
 
 extension Communication {
     public var json: JSONValue {
-        ["id": .of(id), "conversation_id": .of(conversationId), "channel": .of(channel.shortName), "text": .of(text),
-         "author": author.map { ["type": .of($0.type.shortName), "address": .of($0.address)] } ?? .null,
-         "created_at_us": .of(createdAtUs)]
+        [
+            "id": .of(id), "conversation_id": .of(conversationId), "channel": .of(channel.shortName), "text": .of(text),
+            "author": author.map { ["type": .of($0.type.shortName), "address": .of($0.address)] } ?? .null,
+            "created_at_us": .of(createdAtUs),
+        ]
     }
 }
 
 extension RecallResponse {
     public var json: JSONValue {
-        ["profile_id": .of(profileId), "query_time_us": .of(queryTimeUs), "effective_query": .of(effectiveQuery),
-         "observations": .array(observations.map {
-             ["observation": $0.observation?.json ?? .null, "score": .of($0.score), "explanation": $0.explanation?.json ?? .null]
-         }),
-         "summaries": .array(summaries.map { s in
-             ["summary": s.summary.map { m in
-                 ["id": .of(m.id), "content": .of(m.content), "conversation_id": .of(m.conversationId),
-                  "occurred_at_us": .of(m.occurredAtUs), "source": .of(m.source)] as JSONValue
-             } ?? .null,
-              "score": .of(s.score), "explanation": s.explanation?.json ?? .null]
-         }),
-         "communications": .array(communications.map(\.json)), "traits": traitsJSON(traits)]
+        [
+            "profile_id": .of(profileId), "query_time_us": .of(queryTimeUs), "effective_query": .of(effectiveQuery),
+            "observations": .array(
+                observations.map {
+                    [
+                        "observation": $0.observation?.json ?? .null, "score": .of($0.score),
+                        "explanation": $0.explanation?.json ?? .null,
+                    ]
+                }),
+            "summaries": .array(
+                summaries.map { s in
+                    [
+                        "summary": s.summary.map { m in
+                            [
+                                "id": .of(m.id), "content": .of(m.content), "conversation_id": .of(m.conversationId),
+                                "occurred_at_us": .of(m.occurredAtUs), "source": .of(m.source),
+                            ] as JSONValue
+                        } ?? .null,
+                        "score": .of(s.score), "explanation": s.explanation?.json ?? .null,
+                    ]
+                }),
+            "communications": .array(communications.map(\.json)), "traits": traitsJSON(traits),
+        ]
     }
 }
 
 extension ServerInfoResponse {
     public var json: JSONValue {
-        ["server_version": .of(serverVersion), "protocol_version": .of(protocolVersion), "started_at_us": .of(startedAtUs),
-         "uptime_us": .of(uptimeUs), "store_count": .of(storeCount), "profile_count": .of(profileCount),
-         "observation_count": .of(observationCount), "connection_count": .of(connectionCount),
-         "shard_count": .of(shardCount), "log_sequence": .of(logSequence), "snapshot_sequence": .of(snapshotSequence),
-         "snapshot_at_us": .of(snapshotAtUs), "embedder": .of(embedder), "embedding_dimension": .of(embeddingDimension),
-         "fsync_mode": .of(fsyncMode)]
+        [
+            "server_version": .of(serverVersion), "protocol_version": .of(protocolVersion),
+            "started_at_us": .of(startedAtUs),
+            "uptime_us": .of(uptimeUs), "store_count": .of(storeCount), "profile_count": .of(profileCount),
+            "observation_count": .of(observationCount), "connection_count": .of(connectionCount),
+            "shard_count": .of(shardCount), "log_sequence": .of(logSequence),
+            "snapshot_sequence": .of(snapshotSequence),
+            "snapshot_at_us": .of(snapshotAtUs), "embedder": .of(embedder),
+            "embedding_dimension": .of(embeddingDimension),
+            "fsync_mode": .of(fsyncMode),
+        ]
     }
 }
 

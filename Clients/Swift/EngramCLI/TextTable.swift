@@ -21,7 +21,10 @@ public struct TextTable: Sendable {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
         }
         let numeric = (0..<header.count).map { i in
-            !rows.isEmpty && rows.allSatisfy { i >= $0.count || $0[i].isEmpty || Double($0[i].replacingOccurrences(of: ",", with: "")) != nil }
+            !rows.isEmpty
+                && rows.allSatisfy {
+                    i >= $0.count || $0[i].isEmpty || Double($0[i].replacingOccurrences(of: ",", with: "")) != nil
+                }
         }
         var lines: [String] = []
         for (r, row) in all.enumerated() {
@@ -40,7 +43,8 @@ public struct TextTable: Sendable {
     /// Two columns, field and value, for showing one record.
     public static func record(_ pairs: [(String, String)]) -> String {
         let width = pairs.map(\.0.count).max() ?? 0
-        return pairs.map { k, v in k + String(repeating: " ", count: width - k.count) + "  " + v }.joined(separator: "\n")
+        return pairs.map { k, v in k + String(repeating: " ", count: width - k.count) + "  " + v }.joined(
+            separator: "\n")
     }
 }
 

@@ -8,20 +8,23 @@ public enum TimeInput {
         let s = text.trimmingCharacters(in: .whitespaces)
         if s == "now" { return micros(now) }
         if let unit = s.last, let amount = Double(s.dropLast()), amount >= 0 {
-            let seconds: Double? = switch unit {
-            case "s": 1
-            case "m": 60
-            case "h": 3600
-            case "d": 86_400
-            case "w": 604_800
-            default: nil
-            }
+            let seconds: Double? =
+                switch unit {
+                case "s": 1
+                case "m": 60
+                case "h": 3600
+                case "d": 86_400
+                case "w": 604_800
+                default: nil
+                }
             if let seconds { return micros(now.addingTimeInterval(-amount * seconds)) }
         }
         for format in formats() {
             if let date = format.date(from: s) { return micros(date) }
         }
-        throw CLIError.usage("\(option) '\(text)': expected ISO 8601 (2026-11-30T14:00:00Z or 2026-11-30), 'now', or an age like 30m, 2h, 7d")
+        throw CLIError.usage(
+            "\(option) '\(text)': expected ISO 8601 (2026-11-30T14:00:00Z or 2026-11-30), 'now', or an age like 30m, 2h, 7d"
+        )
     }
 
     /// A timestamp for people: ISO 8601 in UTC, to the second; "-" for 0 (not set).

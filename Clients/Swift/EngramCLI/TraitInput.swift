@@ -10,7 +10,9 @@ public enum TraitInput {
     }
 
     /// Parses `Group.name=value` or `Group.name:TYPE=value` (`--trait`).
-    public static func parseAssignment(_ text: String) throws(CLIError) -> (group: String, name: String, value: TraitValue) {
+    public static func parseAssignment(_ text: String) throws(CLIError) -> (
+        group: String, name: String, value: TraitValue
+    ) {
         guard let eq = text.firstIndex(of: "=") else {
             throw .usage("--trait '\(text)': expected Group.name=value (or Group.name:TYPE=value)")
         }
@@ -20,13 +22,17 @@ public enum TraitInput {
     }
 
     /// Parses `Group.name` or `Group.name:TYPE`.
-    public static func parseTarget(_ text: String, context: String) throws(CLIError) -> (group: String, name: String, type: ValueType) {
+    public static func parseTarget(_ text: String, context: String) throws(CLIError) -> (
+        group: String, name: String, type: ValueType
+    ) {
         var key = Substring(text)
         var type = ValueType.string
         if let colon = key.lastIndex(of: ":") {
             let suffix = String(key[key.index(after: colon)...])
             guard let t = ValueType(rawValue: suffix) else {
-                throw .usage("\(context): unknown type '\(suffix)' (expected one of \(ValueType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw .usage(
+                    "\(context): unknown type '\(suffix)' (expected one of \(ValueType.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             type = t
             key = key[..<colon]
@@ -42,10 +48,14 @@ public enum TraitInput {
         switch type {
         case .string: return TraitValue(.stringValue(text))
         case .number:
-            guard let v = Double(text) ?? Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite else { throw CLIError("\(context): '\(text)' is not a number") }
+            guard let v = Double(text) ?? Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+                throw CLIError("\(context): '\(text)' is not a number")
+            }
             return TraitValue(.numberValue(v))
         case .int:
-            guard let v = Int64(text) ?? Int64(text.trimmingCharacters(in: .whitespaces)) else { throw CLIError("\(context): '\(text)' is not an integer") }
+            guard let v = Int64(text) ?? Int64(text.trimmingCharacters(in: .whitespaces)) else {
+                throw CLIError("\(context): '\(text)' is not an integer")
+            }
             return TraitValue(.integerValue(v))
         case .bool:
             switch text.trimmingCharacters(in: .whitespaces).lowercased() {
@@ -73,7 +83,8 @@ public struct IdentifierOptions: ParsableArguments, Sendable {
     @Option(help: "A phone number (E.164, or 10 digits in the store's default region).") public var phone: [String] = []
     @Option(help: "A WhatsApp number.") public var whatsapp: [String] = []
     @Option(help: "A chat identity.") public var chat: [String] = []
-    @Option(name: .customLong("id"), help: "Any identifier as TYPE=VALUE, e.g. user_id=4711.") public var ids: [String] = []
+    @Option(name: .customLong("id"), help: "Any identifier as TYPE=VALUE, e.g. user_id=4711.") public var ids:
+        [String] = []
 
     public init() {}
 

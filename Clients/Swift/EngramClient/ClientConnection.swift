@@ -26,14 +26,18 @@ final class ClientConnection: Sendable {
     ) async throws -> ClientConnection {
         let goingAway = GoAwayFlag()
         let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(TimeAmount.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
-                + configuration.connectTimeout.components.attoseconds / 1_000_000_000))
+            .connectTimeout(
+                TimeAmount.nanoseconds(
+                    Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
+                        + configuration.connectTimeout.components.attoseconds / 1_000_000_000)
+            )
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     if let tls {
-                        try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: Self.sniName(configuration.host)))
+                        try sync.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: Self.sniName(configuration.host)))
                     }
                     try sync.addHandler(ByteToMessageHandler(FrameByteDecoder(maxFrameBytes: 64 * 1024 * 1024)))
                     try sync.addHandler(ClientHandler(onGoAway: { _ in goingAway.set() }))
@@ -46,7 +50,8 @@ final class ClientConnection: Sendable {
         request.clientName = configuration.clientName
         let frame = channel.allocator.frame(request, type: .request, method: Method.hello.rawValue, requestID: 1)
         let promise = channel.eventLoop.makePromise(of: InboundFrame.self)
-        Self.send(.request(id: 1, frame: frame, response: promise, timeout: .seconds(10)), on: channel, failing: promise)
+        Self.send(
+            .request(id: 1, frame: frame, response: promise, timeout: .seconds(10)), on: channel, failing: promise)
         do {
             let reply = try await promise.futureResult.get()
             let hello: HelloResponse = try Self.decodeReply(reply)
@@ -62,17 +67,27 @@ final class ClientConnection: Sendable {
         _ method: Method, _ request: Request, deadline: Duration?
     ) async throws -> Response {
         let id = nextID.add(1, ordering: .relaxed).newValue
-        let deadlineMs = deadline.map { UInt32(clamping: max(1, $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? 0
-        let frame = channel.allocator.frame(request, type: .request, method: method.rawValue, requestID: id, meta: deadlineMs)
+        let deadlineMs =
+            deadline.map {
+                UInt32(
+                    clamping: max(1, $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000))
+            } ?? 0
+        let frame = channel.allocator.frame(
+            request, type: .request, method: method.rawValue, requestID: id, meta: deadlineMs)
         if hello.maxFrameBytes > 0 && frame.readableBytes > Int(hello.maxFrameBytes) {
-            throw EngramClientError(code: .resourceExhausted, message: "request of \(frame.readableBytes) bytes exceeds the server's max_frame_bytes \(hello.maxFrameBytes)")
+            throw EngramClientError(
+                code: .resourceExhausted,
+                message:
+                    "request of \(frame.readableBytes) bytes exceeds the server's max_frame_bytes \(hello.maxFrameBytes)"
+            )
         }
         let promise = channel.eventLoop.makePromise(of: InboundFrame.self)
         // Wait a little past the server's deadline for its DEADLINE_EXCEEDED before giving up.
         let timeout = deadline.map { _ in TimeAmount.milliseconds(Int64(deadlineMs) + 250) }
         let channel = self.channel
         let reply = try await withTaskCancellationHandler {
-            Self.send(.request(id: id, frame: frame, response: promise, timeout: timeout), on: channel, failing: promise)
+            Self.send(
+                .request(id: id, frame: frame, response: promise, timeout: timeout), on: channel, failing: promise)
             return try await promise.futureResult.get()
         } onCancel: {
             channel.writeAndFlush(ClientOutbound.cancel(id: id), promise: nil)
@@ -99,7 +114,8 @@ final class ClientConnection: Sendable {
 
     static func decodeReply<Response: ProtoMessage>(_ frame: InboundFrame) throws -> Response {
         if frame.meta != 0 {
-            let status = frame.payload.withUnsafeReadableBytes { try? Status(decoding: $0) }
+            let status =
+                frame.payload.withUnsafeReadableBytes { try? Status(decoding: $0) }
                 ?? Status(code: StatusCode(rawValue: frame.meta), message: "undecodable status payload")
             var error = EngramClientError(status)
             error.code = StatusCode(rawValue: frame.meta)

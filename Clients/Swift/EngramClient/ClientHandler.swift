@@ -37,7 +37,8 @@ final class ClientHandler: ChannelDuplexHandler {
                 let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
                 timer = context.eventLoop.scheduleTask(in: timeout) {
                     guard let entry = handler.value.pending.removeValue(forKey: id) else { return }
-                    entry.promise.fail(EngramClientError(code: .deadlineExceeded, message: "no response before the deadline"))
+                    entry.promise.fail(
+                        EngramClientError(code: .deadlineExceeded, message: "no response before the deadline"))
                 }
             }
             pending[id] = (response, timer)
@@ -69,7 +70,8 @@ final class ClientHandler: ChannelDuplexHandler {
                 entry.promise.succeed(frame)
             }
         case .ping:
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.frame(type: .pong, payload: frame.payload)), promise: nil)
+            context.writeAndFlush(
+                wrapOutboundOut(context.channel.allocator.frame(type: .pong, payload: frame.payload)), promise: nil)
         case .goAway:
             let message = frame.payload.withUnsafeReadableBytes { try? GoAway(decoding: $0) } ?? GoAway()
             onGoAway(message)

@@ -21,7 +21,9 @@ extension EngramClient {
         /// How long a call keeps retrying to connect before failing with UNAVAILABLE.
         public var reconnectGiveUpAfter: Duration = .seconds(10)
 
-        public init(host: String = "127.0.0.1", port: Int = 7411, apiKey: String = "", clientName: String = "engram-swift") {
+        public init(
+            host: String = "127.0.0.1", port: Int = 7411, apiKey: String = "", clientName: String = "engram-swift"
+        ) {
             self.host = host
             self.port = port
             self.apiKey = apiKey

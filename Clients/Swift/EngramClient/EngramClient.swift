@@ -27,7 +27,9 @@ public final class EngramClient: Sendable {
     private let tls: NIOSSLContext?
 
     /// - Parameter eventLoopGroup: where connections live; NIO's shared group by default.
-    public init(configuration: Configuration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+    public init(
+        configuration: Configuration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws {
         self.configuration = configuration
         self.tls = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let count = max(1, configuration.connections)
@@ -70,7 +72,9 @@ public final class EngramClient: Sendable {
         }
     }
 
-    static func connectWithBackoff(_ configuration: Configuration, eventLoop: any EventLoop, tls: NIOSSLContext?) async throws -> ClientConnection {
+    static func connectWithBackoff(_ configuration: Configuration, eventLoop: any EventLoop, tls: NIOSSLContext?)
+        async throws -> ClientConnection
+    {
         let giveUp = ContinuousClock.now + configuration.reconnectGiveUpAfter
         var backoff = configuration.reconnectInitialBackoff
         while true {
@@ -81,7 +85,8 @@ public final class EngramClient: Sendable {
             } catch {
                 let jittered = backoff * Double.random(in: 0.5...1.0)
                 guard ContinuousClock.now + jittered < giveUp else {
-                    throw EngramClientError.unavailable("cannot connect to \(configuration.host):\(configuration.port): \(error)")
+                    throw EngramClientError.unavailable(
+                        "cannot connect to \(configuration.host):\(configuration.port): \(error)")
                 }
                 try await Task.sleep(for: jittered)
                 backoff = min(backoff * 2, configuration.reconnectMaxBackoff)
@@ -120,7 +125,10 @@ final class Slot: Sendable {
         do {
             let c = try await task.value
             state.withLock { s in
-                if s.opening == task { s.ready = c; s.opening = nil }
+                if s.opening == task {
+                    s.ready = c
+                    s.opening = nil
+                }
             }
             return c
         } catch {

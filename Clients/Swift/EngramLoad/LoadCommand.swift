@@ -16,7 +16,10 @@ public struct LoadCommand: AsyncParsableCommand {
             """)
 
     @Argument(help: "ping, resolve-new, resolve-existing, observe, recall or mix.") var workload: String
-    @Option(help: "For mix: OPERATION=WEIGHT,... (operations: ping, resolve-new, resolve-existing, resolve, observe, recall).") var mix: String?
+    @Option(
+        help:
+            "For mix: OPERATION=WEIGHT,... (operations: ping, resolve-new, resolve-existing, resolve, observe, recall)."
+    ) var mix: String?
     @Option(help: "Connections (1-256), each its own client.") var connections = 1
     @Option(help: "Requests in flight per connection (1-256).") var inFlight = 1
     @Option(help: "Seconds to measure (default 10 unless --count).") var duration: Double?
@@ -40,17 +43,23 @@ public struct LoadCommand: AsyncParsableCommand {
         guard (1...256).contains(connections) else { throw ValidationError("--connections must be 1-256") }
         guard (1...256).contains(inFlight) else { throw ValidationError("--in-flight must be 1-256") }
         if duration != nil && count != nil { throw ValidationError("give --duration or --count, not both") }
-        if let duration, !(duration > 0 && duration <= 3600) { throw ValidationError("--duration must be more than 0 and at most 3600 seconds") }
+        if let duration, !(duration > 0 && duration <= 3600) {
+            throw ValidationError("--duration must be more than 0 and at most 3600 seconds")
+        }
         if let count, !(1...100_000_000).contains(count) { throw ValidationError("--count must be 1-100000000") }
         guard warmup >= 0 && warmup <= 600 else { throw ValidationError("--warmup must be 0-600 seconds") }
-        if let rate, !(rate > 0 && rate <= 1_000_000) { throw ValidationError("--rate must be more than 0 and at most 1000000 requests/s") }
+        if let rate, !(rate > 0 && rate <= 1_000_000) {
+            throw ValidationError("--rate must be more than 0 and at most 1000000 requests/s")
+        }
         guard (1...1_000_000).contains(profiles) else { throw ValidationError("--profiles must be 1-1000000") }
         guard (0...10_000).contains(observations) else { throw ValidationError("--observations must be 0-10000") }
         guard limit <= 100 else { throw ValidationError("--limit must be 0-100") }
         try CLIError.validating {
             let host = try connection.address().host
             if !allowRemote && !["127.0.0.1", "localhost", "::1"].contains(host) && !host.hasPrefix("127.") {
-                throw CLIError.usage("--server \(host) is not loopback; load tests go to a server you run (add --allow-remote if you mean it)")
+                throw CLIError.usage(
+                    "--server \(host) is not loopback; load tests go to a server you run (add --allow-remote if you mean it)"
+                )
             }
         }
     }
@@ -69,13 +78,18 @@ public struct LoadCommand: AsyncParsableCommand {
         // Connect every client first: a run measures requests, not handshakes.
         for c in clients { try await c.connect() }
         let context = CLIContext.current
-        if progress { context.err("preparing \(workload) (\(workload.needsProfiles ? "\(profiles) profiles" : "no profiles")\(workload.needsObservations ? " × \(observations) observations" : ""))\n") }
+        if progress {
+            context.err(
+                "preparing \(workload) (\(workload.needsProfiles ? "\(profiles) profiles" : "no profiles")\(workload.needsObservations ? " × \(observations) observations" : ""))\n"
+            )
+        }
         let fixture = try await LoadFixture.prepare(
             client: clients[0], workload: workload, storeID: store, profileCount: profiles,
             observations: observations, recallLimit: limit, seed: seed)
         var report: (@Sendable (String) -> Void)? = nil
         if progress { report = { line in context.err(line + "\n") } }
-        let summary = await LoadDriver(plan: plan, workload: workload, fixture: fixture).run(clients: clients, progress: report)
+        let summary = await LoadDriver(plan: plan, workload: workload, fixture: fixture).run(
+            clients: clients, progress: report)
         await fixture.cleanUp(client: clients[0])
         output.emit(summary.json, summary.text)
     }

@@ -56,7 +56,10 @@ public struct LoadDriver: Sendable {
         let measureEnd = plan.duration.map { measureStart + $0 } ?? measureStart + .seconds(3600)
         let interval: Duration? = plan.rate.map { .nanoseconds(Int64((1e9 / $0).rounded())) }
         let countLimit = plan.count
-        let warmupTickets = plan.rate.map { Int((Double(plan.warmup.components.seconds) + Double(plan.warmup.components.attoseconds) / 1e18) * $0) } ?? 0
+        let warmupTickets =
+            plan.rate.map {
+                Int((Double(plan.warmup.components.seconds) + Double(plan.warmup.components.attoseconds) / 1e18) * $0)
+            } ?? 0
 
         await withTaskGroup(of: Void.self) { group in
             for w in 0..<plan.workers {
@@ -85,14 +88,20 @@ public struct LoadDriver: Sendable {
                             intended = .now
                             if intended >= measureEnd { break }
                             measured = intended >= measureStart
-                            if measured, let countLimit, tickets.measured.add(1, ordering: .relaxed).oldValue >= countLimit { break }
+                            if measured, let countLimit,
+                                tickets.measured.add(1, ordering: .relaxed).oldValue >= countLimit
+                            {
+                                break
+                            }
                         }
                         let op = workload.pick(using: &rng)
                         n += 1
                         do {
                             try await fixture.perform(op, client: client, worker: w, n: n, rng: &rng)
                             let now = ContinuousClock.now
-                            if measured { recorder.recordSuccess(nanoseconds: Self.nanoseconds(now - intended), at: now) }
+                            if measured {
+                                recorder.recordSuccess(nanoseconds: Self.nanoseconds(now - intended), at: now)
+                            }
                         } catch {
                             if measured { recorder.recordError(LoadRecorder.statusName(error), at: .now) }
                         }
@@ -121,7 +130,9 @@ public struct LoadDriver: Sendable {
                         let rate = String(done).leftPadded(8)
                         let p50 = LoadSummary.formatMicros(Double(h.valueAtPercentile(50)) / 1000)
                         let p99 = LoadSummary.formatMicros(Double(h.valueAtPercentile(99)) / 1000)
-                        progress("[\(String(second).leftPadded(4))s]\(phase) \(rate) req/s  p50 \(p50)  p99 \(p99)  errors \(errors)  total \(lastTotal)")
+                        progress(
+                            "[\(String(second).leftPadded(4))s]\(phase) \(rate) req/s  p50 \(p50)  p99 \(p99)  errors \(errors)  total \(lastTotal)"
+                        )
                     }
                 }
             }
@@ -141,9 +152,10 @@ public struct LoadDriver: Sendable {
             errors.merge(s.errors, uniquingKeysWith: +)
             if let l = s.lastCompletion, l > last { last = l }
         }
-        return LoadSummary(workload: workload.description, plan: plan, ok: ok, errors: errors,
-                           seconds: Self.seconds(last - measureStart), histogram: total,
-                           profiles: fixture.profiles.count, storeID: fixture.storeID)
+        return LoadSummary(
+            workload: workload.description, plan: plan, ok: ok, errors: errors,
+            seconds: Self.seconds(last - measureStart), histogram: total,
+            profiles: fixture.profiles.count, storeID: fixture.storeID)
     }
 
     static func nanoseconds(_ d: Duration) -> UInt64 {
@@ -157,5 +169,7 @@ public struct LoadDriver: Sendable {
 }
 
 extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
 }

@@ -5,17 +5,26 @@ import EngramWire
 extension LoadFixture {
     /// Creates the store (unless one is given) and the profiles the workload needs, each with
     /// `observations` seeded observations when the workload recalls. Concurrent, 64 calls at a time.
-    static func prepare(client: EngramClient, workload: Workload, storeID: String?, profileCount: Int,
-                        observations: Int, recallLimit: UInt32, seed: UInt64) async throws -> LoadFixture {
+    static func prepare(
+        client: EngramClient, workload: Workload, storeID: String?, profileCount: Int,
+        observations: Int, recallLimit: UInt32, seed: UInt64
+    ) async throws -> LoadFixture {
         let text = SyntheticText(seed: seed)
         var owns = false
         var store = storeID ?? ""
         if storeID == nil {
             let name = "load-\(seed)-\(UInt32.random(in: 0...UInt32.max))"
-            store = try await client.createStore(.with { $0.displayName = name; $0.description = "engram-load" }).store?.id ?? ""
+            store =
+                try await client.createStore(
+                    .with {
+                        $0.displayName = name
+                        $0.description = "engram-load"
+                    }
+                ).store?.id ?? ""
             owns = true
         }
-        var fixture = LoadFixture(storeID: store, profiles: [], text: text, seed: seed, recallLimit: recallLimit, ownsStore: owns)
+        var fixture = LoadFixture(
+            storeID: store, profiles: [], text: text, seed: seed, recallLimit: recallLimit, ownsStore: owns)
         guard workload.needsProfiles else { return fixture }
         let withObservations = workload.needsObservations ? observations : 0
         let storeCopy = store
@@ -27,9 +36,13 @@ extension LoadFixture {
                 next += 1
                 group.addTask {
                     let email = "customer-\(seed)-\(i)@load.example"
-                    let id = try await client.resolveIdentity(.with {
-                        $0.storeId = storeCopy; $0.identifiers = [Identifier(type: "email", value: email)]
-                    }).profile?.id ?? ""
+                    let id =
+                        try await client.resolveIdentity(
+                            .with {
+                                $0.storeId = storeCopy
+                                $0.identifiers = [Identifier(type: "email", value: email)]
+                            }
+                        ).profile?.id ?? ""
                     var rng = SplitMix64(seed: seed &+ UInt64(i) &* 7919)
                     var done = 0
                     while done < withObservations {
@@ -42,7 +55,12 @@ extension LoadFixture {
                                 $0.occurredAtUs = base + Int64(done + k) * 60_000_000
                             }
                         }
-                        _ = try await client.observe(.with { $0.storeId = storeCopy; $0.profileId = id; $0.observations = batch })
+                        _ = try await client.observe(
+                            .with {
+                                $0.storeId = storeCopy
+                                $0.profileId = id
+                                $0.observations = batch
+                            })
                         done += n
                     }
                     return (i, id, email)

@@ -19,7 +19,8 @@ final class LoadRecorder: Sendable {
 
     /// Latencies in nanoseconds; 3 significant digits, growing past an hour if it must.
     static func makeHistogram() -> Histogram<UInt64> {
-        var h = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three)
+        var h = Histogram<UInt64>(
+            lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three)
         h.autoResize = true
         return h
     }
@@ -44,7 +45,10 @@ final class LoadRecorder: Sendable {
     /// This second's histogram and error count, starting the next second's.
     func takeInterval() -> (Histogram<UInt64>, Int) {
         state.withLock { s in
-            defer { s.interval.reset(); s.intervalErrors = 0 }
+            defer {
+                s.interval.reset()
+                s.intervalErrors = 0
+            }
             return (s.interval, s.intervalErrors)
         }
     }

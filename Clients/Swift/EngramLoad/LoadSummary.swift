@@ -38,8 +38,10 @@ public struct LoadSummary: Sendable {
             "requests": .of(requests), "ok": .of(ok), "error_count": .of(errorCount),
             "errors": .object(errors.mapValues { .of($0) }),
             "throughput_rps": .of(throughput.rounded()),
-            "latency_us": ["p50": r(micros(50)), "p90": r(micros(90)), "p99": r(micros(99)), "p99_9": r(micros(99.9)),
-                           "max": r(maxMicros), "mean": r(histogram.totalCount == 0 ? 0 : histogram.mean / 1000)],
+            "latency_us": [
+                "p50": r(micros(50)), "p90": r(micros(90)), "p99": r(micros(99)), "p99_9": r(micros(99.9)),
+                "max": r(maxMicros), "mean": r(histogram.totalCount == 0 ? 0 : histogram.mean / 1000),
+            ],
             "profiles": .of(profiles), "store_id": .of(storeID),
         ]
     }

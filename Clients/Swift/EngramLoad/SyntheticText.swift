@@ -43,7 +43,10 @@ public struct SyntheticText: Sendable {
         var words: [String] = []
         var seen = Set<String>()
         for w in Self.supportWords where seen.insert(w).inserted { words.append(w) }
-        let onsets = ["b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "br", "ch", "st", "tr", "pl"]
+        let onsets = [
+            "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "br", "ch", "st", "tr",
+            "pl",
+        ]
         let vowels = ["a", "e", "i", "o", "u", "ai", "ou", "ea"]
         let codas = ["", "n", "r", "s", "t", "l", "m", "x", "nd", "rk"]
         // Bounded: each attempt adds a word or hits a duplicate, and there are far more combinations than words.
@@ -53,7 +56,9 @@ public struct SyntheticText: Sendable {
             let syllables = Int.random(in: 2...3, using: &rng)
             var w = ""
             for _ in 0..<syllables {
-                w += onsets.randomElement(using: &rng)! + vowels.randomElement(using: &rng)! + codas.randomElement(using: &rng)!
+                w +=
+                    onsets.randomElement(using: &rng)! + vowels.randomElement(using: &rng)! + codas.randomElement(
+                        using: &rng)!
             }
             if seen.insert(w).inserted { words.append(w) }
         }
@@ -69,7 +74,8 @@ public struct SyntheticText: Sendable {
     /// One word, Zipf-distributed over the vocabulary.
     public func word(using rng: inout SplitMix64) -> String {
         let x = Double.random(in: 0..<cumulative.last!, using: &rng)
-        var lo = 0, hi = cumulative.count - 1
+        var lo = 0
+        var hi = cumulative.count - 1
         while lo < hi {
             let mid = (lo + hi) / 2
             if cumulative[mid] > x { hi = mid } else { lo = mid + 1 }

@@ -45,7 +45,9 @@ public struct Workload: Sendable, Hashable, CustomStringConvertible {
                     throw .usage("--mix '\(mix)': expected OPERATION=WEIGHT,..., e.g. recall=80,observe=15,resolve=5")
                 }
                 guard let op = LoadOperation(rawValue: kv[0] == "resolve" ? "resolve-existing" : kv[0]) else {
-                    throw .usage("--mix: unknown operation '\(kv[0])' (expected \(LoadOperation.allCases.map(\.rawValue).joined(separator: ", ")), or resolve)")
+                    throw .usage(
+                        "--mix: unknown operation '\(kv[0])' (expected \(LoadOperation.allCases.map(\.rawValue).joined(separator: ", ")), or resolve)"
+                    )
                 }
                 weights.append((op, w))
             }
@@ -54,13 +56,16 @@ public struct Workload: Sendable, Hashable, CustomStringConvertible {
         }
         if mix != nil { throw .usage("--mix goes with the mix workload") }
         guard let op = LoadOperation(rawValue: name == "resolve" ? "resolve-existing" : name) else {
-            throw .usage("unknown workload '\(name)': expected ping, resolve-new, resolve-existing, observe, recall or mix")
+            throw .usage(
+                "unknown workload '\(name)': expected ping, resolve-new, resolve-existing, observe, recall or mix")
         }
         return Workload(op)
     }
 
     public var description: String {
-        weights.count == 1 ? weights[0].operation.rawValue : weights.map { "\($0.operation.rawValue)=\($0.weight)" }.joined(separator: ",")
+        weights.count == 1
+            ? weights[0].operation.rawValue
+            : weights.map { "\($0.operation.rawValue)=\($0.weight)" }.joined(separator: ",")
     }
 
     var needsProfiles: Bool { weights.contains { $0.operation.needsProfiles } }
@@ -91,30 +96,51 @@ public struct LoadFixture: Sendable {
     public var ownsStore: Bool
 
     /// One request of `operation`, made by worker `worker` as its `n`th.
-    func perform(_ operation: LoadOperation, client: EngramClient, worker: Int, n: Int, rng: inout SplitMix64) async throws {
+    func perform(_ operation: LoadOperation, client: EngramClient, worker: Int, n: Int, rng: inout SplitMix64)
+        async throws
+    {
         switch operation {
         case .ping:
             _ = try await client.ping()
         case .resolveNew:
             let email = "new-\(seed)-\(worker)-\(n)@load.example"
-            _ = try await client.resolveIdentity(.with { $0.storeId = storeID; $0.identifiers = [Identifier(type: "email", value: email)] })
+            _ = try await client.resolveIdentity(
+                .with {
+                    $0.storeId = storeID
+                    $0.identifiers = [Identifier(type: "email", value: email)]
+                })
         case .resolveExisting:
             let p = profiles[Int.random(in: 0..<profiles.count, using: &rng)]
-            _ = try await client.resolveIdentity(.with { $0.storeId = storeID; $0.identifiers = [Identifier(type: "email", value: p.email)] })
+            _ = try await client.resolveIdentity(
+                .with {
+                    $0.storeId = storeID
+                    $0.identifiers = [Identifier(type: "email", value: p.email)]
+                })
         case .observe:
             let p = profiles[Int.random(in: 0..<profiles.count, using: &rng)]
             let content = text.sentence(using: &rng)
-            _ = try await client.observe(.with {
-                $0.storeId = storeID
-                $0.profileId = p.id
-                $0.observations = [.with { $0.content = content; $0.source = "load"; $0.occurredAtUs = Self.nowUs() }]
-            })
+            _ = try await client.observe(
+                .with {
+                    $0.storeId = storeID
+                    $0.profileId = p.id
+                    $0.observations = [
+                        .with {
+                            $0.content = content
+                            $0.source = "load"
+                            $0.occurredAtUs = Self.nowUs()
+                        }
+                    ]
+                })
         case .recall:
             let p = profiles[Int.random(in: 0..<profiles.count, using: &rng)]
             let query = text.query(using: &rng)
-            _ = try await client.recall(.with {
-                $0.storeId = storeID; $0.profileId = p.id; $0.query = query; $0.observationsLimit = recallLimit
-            })
+            _ = try await client.recall(
+                .with {
+                    $0.storeId = storeID
+                    $0.profileId = p.id
+                    $0.query = query
+                    $0.observationsLimit = recallLimit
+                })
         }
     }
 

@@ -97,7 +97,9 @@ public enum Command: Sendable, Hashable {
         /// When the command was issued (µs since the Unix epoch); every time it sets comes from here.
         public var at: Int64
         /// Creates the value.
-        public init(storeID: String, newProfileID: String, identifiers: [IdentifierInput], traits: [TraitUpdate], at: Int64) {
+        public init(
+            storeID: String, newProfileID: String, identifiers: [IdentifierInput], traits: [TraitUpdate], at: Int64
+        ) {
             self.storeID = storeID
             self.newProfileID = newProfileID
             self.identifiers = identifiers
@@ -300,7 +302,8 @@ public enum Command: Sendable, Hashable {
         public var recipients: [CommunicationParticipant]
         /// Creates the value.
         public init(
-            id: String, conversationID: String, authorType: AuthorType, channel: Channel, text: String, createdAt: Int64,
+            id: String, conversationID: String, authorType: AuthorType, channel: Channel, text: String,
+            createdAt: Int64,
             authorAddress: String = "", recipients: [CommunicationParticipant] = []
         ) {
             self.id = id

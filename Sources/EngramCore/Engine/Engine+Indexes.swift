@@ -24,7 +24,11 @@ extension Engine {
                     guard var copy = shards[shard].state.withLock({ $0.profile(store: item.store, id: item.id) }),
                         !copy.isIndexed
                     else { continue }
-                    if install(building: &copy, store: item.store, in: shards[shard]) { built += 1 } else { skipped += 1 }
+                    if install(building: &copy, store: item.store, in: shards[shard]) {
+                        built += 1
+                    } else {
+                        skipped += 1
+                    }
                 }
             }
             // Profiles written while being built are tried again; a write that needs the

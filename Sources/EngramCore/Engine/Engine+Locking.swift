@@ -82,12 +82,14 @@ extension Engine {
             guard let alias, alias != id else { throw .profileNotFound(profileID) }
             id = alias
         }
-        throw EngineError(code: .aborted, message: "profile_id: \"\(profileID)\" kept moving in concurrent merges; retry")
+        throw EngineError(
+            code: .aborted, message: "profile_id: \"\(profileID)\" kept moving in concurrent merges; retry")
     }
 
     /// A copy of the canonical profile (O(1): its containers are shared until written).
     func readProfile(store: String, profile: String) throws(EngineError) -> ProfileState {
-        try withProfile(store: store, profile: profile) { (state: inout ShardState, id: String) throws(EngineError) -> ProfileState in
+        try withProfile(store: store, profile: profile) {
+            (state: inout ShardState, id: String) throws(EngineError) -> ProfileState in
             state.profile(store: store, id: id)!
         }
     }

@@ -92,7 +92,8 @@ extension Engine {
     /// Totals for ServerInfo. Each shard is read under its own lock, one after another.
     public func counts() -> EngineCounts {
         let stores = catalog.withLock { $0.stores.count }
-        var profiles = 0, observations = 0
+        var profiles = 0
+        var observations = 0
         for shard in shards {
             let (p, o) = shard.state.withLock { ($0.profileCount, $0.observationCount) }
             profiles += p

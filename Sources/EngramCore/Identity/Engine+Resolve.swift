@@ -40,7 +40,10 @@ extension Engine {
             if candidates.isEmpty {
                 throw EngineError.fields(
                     blocked.map { FieldViolation(field: "identifiers[\($0.index)].value", description: $0.detail) }
-                        + [FieldViolation(field: "identifiers", description: "every identifier is blocked; nothing to match on")])
+                        + [
+                            FieldViolation(
+                                field: "identifiers", description: "every identifier is blocked; nothing to match on")
+                        ])
             }
             let plan = ids.plan(candidates, blocked: blocked, limits: limits) { id in
                 profileIdentity(store: c.storeID, id: id)
@@ -71,7 +74,8 @@ extension Engine {
                     id: targetID, createdAt: c.at, duplicateThreshold: configuration.duplicateSimilarityThreshold)
             } else {
                 guard let found = states[position(targetID)].profile(store: store, id: targetID) else {
-                    throw EngineError(code: .internal, message: "identity index names a missing profile \"\(targetID)\"")
+                    throw EngineError(
+                        code: .internal, message: "identity index names a missing profile \"\(targetID)\"")
                 }
                 target = found
             }
@@ -94,7 +98,9 @@ extension Engine {
             }
             var dropped: [StoredIdentifier] = []
             for type in Set(attached.map(\.type)).sorted() {
-                guard let rules = ids.compiled.types[type]?.settings, rules.overflowPolicy == .dropOldest else { continue }
+                guard let rules = ids.compiled.types[type]?.settings, rules.overflowPolicy == .dropOldest else {
+                    continue
+                }
                 while target.identifiers.count(where: { $0.type == type }) > rules.limit,
                     let oldest = target.identifiers.firstIndex(where: { $0.type == type })
                 {
@@ -122,7 +128,9 @@ extension Engine {
                 }
                 for id in [profile.id] + profile.mergedIDs { ids.aliases[id] = targetID }
             }
-            for identifier in attached { ids.addOwner(targetID, of: IdentifierKey(type: identifier.type, value: identifier.value)) }
+            for identifier in attached {
+                ids.addOwner(targetID, of: IdentifierKey(type: identifier.type, value: identifier.value))
+            }
             for identifier in dropped {
                 ids.removeOwner(targetID, of: IdentifierKey(type: identifier.type, value: identifier.value))
             }

@@ -39,7 +39,8 @@ extension IdentifierNormalization {
         guard parts.count == 2 else {
             throw InvalidIdentifier(reason: parts.count == 1 ? "an email needs an @" : "an email has exactly one @")
         }
-        let local = parts[0], domain = parts[1]
+        let local = parts[0]
+        let domain = parts[1]
         if local.isEmpty { throw InvalidIdentifier(reason: "an email needs a name before the @") }
         if local.utf8.count > 64 { throw InvalidIdentifier(reason: "an email's name part is at most 64 bytes") }
         if domain.isEmpty { throw InvalidIdentifier(reason: "an email needs a domain after the @") }
@@ -71,7 +72,8 @@ extension IdentifierNormalization {
             case "+" where offset == 0: international = true
             case " ", "-", ".", "(", ")": continue
             default:
-                throw InvalidIdentifier(reason: "a phone number holds only digits, spaces and + - . ( ); found \(scalar.debugQuoted)")
+                throw InvalidIdentifier(
+                    reason: "a phone number holds only digits, spaces and + - . ( ); found \(scalar.debugQuoted)")
             }
         }
         if !international, digits.hasPrefix("00") {
@@ -95,7 +97,8 @@ extension IdentifierNormalization {
             national = digits.dropFirst()
         } else {
             throw InvalidIdentifier(
-                reason: "cannot become E.164: \(digits.count) digits without a country code (start with + and the code)")
+                reason: "cannot become E.164: \(digits.count) digits without a country code (start with + and the code)"
+            )
         }
         if code == "1" {
             if national.count != 10 {

@@ -59,7 +59,9 @@ extension IdentitySettings {
         effectiveTypes += types.filter { !Self.builtInNames.contains($0.name) }
         if effectiveTypes.count > limits.maxIdentifierTypes {
             problems.add(
-                "types", "at most \(limits.maxIdentifierTypes) identifier types, built-ins included; got \(effectiveTypes.count)")
+                "types",
+                "at most \(limits.maxIdentifierTypes) identifier types, built-ins included; got \(effectiveTypes.count)"
+            )
         }
         let known = Set(effectiveTypes.map(\.name))
         var listed = Set<String>()

@@ -43,7 +43,8 @@ extension IdentityState {
         for (i, input) in inputs.enumerated() {
             guard let type = compiled.types[input.type] else {
                 let known = settings.types.map(\.name).joined(separator: ", ")
-                problems.add("identifiers[\(i)].type", "unknown identifier type \"\(input.type)\"; this store has \(known)")
+                problems.add(
+                    "identifiers[\(i)].type", "unknown identifier type \"\(input.type)\"; this store has \(known)")
                 continue
             }
             let raw = input.value.trimmed

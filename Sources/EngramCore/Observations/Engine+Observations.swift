@@ -55,7 +55,8 @@ extension Engine {
             },
             communications: communications.map {
                 Command.NewCommunication(
-                    id: $0.clientID ?? newID(.communication), conversationID: $0.conversationID, authorType: $0.authorType,
+                    id: $0.clientID ?? newID(.communication), conversationID: $0.conversationID,
+                    authorType: $0.authorType,
                     channel: $0.channel, text: $0.text, createdAt: $0.createdAt ?? at, authorAddress: $0.authorAddress,
                     recipients: $0.recipients)
             },
@@ -73,10 +74,14 @@ extension Engine {
         try requireIDs(["store_id": storeID, "profile_id": profileID])
         var problems = Violations()
         let maxPage = configuration.limits.maxPageSize
-        if pageSize < 0 || pageSize > maxPage { problems.add("page_size", "must be between 0 and \(maxPage); got \(pageSize)") }
+        if pageSize < 0 || pageSize > maxPage {
+            problems.add("page_size", "must be between 0 and \(maxPage); got \(pageSize)")
+        }
         let cursor = pageToken.flatMap { $0.isEmpty ? nil : $0 }.map { PageCursor(token: $0) }
         if case .some(.none) = cursor { problems.add("page_token", "not a token this engine returned") }
-        if let source = filter.source, let problem = ObservationInput.sourceProblem(source, limits: configuration.limits) {
+        if let source = filter.source,
+            let problem = ObservationInput.sourceProblem(source, limits: configuration.limits)
+        {
             problems.add("filter.source", problem)
         }
         for (name, range) in [("filter.created", filter.created), ("filter.occurred", filter.occurred)] {
@@ -128,7 +133,9 @@ extension Engine {
         try requireIDs(["store_id": storeID, "profile_id": profileID])
         if let limit, limit < 0 { throw EngineError.field("limit", "must not be negative; got \(limit)") }
         let profile = try readProfile(store: storeID, profile: profileID)
-        let newestFirst = profile.communications.reversed().filter { conversationID == nil || $0.conversationID == conversationID }
+        let newestFirst = profile.communications.reversed().filter {
+            conversationID == nil || $0.conversationID == conversationID
+        }
         return CommunicationList(profileID: profile.id, communications: Array(newestFirst.prefix(limit ?? Int.max)))
     }
 

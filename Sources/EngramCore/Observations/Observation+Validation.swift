@@ -30,7 +30,8 @@ extension ObservationInput {
         if let embedding {
             if embedding.isEmpty || embedding.count > limits.maxEmbeddingDimension {
                 problems.add(
-                    path + ".embedding", "must have 1 to \(limits.maxEmbeddingDimension) dimensions; got \(embedding.count)")
+                    path + ".embedding",
+                    "must have 1 to \(limits.maxEmbeddingDimension) dimensions; got \(embedding.count)")
             } else if let bad = embedding.firstIndex(where: { !$0.isFinite }) {
                 problems.add(path + ".embedding[\(bad)]", "must be a finite number")
             }
@@ -45,7 +46,9 @@ extension ObservationInput {
             maxLength: limits.maxSourceLength, allowed: isSourceScalar, allowedText: "letters, digits, space and _ . -")
     }
 
-    static func validateConversationIDs(_ ids: [String], path: String, limits: EngineLimits, into problems: inout Violations) {
+    static func validateConversationIDs(
+        _ ids: [String], path: String, limits: EngineLimits, into problems: inout Violations
+    ) {
         if ids.count > limits.maxConversationIDs {
             problems.add(path, "at most \(limits.maxConversationIDs); got \(ids.count)")
         }
@@ -76,7 +79,9 @@ extension SummaryInput {
         } else {
             problems.add(path + ".occurred_at", "required")
         }
-        if let problem = ObservationInput.sourceProblem(source, limits: limits) { problems.add(path + ".source", problem) }
+        if let problem = ObservationInput.sourceProblem(source, limits: limits) {
+            problems.add(path + ".source", problem)
+        }
     }
 }
 

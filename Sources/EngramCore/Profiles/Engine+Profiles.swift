@@ -44,7 +44,9 @@ extension Engine {
             let before = state.profile(store: c.storeID, id: id)!.traits
             var after = before
             after.apply(c.traits, defaultTime: c.at)
-            if let violation = after.limitViolation(before: before, updates: c.traits, path: "traits", limits: configuration.limits) {
+            if let violation = after.limitViolation(
+                before: before, updates: c.traits, path: "traits", limits: configuration.limits)
+            {
                 throw EngineError.fields([violation], code: .resourceExhausted)
             }
             let profile = state.update(store: c.storeID, id: id) { profile in
@@ -54,11 +56,13 @@ extension Engine {
             }!
             var logged = c
             logged.profileID = id
-            return TraitsResult(profileID: id, traits: after, logPosition: record(.updateTraits(logged), mode), profile: profile)
+            return TraitsResult(
+                profileID: id, traits: after, logPosition: record(.updateTraits(logged), mode), profile: profile)
         }
     }
 
-    func applyDeleteProfile(_ c: Command.DeleteProfile, _ mode: ApplyMode) throws(EngineError) -> ProfileDeletionReceipt {
+    func applyDeleteProfile(_ c: Command.DeleteProfile, _ mode: ApplyMode) throws(EngineError) -> ProfileDeletionReceipt
+    {
         guard let identity = identity(of: c.storeID) else { throw .storeNotFound(c.storeID) }
         return try identity.state.withLock { (ids: inout IdentityState) throws(EngineError) -> ProfileDeletionReceipt in
             guard !ids.deleted else { throw .storeNotFound(c.storeID) }

@@ -49,7 +49,8 @@ public struct ProfileDeletionReceipt: Sendable, Hashable {
 extension ProfileState {
     func publicProfile(store: String) -> Profile {
         Profile(
-            id: id, storeID: store, createdAt: createdAt, updatedAt: updatedAt, identifiers: identifiers, traits: traits,
+            id: id, storeID: store, createdAt: createdAt, updatedAt: updatedAt, identifiers: identifiers,
+            traits: traits,
             mergedIDs: mergedIDs, observationCount: observations.count, summaryCount: summaries.count,
             communicationCount: communications.count)
     }

@@ -20,7 +20,8 @@ extension ProfileState {
             activeBySubject[key] = observation.id
         }
         if indexes != nil {
-            let wasActive = old?.status == .active, isActive = observation.status == .active
+            let wasActive = old?.status == .active
+            let isActive = observation.status == .active
             if wasActive && !isActive { indexes!.duplicates.remove(observation.id) }
             if isActive && !wasActive {
                 indexes!.duplicates.insert(observation.id, fingerprint ?? TextFingerprint(observation.content))
@@ -81,7 +82,8 @@ extension ProfileState {
                 existing.observation.mentionCount += 1
                 existing.observation.updatedAt = at
                 putObservation(existing)
-                outcome = ObservationOutcome(kind: .duplicate, observationID: duplicateID, status: existing.observation.status)
+                outcome = ObservationOutcome(
+                    kind: .duplicate, observationID: duplicateID, status: existing.observation.status)
             } else {
                 var new = Observation(
                     id: item.id, content: item.content, source: item.source, occurredAt: item.occurredAt,
@@ -126,7 +128,8 @@ extension ProfileState {
             insertCommunication(
                 Communication(
                     id: item.id, conversationID: item.conversationID, authorType: item.authorType,
-                    channel: item.channel, text: item.text, createdAt: item.createdAt, authorAddress: item.authorAddress,
+                    channel: item.channel, text: item.text, createdAt: item.createdAt,
+                    authorAddress: item.authorAddress,
                     recipients: item.recipients),
                 window: window)
         }
@@ -183,7 +186,8 @@ extension ProfileState {
 
     /// Inserts by time (after equal times) and keeps only the newest `window`.
     mutating func insertCommunication(_ communication: Communication, window: Int) {
-        var low = 0, high = communications.count
+        var low = 0
+        var high = communications.count
         while low < high {
             let mid = (low + high) / 2
             if communications[mid].createdAt <= communication.createdAt { low = mid + 1 } else { high = mid }

@@ -27,7 +27,8 @@ extension ProfileState {
                 >= (theirs.summary.occurredAt, theirs.summary.updatedAt, theirs.summary.id)
             var winner = mineWins ? mine : theirs
             let loser = mineWins ? theirs : mine
-            winner.revisions = (winner.revisions + loser.revisions + [SummaryRevision(recordedAt: at, prior: loser.summary)])
+            winner.revisions =
+                (winner.revisions + loser.revisions + [SummaryRevision(recordedAt: at, prior: loser.summary)])
                 .enumerated()
                 .sorted { ($0.element.recordedAt, $0.offset) < ($1.element.recordedAt, $1.offset) }
                 .map(\.element)

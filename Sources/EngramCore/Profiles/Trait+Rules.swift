@@ -4,7 +4,8 @@ extension TraitUpdate {
     }
 
     /// Stateless checks of a patch; `path` is the list's field name (`traits`).
-    static func validate(_ updates: [TraitUpdate], path: String, limits: EngineLimits, into problems: inout Violations) {
+    static func validate(_ updates: [TraitUpdate], path: String, limits: EngineLimits, into problems: inout Violations)
+    {
         if updates.count > limits.maxTraitUpdatesPerCall {
             problems.add(path, "at most \(limits.maxTraitUpdatesPerCall) updates per call; got \(updates.count)")
             return
@@ -24,14 +25,17 @@ extension TraitUpdate {
                 if !number.isFinite { problems.add(item + ".value", "a number trait must be finite") }
             case .string(let text):
                 if text.count > limits.maxTraitStringLength {
-                    problems.add(item + ".value", "at most \(limits.maxTraitStringLength) characters; got \(text.count)")
+                    problems.add(
+                        item + ".value", "at most \(limits.maxTraitStringLength) characters; got \(text.count)")
                 }
             case .strings(let list):
                 if list.count > limits.maxTraitListCount {
-                    problems.add(item + ".value", "a list holds at most \(limits.maxTraitListCount) strings; got \(list.count)")
+                    problems.add(
+                        item + ".value", "a list holds at most \(limits.maxTraitListCount) strings; got \(list.count)")
                 }
                 for (j, text) in list.enumerated() where text.count > limits.maxTraitStringLength {
-                    problems.add(item + ".value[\(j)]", "at most \(limits.maxTraitStringLength) characters; got \(text.count)")
+                    problems.add(
+                        item + ".value[\(j)]", "at most \(limits.maxTraitStringLength) characters; got \(text.count)")
                 }
             }
         }
@@ -73,11 +77,13 @@ extension Dictionary where Key == String, Value == [String: Trait] {
                 field: "\(path)[\(index)].group",
                 description: "the profile would have \(count) trait groups; the limit is \(limits.maxTraitGroups)")
         }
-        for (group, traits) in self where traits.count > limits.maxTraitsPerGroup && traits.count > (before[group]?.count ?? 0) {
+        for (group, traits) in self
+        where traits.count > limits.maxTraitsPerGroup && traits.count > (before[group]?.count ?? 0) {
             let index = updates.firstIndex { $0.group == group && before[group]?[$0.name] == nil } ?? 0
             return FieldViolation(
                 field: "\(path)[\(index)].name",
-                description: "group \"\(group)\" would have \(traits.count) traits; the limit is \(limits.maxTraitsPerGroup)")
+                description:
+                    "group \"\(group)\" would have \(traits.count) traits; the limit is \(limits.maxTraitsPerGroup)")
         }
         return nil
     }

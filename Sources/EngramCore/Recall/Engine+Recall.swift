@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension Engine {
@@ -14,7 +14,8 @@ extension Engine {
     ///
     /// The work is that of this profile alone: the profile is copied out of its shard in
     /// O(1) and ranked with no lock held, over indexes kept current by every write.
-    public func recall(storeID: String, profileID: String, _ options: RecallOptions = RecallOptions()) throws(EngineError)
+    public func recall(storeID: String, profileID: String, _ options: RecallOptions = RecallOptions())
+        throws(EngineError)
         -> RecallResult
     {
         let started = Self.monotonicMicros()
@@ -40,7 +41,8 @@ extension Engine {
             // Name the fields as the request does: identifier.type, not type.
             var error = error
             error.fieldViolations = error.fieldViolations.map {
-                $0.field == "store_id" ? $0 : FieldViolation(field: "identifier." + $0.field, description: $0.description)
+                $0.field == "store_id"
+                    ? $0 : FieldViolation(field: "identifier." + $0.field, description: $0.description)
             }
             if let first = error.fieldViolations.first { error.message = "\(first.field): \(first.description)" }
             throw error
@@ -146,7 +148,8 @@ extension Engine {
         let conversation = options.conversationID.flatMap { $0.isEmpty ? nil : $0 }
         var text = query ?? ""
         if query == nil, let conversation {
-            let turns = profile.communications.filter { $0.conversationID == conversation }.suffix(max(0, settings.conversationTurns))
+            let turns = profile.communications.filter { $0.conversationID == conversation }.suffix(
+                max(0, settings.conversationTurns))
             text = turns.map(\.text).joined(separator: "\n")
         }
         let hasText = !text.isBlank
@@ -154,7 +157,8 @@ extension Engine {
 
         var observations: [RecalledObservation] = []
         var summaries: [RecalledSummary] = []
-        var filter = RecallFilter(occurred: options.occurred, sources: Set(options.sources), includeInactive: options.includeSuperseded)
+        var filter = RecallFilter(
+            occurred: options.occurred, sources: Set(options.sources), includeInactive: options.includeSuperseded)
         if isRanked {
             // The query vectors. With a hashed embedder and reweighting on, each corpus embeds
             // the query itself, its words weighted by their idf there; otherwise one call here.
@@ -189,11 +193,13 @@ extension Engine {
             plan.reweighting = observationReweighting
             let threshold = options.relevanceThreshold
             observations = index.observations.rank(
-                plan, vector: plan.observationVector, filter: filter, limit: options.observationsLimit, threshold: threshold,
+                plan, vector: plan.observationVector, filter: filter, limit: options.observationsLimit,
+                threshold: threshold,
                 configuration: settings, explain: options.explain
             ).compactMap { ranked in
                 profile.observations[ranked.id].map {
-                    RecalledObservation(observation: $0.observation, score: ranked.score, explanation: ranked.explanation)
+                    RecalledObservation(
+                        observation: $0.observation, score: ranked.score, explanation: ranked.explanation)
                 }
             }
             filter.includeInactive = false
@@ -209,7 +215,9 @@ extension Engine {
             }
         } else {
             observations = index.observations.newest(filter: filter, limit: options.observationsLimit).compactMap {
-                profile.observations[$0.id].map { RecalledObservation(observation: $0.observation, score: nil, explanation: nil) }
+                profile.observations[$0.id].map {
+                    RecalledObservation(observation: $0.observation, score: nil, explanation: nil)
+                }
             }
             filter.includeInactive = false
             summaries = index.summaries.newest(filter: filter, limit: options.summariesLimit).compactMap {

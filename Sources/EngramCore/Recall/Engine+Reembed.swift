@@ -50,7 +50,8 @@ extension Engine {
             EmbedderIdentity.isRebuiltFromText(target) ? stale.map { _ in nil } : embedder.embed(stale.map(\.content))
         let command = Command.Reembed(
             storeID: storeID, profileID: profile.id, embedder: target,
-            vectors: zip(stale, vectors).map { Command.ObservationVector(observationID: $0.id, embedding: $1) }, at: now())
+            vectors: zip(stale, vectors).map { Command.ObservationVector(observationID: $0.id, embedding: $1) },
+            at: now())
         guard case .reembedded(let count) = try apply(.reembed(command), .live) else { throw .unexpectedOutput }
         reembedState.withLock {
             $0.doneProfiles += 1
@@ -64,7 +65,8 @@ extension Engine {
     public var reembedProgress: ReembedProgress { reembedState.withLock { $0 } }
 
     func applyReembed(_ c: Command.Reembed, _ mode: ApplyMode) throws(EngineError) -> Int {
-        try withProfile(store: c.storeID, profile: c.profileID) { (state: inout ShardState, id: String) throws(EngineError) -> Int in
+        try withProfile(store: c.storeID, profile: c.profileID) {
+            (state: inout ShardState, id: String) throws(EngineError) -> Int in
             let changed = state.update(store: c.storeID, id: id) { $0.applyVectors(c) } ?? 0
             var logged = c
             logged.profileID = id

@@ -24,7 +24,9 @@ struct RecallIndex: Sendable {
                 id: observation.id, source: observation.source, occurredAt: observation.occurredAt, active: active)
         } else {
             let source: DocumentVector =
-                if let vector { .given(vector) } else if observation.hasDerivedVector { .hashed(observation.content) } else { .none }
+                if let vector { .given(vector) } else if observation.hasDerivedVector {
+                    .hashed(observation.content)
+                } else { .none }
             // A hashed vector's pass over the text gives the terms too.
             let text: AnalyzedText? = if case .hashed = source { nil } else { AnalyzedText(observation.content) }
             observations.put(

@@ -42,7 +42,8 @@ extension Engine {
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                     for i in stride(from: chunk, to: work.count, by: chunks) {
                         let (s, p) = work[i]
-                        slots.base[i] = ProfileState(snapshot: snapshot.stores[s].profiles[p], duplicateThreshold: duplicateThreshold)
+                        slots.base[i] = ProfileState(
+                            snapshot: snapshot.stores[s].profiles[p], duplicateThreshold: duplicateThreshold)
                     }
                 }
             }

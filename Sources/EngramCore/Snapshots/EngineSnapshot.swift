@@ -138,19 +138,24 @@ extension ProfileState {
             id: id, createdAt: createdAt, updatedAt: updatedAt, identifiers: identifiers, traits: traits,
             mergedIDs: mergedIDs,
             observations: observations.values
-                .sorted { ($0.observation.createdAt, $0.observation.id) < ($1.observation.createdAt, $1.observation.id) }
+                .sorted {
+                    ($0.observation.createdAt, $0.observation.id) < ($1.observation.createdAt, $1.observation.id)
+                }
                 .map { ObservationSnapshot(observation: $0.observation, revisions: $0.revisions) },
             summaries: summaries.values
                 .sorted { $0.summary.conversationID < $1.summary.conversationID }
                 .map { SummarySnapshot(summary: $0.summary, revisions: $0.revisions) },
             communications: communications,
-            idempotencyKeys: idempotency.map { IdempotencyRecord(key: $0.key, outcome: $0.value) }.sorted { $0.key < $1.key })
+            idempotencyKeys: idempotency.map { IdempotencyRecord(key: $0.key, outcome: $0.value) }.sorted {
+                $0.key < $1.key
+            })
     }
 
     /// Rebuilds a profile's content; its indexes (duplicate fingerprints, recall) are built
     /// when first needed (see `ProfileIndexes`).
     init(snapshot: ProfileSnapshot, duplicateThreshold: Double) {
-        self.init(id: snapshot.id, createdAt: snapshot.createdAt, duplicateThreshold: duplicateThreshold, indexed: false)
+        self.init(
+            id: snapshot.id, createdAt: snapshot.createdAt, duplicateThreshold: duplicateThreshold, indexed: false)
         updatedAt = snapshot.updatedAt
         identifiers = snapshot.identifiers
         traits = snapshot.traits
@@ -159,7 +164,11 @@ extension ProfileState {
             putObservation(
                 StoredObservation(
                     observation: item.observation,
-                    revisions: item.revisions.map { var r = $0; r.prior = r.prior.withoutDerivedVector; return r }))
+                    revisions: item.revisions.map {
+                        var r = $0
+                        r.prior = r.prior.withoutDerivedVector
+                        return r
+                    }))
         }
         for item in snapshot.summaries {
             putSummary(SummaryRecord(summary: item.summary, revisions: item.revisions))

@@ -27,7 +27,8 @@ extension Engine {
     /// One page of the stores `visible` admits, ordered by id; the page token is the last id of
     /// the previous page. `pageSize` 0 means `limits.defaultPageSize`; the most is
     /// `limits.maxPageSize`.
-    public func listStores(pageSize: Int, pageToken: String?, visible: (Store) -> Bool = { _ in true }) throws(EngineError)
+    public func listStores(pageSize: Int, pageToken: String?, visible: (Store) -> Bool = { _ in true })
+        throws(EngineError)
         -> (stores: [Store], nextPageToken: String?)
     {
         let maxPage = configuration.limits.maxPageSize
@@ -36,21 +37,26 @@ extension Engine {
         }
         let size = pageSize == 0 ? configuration.limits.defaultPageSize : pageSize
         let sorted = listStores().filter(visible).sorted { $0.id < $1.id }
-        let remaining = pageToken.map { token in token.isEmpty ? sorted[...] : sorted.drop { $0.id <= token } } ?? sorted[...]
+        let remaining =
+            pageToken.map { token in token.isEmpty ? sorted[...] : sorted.drop { $0.id <= token } } ?? sorted[...]
         let page = Array(remaining.prefix(size))
         return (page, remaining.count > size ? page.last?.id : nil)
     }
 
     /// Changes a store's display name and/or description; nil leaves a field unchanged.
-    public func updateStore(_ storeID: String, displayName: String? = nil, description: String? = nil) throws(EngineError)
+    public func updateStore(_ storeID: String, displayName: String? = nil, description: String? = nil)
+        throws(EngineError)
         -> StoreResult
     {
         try requireIDs(["store_id": storeID])
         var problems = Violations()
-        if let displayName, let problem = Store.displayNameProblem(displayName) { problems.add("display_name", problem) }
+        if let displayName, let problem = Store.displayNameProblem(displayName) {
+            problems.add("display_name", problem)
+        }
         if let description, let problem = Store.descriptionProblem(description) { problems.add("description", problem) }
         try problems.check()
-        let command = Command.UpdateStore(storeID: storeID, displayName: displayName, description: description, at: now())
+        let command = Command.UpdateStore(
+            storeID: storeID, displayName: displayName, description: description, at: now())
         guard case .store(let result) = try apply(.updateStore(command), .live) else { throw .unexpectedOutput }
         return result
     }
@@ -98,8 +104,10 @@ extension Engine {
                 throw .storeNotFound(c.storeID)
             }
             return identity.state.withLock { (ids: inout IdentityState) -> StoreDeletionReceipt in
-                withShards(Array(shards.indices)) { (_: inout [Int: Int], states: inout [ShardState]) -> StoreDeletionReceipt in
-                    var profiles = 0, observations = 0
+                withShards(Array(shards.indices)) {
+                    (_: inout [Int: Int], states: inout [ShardState]) -> StoreDeletionReceipt in
+                    var profiles = 0
+                    var observations = 0
                     for index in states.indices {
                         let (p, o) = states[index].removeStore(c.storeID)
                         profiles += p
@@ -117,11 +125,14 @@ extension Engine {
         }
     }
 
-    private static func requireUniqueName(_ name: String, except id: String?, in catalog: CatalogState) throws(EngineError) {
+    private static func requireUniqueName(_ name: String, except id: String?, in catalog: CatalogState)
+        throws(EngineError)
+    {
         let folded = name.lowercased()
         if let clash = catalog.stores.values.first(where: { $0.id != id && $0.displayName.lowercased() == folded }) {
             throw EngineError.field(
-                "display_name", "store \"\(clash.id)\" is already called \"\(clash.displayName)\"", code: .alreadyExists)
+                "display_name", "store \"\(clash.id)\" is already called \"\(clash.displayName)\"", code: .alreadyExists
+            )
         }
     }
 }
