@@ -43,7 +43,6 @@ extension Dispatcher {
     }
 
     func getProfile(_ r: GetProfileRequest, _ context: RequestContext) throws(ServiceError) -> GetProfileResponse {
-        try requireField(r.profileId, "profile_id")
         var response = GetProfileResponse()
         response.profile = try profile(store: r.storeId, id: r.profileId)
         return response
@@ -52,7 +51,6 @@ extension Dispatcher {
     func updateTraits(_ r: UpdateTraitsRequest, _ context: RequestContext) throws(ServiceError) -> (
         UpdateTraitsResponse, UInt64
     ) {
-        try requireField(r.profileId, "profile_id")
         let updates = try traitUpdates(r.traits)
         guard !updates.isEmpty else { throw ServiceError.invalid("traits", "must name at least one trait") }
         let result = try engineCall { () throws(EngineError) in
@@ -67,7 +65,6 @@ extension Dispatcher {
     func deleteProfile(_ r: DeleteProfileRequest, _ context: RequestContext) throws(ServiceError) -> (
         DeleteProfileResponse, UInt64
     ) {
-        try requireField(r.profileId, "profile_id")
         let receipt = try engineCall { () throws(EngineError) in
             try engine.deleteProfile(storeID: r.storeId, profileID: r.profileId)
         }

@@ -2,7 +2,9 @@ import EngramCore
 import EngramWire
 
 // Conversions between the wire's messages and the engine's values. The wire layer knows nothing
-// of the engine's rules and the engine nothing of bytes; this file is the only place they meet.
+// of the engine's rules and the engine nothing of bytes. This file maps stores, profiles, traits,
+// identity settings, channels and participants; WireMapping+Memory.swift maps observations,
+// summaries, communications and recall.
 
 @inline(__always)
 func engineCall<T>(_ body: () throws(EngineError) -> T) throws(ServiceError) -> T {
