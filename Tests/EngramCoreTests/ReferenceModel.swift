@@ -97,7 +97,7 @@ final class ReferenceModel {
                 all[stores[s]]!.profiles[id] = p
                 return .traits(
                     TraitsResult(
-                        profileID: id, traits: p.traits, logPosition: 0,
+                        profileID: id, logPosition: 0,
                         profile: Profile(
                             id: id, storeID: stores[s], createdAt: p.createdAt, updatedAt: p.updatedAt,
                             identifiers: p.identifiers,

@@ -136,7 +136,7 @@ extension Engine {
             }
             return ResolveResult(
                 profileID: targetID, outcome: outcome, mergedProfileIDs: others, attached: attached, dropped: dropped,
-                demoted: plan.demoted, traits: target.traits, logPosition: record(.resolveIdentity(c), mode),
+                demoted: plan.demoted, logPosition: record(.resolveIdentity(c), mode),
                 profile: target.publicProfile(store: store))
         }
     }

@@ -22,12 +22,13 @@ public struct ResolveResult: Sendable, Hashable {
     public var dropped: [StoredIdentifier]
     /// Identifiers of the call that were not attached, with the reason.
     public var demoted: [DemotedIdentifier]
-    /// The profile's traits after the call.
-    public var traits: Traits
     /// The command's log sequence number (0 without a journal).
     public var logPosition: UInt64
     /// The profile as this call left it (read under the same locks as the write).
     public var profile: Profile
+
+    /// The profile's traits after the call.
+    public var traits: Traits { profile.traits }
 }
 
 /// The result of LookupProfiles.

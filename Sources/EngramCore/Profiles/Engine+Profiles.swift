@@ -57,7 +57,7 @@ extension Engine {
             var logged = c
             logged.profileID = id
             return TraitsResult(
-                profileID: id, traits: after, logPosition: record(.updateTraits(logged), mode), profile: profile)
+                profileID: id, logPosition: record(.updateTraits(logged), mode), profile: profile)
         }
     }
 

@@ -50,10 +50,11 @@ public struct TraitUpdate: Sendable, Hashable {
 public struct TraitsResult: Sendable, Hashable {
     /// The canonical profile id.
     public var profileID: String
-    /// The profile's traits after the update.
-    public var traits: Traits
     /// The command's log sequence number (0 without a journal).
     public var logPosition: UInt64
     /// The profile as this update left it (read under the same lock as the write).
     public var profile: Profile
+
+    /// The profile's traits after the update.
+    public var traits: Traits { profile.traits }
 }
