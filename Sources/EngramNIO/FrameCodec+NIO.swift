@@ -55,26 +55,27 @@ package struct FrameByteDecoder: ByteToMessageDecoder {
 
 extension ByteBufferAllocator {
     /// A frame whose payload is `message`, encoded straight into the buffer.
+    @inlinable
     package func frame<M: ProtoMessage>(
         _ message: M, type: FrameType, method: UInt16, requestID: UInt32, meta: UInt32 = 0
     ) -> ByteBuffer {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(256)
-        Frame.encode(message, type: type, method: method, requestID: requestID, meta: meta, into: &bytes)
-        var buffer = self.buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
+        var buffer = self.buffer(capacity: 256)
+        Frame.write(message, type: type, method: method, requestID: requestID, meta: meta, to: &buffer)
         return buffer
     }
 
+    /// A frame that carries `payload` as it is (PONG echoes PING's bytes).
     package func frame(type: FrameType, payload: ByteBuffer) -> ByteBuffer {
-        var buffer = self.buffer(capacity: 16 + payload.readableBytes)
-        buffer.writeInteger(UInt32(12 + payload.readableBytes))
-        buffer.writeInteger(type.rawValue)
-        buffer.writeInteger(UInt8(0))
-        buffer.writeInteger(UInt16(0))
-        buffer.writeInteger(UInt32(0))
-        buffer.writeInteger(UInt32(0))
+        var buffer = self.buffer(capacity: Frame.headerSize + payload.readableBytes)
+        Frame.writeHeader(type: type, payloadLength: payload.readableBytes, to: &buffer)
         buffer.writeImmutableBuffer(payload)
+        return buffer
+    }
+
+    /// A header-only frame (CANCEL names the request in `requestID`).
+    package func frame(type: FrameType, requestID: UInt32) -> ByteBuffer {
+        var buffer = self.buffer(capacity: Frame.headerSize)
+        Frame.writeHeader(type: type, requestID: requestID, payloadLength: 0, to: &buffer)
         return buffer
     }
 }

@@ -59,11 +59,12 @@ public struct Frame: Sendable, Hashable {
     }
 
     /// Appends the frame's bytes.
-    public func encode(into bytes: inout [UInt8]) {
-        Frame.appendHeader(
-            into: &bytes, payloadLength: payload.count, type: type, flags: flags, method: method, requestID: requestID,
-            meta: meta)
-        bytes.append(contentsOf: payload)
+    @inlinable
+    public func encode<Output: WireOutput>(into output: inout Output) {
+        Frame.writeHeader(
+            type: type, flags: flags, method: method, requestID: requestID, meta: meta, payloadLength: payload.count,
+            to: &output)
+        payload.withUnsafeBytes { output.wireWrite(contentsOf: $0) }
     }
 
     public func encoded() -> [UInt8] {
@@ -72,45 +73,46 @@ public struct Frame: Sendable, Hashable {
         encode(into: &bytes)
         return bytes
     }
+}
 
-    // MARK: Encoding without an intermediate payload array
+// MARK: The frame writer
 
-    /// Appends a frame whose payload is `message`, encoded in place after the header.
-    public static func encode<M: ProtoMessage>(
-        _ message: M, type: FrameType, method: UInt16, requestID: UInt32, meta: UInt32 = 0, into bytes: inout [UInt8]
+extension Frame {
+    /// Writes a frame whose payload is `message`, encoded in place after the header: no
+    /// intermediate payload array. The server's responses, the client's requests and GOAWAY all
+    /// go through here.
+    @inlinable
+    public static func write<M: ProtoMessage, Output: WireOutput>(
+        _ message: M, type: FrameType, method: UInt16, requestID: UInt32, meta: UInt32 = 0, to output: inout Output
     ) {
-        let start = bytes.count
-        appendHeader(
-            into: &bytes, payloadLength: 0, type: type, flags: 0, method: method, requestID: requestID, meta: meta)
-        message.encode(appendingTo: &bytes)
-        let length = UInt32(bytes.count - start - 4)
-        bytes[start] = UInt8(truncatingIfNeeded: length >> 24)
-        bytes[start + 1] = UInt8(truncatingIfNeeded: length >> 16)
-        bytes[start + 2] = UInt8(truncatingIfNeeded: length >> 8)
-        bytes[start + 3] = UInt8(truncatingIfNeeded: length)
+        let start = output.wireWriteIndex
+        writeHeader(
+            type: type, flags: 0, method: method, requestID: requestID, meta: meta, payloadLength: 0, to: &output)
+        message.encode(appendingTo: &output)
+        let length = UInt32(truncatingIfNeeded: output.wireWriteIndex - start - 4)
+        output.wireSet(UInt8(truncatingIfNeeded: length >> 24), at: start)
+        output.wireSet(UInt8(truncatingIfNeeded: length >> 16), at: start + 1)
+        output.wireSet(UInt8(truncatingIfNeeded: length >> 8), at: start + 2)
+        output.wireSet(UInt8(truncatingIfNeeded: length), at: start + 3)
     }
 
-    @inline(__always)
-    static func appendHeader(
-        into bytes: inout [UInt8], payloadLength: Int, type: FrameType, flags: UInt8, method: UInt16, requestID: UInt32,
-        meta: UInt32
+    /// Writes a frame's 16-byte header for a payload of `payloadLength` bytes, which the caller
+    /// appends next (PONG's echo; nothing for CANCEL).
+    @inlinable
+    public static func writeHeader<Output: WireOutput>(
+        type: FrameType, flags: UInt8 = 0, method: UInt16 = 0, requestID: UInt32 = 0, meta: UInt32 = 0,
+        payloadLength: Int, to output: inout Output
     ) {
-        let length = UInt32(12 + payloadLength)
-        appendBigEndian(length, to: &bytes)
-        bytes.append(type.rawValue)
-        bytes.append(flags)
-        bytes.append(UInt8(truncatingIfNeeded: method >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: method))
-        appendBigEndian(requestID, to: &bytes)
-        appendBigEndian(meta, to: &bytes)
-    }
-
-    @inline(__always)
-    static func appendBigEndian(_ v: UInt32, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(truncatingIfNeeded: v >> 24))
-        bytes.append(UInt8(truncatingIfNeeded: v >> 16))
-        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: v))
+        var header: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &header) { h in
+            h.storeBytes(of: UInt32(truncatingIfNeeded: 12 + payloadLength).bigEndian, toByteOffset: 0, as: UInt32.self)
+            h[4] = type.rawValue
+            h[5] = flags
+            h.storeBytes(of: method.bigEndian, toByteOffset: 6, as: UInt16.self)
+            h.storeBytes(of: requestID.bigEndian, toByteOffset: 8, as: UInt32.self)
+            h.storeBytes(of: meta.bigEndian, toByteOffset: 12, as: UInt32.self)
+        }
+        withUnsafeBytes(of: header) { output.wireWrite(contentsOf: $0) }
     }
 }
 

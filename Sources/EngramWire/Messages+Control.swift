@@ -8,7 +8,8 @@ public struct Status: ProtoMessage, Error {
     public var fieldViolations: [FieldViolation] = []
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.uint32(1, code)
         w.string(2, message)
         w.messages(3, fieldViolations)
@@ -38,7 +39,8 @@ public struct FieldViolation: ProtoMessage {
         self.description = description
     }
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, field)
         w.string(2, description)
     }
@@ -63,7 +65,8 @@ public struct GoAway: ProtoMessage {
     public var reason: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.uint32(1, lastRequestId)
         w.uint32(2, code)
         w.string(3, reason)

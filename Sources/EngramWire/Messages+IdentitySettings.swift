@@ -12,7 +12,8 @@ public struct IdentifierRule: ProtoMessage {
     public var normalization: Normalization = .unspecified
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, type)
         w.uint32(2, maxValues)
         w.enumValue(3, limitPolicy)
@@ -46,7 +47,8 @@ public struct IdentitySettings: ProtoMessage {
     public var defaultRegion: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.strings(1, matchingOrder)
         w.messages(2, rules)
         w.string(3, defaultRegion)
@@ -70,7 +72,8 @@ public struct GetIdentitySettingsRequest: ProtoMessage {
     public var storeId: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
     }
 
@@ -90,7 +93,8 @@ public struct GetIdentitySettingsResponse: ProtoMessage {
     public var settings: IdentitySettings?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, settings)
     }
 
@@ -111,7 +115,8 @@ public struct PutIdentitySettingsRequest: ProtoMessage {
     public var settings: IdentitySettings?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
         w.message(2, settings)
     }
@@ -133,7 +138,8 @@ public struct PutIdentitySettingsResponse: ProtoMessage {
     public var settings: IdentitySettings?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, settings)
     }
 

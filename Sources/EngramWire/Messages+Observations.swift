@@ -17,7 +17,8 @@ public struct Observation: ProtoMessage {
     public var idempotencyKey: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, id)
         w.string(2, content)
         w.string(3, source)
@@ -68,7 +69,8 @@ public struct NewObservation: ProtoMessage {
     public var embedding: [Float] = []
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, content)
         w.string(2, source)
         w.int64(3, occurredAtUs)
@@ -106,7 +108,8 @@ public struct Summary: ProtoMessage {
     public var updatedAtUs: Int64 = 0
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, id)
         w.string(2, content)
         w.string(3, conversationId)
@@ -141,7 +144,8 @@ public struct NewSummary: ProtoMessage {
     public var source: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, content)
         w.string(2, conversationId)
         w.int64(3, occurredAtUs)
@@ -168,7 +172,8 @@ public struct Participant: ProtoMessage {
     public var address: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.enumValue(1, type)
         w.string(2, address)
     }
@@ -197,7 +202,8 @@ public struct Communication: ProtoMessage {
     public var createdAtUs: Int64 = 0
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, id)
         w.string(2, conversationId)
         w.message(3, author)
@@ -232,7 +238,8 @@ public struct ObservationResult: ProtoMessage {
     public var replayed: Bool = false
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, observationId)
         w.enumValue(2, outcome)
         w.string(3, relatedObservationId)
@@ -262,7 +269,8 @@ public struct ObserveRequest: ProtoMessage {
     public var communications: [Communication] = []
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
         w.string(2, profileId)
         w.messages(3, observations)
@@ -294,7 +302,8 @@ public struct ObserveResponse: ProtoMessage {
     public var logSequence: UInt64 = 0
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.messages(1, results)
         w.strings(2, summaryIds)
         w.strings(3, communicationIds)
@@ -332,7 +341,8 @@ public struct ListObservationsRequest: ProtoMessage {
     public var status: ObservationStatus = .unspecified
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
         w.string(2, profileId)
         w.uint32(3, pageSize)
@@ -374,7 +384,8 @@ public struct ListObservationsResponse: ProtoMessage {
     public var profileId: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.messages(1, observations)
         w.string(2, nextPageToken)
         w.string(3, profileId)
@@ -402,7 +413,8 @@ public struct ObservationRevision: ProtoMessage {
     public var changedAtUs: Int64 = 0
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.uint32(1, revision)
         w.message(2, previous)
         w.enumValue(3, kind)
@@ -432,7 +444,8 @@ public struct ListObservationRevisionsRequest: ProtoMessage {
     public var observationId: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
         w.string(2, profileId)
         w.string(3, observationId)
@@ -457,7 +470,8 @@ public struct ListObservationRevisionsResponse: ProtoMessage {
     public var current: Observation?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.messages(1, revisions)
         w.message(2, current)
     }
@@ -481,7 +495,8 @@ public struct DeleteObservationRequest: ProtoMessage {
     public var observationId: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
         w.string(2, profileId)
         w.string(3, observationId)
@@ -505,7 +520,8 @@ public struct DeleteObservationResponse: ProtoMessage {
     public var receipt: DeletionReceipt?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, receipt)
     }
 

@@ -7,7 +7,8 @@ public struct HelloRequest: ProtoMessage {
     public var clientName: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.uint32(1, protocolVersion)
         w.string(2, apiKey)
         w.string(3, clientName)
@@ -36,7 +37,8 @@ public struct HelloResponse: ProtoMessage {
     public var role: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.uint32(1, protocolVersion)
         w.string(2, serverVersion)
         w.uint32(3, maxFrameBytes)
@@ -67,7 +69,8 @@ public struct PingRequest: ProtoMessage {
     public var clientTimeUs: Int64 = 0
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.bytes(1, payload)
         w.sfixed64(2, clientTimeUs)
     }
@@ -91,7 +94,8 @@ public struct PingResponse: ProtoMessage {
     public var serverTimeUs: Int64 = 0
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.bytes(1, payload)
         w.sfixed64(2, clientTimeUs)
         w.int64(3, serverTimeUs)
@@ -113,7 +117,8 @@ public struct PingResponse: ProtoMessage {
 public struct ServerInfoRequest: ProtoMessage {
     public static let protoMessageName = "ServerInfoRequest"
     public init() {}
-    public func encode(to w: inout ProtoWriter) {}
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {}
     public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
         -> Bool
     {
@@ -144,7 +149,8 @@ public struct ServerInfoResponse: ProtoMessage {
     public var reembedVectors: UInt64 = 0
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, serverVersion)
         w.uint32(2, protocolVersion)
         w.int64(3, startedAtUs)
@@ -198,7 +204,8 @@ public struct ServerInfoResponse: ProtoMessage {
 public struct SnapshotRequest: ProtoMessage {
     public static let protoMessageName = "SnapshotRequest"
     public init() {}
-    public func encode(to w: inout ProtoWriter) {}
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {}
     public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader) throws(WireDecodingError)
         -> Bool
     {
@@ -214,7 +221,8 @@ public struct SnapshotResponse: ProtoMessage {
     public var durationUs: Int64 = 0
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.uint64(1, sequence)
         w.string(2, path)
         w.uint64(3, sizeBytes)

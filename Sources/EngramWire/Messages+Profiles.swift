@@ -11,7 +11,8 @@ public struct Identifier: ProtoMessage {
         self.value = value
     }
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, type)
         w.string(2, value)
         w.int64(3, addedAtUs)
@@ -36,7 +37,8 @@ public struct StringList: ProtoMessage {
     public init() {}
     public init(_ values: [String]) { self.values = values }
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.strings(1, values)
     }
 
@@ -73,7 +75,8 @@ public struct TraitValue: ProtoMessage {
         self.updatedAtUs = updatedAtUs
     }
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         switch kind {
         case .stringValue(let v): w.string(1, v, always: true)
         case .numberValue(let v): w.double(2, v, always: true)
@@ -113,7 +116,8 @@ public struct TraitGroup: ProtoMessage {
     public init() {}
     public init(_ traits: [String: TraitValue]) { self.traits = traits }
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.map(1, traits)
     }
 
@@ -142,7 +146,8 @@ public struct Profile: ProtoMessage {
     public var communicationCount: UInt64 = 0
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, id)
         w.string(2, storeId)
         w.int64(3, createdAtUs)
@@ -181,7 +186,8 @@ public struct DemotedIdentifier: ProtoMessage {
     public var reason: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, identifier)
         w.string(2, reason)
     }
@@ -205,7 +211,8 @@ public struct ResolveIdentityRequest: ProtoMessage {
     public var traits: [String: TraitGroup] = [:]
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
         w.messages(2, identifiers)
         w.map(3, traits)
@@ -233,7 +240,8 @@ public struct ResolveIdentityResponse: ProtoMessage {
     public var logSequence: UInt64 = 0
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, profile)
         w.enumValue(2, outcome)
         w.strings(3, mergedProfileIds)
@@ -262,7 +270,8 @@ public struct LookupProfilesRequest: ProtoMessage {
     public var identifier: Identifier?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
         w.message(2, identifier)
     }
@@ -285,7 +294,8 @@ public struct LookupProfilesResponse: ProtoMessage {
     public var profiles: [Profile] = []
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, normalized)
         w.messages(2, profiles)
     }
@@ -308,7 +318,8 @@ public struct GetProfileRequest: ProtoMessage {
     public var profileId: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
         w.string(2, profileId)
     }
@@ -330,7 +341,8 @@ public struct GetProfileResponse: ProtoMessage {
     public var profile: Profile?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, profile)
     }
 
@@ -352,7 +364,8 @@ public struct UpdateTraitsRequest: ProtoMessage {
     public var traits: [String: TraitGroup] = [:]
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
         w.string(2, profileId)
         w.map(3, traits)
@@ -377,7 +390,8 @@ public struct UpdateTraitsResponse: ProtoMessage {
     public var logSequence: UInt64 = 0
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, profile)
         w.uint64(2, logSequence)
     }
@@ -400,7 +414,8 @@ public struct DeleteProfileRequest: ProtoMessage {
     public var profileId: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
         w.string(2, profileId)
     }
@@ -423,7 +438,8 @@ public struct DeleteProfileResponse: ProtoMessage {
     public var receipt: DeletionReceipt?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, profileId)
         w.message(2, receipt)
     }

@@ -19,7 +19,8 @@ public struct RecallRequest: ProtoMessage {
     public var queryEmbedding: [Float] = []
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
         w.string(2, profileId)
         w.message(3, identifier)
@@ -73,7 +74,8 @@ public struct ScoreExplanation: ProtoMessage {
     public var matchedTerms: [String] = []
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.float(1, lexical)
         w.float(2, semantic)
         w.float(3, recency)
@@ -105,7 +107,8 @@ public struct ScoredObservation: ProtoMessage {
     public var explanation: ScoreExplanation?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, observation)
         w.float(2, score)
         w.message(3, explanation)
@@ -131,7 +134,8 @@ public struct ScoredSummary: ProtoMessage {
     public var explanation: ScoreExplanation?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, summary)
         w.float(2, score)
         w.message(3, explanation)
@@ -161,7 +165,8 @@ public struct RecallResponse: ProtoMessage {
     public var effectiveQuery: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.messages(1, observations)
         w.messages(2, summaries)
         w.messages(3, communications)

@@ -9,7 +9,8 @@ public struct Store: ProtoMessage {
     public var updatedAtUs: Int64 = 0
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, id)
         w.string(2, displayName)
         w.string(3, description)
@@ -38,7 +39,8 @@ public struct CreateStoreRequest: ProtoMessage {
     public var description: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, displayName)
         w.string(2, description)
     }
@@ -60,7 +62,8 @@ public struct CreateStoreResponse: ProtoMessage {
     public var store: Store?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, store)
     }
 
@@ -80,7 +83,8 @@ public struct GetStoreRequest: ProtoMessage {
     public var storeId: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
     }
 
@@ -100,7 +104,8 @@ public struct GetStoreResponse: ProtoMessage {
     public var store: Store?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, store)
     }
 
@@ -121,7 +126,8 @@ public struct ListStoresRequest: ProtoMessage {
     public var pageToken: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.uint32(1, pageSize)
         w.string(2, pageToken)
     }
@@ -144,7 +150,8 @@ public struct ListStoresResponse: ProtoMessage {
     public var nextPageToken: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.messages(1, stores)
         w.string(2, nextPageToken)
     }
@@ -168,7 +175,8 @@ public struct UpdateStoreRequest: ProtoMessage {
     public var description: String?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
         w.string(2, displayName)
         w.string(3, description)
@@ -192,7 +200,8 @@ public struct UpdateStoreResponse: ProtoMessage {
     public var store: Store?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, store)
     }
 
@@ -212,7 +221,8 @@ public struct DeleteStoreRequest: ProtoMessage {
     public var storeId: String = ""
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.string(1, storeId)
     }
 
@@ -232,7 +242,8 @@ public struct DeleteStoreResponse: ProtoMessage {
     public var receipt: DeletionReceipt?
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.message(1, receipt)
     }
 
@@ -261,7 +272,8 @@ public struct DeletionReceipt: ProtoMessage {
     public var erasedAtUs: Int64 = 0
     public init() {}
 
-    public func encode(to w: inout ProtoWriter) {
+    @inlinable
+    public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
         w.uint64(1, profiles)
         w.uint64(2, identifiers)
         w.uint64(3, traits)

@@ -6,7 +6,7 @@ public protocol ProtoMessage: Sendable, Hashable {
     /// The message's name in the schema, without the package (e.g. `ObserveRequest`).
     static var protoMessageName: String { get }
     init()
-    func encode(to writer: inout ProtoWriter)
+    func encode<Output: WireOutput>(to writer: inout ProtoWriter<Output>)
     mutating func decodeField(_ number: UInt32, _ wire: WireType, from reader: inout ProtoReader)
         throws(WireDecodingError) -> Bool
 }
@@ -59,18 +59,20 @@ extension ProtoMessage {
     }
 
     /// The message's protobuf encoding.
+    @inlinable
     public func serializedBytes() -> [UInt8] {
-        var writer = ProtoWriter()
+        var writer = ProtoWriter<[UInt8]>()
         encode(to: &writer)
-        return writer.bytes
+        return writer.output
     }
 
-    /// Appends the message's protobuf encoding to `bytes`.
-    public func encode(appendingTo bytes: inout [UInt8]) {
-        var writer = ProtoWriter(appendingTo: bytes)
-        bytes = []
+    /// Appends the message's protobuf encoding to `output`.
+    @inlinable
+    public func encode<Output: WireOutput>(appendingTo output: inout Output) {
+        // Moved in and out, so the output is never shared (and copied) while it is written.
+        var writer = ProtoWriter(output: consume output)
         encode(to: &writer)
-        bytes = writer.bytes
+        output = (consume writer).output
     }
 }
 

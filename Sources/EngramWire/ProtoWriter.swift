@@ -1,51 +1,49 @@
-/// Appends protobuf-encoded fields to a byte array.
+/// Appends protobuf-encoded fields to an output: a byte array, or (through EngramNIO) the
+/// `ByteBuffer` a socket writes, so a response is encoded once, where it is sent from.
 ///
 /// Field writers follow proto3: a field without presence is skipped when it holds its default
 /// value, so the output matches protoc's byte for byte (fields in number order, maps sorted by
-/// key, repeated floats packed).
-public struct ProtoWriter: Sendable {
-    public var bytes: [UInt8]
+/// key, repeated floats packed). Everything here is `@inlinable` so the codecs specialize for
+/// each output in the module that calls them.
+@frozen
+public struct ProtoWriter<Output: WireOutput> {
+    public var output: Output
 
-    public init(capacity: Int = 256) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
-    }
-
-    /// Continues appending to an existing buffer (e.g. after a frame header).
-    public init(appendingTo bytes: [UInt8]) {
-        self.bytes = bytes
+    @inlinable
+    public init(output: Output) {
+        self.output = output
     }
 
     // MARK: Primitives
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func varint(_ value: UInt64) {
         var v = value
         while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            output.wireWrite(UInt8(truncatingIfNeeded: v) | 0x80)
             v &>>= 7
         }
-        bytes.append(UInt8(truncatingIfNeeded: v))
+        output.wireWrite(UInt8(truncatingIfNeeded: v))
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func tag(_ field: UInt32, _ wire: WireType) {
         varint(UInt64(field) << 3 | UInt64(wire.rawValue))
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func fixed32(_ value: UInt32) {
         let v = value.littleEndian
-        withUnsafeBytes(of: v) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: v) { output.wireWrite(contentsOf: $0) }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func fixed64(_ value: UInt64) {
         let v = value.littleEndian
-        withUnsafeBytes(of: v) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: v) { output.wireWrite(contentsOf: $0) }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     static func varintSize(_ value: UInt64) -> Int {
         // 1 + floor(bits/7), with 0 taking one byte.
         let bits = 64 - (value | 1).leadingZeroBitCount
@@ -54,31 +52,31 @@ public struct ProtoWriter: Sendable {
 
     /// Writes a length prefix for whatever `body` appends. One byte is reserved up front; the
     /// rare long body is shifted to make room, which is cheaper than sizing every message twice.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func lengthPrefixed(_ body: (inout ProtoWriter) -> Void) {
-        let start = bytes.count
-        bytes.append(0)
+        let start = output.wireWriteIndex
+        output.wireWrite(0)
         body(&self)
-        let length = bytes.count - start - 1
+        let length = output.wireWriteIndex - start - 1
         if length < 0x80 {
-            bytes[start] = UInt8(truncatingIfNeeded: length)
+            output.wireSet(UInt8(truncatingIfNeeded: length), at: start)
             return
         }
         let size = Self.varintSize(UInt64(length))
-        bytes.insert(contentsOf: repeatElement(0, count: size - 1), at: start + 1)
+        output.wireInsertZeros(size - 1, at: start + 1)
         var v = UInt64(length)
         var i = start
         while v >= 0x80 {
-            bytes[i] = UInt8(truncatingIfNeeded: v) | 0x80
+            output.wireSet(UInt8(truncatingIfNeeded: v) | 0x80, at: i)
             v &>>= 7
             i += 1
         }
-        bytes[i] = UInt8(truncatingIfNeeded: v)
+        output.wireSet(UInt8(truncatingIfNeeded: v), at: i)
     }
 
     // MARK: Scalar fields (implicit presence unless `always`)
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func uint32(_ field: UInt32, _ value: UInt32, always: Bool = false) {
         if value != 0 || always {
             tag(field, .varint)
@@ -86,7 +84,7 @@ public struct ProtoWriter: Sendable {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func uint64(_ field: UInt32, _ value: UInt64, always: Bool = false) {
         if value != 0 || always {
             tag(field, .varint)
@@ -94,7 +92,7 @@ public struct ProtoWriter: Sendable {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func int32(_ field: UInt32, _ value: Int32, always: Bool = false) {
         // Negative int32 values are sign-extended to ten bytes, as protobuf requires.
         if value != 0 || always {
@@ -103,7 +101,7 @@ public struct ProtoWriter: Sendable {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func int64(_ field: UInt32, _ value: Int64, always: Bool = false) {
         if value != 0 || always {
             tag(field, .varint)
@@ -111,7 +109,7 @@ public struct ProtoWriter: Sendable {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func sint64(_ field: UInt32, _ value: Int64, always: Bool = false) {
         if value != 0 || always {
             tag(field, .varint)
@@ -119,7 +117,7 @@ public struct ProtoWriter: Sendable {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func sfixed64(_ field: UInt32, _ value: Int64, always: Bool = false) {
         if value != 0 || always {
             tag(field, .fixed64)
@@ -127,21 +125,21 @@ public struct ProtoWriter: Sendable {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func bool(_ field: UInt32, _ value: Bool, always: Bool = false) {
         if value || always {
             tag(field, .varint)
-            bytes.append(value ? 1 : 0)
+            output.wireWrite(value ? 1 : 0)
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func enumValue<E: ProtoEnum>(_ field: UInt32, _ value: E, always: Bool = false) {
         int32(field, value.rawValue, always: always)
     }
 
     /// Floats are compared by bit pattern, so -0.0 is written (as protoc does).
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func float(_ field: UInt32, _ value: Float, always: Bool = false) {
         if value.bitPattern != 0 || always {
             tag(field, .fixed32)
@@ -149,7 +147,7 @@ public struct ProtoWriter: Sendable {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func double(_ field: UInt32, _ value: Double, always: Bool = false) {
         if value.bitPattern != 0 || always {
             tag(field, .fixed64)
@@ -157,46 +155,46 @@ public struct ProtoWriter: Sendable {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func string(_ field: UInt32, _ value: String, always: Bool = false) {
         var value = value
         let count = value.utf8.count
         guard count != 0 || always else { return }
         tag(field, .lengthDelimited)
         varint(UInt64(count))
-        value.withUTF8 { bytes.append(contentsOf: $0) }
+        value.withUTF8 { output.wireWrite(contentsOf: UnsafeRawBufferPointer($0)) }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func bytes(_ field: UInt32, _ value: [UInt8], always: Bool = false) {
         guard !value.isEmpty || always else { return }
         tag(field, .lengthDelimited)
         varint(UInt64(value.count))
-        bytes.append(contentsOf: value)
+        value.withUnsafeBytes { output.wireWrite(contentsOf: $0) }
     }
 
     // MARK: Optional (explicit presence) fields
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func uint32(_ field: UInt32, _ value: UInt32?) {
         if let value { uint32(field, value, always: true) }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func string(_ field: UInt32, _ value: String?) {
         if let value { string(field, value, always: true) }
     }
 
     // MARK: Messages, repeated fields and maps
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func message<M: ProtoMessage>(_ field: UInt32, _ value: M?) {
         guard let value else { return }
         tag(field, .lengthDelimited)
         lengthPrefixed { value.encode(to: &$0) }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func messages<M: ProtoMessage>(_ field: UInt32, _ values: [M]) {
         for value in values {
             tag(field, .lengthDelimited)
@@ -204,19 +202,19 @@ public struct ProtoWriter: Sendable {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func strings(_ field: UInt32, _ values: [String]) {
         for value in values { string(field, value, always: true) }
     }
 
     /// A packed repeated float field: one tag, one length, then little-endian floats.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func packedFloats(_ field: UInt32, _ values: [Float]) {
         guard !values.isEmpty else { return }
         tag(field, .lengthDelimited)
         varint(UInt64(values.count &* 4))
         #if _endian(little)
-            values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            values.withUnsafeBytes { output.wireWrite(contentsOf: $0) }
         #else
             for v in values { fixed32(v.bitPattern) }
         #endif
@@ -225,6 +223,7 @@ public struct ProtoWriter: Sendable {
     /// A `map<string, M>` field. Entries are written in ascending UTF-8 byte order of their keys,
     /// so the output is deterministic; each entry writes its key and value unconditionally, as
     /// protobuf's own runtimes do.
+    @inlinable
     public mutating func map<M: ProtoMessage>(_ field: UInt32, _ values: [String: M]) {
         guard !values.isEmpty else { return }
         if values.count == 1, let (key, value) = values.first {
@@ -235,7 +234,7 @@ public struct ProtoWriter: Sendable {
         for key in keys { mapEntry(field, key, values[key]!) }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func mapEntry<M: ProtoMessage>(_ field: UInt32, _ key: String, _ value: M) {
         tag(field, .lengthDelimited)
         lengthPrefixed { entry in
@@ -244,4 +243,20 @@ public struct ProtoWriter: Sendable {
             entry.lengthPrefixed { value.encode(to: &$0) }
         }
     }
+}
+
+extension ProtoWriter: Sendable where Output: Sendable {}
+
+extension ProtoWriter where Output == [UInt8] {
+    /// A writer into a new byte array.
+    @inlinable
+    public init(capacity: Int = 256) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(capacity)
+        self.init(output: bytes)
+    }
+
+    /// The bytes written so far.
+    @inlinable
+    public var bytes: [UInt8] { output }
 }

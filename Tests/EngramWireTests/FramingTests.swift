@@ -48,7 +48,7 @@ struct FramingTests {
             $0.clientName = String(repeating: "x", count: 300)
         }
         var inPlace: [UInt8] = []
-        Frame.encode(message, type: .request, method: 1, requestID: 9, into: &inPlace)
+        Frame.write(message, type: .request, method: 1, requestID: 9, to: &inPlace)
         #expect(inPlace == Frame(type: .request, method: 1, requestID: 9, payload: message.serializedBytes()).encoded())
     }
 

@@ -50,13 +50,7 @@ final class ClientHandler: ChannelDuplexHandler {
             }
             entry.timer?.cancel()
             entry.promise.fail(EngramClientError(code: .cancelled, message: "cancelled by the caller"))
-            var cancel = context.channel.allocator.buffer(capacity: 16)
-            cancel.writeInteger(UInt32(12))
-            cancel.writeInteger(FrameType.cancel.rawValue)
-            cancel.writeInteger(UInt8(0))
-            cancel.writeInteger(UInt16(0))
-            cancel.writeInteger(id)
-            cancel.writeInteger(UInt32(0))
+            let cancel = context.channel.allocator.frame(type: .cancel, requestID: id)
             context.write(wrapOutboundOut(cancel), promise: promise)
         }
     }
