@@ -33,6 +33,7 @@ extension Storage {
         switch result.withLock({ $0! }) {
         case .success(let storage):
             storage.startIndexing()
+            storage.startReembedding()
             return storage
         case .failure(let error):
             directory.unlock()

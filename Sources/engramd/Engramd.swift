@@ -295,7 +295,7 @@ struct Serve: AsyncParsableCommand {
             logger: logger)
         // Services stop in reverse order: the server drains its calls first, then storage
         // writes its shutdown snapshot and closes the log.
-        var services: [any Service] = [hooks, engramServer, Reembedder(engine: storage.engine, logger: logger)]
+        var services: [any Service] = [hooks, engramServer]
         if let metricsPort {
             services.append(
                 MetricsHTTPServer(host: metricsHost, port: metricsPort, logger: logger) { registry.emitToBuffer() })
