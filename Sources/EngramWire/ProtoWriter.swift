@@ -15,15 +15,32 @@ public struct ProtoWriter<Output: WireOutput> {
     }
 
     // MARK: Primitives
+    //
+    // A field's tag and its varint (value or length) go to the output in one call: with a
+    // ByteBuffer each call checks capacity and uniqueness, which costs more than the bytes.
+
+    @inlinable @inline(__always)
+    static func put(_ value: UInt64, into raw: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        var v = value
+        var i = offset
+        while v >= 0x80 {
+            raw[i] = UInt8(truncatingIfNeeded: v) | 0x80
+            v &>>= 7
+            i &+= 1
+        }
+        raw[i] = UInt8(truncatingIfNeeded: v)
+        return i &+ 1
+    }
 
     @inlinable @inline(__always)
     public mutating func varint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            output.wireWrite(UInt8(truncatingIfNeeded: v) | 0x80)
-            v &>>= 7
+        if value < 0x80 {
+            output.wireWrite(UInt8(truncatingIfNeeded: value))
+            return
         }
-        output.wireWrite(UInt8(truncatingIfNeeded: v))
+        var scratch: (UInt64, UInt64) = (0, 0)
+        let count = withUnsafeMutableBytes(of: &scratch) { Self.put(value, into: $0, at: 0) }
+        withUnsafeBytes(of: &scratch) { output.wireWrite(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
     }
 
     @inlinable @inline(__always)
@@ -31,16 +48,27 @@ public struct ProtoWriter<Output: WireOutput> {
         varint(UInt64(field) << 3 | UInt64(wire.rawValue))
     }
 
+    /// A tag and a varint (the value of a varint field, or the length of a delimited one).
     @inlinable @inline(__always)
-    mutating func fixed32(_ value: UInt32) {
-        let v = value.littleEndian
-        withUnsafeBytes(of: v) { output.wireWrite(contentsOf: $0) }
+    mutating func tagged(_ field: UInt32, _ wire: WireType, varint value: UInt64) {
+        var scratch: (UInt64, UInt64) = (0, 0)  // a tag takes at most 5 bytes, a varint 10
+        let count = withUnsafeMutableBytes(of: &scratch) { raw in
+            Self.put(value, into: raw, at: Self.put(UInt64(field) << 3 | UInt64(wire.rawValue), into: raw, at: 0))
+        }
+        withUnsafeBytes(of: &scratch) { output.wireWrite(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
     }
 
+    /// A tag and 4 or 8 little-endian bytes.
     @inlinable @inline(__always)
-    mutating func fixed64(_ value: UInt64) {
-        let v = value.littleEndian
-        withUnsafeBytes(of: v) { output.wireWrite(contentsOf: $0) }
+    mutating func tagged(_ field: UInt32, fixed value: UInt64, bytes: Int) {
+        var scratch: (UInt64, UInt64) = (0, 0)
+        let count = withUnsafeMutableBytes(of: &scratch) { raw in
+            let wire: WireType = bytes == 4 ? .fixed32 : .fixed64
+            let start = Self.put(UInt64(field) << 3 | UInt64(wire.rawValue), into: raw, at: 0)
+            for k in 0..<bytes { raw[start &+ k] = UInt8(truncatingIfNeeded: value &>> UInt64(k &* 8)) }
+            return start &+ bytes
+        }
+        withUnsafeBytes(of: &scratch) { output.wireWrite(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
     }
 
     @inlinable @inline(__always)
@@ -50,12 +78,13 @@ public struct ProtoWriter<Output: WireOutput> {
         return (bits + 6) / 7
     }
 
-    /// Writes a length prefix for whatever `body` appends. One byte is reserved up front; the
-    /// rare long body is shifted to make room, which is cheaper than sizing every message twice.
+    /// Writes a field's tag and a length prefix for whatever `body` appends. One byte is
+    /// reserved for the length; the rare long body is shifted to make room, which is cheaper
+    /// than sizing every message twice.
     @inlinable @inline(__always)
-    mutating func lengthPrefixed(_ body: (inout ProtoWriter) -> Void) {
-        let start = output.wireWriteIndex
-        output.wireWrite(0)
+    mutating func lengthDelimited(_ field: UInt32, _ body: (inout ProtoWriter) -> Void) {
+        tagged(field, .lengthDelimited, varint: 0)
+        let start = output.wireWriteIndex - 1
         body(&self)
         let length = output.wireWriteIndex - start - 1
         if length < 0x80 {
@@ -79,16 +108,14 @@ public struct ProtoWriter<Output: WireOutput> {
     @inlinable @inline(__always)
     public mutating func uint32(_ field: UInt32, _ value: UInt32, always: Bool = false) {
         if value != 0 || always {
-            tag(field, .varint)
-            varint(UInt64(value))
+            tagged(field, .varint, varint: UInt64(value))
         }
     }
 
     @inlinable @inline(__always)
     public mutating func uint64(_ field: UInt32, _ value: UInt64, always: Bool = false) {
         if value != 0 || always {
-            tag(field, .varint)
-            varint(value)
+            tagged(field, .varint, varint: value)
         }
     }
 
@@ -96,40 +123,35 @@ public struct ProtoWriter<Output: WireOutput> {
     public mutating func int32(_ field: UInt32, _ value: Int32, always: Bool = false) {
         // Negative int32 values are sign-extended to ten bytes, as protobuf requires.
         if value != 0 || always {
-            tag(field, .varint)
-            varint(UInt64(bitPattern: Int64(value)))
+            tagged(field, .varint, varint: UInt64(bitPattern: Int64(value)))
         }
     }
 
     @inlinable @inline(__always)
     public mutating func int64(_ field: UInt32, _ value: Int64, always: Bool = false) {
         if value != 0 || always {
-            tag(field, .varint)
-            varint(UInt64(bitPattern: value))
+            tagged(field, .varint, varint: UInt64(bitPattern: value))
         }
     }
 
     @inlinable @inline(__always)
     public mutating func sint64(_ field: UInt32, _ value: Int64, always: Bool = false) {
         if value != 0 || always {
-            tag(field, .varint)
-            varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+            tagged(field, .varint, varint: UInt64(bitPattern: (value << 1) ^ (value >> 63)))
         }
     }
 
     @inlinable @inline(__always)
     public mutating func sfixed64(_ field: UInt32, _ value: Int64, always: Bool = false) {
         if value != 0 || always {
-            tag(field, .fixed64)
-            fixed64(UInt64(bitPattern: value))
+            tagged(field, fixed: UInt64(bitPattern: value), bytes: 8)
         }
     }
 
     @inlinable @inline(__always)
     public mutating func bool(_ field: UInt32, _ value: Bool, always: Bool = false) {
         if value || always {
-            tag(field, .varint)
-            output.wireWrite(value ? 1 : 0)
+            tagged(field, .varint, varint: value ? 1 : 0)
         }
     }
 
@@ -142,16 +164,14 @@ public struct ProtoWriter<Output: WireOutput> {
     @inlinable @inline(__always)
     public mutating func float(_ field: UInt32, _ value: Float, always: Bool = false) {
         if value.bitPattern != 0 || always {
-            tag(field, .fixed32)
-            fixed32(value.bitPattern)
+            tagged(field, fixed: UInt64(value.bitPattern), bytes: 4)
         }
     }
 
     @inlinable @inline(__always)
     public mutating func double(_ field: UInt32, _ value: Double, always: Bool = false) {
         if value.bitPattern != 0 || always {
-            tag(field, .fixed64)
-            fixed64(value.bitPattern)
+            tagged(field, fixed: value.bitPattern, bytes: 8)
         }
     }
 
@@ -160,16 +180,14 @@ public struct ProtoWriter<Output: WireOutput> {
         var value = value
         let count = value.utf8.count
         guard count != 0 || always else { return }
-        tag(field, .lengthDelimited)
-        varint(UInt64(count))
+        tagged(field, .lengthDelimited, varint: UInt64(count))
         value.withUTF8 { output.wireWrite(contentsOf: UnsafeRawBufferPointer($0)) }
     }
 
     @inlinable @inline(__always)
     public mutating func bytes(_ field: UInt32, _ value: [UInt8], always: Bool = false) {
         guard !value.isEmpty || always else { return }
-        tag(field, .lengthDelimited)
-        varint(UInt64(value.count))
+        tagged(field, .lengthDelimited, varint: UInt64(value.count))
         value.withUnsafeBytes { output.wireWrite(contentsOf: $0) }
     }
 
@@ -190,15 +208,13 @@ public struct ProtoWriter<Output: WireOutput> {
     @inlinable @inline(__always)
     public mutating func message<M: ProtoMessage>(_ field: UInt32, _ value: M?) {
         guard let value else { return }
-        tag(field, .lengthDelimited)
-        lengthPrefixed { value.encode(to: &$0) }
+        lengthDelimited(field) { value.encode(to: &$0) }
     }
 
     @inlinable @inline(__always)
     public mutating func messages<M: ProtoMessage>(_ field: UInt32, _ values: [M]) {
         for value in values {
-            tag(field, .lengthDelimited)
-            lengthPrefixed { value.encode(to: &$0) }
+            lengthDelimited(field) { value.encode(to: &$0) }
         }
     }
 
@@ -211,12 +227,11 @@ public struct ProtoWriter<Output: WireOutput> {
     @inlinable @inline(__always)
     public mutating func packedFloats(_ field: UInt32, _ values: [Float]) {
         guard !values.isEmpty else { return }
-        tag(field, .lengthDelimited)
-        varint(UInt64(values.count &* 4))
+        tagged(field, .lengthDelimited, varint: UInt64(values.count &* 4))
         #if _endian(little)
             values.withUnsafeBytes { output.wireWrite(contentsOf: $0) }
         #else
-            for v in values { fixed32(v.bitPattern) }
+            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { output.wireWrite(contentsOf: $0) } }
         #endif
     }
 
@@ -236,11 +251,9 @@ public struct ProtoWriter<Output: WireOutput> {
 
     @inlinable @inline(__always)
     mutating func mapEntry<M: ProtoMessage>(_ field: UInt32, _ key: String, _ value: M) {
-        tag(field, .lengthDelimited)
-        lengthPrefixed { entry in
+        lengthDelimited(field) { entry in
             entry.string(1, key, always: true)
-            entry.tag(2, .lengthDelimited)
-            entry.lengthPrefixed { value.encode(to: &$0) }
+            entry.lengthDelimited(2) { value.encode(to: &$0) }
         }
     }
 }
