@@ -126,7 +126,9 @@ public struct LoadDriver: Sendable {
                         }
                         let done = Int(h.totalCount) + errors
                         lastTotal += done
-                        let phase = ContinuousClock.now <= measureStart ? " (warm-up)" : ""
+                        // Labelled by the second it reports on, not by when this task woke: a
+                        // busy machine can wake it late.
+                        let phase = start + .seconds(second) <= measureStart ? " (warm-up)" : ""
                         let rate = String(done).leftPadded(8)
                         let p50 = LoadSummary.formatMicros(Double(h.valueAtPercentile(50)) / 1000)
                         let p99 = LoadSummary.formatMicros(Double(h.valueAtPercentile(99)) / 1000)
