@@ -8,7 +8,7 @@ import Synchronization
 /// server drains, or a protocol error ends it. Runs as one task, on the channel's event loop.
 final class Connection: Sendable {
     let id: UInt64
-    let channel: any NIOCore.Channel
+    let channel: any Channel
     let outbox: Outbox
     let gate: WritabilityGate
     let dispatcher: Dispatcher
@@ -20,7 +20,7 @@ final class Connection: Sendable {
     private let slotWaiter = Mutex<CheckedContinuation<Void, Never>?>(nil)
 
     init(
-        id: UInt64, channel: any NIOCore.Channel, gate: WritabilityGate, dispatcher: Dispatcher,
+        id: UInt64, channel: any Channel, gate: WritabilityGate, dispatcher: Dispatcher,
         configuration: ServerConfiguration, logger: Logger, metrics: ServerMetrics
     ) {
         self.id = id
@@ -73,7 +73,7 @@ final class Connection: Sendable {
             s.drain()
             return s.lastRequestID
         }
-        var message = GoAwayMessage()
+        var message = Wire.GoAway()
         message.lastRequestId = last
         message.code = StatusCode.unavailable.rawValue
         message.reason = "server shutting down"
@@ -124,17 +124,17 @@ final class Connection: Sendable {
         case .hello:
             return hello(frame)
         case .reject(let code, let message):
-            respond(frame, status: Status(code: code, message: message))
+            respond(frame, status: Wire.Status(code: code, message: message))
             return true
         case .rejectAndClose(let code, let message):
-            respond(frame, status: Status(code: code, message: message))
+            respond(frame, status: Wire.Status(code: code, message: message))
             outbox.goAway(lastRequestID: frame.requestID, code: code, reason: message)
             return false
         case .serve:
             break
         }
         guard let method = Method(rawValue: frame.method) else {
-            respond(frame, status: Status(code: .unimplemented, message: "unknown method \(frame.method)"))
+            respond(frame, status: Wire.Status(code: .unimplemented, message: "unknown method \(frame.method)"))
             return true
         }
         let principal = state.withLock { $0.principal }!
@@ -153,12 +153,12 @@ final class Connection: Sendable {
     }
 
     private func hello(_ frame: InboundFrame) -> Bool {
-        let request: HelloRequest
+        let request: Wire.HelloRequest
         do {
-            request = try frame.payload.withUnsafeReadableBytes { raw in try HelloRequest(decoding: raw) }
+            request = try frame.payload.withUnsafeReadableBytes { raw in try Wire.HelloRequest(decoding: raw) }
         } catch {
             let message = "\(error)"
-            respond(frame, status: Status(code: .invalidArgument, message: message))
+            respond(frame, status: Wire.Status(code: .invalidArgument, message: message))
             outbox.goAway(lastRequestID: frame.requestID, code: .invalidArgument, reason: message)
             return false
         }
@@ -167,9 +167,9 @@ final class Connection: Sendable {
                 "protocol_version \(request.protocolVersion) is not supported; this server speaks \(Frame.protocolVersion)"
             respond(
                 frame,
-                status: Status(
+                status: Wire.Status(
                     code: .failedPrecondition, message: message,
-                    fieldViolations: [FieldViolation(field: "protocol_version", description: "must be 1")]))
+                    fieldViolations: [Wire.FieldViolation(field: "protocol_version", description: "must be 1")]))
             outbox.goAway(lastRequestID: frame.requestID, code: .failedPrecondition, reason: message)
             return false
         }
@@ -181,12 +181,12 @@ final class Connection: Sendable {
         } else {
             metrics.authFailures.increment()
             logger.info("rejected API key", metadata: ["connection": "\(id)", "client": "\(request.clientName)"])
-            respond(frame, status: Status(code: .unauthenticated, message: "invalid API key"))
+            respond(frame, status: Wire.Status(code: .unauthenticated, message: "invalid API key"))
             outbox.goAway(lastRequestID: frame.requestID, code: .unauthenticated, reason: "invalid API key")
             return false
         }
         state.withLock { $0.authenticated(principal) }
-        var response = HelloResponse()
+        var response = Wire.HelloResponse()
         response.protocolVersion = Frame.protocolVersion
         response.serverVersion = configuration.serverVersion
         response.maxFrameBytes = UInt32(configuration.maxFrameBytes)
@@ -201,7 +201,7 @@ final class Connection: Sendable {
         return true
     }
 
-    private func respond(_ frame: InboundFrame, status: Status) {
+    private func respond(_ frame: InboundFrame, status: Wire.Status) {
         outbox.send(
             channel.allocator.frame(
                 status, type: .response, method: frame.method, requestID: frame.requestID, meta: status.code))
@@ -224,7 +224,7 @@ final class Connection: Sendable {
                 ?? {
                     // Cancelled before it started, or it stopped waiting when cancelled.
                     let status = cancelledStatus.withLock { $0 }
-                    let s = Status(
+                    let s = Wire.Status(
                         code: status,
                         message: status == .deadlineExceeded
                             ? "deadline of \(deadline) ms exceeded" : "cancelled by the client")

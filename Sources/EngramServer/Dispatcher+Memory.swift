@@ -4,18 +4,20 @@ import EngramWire
 // Memory's handlers: wire → engine → wire, through the mappings in WireMapping+Memory.swift.
 // Access was checked by the router; fields are validated by the engine.
 extension Dispatcher {
-    func observe(_ r: ObserveRequest, _ context: RequestContext) throws(ServiceError) -> (ObserveResponse, UInt64) {
+    func observe(_ r: Wire.ObserveRequest, _ context: RequestContext) throws(ServiceError) -> (
+        Wire.ObserveResponse, UInt64
+    ) {
         let inputs = try r.engineInputs()
         let result = try engineCall { () throws(EngineError) in
             try engine.observe(
                 storeID: r.storeId, profileID: r.profileId, observations: inputs.observations,
                 summaries: inputs.summaries, communications: inputs.communications)
         }
-        return (ObserveResponse(result), result.logPosition)
+        return (Wire.ObserveResponse(result), result.logPosition)
     }
 
-    func listObservations(_ r: ListObservationsRequest, _ context: RequestContext) throws(ServiceError)
-        -> ListObservationsResponse
+    func listObservations(_ r: Wire.ListObservationsRequest, _ context: RequestContext) throws(ServiceError)
+        -> Wire.ListObservationsResponse
     {
         let filter = try r.engineFilter()
         let page = try engineCall { () throws(EngineError) in
@@ -23,35 +25,36 @@ extension Dispatcher {
                 storeID: r.storeId, profileID: r.profileId, filter: filter, pageSize: Int(r.pageSize),
                 pageToken: r.pageToken.isEmpty ? nil : r.pageToken)
         }
-        var response = ListObservationsResponse()
-        response.observations = page.observations.map(EngramWire.Observation.init(withoutVector:))
+        var response = Wire.ListObservationsResponse()
+        response.observations = page.observations.map(Wire.Observation.init(withoutVector:))
         response.nextPageToken = page.nextPageToken ?? ""
         response.profileId = page.profileID
         return response
     }
 
-    func listObservationRevisions(_ r: ListObservationRevisionsRequest, _ context: RequestContext) throws(ServiceError)
-        -> ListObservationRevisionsResponse
+    func listObservationRevisions(_ r: Wire.ListObservationRevisionsRequest, _ context: RequestContext)
+        throws(ServiceError)
+        -> Wire.ListObservationRevisionsResponse
     {
         let history = try engineCall { () throws(EngineError) in
             try engine.listObservationRevisions(
                 storeID: r.storeId, profileID: r.profileId, observationID: r.observationId)
         }
-        return ListObservationRevisionsResponse(history)
+        return Wire.ListObservationRevisionsResponse(history)
     }
 
-    func deleteObservation(_ r: DeleteObservationRequest, _ context: RequestContext) throws(ServiceError) -> (
-        DeleteObservationResponse, UInt64
+    func deleteObservation(_ r: Wire.DeleteObservationRequest, _ context: RequestContext) throws(ServiceError) -> (
+        Wire.DeleteObservationResponse, UInt64
     ) {
         let receipt = try engineCall { () throws(EngineError) in
             try engine.deleteObservation(storeID: r.storeId, profileID: r.profileId, observationID: r.observationId)
         }
-        var response = DeleteObservationResponse()
-        response.receipt = DeletionReceipt(receipt)
+        var response = Wire.DeleteObservationResponse()
+        response.receipt = Wire.DeletionReceipt(receipt)
         return (response, receipt.logPosition)
     }
 
-    func recall(_ r: RecallRequest, _ context: RequestContext) throws(ServiceError) -> RecallResponse {
+    func recall(_ r: Wire.RecallRequest, _ context: RequestContext) throws(ServiceError) -> Wire.RecallResponse {
         let options = try r.engineOptions()
         let result = try engineCall { () throws(EngineError) in
             if let identifier = r.identifier {
@@ -62,6 +65,6 @@ extension Dispatcher {
                 try engine.recall(storeID: r.storeId, profileID: r.profileId, options)
             }
         }
-        return RecallResponse(result)
+        return Wire.RecallResponse(result)
     }
 }

@@ -106,7 +106,7 @@ final class Dispatcher: Sendable {
 
     /// Whether a Recall may run the model: a ranked query whose vector is neither given
     /// nor cached.
-    func recallNeedsModel(_ request: RecallRequest) -> Bool {
+    func recallNeedsModel(_ request: Wire.RecallRequest) -> Bool {
         let embedder = engine.configuration.recall.embedder
         guard embedder.isExpensive, request.queryEmbedding.isEmpty else { return false }
         if !request.query.isEmpty { return !embedder.hasCachedQuery(request.query) }
@@ -194,7 +194,7 @@ final class Dispatcher: Sendable {
             return .later { [self] in
                 do {
                     let info = try await snapshotter.snapshotNow()
-                    var response = SnapshotResponse()
+                    var response = Wire.SnapshotResponse()
                     response.sequence = info.sequence
                     response.path = info.path
                     response.sizeBytes = info.sizeBytes
@@ -214,16 +214,16 @@ final class Dispatcher: Sendable {
 
     // MARK: Operations
 
-    func ping(_ request: PingRequest, _ context: RequestContext) -> PingResponse {
-        var response = PingResponse()
+    func ping(_ request: Wire.PingRequest, _ context: RequestContext) -> Wire.PingResponse {
+        var response = Wire.PingResponse()
         response.payload = request.payload
         response.clientTimeUs = request.clientTimeUs
         response.serverTimeUs = engine.now()
         return response
     }
 
-    func serverInfo(_ request: ServerInfoRequest, _ context: RequestContext) -> ServerInfoResponse {
-        var response = ServerInfoResponse()
+    func serverInfo(_ request: Wire.ServerInfoRequest, _ context: RequestContext) -> Wire.ServerInfoResponse {
+        var response = Wire.ServerInfoResponse()
         response.serverVersion = configuration.serverVersion
         response.protocolVersion = Frame.protocolVersion
         response.startedAtUs = startedAtUs

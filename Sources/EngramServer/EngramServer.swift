@@ -215,7 +215,7 @@ final class IdleCloser: ChannelInboundHandler, Sendable {
             context.fireUserInboundEventTriggered(event)
             return
         }
-        var message = GoAwayMessage()
+        var message = Wire.GoAway()
         message.code = StatusCode.deadlineExceeded.rawValue
         message.reason = "idle timeout"
         let buffer = context.channel.allocator.frame(message, type: .goAway, method: 0, requestID: 0)

@@ -6,11 +6,11 @@ import Synchronization
 /// Writes responses to a connection, coalescing everything written in one event-loop tick into
 /// a single flush (one system call for a burst of pipelined responses).
 final class Outbox: Sendable {
-    let channel: any NIOCore.Channel
+    let channel: any Channel
     private let flushScheduled = Atomic<Bool>(false)
     private let closingState = Mutex<EventLoopFuture<Void>?>(nil)
 
-    init(channel: any NIOCore.Channel) {
+    init(channel: any Channel) {
         self.channel = channel
     }
 
@@ -34,7 +34,7 @@ final class Outbox: Sendable {
     /// completes when the channel is closed.
     @discardableResult
     func goAway(lastRequestID: UInt32, code: StatusCode, reason: String) -> EventLoopFuture<Void> {
-        var message = GoAwayMessage()
+        var message = Wire.GoAway()
         message.lastRequestId = lastRequestID
         message.code = code.rawValue
         message.reason = reason
@@ -48,5 +48,3 @@ final class Outbox: Sendable {
     /// Set once a GOAWAY was sent: completes when the connection is closed.
     var closing: EventLoopFuture<Void>? { closingState.withLock { $0 } }
 }
-
-typealias GoAwayMessage = EngramWire.GoAway

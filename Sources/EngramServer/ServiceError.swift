@@ -3,28 +3,28 @@ import EngramWire
 
 /// A failed request: the Status sent back.
 struct ServiceError: Error {
-    var status: Status
+    var status: Wire.Status
 
     init(_ code: StatusCode, _ message: String, field: String? = nil) {
-        status = Status(
+        status = Wire.Status(
             code: code, message: message,
-            fieldViolations: field.map { [EngramWire.FieldViolation(field: $0, description: message)] } ?? [])
+            fieldViolations: field.map { [Wire.FieldViolation(field: $0, description: message)] } ?? [])
     }
 
     init(_ error: EngineError) {
-        status = Status(
+        status = Wire.Status(
             code: StatusCode(rawValue: UInt32(error.code.rawValue)), message: error.message,
             fieldViolations: error.fieldViolations.map {
-                EngramWire.FieldViolation(field: $0.field, description: $0.description)
+                Wire.FieldViolation(field: $0.field, description: $0.description)
             })
     }
 
     init(_ error: WireDecodingError) {
         let path = error.fieldPath
-        status = Status(
+        status = Wire.Status(
             code: .invalidArgument, message: "payload is not a valid \(error.messageName): \(error)",
             fieldViolations: path.isEmpty
-                ? [] : [EngramWire.FieldViolation(field: path, description: error.code.rawValue)])
+                ? [] : [Wire.FieldViolation(field: path, description: error.code.rawValue)])
     }
 
     static func invalid(_ field: String, _ description: String) -> ServiceError {

@@ -4,7 +4,7 @@ import EngramWire
 // The Memory domain's mappings between the wire's messages and the engine's values: the only
 // place they meet for observations, summaries, communications and recall.
 
-extension ObserveRequest {
+extension Wire.ObserveRequest {
     /// The engine's inputs; a communication without an author, or with an unknown type or
     /// channel, is INVALID_ARGUMENT naming its field.
     func engineInputs() throws(ServiceError) -> (
@@ -45,11 +45,11 @@ extension ObserveRequest {
     }
 }
 
-extension ObserveResponse {
+extension Wire.ObserveResponse {
     init(_ result: ObserveResult) {
         self.init()
         results = result.observations.map { o in
-            var w = ObservationResult()
+            var w = Wire.ObservationResult()
             w.observationId = o.observationID
             w.outcome =
                 switch o.kind {
@@ -68,7 +68,7 @@ extension ObserveResponse {
     }
 }
 
-extension ListObservationsRequest {
+extension Wire.ListObservationsRequest {
     /// The filter; an unknown status is INVALID_ARGUMENT.
     func engineFilter() throws(ServiceError) -> ObservationFilter {
         var filter = ObservationFilter()
@@ -94,15 +94,15 @@ extension ListObservationsRequest {
     }
 }
 
-extension ListObservationRevisionsResponse {
+extension Wire.ListObservationRevisionsResponse {
     init(_ history: ObservationHistory) {
         self.init()
-        current = EngramWire.Observation(withoutVector: history.observation)
+        current = Wire.Observation(withoutVector: history.observation)
         let count = history.revisions.count
         revisions = history.revisions.enumerated().map { (i, rev) in
-            var w = EngramWire.ObservationRevision()
+            var w = Wire.ObservationRevision()
             w.revision = UInt32(count - i)
-            w.previous = EngramWire.Observation(withoutVector: rev.prior)
+            w.previous = Wire.Observation(withoutVector: rev.prior)
             w.kind =
                 switch rev.reason {
                 case .duplicate: .mentioned
@@ -115,7 +115,7 @@ extension ListObservationRevisionsResponse {
     }
 }
 
-extension DeletionReceipt {
+extension Wire.DeletionReceipt {
     init(_ receipt: ObservationDeletionReceipt) {
         self.init()
         observations = 1
@@ -125,7 +125,7 @@ extension DeletionReceipt {
     }
 }
 
-extension RecallRequest {
+extension Wire.RecallRequest {
     /// The engine's options; a profile must be named by its id or by an identifier, not both.
     func engineOptions() throws(ServiceError) -> RecallOptions {
         if profileId.isEmpty && identifier == nil {
@@ -146,24 +146,24 @@ extension RecallRequest {
     }
 }
 
-extension RecallResponse {
+extension Wire.RecallResponse {
     init(_ result: RecallResult) {
         self.init()
         observations = result.observations.map { item in
-            var w = EngramWire.ScoredObservation()
-            w.observation = EngramWire.Observation(withoutVector: item.observation)
+            var w = Wire.ScoredObservation()
+            w.observation = Wire.Observation(withoutVector: item.observation)
             w.score = Float(item.score ?? 0)
-            w.explanation = item.explanation.map(EngramWire.ScoreExplanation.init)
+            w.explanation = item.explanation.map(Wire.ScoreExplanation.init)
             return w
         }
         summaries = result.summaries.map { item in
-            var w = EngramWire.ScoredSummary()
-            w.summary = EngramWire.Summary(item.summary)
+            var w = Wire.ScoredSummary()
+            w.summary = Wire.Summary(item.summary)
             w.score = Float(item.score ?? 0)
-            w.explanation = item.explanation.map(EngramWire.ScoreExplanation.init)
+            w.explanation = item.explanation.map(Wire.ScoreExplanation.init)
             return w
         }
-        communications = result.communications.map(EngramWire.Communication.init)
+        communications = result.communications.map(Wire.Communication.init)
         traits = wireTraits(result.traits)
         profileId = result.profileID
         queryTimeUs = result.queryTimeMicros
@@ -171,18 +171,18 @@ extension RecallResponse {
     }
 }
 
-extension EngramWire.Observation {
+extension Wire.Observation {
     /// An observation as answers carry it: without its embedding. Every observation holds one
     /// (the client's, or the one the server's embedder made at Observe time), and a few
     /// hundred floats would dwarf the text in every listing and Recall answer; the client has
     /// its own vectors already, and the server's are an internal detail of its ranking.
-    init(withoutVector o: EngramCore.Observation) {
+    init(withoutVector o: Observation) {
         self.init(o)
         embedding = []
     }
 }
 
-extension EngramWire.ScoreExplanation {
+extension Wire.ScoreExplanation {
     init(_ e: RecallExplanation) {
         self.init()
         lexical = Float(e.lexical)

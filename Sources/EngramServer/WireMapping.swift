@@ -15,8 +15,8 @@ func requireField(_ value: String, _ field: String) throws(ServiceError) {
     if value.isEmpty { throw ServiceError.invalid(field, "is required") }
 }
 
-extension EngramWire.Store {
-    init(_ s: EngramCore.Store) {
+extension Wire.Store {
+    init(_ s: Store) {
         self.init()
         id = s.id
         displayName = s.displayName
@@ -26,15 +26,15 @@ extension EngramWire.Store {
     }
 }
 
-extension EngramWire.Profile {
-    init(_ p: EngramCore.Profile) {
+extension Wire.Profile {
+    init(_ p: Profile) {
         self.init()
         id = p.id
         storeId = p.storeID
         createdAtUs = p.createdAt
         updatedAtUs = p.updatedAt
         identifiers = p.identifiers.map { i in
-            var w = EngramWire.Identifier(type: i.type, value: i.value)
+            var w = Wire.Identifier(type: i.type, value: i.value)
             w.addedAtUs = i.addedAt
             return w
         }
@@ -46,30 +46,30 @@ extension EngramWire.Profile {
     }
 }
 
-func wireTraits(_ traits: Traits) -> [String: TraitGroup] {
+func wireTraits(_ traits: Traits) -> [String: Wire.TraitGroup] {
     traits.mapValues { group in
-        TraitGroup(
+        Wire.TraitGroup(
             group.mapValues { trait in
-                let kind: EngramWire.TraitValue.Kind =
+                let kind: Wire.TraitValue.Kind =
                     switch trait.value {
                     case .string(let s): .stringValue(s)
                     case .number(let n): .numberValue(n)
                     case .bool(let b): .boolValue(b)
-                    case .strings(let l): .listValue(StringList(l))
+                    case .strings(let l): .listValue(Wire.StringList(l))
                     case .integer(let i): .integerValue(i)
                     }
-                return EngramWire.TraitValue(kind, updatedAtUs: trait.updatedAt)
+                return Wire.TraitValue(kind, updatedAtUs: trait.updatedAt)
             })
     }
 }
 
 /// A trait patch: a `null_value` removes the trait; a missing value is an error.
-func traitUpdates(_ groups: [String: TraitGroup], field: String = "traits") throws(ServiceError) -> [TraitUpdate] {
+func traitUpdates(_ groups: [String: Wire.TraitGroup], field: String = "traits") throws(ServiceError) -> [TraitUpdate] {
     var updates: [TraitUpdate] = []
     for group in groups.keys.sorted() {
         for (name, value) in groups[group]!.traits.sorted(by: { $0.key < $1.key }) {
             let updatedAt: Int64? = value.updatedAtUs == 0 ? nil : value.updatedAtUs
-            let converted: EngramCore.TraitValue?
+            let converted: TraitValue?
             switch value.kind {
             case .stringValue(let s): converted = .string(s)
             case .numberValue(let n): converted = .number(n)
@@ -87,13 +87,13 @@ func traitUpdates(_ groups: [String: TraitGroup], field: String = "traits") thro
     return updates
 }
 
-extension EngramWire.IdentitySettings {
-    init(_ s: EngramCore.IdentitySettings) {
+extension Wire.IdentitySettings {
+    init(_ s: IdentitySettings) {
         self.init()
         matchingOrder = s.priority
         defaultRegion = s.defaultRegion
         rules = s.types.map { t in
-            var r = IdentifierRule()
+            var r = Wire.IdentifierRule()
             r.type = t.name
             r.maxValues = UInt32(t.limit)
             r.limitPolicy = t.overflowPolicy == .dropOldest ? .dropOldest : .refuse
@@ -112,7 +112,7 @@ extension EngramWire.IdentitySettings {
     }
 }
 
-func engineSettings(_ w: EngramWire.IdentitySettings) throws(ServiceError) -> EngramCore.IdentitySettings {
+func engineSettings(_ w: Wire.IdentitySettings) throws(ServiceError) -> IdentitySettings {
     var types: [IdentifierTypeSettings] = []
     for (i, r) in w.rules.enumerated() {
         let builtIn: IdentifierNormalization? =
@@ -154,11 +154,11 @@ func engineSettings(_ w: EngramWire.IdentitySettings) throws(ServiceError) -> En
                 unique: r.unique,
                 blockedValues: r.blockedValues, blockedPatterns: r.blockedPatterns))
     }
-    return EngramCore.IdentitySettings(priority: w.matchingOrder, types: types, defaultRegion: w.defaultRegion)
+    return IdentitySettings(priority: w.matchingOrder, types: types, defaultRegion: w.defaultRegion)
 }
 
-extension EngramWire.Observation {
-    init(_ o: EngramCore.Observation) {
+extension Wire.Observation {
+    init(_ o: Observation) {
         self.init()
         id = o.id
         content = o.content
@@ -176,8 +176,8 @@ extension EngramWire.Observation {
     }
 }
 
-extension EngramWire.Summary {
-    init(_ s: EngramCore.Summary) {
+extension Wire.Summary {
+    init(_ s: Summary) {
         self.init()
         id = s.id
         content = s.content
@@ -189,7 +189,7 @@ extension EngramWire.Summary {
     }
 }
 
-extension EngramWire.DeletionReceipt {
+extension Wire.DeletionReceipt {
     init(_ r: ProfileDeletionReceipt) {
         self.init()
         profiles = UInt64(1 + r.mergedIDs.count)
@@ -204,7 +204,7 @@ extension EngramWire.DeletionReceipt {
     }
 }
 
-func engineChannel(_ c: EngramWire.Channel, field: String) throws(ServiceError) -> EngramCore.Channel {
+func engineChannel(_ c: Wire.Channel, field: String) throws(ServiceError) -> Channel {
     switch c {
     case .voice: return .voice
     case .sms: return .sms
@@ -218,7 +218,7 @@ func engineChannel(_ c: EngramWire.Channel, field: String) throws(ServiceError) 
     }
 }
 
-func wireChannel(_ c: EngramCore.Channel) -> EngramWire.Channel {
+func wireChannel(_ c: Channel) -> Wire.Channel {
     switch c {
     case .voice: .voice
     case .sms: .sms
@@ -231,7 +231,7 @@ func wireChannel(_ c: EngramCore.Channel) -> EngramWire.Channel {
     }
 }
 
-func engineAuthor(_ t: ParticipantType, field: String) throws(ServiceError) -> AuthorType {
+func engineAuthor(_ t: Wire.ParticipantType, field: String) throws(ServiceError) -> AuthorType {
     switch t {
     case .customer: return .customer
     case .humanAgent: return .humanAgent
@@ -242,7 +242,7 @@ func engineAuthor(_ t: ParticipantType, field: String) throws(ServiceError) -> A
     }
 }
 
-func wireAuthor(_ t: AuthorType) -> ParticipantType {
+func wireAuthor(_ t: AuthorType) -> Wire.ParticipantType {
     switch t {
     case .customer: .customer
     case .humanAgent: .humanAgent
@@ -252,17 +252,17 @@ func wireAuthor(_ t: AuthorType) -> ParticipantType {
     }
 }
 
-extension EngramWire.Communication {
-    init(_ c: EngramCore.Communication) {
+extension Wire.Communication {
+    init(_ c: Communication) {
         self.init()
         id = c.id
         conversationId = c.conversationID
-        var author = Participant()
+        var author = Wire.Participant()
         author.type = wireAuthor(c.authorType)
         author.address = c.authorAddress
         self.author = author
         recipients = c.recipients.map { r in
-            var p = Participant()
+            var p = Wire.Participant()
             p.type = wireAuthor(r.type)
             p.address = r.address
             return p

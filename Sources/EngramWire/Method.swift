@@ -56,37 +56,49 @@ public enum Method: UInt16, CaseIterable, Sendable, CustomStringConvertible {
 /// The method table: one typed descriptor per method of `service Memory`. FRAMING.md's method
 /// table and the proto's service are checked against it by a test.
 public enum Methods {
-    public static let hello = MethodDescriptor<HelloRequest, HelloResponse>.anyone(.hello)
-    public static let ping = MethodDescriptor<PingRequest, PingResponse>.anyone(.ping)
-    public static let serverInfo = MethodDescriptor<ServerInfoRequest, ServerInfoResponse>.anyone(.serverInfo)
-    public static let snapshot = MethodDescriptor<SnapshotRequest, SnapshotResponse>.admin(.snapshot)
-    public static let createStore = MethodDescriptor<CreateStoreRequest, CreateStoreResponse>.admin(.createStore)
-    public static let getStore = MethodDescriptor<GetStoreRequest, GetStoreResponse>.read(.getStore)
+    public static let hello = MethodDescriptor<Wire.HelloRequest, Wire.HelloResponse>.anyone(.hello)
+    public static let ping = MethodDescriptor<Wire.PingRequest, Wire.PingResponse>.anyone(.ping)
+    public static let serverInfo = MethodDescriptor<Wire.ServerInfoRequest, Wire.ServerInfoResponse>.anyone(.serverInfo)
+    public static let snapshot = MethodDescriptor<Wire.SnapshotRequest, Wire.SnapshotResponse>.admin(.snapshot)
+    public static let createStore = MethodDescriptor<Wire.CreateStoreRequest, Wire.CreateStoreResponse>.admin(
+        .createStore)
+    public static let getStore = MethodDescriptor<Wire.GetStoreRequest, Wire.GetStoreResponse>.read(.getStore)
     /// Any caller: a store-scoped key is shown only its own stores.
-    public static let listStores = MethodDescriptor<ListStoresRequest, ListStoresResponse>.anyone(.listStores)
-    public static let updateStore = MethodDescriptor<UpdateStoreRequest, UpdateStoreResponse>.admin(.updateStore)
-    public static let deleteStore = MethodDescriptor<DeleteStoreRequest, DeleteStoreResponse>.admin(.deleteStore)
-    public static let getIdentitySettings = MethodDescriptor<GetIdentitySettingsRequest, GetIdentitySettingsResponse>
-        .read(.getIdentitySettings)
-    public static let putIdentitySettings = MethodDescriptor<PutIdentitySettingsRequest, PutIdentitySettingsResponse>
-        .admin(.putIdentitySettings)
-    public static let resolveIdentity = MethodDescriptor<ResolveIdentityRequest, ResolveIdentityResponse>.write(
-        .resolveIdentity)
-    public static let lookupProfiles = MethodDescriptor<LookupProfilesRequest, LookupProfilesResponse>.read(
+    public static let listStores = MethodDescriptor<Wire.ListStoresRequest, Wire.ListStoresResponse>.anyone(.listStores)
+    public static let updateStore = MethodDescriptor<Wire.UpdateStoreRequest, Wire.UpdateStoreResponse>.admin(
+        .updateStore)
+    public static let deleteStore = MethodDescriptor<Wire.DeleteStoreRequest, Wire.DeleteStoreResponse>.admin(
+        .deleteStore)
+    public static let getIdentitySettings = MethodDescriptor<
+        Wire.GetIdentitySettingsRequest, Wire.GetIdentitySettingsResponse
+    >
+    .read(.getIdentitySettings)
+    public static let putIdentitySettings = MethodDescriptor<
+        Wire.PutIdentitySettingsRequest, Wire.PutIdentitySettingsResponse
+    >
+    .admin(.putIdentitySettings)
+    public static let resolveIdentity = MethodDescriptor<Wire.ResolveIdentityRequest, Wire.ResolveIdentityResponse>
+        .write(
+            .resolveIdentity)
+    public static let lookupProfiles = MethodDescriptor<Wire.LookupProfilesRequest, Wire.LookupProfilesResponse>.read(
         .lookupProfiles)
-    public static let getProfile = MethodDescriptor<GetProfileRequest, GetProfileResponse>.read(.getProfile)
-    public static let updateTraits = MethodDescriptor<UpdateTraitsRequest, UpdateTraitsResponse>.write(.updateTraits)
-    public static let deleteProfile = MethodDescriptor<DeleteProfileRequest, DeleteProfileResponse>.write(
+    public static let getProfile = MethodDescriptor<Wire.GetProfileRequest, Wire.GetProfileResponse>.read(.getProfile)
+    public static let updateTraits = MethodDescriptor<Wire.UpdateTraitsRequest, Wire.UpdateTraitsResponse>.write(
+        .updateTraits)
+    public static let deleteProfile = MethodDescriptor<Wire.DeleteProfileRequest, Wire.DeleteProfileResponse>.write(
         .deleteProfile)
-    public static let observe = MethodDescriptor<ObserveRequest, ObserveResponse>.write(.observe)
-    public static let listObservations = MethodDescriptor<ListObservationsRequest, ListObservationsResponse>.read(
-        .listObservations)
+    public static let observe = MethodDescriptor<Wire.ObserveRequest, Wire.ObserveResponse>.write(.observe)
+    public static let listObservations = MethodDescriptor<Wire.ListObservationsRequest, Wire.ListObservationsResponse>
+        .read(
+            .listObservations)
     public static let listObservationRevisions =
-        MethodDescriptor<ListObservationRevisionsRequest, ListObservationRevisionsResponse>.read(
+        MethodDescriptor<Wire.ListObservationRevisionsRequest, Wire.ListObservationRevisionsResponse>.read(
             .listObservationRevisions)
-    public static let deleteObservation = MethodDescriptor<DeleteObservationRequest, DeleteObservationResponse>.write(
+    public static let deleteObservation = MethodDescriptor<
+        Wire.DeleteObservationRequest, Wire.DeleteObservationResponse
+    >.write(
         .deleteObservation)
-    public static let recall = MethodDescriptor<RecallRequest, RecallResponse>.read(.recall)
+    public static let recall = MethodDescriptor<Wire.RecallRequest, Wire.RecallResponse>.read(.recall)
 
     /// Every method, in id order.
     public static let all: [AnyMethodDescriptor] = [
@@ -113,26 +125,30 @@ public enum Methods {
 /// Every message type of the schema, by name; for tools and tests that pick a type at run time.
 public enum MessageRegistry {
     public static let all: [any ProtoMessage.Type] = [
-        Status.self, FieldViolation.self, GoAway.self,
-        HelloRequest.self, HelloResponse.self, PingRequest.self, PingResponse.self,
-        ServerInfoRequest.self, ServerInfoResponse.self, SnapshotRequest.self, SnapshotResponse.self,
-        Store.self, CreateStoreRequest.self, CreateStoreResponse.self, GetStoreRequest.self,
-        GetStoreResponse.self, ListStoresRequest.self, ListStoresResponse.self, UpdateStoreRequest.self,
-        UpdateStoreResponse.self, DeleteStoreRequest.self, DeleteStoreResponse.self, DeletionReceipt.self,
-        IdentifierRule.self, IdentitySettings.self, GetIdentitySettingsRequest.self,
-        GetIdentitySettingsResponse.self, PutIdentitySettingsRequest.self, PutIdentitySettingsResponse.self,
-        Identifier.self, StringList.self, TraitValue.self, TraitGroup.self, Profile.self,
-        DemotedIdentifier.self, ResolveIdentityRequest.self, ResolveIdentityResponse.self,
-        LookupProfilesRequest.self, LookupProfilesResponse.self, GetProfileRequest.self,
-        GetProfileResponse.self, UpdateTraitsRequest.self, UpdateTraitsResponse.self,
-        DeleteProfileRequest.self, DeleteProfileResponse.self,
-        Observation.self, NewObservation.self, Summary.self, NewSummary.self, Participant.self,
-        Communication.self, ObservationResult.self, ObserveRequest.self, ObserveResponse.self,
-        ListObservationsRequest.self, ListObservationsResponse.self, ObservationRevision.self,
-        ListObservationRevisionsRequest.self, ListObservationRevisionsResponse.self,
-        DeleteObservationRequest.self, DeleteObservationResponse.self,
-        RecallRequest.self, ScoreExplanation.self, ScoredObservation.self, ScoredSummary.self,
-        RecallResponse.self,
+        Wire.Status.self, Wire.FieldViolation.self, Wire.GoAway.self,
+        Wire.HelloRequest.self, Wire.HelloResponse.self, Wire.PingRequest.self, Wire.PingResponse.self,
+        Wire.ServerInfoRequest.self, Wire.ServerInfoResponse.self, Wire.SnapshotRequest.self,
+        Wire.SnapshotResponse.self,
+        Wire.Store.self, Wire.CreateStoreRequest.self, Wire.CreateStoreResponse.self, Wire.GetStoreRequest.self,
+        Wire.GetStoreResponse.self, Wire.ListStoresRequest.self, Wire.ListStoresResponse.self,
+        Wire.UpdateStoreRequest.self,
+        Wire.UpdateStoreResponse.self, Wire.DeleteStoreRequest.self, Wire.DeleteStoreResponse.self,
+        Wire.DeletionReceipt.self,
+        Wire.IdentifierRule.self, Wire.IdentitySettings.self, Wire.GetIdentitySettingsRequest.self,
+        Wire.GetIdentitySettingsResponse.self, Wire.PutIdentitySettingsRequest.self,
+        Wire.PutIdentitySettingsResponse.self,
+        Wire.Identifier.self, Wire.StringList.self, Wire.TraitValue.self, Wire.TraitGroup.self, Wire.Profile.self,
+        Wire.DemotedIdentifier.self, Wire.ResolveIdentityRequest.self, Wire.ResolveIdentityResponse.self,
+        Wire.LookupProfilesRequest.self, Wire.LookupProfilesResponse.self, Wire.GetProfileRequest.self,
+        Wire.GetProfileResponse.self, Wire.UpdateTraitsRequest.self, Wire.UpdateTraitsResponse.self,
+        Wire.DeleteProfileRequest.self, Wire.DeleteProfileResponse.self,
+        Wire.Observation.self, Wire.NewObservation.self, Wire.Summary.self, Wire.NewSummary.self, Wire.Participant.self,
+        Wire.Communication.self, Wire.ObservationResult.self, Wire.ObserveRequest.self, Wire.ObserveResponse.self,
+        Wire.ListObservationsRequest.self, Wire.ListObservationsResponse.self, Wire.ObservationRevision.self,
+        Wire.ListObservationRevisionsRequest.self, Wire.ListObservationRevisionsResponse.self,
+        Wire.DeleteObservationRequest.self, Wire.DeleteObservationResponse.self,
+        Wire.RecallRequest.self, Wire.ScoreExplanation.self, Wire.ScoredObservation.self, Wire.ScoredSummary.self,
+        Wire.RecallResponse.self,
     ]
 
     /// Looks a type up by its short (`ObserveRequest`) or full (`engram.v1.ObserveRequest`) name.

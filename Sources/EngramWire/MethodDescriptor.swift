@@ -63,15 +63,15 @@ public struct AnyMethodDescriptor: Sendable {
     public var name: String { method.description }
 }
 
-extension GetStoreRequest: StoreScopedRequest {}
-extension GetIdentitySettingsRequest: StoreScopedRequest {}
-extension ResolveIdentityRequest: StoreScopedRequest {}
-extension LookupProfilesRequest: StoreScopedRequest {}
-extension GetProfileRequest: StoreScopedRequest {}
-extension UpdateTraitsRequest: StoreScopedRequest {}
-extension DeleteProfileRequest: StoreScopedRequest {}
-extension ObserveRequest: StoreScopedRequest {}
-extension ListObservationsRequest: StoreScopedRequest {}
-extension ListObservationRevisionsRequest: StoreScopedRequest {}
-extension DeleteObservationRequest: StoreScopedRequest {}
-extension RecallRequest: StoreScopedRequest {}
+extension Wire.GetStoreRequest: StoreScopedRequest {}
+extension Wire.GetIdentitySettingsRequest: StoreScopedRequest {}
+extension Wire.ResolveIdentityRequest: StoreScopedRequest {}
+extension Wire.LookupProfilesRequest: StoreScopedRequest {}
+extension Wire.GetProfileRequest: StoreScopedRequest {}
+extension Wire.UpdateTraitsRequest: StoreScopedRequest {}
+extension Wire.DeleteProfileRequest: StoreScopedRequest {}
+extension Wire.ObserveRequest: StoreScopedRequest {}
+extension Wire.ListObservationsRequest: StoreScopedRequest {}
+extension Wire.ListObservationRevisionsRequest: StoreScopedRequest {}
+extension Wire.DeleteObservationRequest: StoreScopedRequest {}
+extension Wire.RecallRequest: StoreScopedRequest {}

@@ -32,9 +32,9 @@ public struct StatusCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     }
 }
 
-extension Status {
+extension Wire.Status {
     /// A status with a code and message, and optionally the fields at fault.
-    public init(code: StatusCode, message: String, fieldViolations: [FieldViolation] = []) {
+    public init(code: StatusCode, message: String, fieldViolations: [Wire.FieldViolation] = []) {
         self.init()
         self.code = code.rawValue
         self.message = message

@@ -21,7 +21,7 @@ func runServerBenchmark() async {
             let client = try EngramClient(configuration: .init(host: "127.0.0.1", port: port))
             defer { client.close() }
             try await client.connect()
-            let request = PingRequest.with { $0.payload = [1, 2, 3, 4, 5, 6, 7, 8] }
+            let request = Wire.PingRequest.with { $0.payload = [1, 2, 3, 4, 5, 6, 7, 8] }
             // The client prefers its connection's event loop too, so neither side hops threads.
             let samples = try await withTaskExecutorPreference(onEventLoop ? client.preferredExecutor : nil) {
                 try await measureRoundTrips(iterations) { _ = try await client.ping(request) }
@@ -182,7 +182,7 @@ func recallThroughput() async {
         let client = try EngramClient(configuration: .init(host: "127.0.0.1", port: port))
         defer { client.close() }
         try await client.connect()
-        let request = RecallRequest.with {
+        let request = Wire.RecallRequest.with {
             $0.storeId = store
             $0.profileId = profile
             $0.query = "charged twice on my card, want a refund"

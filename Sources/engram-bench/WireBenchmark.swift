@@ -57,12 +57,12 @@ func nsPerOp(iterations: Int, _ body: () -> Void) -> Double {
     return best
 }
 
-private func sampleObserveRequest() -> ObserveRequest {
-    var r = ObserveRequest()
+private func sampleObserveRequest() -> Wire.ObserveRequest {
+    var r = Wire.ObserveRequest()
     r.storeId = "st_01JD8W3K5Q7Z"
     r.profileId = "pr_01JD8W3M2X4N"
     for i in 0..<10 {
-        var o = NewObservation()
+        var o = Wire.NewObservation()
         o.content =
             "Customer said the invoice for order #\(4810 + i) was charged twice and asked for a refund to the original card"
         o.source = "voice-agent"
@@ -75,10 +75,10 @@ private func sampleObserveRequest() -> ObserveRequest {
     return r
 }
 
-private func sampleRecallResponse() -> RecallResponse {
-    var r = RecallResponse()
+private func sampleRecallResponse() -> Wire.RecallResponse {
+    var r = Wire.RecallResponse()
     for i in 0..<20 {
-        var o = Observation()
+        var o = Wire.Observation()
         o.id = "ob_01JD8W3R\(100 + i)"
         o.content = "Prefers email over phone for follow-ups; mentioned a billing dispute about order #\(4810 + i)"
         o.source = "customer_service"
@@ -89,17 +89,17 @@ private func sampleRecallResponse() -> RecallResponse {
         o.mentionCount = 1 + UInt32(i % 3)
         o.status = .active
         r.observations.append(
-            ScoredObservation.with {
+            Wire.ScoredObservation.with {
                 $0.observation = o
                 $0.score = 1 - Float(i) / 40
             })
     }
     r.traits = [
-        "Contact": TraitGroup([
-            "firstName": TraitValue(.stringValue("Alyssa"), updatedAtUs: 1_767_225_600_000_000),
-            "email": TraitValue(.stringValue("alyssa@example.com"), updatedAtUs: 1_767_225_600_000_000),
+        "Contact": Wire.TraitGroup([
+            "firstName": Wire.TraitValue(.stringValue("Alyssa"), updatedAtUs: 1_767_225_600_000_000),
+            "email": Wire.TraitValue(.stringValue("alyssa@example.com"), updatedAtUs: 1_767_225_600_000_000),
         ]),
-        "Account": TraitGroup(["tier": TraitValue(.stringValue("gold"), updatedAtUs: 1_767_225_600_000_000)]),
+        "Account": Wire.TraitGroup(["tier": Wire.TraitValue(.stringValue("gold"), updatedAtUs: 1_767_225_600_000_000)]),
     ]
     r.profileId = "pr_01JD8W3M2X4N"
     r.queryTimeUs = 87

@@ -64,7 +64,7 @@ struct AuthTests {
                 try await rw.resolveIdentity(
                     .with {
                         $0.storeId = storeA
-                        $0.identifiers = [Identifier(type: "email", value: "x@example.com")]
+                        $0.identifiers = [Wire.Identifier(type: "email", value: "x@example.com")]
                     }
                 ).profile)
             #expect(
@@ -79,7 +79,7 @@ struct AuthTests {
                     .with {
                         $0.storeId = storeA
                         $0.profileId = profile.id
-                        $0.traits = ["A": TraitGroup(["b": TraitValue(.boolValue(true))])]
+                        $0.traits = ["A": Wire.TraitGroup(["b": Wire.TraitValue(.boolValue(true))])]
                     })
             }
             // Another store: denied alike whether it exists or not.
@@ -99,7 +99,7 @@ struct AuthTests {
                 try await rw.putIdentitySettings(
                     .with {
                         $0.storeId = storeA
-                        $0.settings = IdentitySettings()
+                        $0.settings = Wire.IdentitySettings()
                     })
             }
             #expect(try await rw.listStores().stores.map(\.id) == [storeA])

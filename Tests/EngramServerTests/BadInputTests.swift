@@ -51,7 +51,7 @@ struct BadInputTests {
         try await withServer { server in
             try await isolated(server) { raw in
                 try await raw.hello()
-                let frame = requestFrame(.ping, id: 2, PingRequest()).encoded()
+                let frame = requestFrame(.ping, id: 2, Wire.PingRequest()).encoded()
                 try await raw.send(Array(frame.prefix(7)))
             }
         }
@@ -97,7 +97,7 @@ struct BadInputTests {
     @Test func requestBeforeHelloIsUnauthenticatedAndClosed() async throws {
         try await withServer { server in
             try await isolated(server) { raw in
-                try await raw.send(requestFrame(.ping, id: 3, PingRequest()))
+                try await raw.send(requestFrame(.ping, id: 3, Wire.PingRequest()))
                 let (frames, closed) = try await raw.readUntil(timeout: .seconds(5)) { _, _ in false }
                 #expect(frames.first?.type == .response && frames.first?.meta == StatusCode.unauthenticated.rawValue)
                 #expect(goAway(in: frames)?.code == StatusCode.unauthenticated.rawValue)
@@ -119,7 +119,7 @@ struct BadInputTests {
     @Test func wrongProtocolVersionIsRefused() async throws {
         try await withServer { server in
             try await isolated(server) { raw in
-                try await raw.send(requestFrame(.hello, id: 1, HelloRequest.with { $0.protocolVersion = 9 }))
+                try await raw.send(requestFrame(.hello, id: 1, Wire.HelloRequest.with { $0.protocolVersion = 9 }))
                 let (frames, closed) = try await raw.readUntil(timeout: .seconds(5)) { _, _ in false }
                 #expect(frames.first?.meta == StatusCode.failedPrecondition.rawValue)
                 #expect(closed)
@@ -136,7 +136,7 @@ struct BadInputTests {
                 try await client.resolveIdentity(
                     .with {
                         $0.storeId = store.id
-                        $0.identifiers = [Identifier(type: "email", value: "a@example.com")]
+                        $0.identifiers = [Wire.Identifier(type: "email", value: "a@example.com")]
                     }
                 ).profile)
             let tooLong = await expectFailure(.invalidArgument) {
@@ -145,7 +145,7 @@ struct BadInputTests {
                         $0.storeId = store.id
                         $0.profileId = profile.id
                         $0.observations = [
-                            NewObservation.with {
+                            Wire.NewObservation.with {
                                 $0.content = String(repeating: "x", count: 4097)
                                 $0.source = "s"
                                 $0.occurredAtUs = 1
@@ -159,8 +159,8 @@ struct BadInputTests {
                     .with {
                         $0.storeId = store.id
                         $0.identifiers = [
-                            Identifier(type: "email", value: "a@example.com"),
-                            Identifier(type: "email", value: "no-domain"),
+                            Wire.Identifier(type: "email", value: "a@example.com"),
+                            Wire.Identifier(type: "email", value: "no-domain"),
                         ]
                     })
             }
@@ -187,7 +187,7 @@ struct BadInputTests {
                 try await client.resolveIdentity(
                     .with {
                         $0.storeId = store.id
-                        $0.identifiers = [Identifier(type: "email", value: "big@example.com")]
+                        $0.identifiers = [Wire.Identifier(type: "email", value: "big@example.com")]
                     }
                 ).profile)
             for i in 0..<3 {
@@ -196,7 +196,7 @@ struct BadInputTests {
                         $0.storeId = store.id
                         $0.profileId = profile.id
                         $0.observations = [
-                            NewObservation.with {
+                            Wire.NewObservation.with {
                                 $0.content = "\(i) " + String(repeating: "lorem ipsum ", count: 75)
                                 $0.source = "s"
                                 $0.occurredAtUs = 1
@@ -227,7 +227,7 @@ struct BadInputTests {
                         $0.storeId = store.id
                         $0.profileId = profile.id
                         $0.observations = [
-                            NewObservation.with {
+                            Wire.NewObservation.with {
                                 $0.content = String(repeating: "x", count: 3000)
                                 $0.source = "s"
                                 $0.occurredAtUs = 1
@@ -258,8 +258,8 @@ struct BadInputTests {
         { server in
             let raw = try await server.raw()
             try await raw.hello()
-            try await raw.send(requestFrame(.snapshot, id: 10, SnapshotRequest()))
-            try await raw.send(requestFrame(.ping, id: 11, PingRequest()))
+            try await raw.send(requestFrame(.snapshot, id: 10, Wire.SnapshotRequest()))
+            try await raw.send(requestFrame(.ping, id: 11, Wire.PingRequest()))
             let frames = try await raw.readFrames(count: 2, timeout: .seconds(5))
             // The ping was not read until the snapshot freed the only slot.
             #expect(frames.map(\.requestID) == [10, 11])

@@ -58,10 +58,10 @@ struct EndToEndTests {
                 .with {
                     $0.storeId = store.id
                     $0.identifiers = [
-                        Identifier(type: "email", value: " Alyssa@Example.com "),
-                        Identifier(type: "phone", value: "+1 (317) 555-1234"),
+                        Wire.Identifier(type: "email", value: " Alyssa@Example.com "),
+                        Wire.Identifier(type: "phone", value: "+1 (317) 555-1234"),
                     ]
-                    $0.traits = ["Contact": TraitGroup(["firstName": TraitValue(.stringValue("Alyssa"))])]
+                    $0.traits = ["Contact": Wire.TraitGroup(["firstName": Wire.TraitValue(.stringValue("Alyssa"))])]
                 })
             #expect(created.outcome == .created)
             let profile = try #require(created.profile)
@@ -70,8 +70,8 @@ struct EndToEndTests {
                 .with {
                     $0.storeId = store.id
                     $0.identifiers = [
-                        Identifier(type: "email", value: "alyssa@example.com"),
-                        Identifier(type: "whatsapp", value: "whatsapp:+13175559999"),
+                        Wire.Identifier(type: "email", value: "alyssa@example.com"),
+                        Wire.Identifier(type: "whatsapp", value: "whatsapp:+13175559999"),
                     ]
                 })
             #expect(matched.outcome == .matched && matched.profile?.id == profile.id)
@@ -79,7 +79,7 @@ struct EndToEndTests {
             let lookup = try await client.lookupProfiles(
                 .with {
                     $0.storeId = store.id
-                    $0.identifier = Identifier(type: "email", value: "ALYSSA@example.com")
+                    $0.identifier = Wire.Identifier(type: "email", value: "ALYSSA@example.com")
                 })
             #expect(lookup.normalized?.value == "alyssa@example.com" && lookup.profiles.map(\.id) == [profile.id])
 
@@ -88,10 +88,10 @@ struct EndToEndTests {
                     $0.storeId = store.id
                     $0.profileId = profile.id
                     $0.traits = [
-                        "Account": TraitGroup([
-                            "tier": TraitValue(.stringValue("gold")), "seats": TraitValue(.integerValue(-3)),
+                        "Account": Wire.TraitGroup([
+                            "tier": Wire.TraitValue(.stringValue("gold")), "seats": Wire.TraitValue(.integerValue(-3)),
                         ]),
-                        "Contact": TraitGroup(["firstName": TraitValue(.nullValue(true))]),
+                        "Contact": Wire.TraitGroup(["firstName": Wire.TraitValue(.nullValue(true))]),
                     ]
                 })
             #expect(traits.profile?.traits["Account"]?.traits["seats"]?.kind == .integerValue(-3))
@@ -109,7 +109,7 @@ struct EndToEndTests {
                     $0.storeId = store.id
                     $0.profileId = profile.id
                     $0.observations = [
-                        NewObservation.with {
+                        Wire.NewObservation.with {
                             $0.content = "Prefers email over phone for follow-ups"
                             $0.source = "voice-agent"
                             $0.occurredAtUs = 1_767_225_600_000_000
@@ -118,7 +118,7 @@ struct EndToEndTests {
                         }
                     ]
                     $0.summaries = [
-                        NewSummary.with {
+                        Wire.NewSummary.with {
                             $0.content = "Billing dispute, resolved"
                             $0.conversationId = "conv-1"
                             $0.occurredAtUs = 1_767_225_600_000_000
@@ -126,15 +126,15 @@ struct EndToEndTests {
                         }
                     ]
                     $0.communications = [
-                        Communication.with {
+                        Wire.Communication.with {
                             $0.id = "m-1"
                             $0.conversationId = "conv-1"
-                            $0.author = Participant.with {
+                            $0.author = Wire.Participant.with {
                                 $0.type = .customer
                                 $0.address = "+13175551234"
                             }
                             $0.recipients = [
-                                Participant.with {
+                                Wire.Participant.with {
                                     $0.type = .aiAgent
                                     $0.address = "agent-7"
                                 }
@@ -154,7 +154,7 @@ struct EndToEndTests {
                     $0.storeId = store.id
                     $0.profileId = profile.id
                     $0.observations = [
-                        NewObservation.with {
+                        Wire.NewObservation.with {
                             $0.content = "prefers email over phone for follow-ups."
                             $0.source = "chat-agent"
                             $0.occurredAtUs = 1_767_312_000_000_000
@@ -239,7 +239,7 @@ struct EndToEndTests {
                         let r = try await client.resolveIdentity(
                             .with {
                                 $0.storeId = store.id
-                                $0.identifiers = [Identifier(type: "email", value: "user\(i % 50)@example.com")]
+                                $0.identifiers = [Wire.Identifier(type: "email", value: "user\(i % 50)@example.com")]
                             })
                         return r.profile != nil
                     }

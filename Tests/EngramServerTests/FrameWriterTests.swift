@@ -6,12 +6,12 @@ import Testing
 /// The one frame writer gives the same bytes into a `ByteBuffer` as into an array, including
 /// the length prefixes it has to widen after the fact (bodies of 128 bytes and more).
 @Suite struct FrameWriterTests {
-    static func samples() -> [RecallResponse] {
-        let short = RecallResponse.with { $0.profileId = "p" }
-        let long = RecallResponse.with { response in
+    static func samples() -> [Wire.RecallResponse] {
+        let short = Wire.RecallResponse.with { $0.profileId = "p" }
+        let long = Wire.RecallResponse.with { response in
             response.observations = (0..<40).map { i in
-                ScoredObservation.with {
-                    $0.observation = Observation.with {
+                Wire.ScoredObservation.with {
+                    $0.observation = Wire.Observation.with {
                         $0.id = "obs-\(i)"
                         $0.content = String(repeating: "é", count: i * 17)
                         $0.conversationIds = ["a", String(repeating: "t", count: 200)]
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test(arguments: samples())
-    func byteBufferAndArrayAgree(_ message: RecallResponse) throws {
+    func byteBufferAndArrayAgree(_ message: Wire.RecallResponse) throws {
         var array: [UInt8] = [9, 9]  // written after existing bytes, as a pipelined writer would
         Frame.write(message, type: .response, method: 40, requestID: 7, meta: 3, to: &array)
         var buffer = ByteBuffer(bytes: [9, 9])
@@ -33,7 +33,7 @@ import Testing
         #expect(Array(buffer.readableBytesView) == array)
         let payload = Array(array.dropFirst(2 + Frame.headerSize))
         #expect(payload == message.serializedBytes())
-        #expect(try RecallResponse(serializedBytes: payload) == message)
+        #expect(try Wire.RecallResponse(serializedBytes: payload) == message)
         let frame = Frame(type: .response, method: 40, requestID: 7, meta: 3, payload: payload)
         #expect(Array(array.dropFirst(2)) == frame.encoded())
     }

@@ -35,7 +35,7 @@ import Testing
                 try await client.resolveIdentity(
                     .with {
                         $0.storeId = store.id
-                        $0.identifiers = [Identifier(type: "email", value: "dana@example.com")]
+                        $0.identifiers = [Wire.Identifier(type: "email", value: "dana@example.com")]
                     }
                 ).profile)
             let facts = [

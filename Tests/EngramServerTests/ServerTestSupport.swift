@@ -67,7 +67,7 @@ final class RawConnection: Sendable {
         try await send(
             Frame(
                 type: .request, method: Method.hello.rawValue, requestID: 1,
-                payload: HelloRequest.with {
+                payload: Wire.HelloRequest.with {
                     $0.protocolVersion = 1
                     $0.apiKey = apiKey
                 }.serializedBytes()))
@@ -129,12 +129,12 @@ func requestFrame<M: ProtoMessage>(_ method: Method, id: UInt32, _ message: M, d
     Frame(type: .request, method: method.rawValue, requestID: id, meta: deadlineMs, payload: message.serializedBytes())
 }
 
-func decodeStatus(_ frame: Frame) -> Status? {
-    try? Status(serializedBytes: frame.payload)
+func decodeStatus(_ frame: Frame) -> Wire.Status? {
+    try? Wire.Status(serializedBytes: frame.payload)
 }
 
-func goAway(in frames: [Frame]) -> GoAway? {
-    frames.first { $0.type == .goAway }.flatMap { try? GoAway(serializedBytes: $0.payload) }
+func goAway(in frames: [Frame]) -> Wire.GoAway? {
+    frames.first { $0.type == .goAway }.flatMap { try? Wire.GoAway(serializedBytes: $0.payload) }
 }
 
 /// Asserts a call fails with `code`, returning the error.

@@ -108,7 +108,9 @@ struct CrashTests {
                             $0.value = email
                         }
                     ]
-                    $0.traits = ["Crash": .with { $0.traits = ["writer": TraitValue(.integerValue(Int64(writer)))] }]
+                    $0.traits = [
+                        "Crash": .with { $0.traits = ["writer": Wire.TraitValue(.integerValue(Int64(writer)))] }
+                    ]
                 }, deadline: .seconds(5))
             profileID = response.profile!.id
         } catch {

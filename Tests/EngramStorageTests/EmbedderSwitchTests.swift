@@ -37,10 +37,10 @@ import Testing
                 try await client.resolveIdentity(
                     .with {
                         $0.storeId = store.id
-                        $0.identifiers = [Identifier(type: "email", value: "eve@example.com")]
+                        $0.identifiers = [Wire.Identifier(type: "email", value: "eve@example.com")]
                     }
                 ).profile)
-            var observe = ObserveRequest()
+            var observe = Wire.ObserveRequest()
             observe.storeId = store.id
             observe.profileId = profile.id
             observe.observations = facts.map { fact in

@@ -5,59 +5,59 @@ import Testing
 @Suite("Codec rules")
 struct CodecTests {
     @Test func scalarRoundTripIncludingEdgeValues() throws {
-        var m = ServerInfoResponse()
+        var m = Wire.ServerInfoResponse()
         m.serverVersion = "0.1.0-ünïcødé-🚀"
         m.startedAtUs = -1
         m.uptimeUs = Int64.max
         m.storeCount = UInt64.max
         m.shardCount = UInt32.max
-        let decoded = try ServerInfoResponse(serializedBytes: m.serializedBytes())
+        let decoded = try Wire.ServerInfoResponse(serializedBytes: m.serializedBytes())
         #expect(decoded == m)
     }
 
     @Test func defaultsAreNotWritten() {
-        #expect(ServerInfoResponse().serializedBytes().isEmpty)
-        var p = PingRequest()
+        #expect(Wire.ServerInfoResponse().serializedBytes().isEmpty)
+        var p = Wire.PingRequest()
         p.clientTimeUs = 0
         #expect(p.serializedBytes().isEmpty)
     }
 
     @Test func negativeZeroFloatIsWritten() throws {
-        var e = ScoreExplanation()
+        var e = Wire.ScoreExplanation()
         e.lexical = -0.0
         let bytes = e.serializedBytes()
         #expect(bytes == [0x0D, 0x00, 0x00, 0x00, 0x80])
-        #expect(try ScoreExplanation(serializedBytes: bytes).lexical.sign == .minus)
+        #expect(try Wire.ScoreExplanation(serializedBytes: bytes).lexical.sign == .minus)
     }
 
     @Test func optionalFieldsKeepPresence() throws {
-        var r = RecallRequest()
+        var r = Wire.RecallRequest()
         r.observationsLimit = 0
         let bytes = r.serializedBytes()
         #expect(bytes == [0x40, 0x00])
-        let decoded = try RecallRequest(serializedBytes: bytes)
+        let decoded = try Wire.RecallRequest(serializedBytes: bytes)
         #expect(decoded.observationsLimit == 0)
         #expect(decoded.summariesLimit == nil)
     }
 
     @Test func sint64UsesZigZag() throws {
-        let v = TraitValue(.integerValue(-1))
+        let v = Wire.TraitValue(.integerValue(-1))
         #expect(v.serializedBytes() == [0x38, 0x01])
-        let min = TraitValue(.integerValue(Int64.min))
-        #expect(try TraitValue(serializedBytes: min.serializedBytes()) == min)
+        let min = Wire.TraitValue(.integerValue(Int64.min))
+        #expect(try Wire.TraitValue(serializedBytes: min.serializedBytes()) == min)
     }
 
     @Test func negativeEnumIsTenByteVarint() throws {
-        var p = Participant()
-        p.type = ParticipantType(rawValue: -3)
+        var p = Wire.Participant()
+        p.type = Wire.ParticipantType(rawValue: -3)
         let bytes = p.serializedBytes()
         #expect(bytes.count == 11)
-        #expect(try Participant(serializedBytes: bytes).type.rawValue == -3)
+        #expect(try Wire.Participant(serializedBytes: bytes).type.rawValue == -3)
     }
 
     @Test func unknownEnumValuesAreKept() throws {
         let bytes: [UInt8] = [0x10, 0x63]  // outcome = 99
-        let r = try ResolveIdentityResponse(serializedBytes: bytes)
+        let r = try Wire.ResolveIdentityResponse(serializedBytes: bytes)
         #expect(r.outcome.rawValue == 99)
         #expect(r.outcome.description == "99")
         #expect(r.serializedBytes() == bytes)
@@ -71,30 +71,30 @@ struct CodecTests {
         bytes += [0xFD, 0x01, 1, 2, 3, 4]  // field 31 fixed32
         bytes += [0xFB, 0x01, 0x08, 0x01, 0xFC, 0x01]  // field 31 group holding a varint
         bytes += [0x0A, 0x02, 0x68, 0x69]  // store_id = "hi"
-        let r = try GetStoreRequest(serializedBytes: bytes)
+        let r = try Wire.GetStoreRequest(serializedBytes: bytes)
         #expect(r.storeId == "hi")
     }
 
     @Test func packedAndUnpackedFloatsAreBothAccepted() throws {
         let packed: [UInt8] = [0x3A, 0x08, 0, 0, 0x80, 0x3F, 0, 0, 0, 0x40]
         let unpacked: [UInt8] = [0x3D, 0, 0, 0x80, 0x3F, 0x3D, 0, 0, 0, 0x40]
-        #expect(try NewObservation(serializedBytes: packed).embedding == [1, 2])
-        #expect(try NewObservation(serializedBytes: unpacked).embedding == [1, 2])
-        #expect(try NewObservation(serializedBytes: unpacked).serializedBytes() == packed)
+        #expect(try Wire.NewObservation(serializedBytes: packed).embedding == [1, 2])
+        #expect(try Wire.NewObservation(serializedBytes: unpacked).embedding == [1, 2])
+        #expect(try Wire.NewObservation(serializedBytes: unpacked).serializedBytes() == packed)
     }
 
     @Test func repeatedSingularMessageMerges() throws {
-        var a = GetStoreResponse()
-        a.store = Store.with {
+        var a = Wire.GetStoreResponse()
+        a.store = Wire.Store.with {
             $0.id = "s1"
             $0.createdAtUs = 5
         }
-        var b = GetStoreResponse()
-        b.store = Store.with { $0.displayName = "prod" }
-        let merged = try GetStoreResponse(serializedBytes: a.serializedBytes() + b.serializedBytes())
+        var b = Wire.GetStoreResponse()
+        b.store = Wire.Store.with { $0.displayName = "prod" }
+        let merged = try Wire.GetStoreResponse(serializedBytes: a.serializedBytes() + b.serializedBytes())
         #expect(
             merged.store
-                == Store.with {
+                == Wire.Store.with {
                     $0.id = "s1"
                     $0.displayName = "prod"
                     $0.createdAtUs = 5
@@ -102,52 +102,52 @@ struct CodecTests {
     }
 
     @Test func mapsAreSortedByKeyBytesAndLastDuplicateWins() throws {
-        var g = TraitGroup()
-        g.traits["b"] = TraitValue(.stringValue("2"))
-        g.traits["a"] = TraitValue(.stringValue("1"))
-        g.traits["é"] = TraitValue(.boolValue(true))
+        var g = Wire.TraitGroup()
+        g.traits["b"] = Wire.TraitValue(.stringValue("2"))
+        g.traits["a"] = Wire.TraitValue(.stringValue("1"))
+        g.traits["é"] = Wire.TraitValue(.boolValue(true))
         let bytes = g.serializedBytes()
         let keys = bytes.indices.filter { bytes[$0] == 0x0A && $0 + 2 < bytes.count && bytes[$0 + 1] < 3 }
         #expect(!keys.isEmpty)
-        let decoded = try TraitGroup(serializedBytes: bytes)
+        let decoded = try Wire.TraitGroup(serializedBytes: bytes)
         #expect(decoded == g)
         // "a" sorts before "b" before "é" (0xC3 0xA9).
         let aIndex = bytes.firstIndex(of: 0x61)!
         let bIndex = bytes.firstIndex(of: 0x62)!
         let eIndex = bytes.firstIndex(of: 0xC3)!
         #expect(aIndex < bIndex && bIndex < eIndex)
-        let twice = try TraitGroup(
-            serializedBytes: TraitGroup(["k": TraitValue(.stringValue("old"))]).serializedBytes()
-                + TraitGroup(["k": TraitValue(.stringValue("new"))]).serializedBytes())
-        #expect(twice.traits["k"] == TraitValue(.stringValue("new")))
+        let twice = try Wire.TraitGroup(
+            serializedBytes: Wire.TraitGroup(["k": Wire.TraitValue(.stringValue("old"))]).serializedBytes()
+                + Wire.TraitGroup(["k": Wire.TraitValue(.stringValue("new"))]).serializedBytes())
+        #expect(twice.traits["k"] == Wire.TraitValue(.stringValue("new")))
     }
 
     @Test func longNestedMessagesGetMultiByteLengths() throws {
-        var r = RecallResponse()
+        var r = Wire.RecallResponse()
         for i in 0..<20 {
-            var o = Observation()
+            var o = Wire.Observation()
             o.id = "ob_\(i)"
             o.content = String(repeating: "customer prefers email over phone ", count: 10 + i)
             o.embedding = (0..<384).map { Float($0) / 384 }
             r.observations.append(
-                ScoredObservation.with {
+                Wire.ScoredObservation.with {
                     $0.observation = o
                     $0.score = Float(i) / 20
                 })
         }
         let bytes = r.serializedBytes()
         #expect(bytes.count > 20 * 1536)
-        #expect(try RecallResponse(serializedBytes: bytes) == r)
+        #expect(try Wire.RecallResponse(serializedBytes: bytes) == r)
     }
 
     @Test func methodTableMatchesTheSchema() {
         #expect(Method.allCases.count == 21)
         #expect(Method(rawValue: 40) == .recall)
-        #expect(ObjectIdentifier(Method.recall.descriptor.requestType) == ObjectIdentifier(RecallRequest.self))
+        #expect(ObjectIdentifier(Method.recall.descriptor.requestType) == ObjectIdentifier(Wire.RecallRequest.self))
         #expect(MessageRegistry.all.count == 66)
         #expect(
             MessageRegistry.type(named: "engram.v1.ObserveRequest").map(ObjectIdentifier.init)
-                == ObjectIdentifier(ObserveRequest.self))
+                == ObjectIdentifier(Wire.ObserveRequest.self))
         #expect(StatusCode.unauthenticated.description == "UNAUTHENTICATED")
     }
 }

@@ -5,14 +5,14 @@ import Testing
 @Suite("Framing")
 struct FramingTests {
     static func sampleFrames() -> [Frame] {
-        var recall = RecallRequest()
+        var recall = Wire.RecallRequest()
         recall.storeId = "st_1"
         recall.profileId = "pr_1"
         recall.query = "billing problem"
         return [
             Frame(
                 type: .request, method: Method.hello.rawValue, requestID: 1,
-                payload: HelloRequest.with {
+                payload: Wire.HelloRequest.with {
                     $0.protocolVersion = 1
                     $0.apiKey = "k"
                 }.serializedBytes()),
@@ -24,10 +24,10 @@ struct FramingTests {
             Frame(type: .cancel, requestID: 2),
             Frame(
                 type: .response, method: Method.recall.rawValue, requestID: 2, meta: StatusCode.notFound.rawValue,
-                payload: Status(code: .notFound, message: "no such profile").serializedBytes()),
+                payload: Wire.Status(code: .notFound, message: "no such profile").serializedBytes()),
             Frame(
                 type: .goAway,
-                payload: GoAway.with {
+                payload: Wire.GoAway.with {
                     $0.lastRequestId = 2
                     $0.reason = "shutting down"
                 }.serializedBytes()),
@@ -43,7 +43,7 @@ struct FramingTests {
     }
 
     @Test func encodingInPlaceMatchesEncodingAPayload() {
-        let message = HelloRequest.with {
+        let message = Wire.HelloRequest.with {
             $0.protocolVersion = 1
             $0.clientName = String(repeating: "x", count: 300)
         }

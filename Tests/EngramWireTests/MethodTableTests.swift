@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func storeScopedMethodsReadTheStoreFromTheRequest() {
-        var request = ObserveRequest()
+        var request = Wire.ObserveRequest()
         request.storeId = "st_1"
         #expect(Methods.observe.store?(request) == "st_1")
         #expect(Methods.createStore.store == nil && Methods.ping.store == nil)

@@ -58,8 +58,8 @@ struct RobustnessTests {
         var rng = SplitMix64(seed: 42)
         for _ in 0..<20_000 {
             let bytes = (0..<(rng.next() % 64)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-            _ = try? ObserveRequest(serializedBytes: bytes)
-            _ = try? RecallResponse(serializedBytes: bytes)
+            _ = try? Wire.ObserveRequest(serializedBytes: bytes)
+            _ = try? Wire.RecallResponse(serializedBytes: bytes)
         }
     }
 

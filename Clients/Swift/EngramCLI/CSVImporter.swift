@@ -109,7 +109,7 @@ public struct CSVImporter: Sendable {
 
         while !exhausted {
             // Read one batch of rows: (line the row starts on, fields, request or rejection).
-            var batch: [(line: Int, fields: [String], request: Result<ResolveIdentityRequest, RowRejection>)] = []
+            var batch: [(line: Int, fields: [String], request: Result<Wire.ResolveIdentityRequest, RowRejection>)] = []
             while batch.count < options.batchSize {
                 guard let row = reader.next() else {
                     exhausted = true
@@ -157,11 +157,12 @@ public struct CSVImporter: Sendable {
     }
 
     /// Sends a batch's requests concurrently; results in the batch's order.
-    private func send(_ requests: [Result<ResolveIdentityRequest, RowRejection>], client: EngramClient) async throws
-        -> [Result<ResolveIdentityResponse, RowRejection>]
+    private func send(_ requests: [Result<Wire.ResolveIdentityRequest, RowRejection>], client: EngramClient)
+        async throws
+        -> [Result<Wire.ResolveIdentityResponse, RowRejection>]
     {
-        try await withThrowingTaskGroup(of: (Int, Result<ResolveIdentityResponse, RowRejection>).self) { group in
-            var results = [Result<ResolveIdentityResponse, RowRejection>?](repeating: nil, count: requests.count)
+        try await withThrowingTaskGroup(of: (Int, Result<Wire.ResolveIdentityResponse, RowRejection>).self) { group in
+            var results = [Result<Wire.ResolveIdentityResponse, RowRejection>?](repeating: nil, count: requests.count)
             for (i, r) in requests.enumerated() {
                 switch r {
                 case .failure(let rejection): results[i] = .failure(rejection)

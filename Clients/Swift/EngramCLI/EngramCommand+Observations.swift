@@ -8,7 +8,7 @@ struct ObservationsCommand: AsyncParsableCommand {
         commandName: "observations", abstract: "List a profile's observations and an observation's revisions.",
         subcommands: [List.self, Revisions.self])
 
-    static func table(_ observations: [Observation]) -> String {
+    static func table(_ observations: [Wire.Observation]) -> String {
         var t = TextTable(["ID", "STATUS", "OCCURRED", "SOURCE", "SUBJECT", "MENTIONS", "CONTENT"])
         for o in observations {
             t.add([
@@ -44,9 +44,9 @@ struct ObservationsCommand: AsyncParsableCommand {
             let now = Date()
             let after = try since.map { try TimeInput.parse($0, option: "--since", now: now) } ?? 0
             let before = try until.map { try TimeInput.parse($0, option: "--until", now: now) } ?? 0
-            let statusValue: ObservationStatus =
+            let statusValue: Wire.ObservationStatus =
                 status == "active" ? .active : status == "superseded" ? .superseded : .unspecified
-            var all: [Observation] = []
+            var all: [Wire.Observation] = []
             var profileID = profile
             try await connection.withClient { client in
                 var token = ""

@@ -37,7 +37,7 @@ struct ObserveCommand: AsyncParsableCommand {
         let storeID = try store.storeID()
         let now = Date()
         let occurred = try at.map { try TimeInput.parse($0, option: "--at", now: now) } ?? TimeInput.micros(now)
-        var batches: [(profile: String, observations: [NewObservation])] = []
+        var batches: [(profile: String, observations: [Wire.NewObservation])] = []
         if let file {
             batches = try Self.batches(
                 fromFile: file, defaultProfile: profile,
@@ -106,15 +106,15 @@ struct ObserveCommand: AsyncParsableCommand {
     }
 
     /// Reads and checks the whole file before anything is sent, so a bad line sends nothing.
-    static func batches(fromFile path: String, defaultProfile: String?, defaults: NewObservation, now: Date) throws
-        -> [(profile: String, observations: [NewObservation])]
+    static func batches(fromFile path: String, defaultProfile: String?, defaults: Wire.NewObservation, now: Date) throws
+        -> [(profile: String, observations: [Wire.NewObservation])]
     {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw CLIError("--file \(path): cannot read it as UTF-8 text (\(error.localizedDescription))")
         }
         var order: [String] = []
-        var byProfile: [String: [NewObservation]] = [:]
+        var byProfile: [String: [Wire.NewObservation]] = [:]
         let decoder = JSONDecoder()
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let lineText = raw.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -30,14 +30,14 @@ struct ProfileCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            var traits: [String: TraitGroup] = [:]
+            var traits: [String: Wire.TraitGroup] = [:]
             for t in trait {
                 let (group, name, value) = try TraitInput.parseAssignment(t)
-                traits[group, default: TraitGroup()].traits[name] = value
+                traits[group, default: Wire.TraitGroup()].traits[name] = value
             }
             let storeID = try store.storeID()
             let ids = try identifiers.identifiers()
-            let request = ResolveIdentityRequest.with {
+            let request = Wire.ResolveIdentityRequest.with {
                 $0.storeId = storeID
                 $0.identifiers = ids
                 $0.traits = traits
@@ -70,7 +70,7 @@ struct ProfileCommand: AsyncParsableCommand {
                         $0.storeId = storeID
                         $0.profileId = id
                     }
-                ).profile ?? Profile()
+                ).profile ?? Wire.Profile()
             }
             output.emit(profile.json, profile.text)
         }
@@ -132,7 +132,7 @@ struct ProfileCommand: AsyncParsableCommand {
                         $0.profileId = id
                     })
             }
-            let receipt = response.receipt ?? DeletionReceipt()
+            let receipt = response.receipt ?? Wire.DeletionReceipt()
             output.emit(
                 ["profile_id": .of(response.profileId), "receipt": receipt.json],
                 "deleted profile \(response.profileId)\n" + receipt.text)
@@ -140,7 +140,7 @@ struct ProfileCommand: AsyncParsableCommand {
     }
 }
 
-extension Profile {
+extension Wire.Profile {
     /// A profile for people: its fields, identifiers and traits.
     var text: String {
         var s = TextTable.record([

@@ -41,7 +41,7 @@ struct RecallCommand: AsyncParsableCommand {
         let begin = try since.map { try TimeInput.parse($0, option: "--since", now: now) } ?? 0
         let end = try until.map { try TimeInput.parse($0, option: "--until", now: now) } ?? 0
         let identifier = try identifiers.identifiers().first
-        let request = RecallRequest.with {
+        let request = Wire.RecallRequest.with {
             $0.storeId = storeID
             $0.profileId = profile ?? ""
             $0.identifier = identifier
@@ -61,14 +61,14 @@ struct RecallCommand: AsyncParsableCommand {
         output.emit(response.json, Self.text(response, explain: explain))
     }
 
-    static func text(_ r: RecallResponse, explain: Bool) -> String {
+    static func text(_ r: Wire.RecallResponse, explain: Bool) -> String {
         var parts = ["profile \(r.profileId), query \"\(r.effectiveQuery)\", \(r.queryTimeUs) µs"]
         var t = TextTable(
             explain
                 ? ["SCORE", "LEX", "SEM", "REC", "TERMS", "OCCURRED", "CONTENT"]
                 : ["SCORE", "OCCURRED", "SOURCE", "CONTENT"])
         for o in r.observations {
-            let obs = o.observation ?? Observation()
+            let obs = o.observation ?? Wire.Observation()
             let score = String(format: "%.3f", o.score)
             if explain, let e = o.explanation {
                 t.add([

@@ -7,7 +7,7 @@ struct StoreCommand: AsyncParsableCommand {
         commandName: "store", abstract: "Create, list, show and delete stores.",
         subcommands: [Create.self, List.self, Get.self, Delete.self])
 
-    static func table(_ stores: [Store]) -> String {
+    static func table(_ stores: [Wire.Store]) -> String {
         var t = TextTable(["ID", "NAME", "DESCRIPTION", "CREATED"])
         for s in stores { t.add([s.id, s.displayName, s.description, TimeInput.format(s.createdAtUs)]) }
         return t.rendered()
@@ -27,7 +27,7 @@ struct StoreCommand: AsyncParsableCommand {
                         $0.displayName = name
                         $0.description = description
                     }
-                ).store ?? Store()
+                ).store ?? Wire.Store()
             }
             output.emit(store.json, StoreCommand.table([store]))
         }
@@ -40,7 +40,7 @@ struct StoreCommand: AsyncParsableCommand {
 
         func run() async throws {
             let stores = try await connection.withClient { client in
-                var all: [Store] = []
+                var all: [Wire.Store] = []
                 var token = ""
                 // Bounded: a server that kept returning tokens would otherwise loop forever.
                 for _ in 0..<10_000 {
@@ -67,7 +67,7 @@ struct StoreCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try await connection.withClient {
-                try await $0.getStore(.with { $0.storeId = id }).store ?? Store()
+                try await $0.getStore(.with { $0.storeId = id }).store ?? Wire.Store()
             }
             output.emit(store.json, StoreCommand.table([store]))
         }
@@ -81,14 +81,14 @@ struct StoreCommand: AsyncParsableCommand {
 
         func run() async throws {
             let receipt = try await connection.withClient {
-                try await $0.deleteStore(.with { $0.storeId = id }).receipt ?? DeletionReceipt()
+                try await $0.deleteStore(.with { $0.storeId = id }).receipt ?? Wire.DeletionReceipt()
             }
             output.emit(["store_id": .of(id), "receipt": receipt.json], "deleted store \(id)\n" + receipt.text)
         }
     }
 }
 
-extension DeletionReceipt {
+extension Wire.DeletionReceipt {
     /// What was erased, for people.
     var text: String {
         TextTable.record([

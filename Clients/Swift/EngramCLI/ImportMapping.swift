@@ -105,24 +105,24 @@ public struct ImportMapping: Sendable, Hashable {
         public var unmapped: [String]
 
         /// The request for one row, or why the row is rejected.
-        public func request(storeID: String, row: [String]) -> Result<ResolveIdentityRequest, RowRejection> {
+        public func request(storeID: String, row: [String]) -> Result<Wire.ResolveIdentityRequest, RowRejection> {
             guard row.count == fieldCount else {
                 return .failure(
                     RowRejection(
                         "the row has \(row.count) field\(row.count == 1 ? "" : "s"), the header has \(fieldCount)"))
             }
-            var request = ResolveIdentityRequest()
+            var request = Wire.ResolveIdentityRequest()
             request.storeId = storeID
             for (index, column, target) in columns {
                 let cell = row[index].trimmedIfNeeded
                 if cell.isEmpty { continue }  // an empty cell sets nothing
                 switch target {
                 case .identifier(let type):
-                    request.identifiers.append(Identifier(type: type, value: cell))
+                    request.identifiers.append(Wire.Identifier(type: type, value: cell))
                 case .trait(let group, let name, let type):
                     do throws(CLIError) {
                         let value = try TraitInput.parseValue(cell, as: type, context: "column '\(column)'")
-                        request.traits[group, default: TraitGroup()].traits[name] = value
+                        request.traits[group, default: Wire.TraitGroup()].traits[name] = value
                     } catch {
                         return .failure(RowRejection(error.message))
                     }

@@ -13,7 +13,7 @@ extension ProtoEnum {
     }
 }
 
-extension Store {
+extension Wire.Store {
     public var json: JSONValue {
         [
             "id": .of(id), "display_name": .of(displayName), "description": .of(description),
@@ -22,7 +22,7 @@ extension Store {
     }
 }
 
-extension TraitValue {
+extension Wire.TraitValue {
     /// The value alone (a string, number, bool, list or null).
     public var valueJSON: JSONValue {
         switch kind {
@@ -49,15 +49,15 @@ extension TraitValue {
 }
 
 /// Traits as `{group: {name: value}}`.
-func traitsJSON(_ traits: [String: TraitGroup]) -> JSONValue {
+func traitsJSON(_ traits: [String: Wire.TraitGroup]) -> JSONValue {
     .object(traits.mapValues { group in .object(group.traits.mapValues(\.valueJSON)) })
 }
 
-extension Identifier {
+extension Wire.Identifier {
     public var json: JSONValue { ["type": .of(type), "value": .of(value), "added_at_us": .of(addedAtUs)] }
 }
 
-extension Profile {
+extension Wire.Profile {
     public var json: JSONValue {
         [
             "id": .of(id), "store_id": .of(storeId), "created_at_us": .of(createdAtUs),
@@ -69,7 +69,7 @@ extension Profile {
     }
 }
 
-extension ResolveIdentityResponse {
+extension Wire.ResolveIdentityResponse {
     public var json: JSONValue {
         [
             "profile": profile?.json ?? .null, "outcome": .of(outcome.shortName),
@@ -80,7 +80,7 @@ extension ResolveIdentityResponse {
     }
 }
 
-extension DeletionReceipt {
+extension Wire.DeletionReceipt {
     public var json: JSONValue {
         [
             "profiles": .of(profiles), "identifiers": .of(identifiers), "traits": .of(traits),
@@ -91,7 +91,7 @@ extension DeletionReceipt {
     }
 }
 
-extension Observation {
+extension Wire.Observation {
     public var json: JSONValue {
         [
             "id": .of(id), "content": .of(content), "source": .of(source), "occurred_at_us": .of(occurredAtUs),
@@ -102,7 +102,7 @@ extension Observation {
     }
 }
 
-extension ObserveResponse {
+extension Wire.ObserveResponse {
     public var json: JSONValue {
         [
             "profile_id": .of(profileId), "log_sequence": .of(logSequence),
@@ -118,7 +118,7 @@ extension ObserveResponse {
     }
 }
 
-extension ObservationRevision {
+extension Wire.ObservationRevision {
     public var json: JSONValue {
         [
             "revision": .of(revision), "previous": previous?.json ?? .null, "kind": .of(kind.shortName),
@@ -127,7 +127,7 @@ extension ObservationRevision {
     }
 }
 
-extension ScoreExplanation {
+extension Wire.ScoreExplanation {
     public var json: JSONValue {
         [
             "lexical": .of(lexical), "semantic": .of(semantic), "recency": .of(recency),
@@ -137,7 +137,7 @@ extension ScoreExplanation {
     }
 }
 
-extension Communication {
+extension Wire.Communication {
     public var json: JSONValue {
         [
             "id": .of(id), "conversation_id": .of(conversationId), "channel": .of(channel.shortName), "text": .of(text),
@@ -147,7 +147,7 @@ extension Communication {
     }
 }
 
-extension RecallResponse {
+extension Wire.RecallResponse {
     public var json: JSONValue {
         [
             "profile_id": .of(profileId), "query_time_us": .of(queryTimeUs), "effective_query": .of(effectiveQuery),
@@ -175,7 +175,7 @@ extension RecallResponse {
     }
 }
 
-extension ServerInfoResponse {
+extension Wire.ServerInfoResponse {
     public var json: JSONValue {
         [
             "server_version": .of(serverVersion), "protocol_version": .of(protocolVersion),
@@ -191,7 +191,7 @@ extension ServerInfoResponse {
     }
 }
 
-extension SnapshotResponse {
+extension Wire.SnapshotResponse {
     public var json: JSONValue {
         ["sequence": .of(sequence), "path": .of(path), "size_bytes": .of(sizeBytes), "duration_us": .of(durationUs)]
     }

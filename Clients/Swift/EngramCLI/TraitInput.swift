@@ -11,7 +11,7 @@ public enum TraitInput {
 
     /// Parses `Group.name=value` or `Group.name:TYPE=value` (`--trait`).
     public static func parseAssignment(_ text: String) throws(CLIError) -> (
-        group: String, name: String, value: TraitValue
+        group: String, name: String, value: Wire.TraitValue
     ) {
         guard let eq = text.firstIndex(of: "=") else {
             throw .usage("--trait '\(text)': expected Group.name=value (or Group.name:TYPE=value)")
@@ -44,36 +44,38 @@ public enum TraitInput {
     }
 
     /// A value of the given type; lists are separated by '|'.
-    public static func parseValue(_ text: String, as type: ValueType, context: String) throws(CLIError) -> TraitValue {
+    public static func parseValue(_ text: String, as type: ValueType, context: String) throws(CLIError)
+        -> Wire.TraitValue
+    {
         switch type {
-        case .string: return TraitValue(.stringValue(text))
+        case .string: return Wire.TraitValue(.stringValue(text))
         case .number:
             guard let v = Double(text) ?? Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite else {
                 throw CLIError("\(context): '\(text)' is not a number")
             }
-            return TraitValue(.numberValue(v))
+            return Wire.TraitValue(.numberValue(v))
         case .int:
             guard let v = Int64(text) ?? Int64(text.trimmingCharacters(in: .whitespaces)) else {
                 throw CLIError("\(context): '\(text)' is not an integer")
             }
-            return TraitValue(.integerValue(v))
+            return Wire.TraitValue(.integerValue(v))
         case .bool:
             switch text.trimmingCharacters(in: .whitespaces).lowercased() {
-            case "true", "yes", "1": return TraitValue(.boolValue(true))
-            case "false", "no", "0": return TraitValue(.boolValue(false))
+            case "true", "yes", "1": return Wire.TraitValue(.boolValue(true))
+            case "false", "no", "0": return Wire.TraitValue(.boolValue(false))
             default: throw CLIError("\(context): '\(text)' is not a bool (true/false, yes/no, 1/0)")
             }
-        case .list: return TraitValue(.listValue(StringList(text.split(separator: "|").map(String.init))))
-        case .null: return TraitValue(.nullValue(true))
+        case .list: return Wire.TraitValue(.listValue(Wire.StringList(text.split(separator: "|").map(String.init))))
+        case .null: return Wire.TraitValue(.nullValue(true))
         }
     }
 
     /// Parses `TYPE=VALUE` (`--id`).
-    public static func parseIdentifier(_ text: String) throws(CLIError) -> Identifier {
+    public static func parseIdentifier(_ text: String) throws(CLIError) -> Wire.Identifier {
         guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
             throw .usage("--id '\(text)': expected TYPE=VALUE, e.g. user_id=4711")
         }
-        return Identifier(type: String(text[..<eq]), value: String(text[text.index(after: eq)...]))
+        return Wire.Identifier(type: String(text[..<eq]), value: String(text[text.index(after: eq)...]))
     }
 }
 
@@ -88,11 +90,11 @@ public struct IdentifierOptions: ParsableArguments, Sendable {
 
     public init() {}
 
-    public func identifiers() throws(CLIError) -> [Identifier] {
-        var result = email.map { Identifier(type: "email", value: $0) }
-        result += phone.map { Identifier(type: "phone", value: $0) }
-        result += whatsapp.map { Identifier(type: "whatsapp", value: $0) }
-        result += chat.map { Identifier(type: "chat", value: $0) }
+    public func identifiers() throws(CLIError) -> [Wire.Identifier] {
+        var result = email.map { Wire.Identifier(type: "email", value: $0) }
+        result += phone.map { Wire.Identifier(type: "phone", value: $0) }
+        result += whatsapp.map { Wire.Identifier(type: "whatsapp", value: $0) }
+        result += chat.map { Wire.Identifier(type: "chat", value: $0) }
         for id in ids { result.append(try TraitInput.parseIdentifier(id)) }
         return result
     }

@@ -8,11 +8,11 @@ import Synchronization
 /// One connection to a server, after a successful Hello. Many calls share it.
 final class ClientConnection: Sendable {
     let channel: any NIOCore.Channel
-    let hello: HelloResponse
+    let hello: Wire.HelloResponse
     private let nextID = Atomic<UInt32>(2)
     private let goingAway: GoAwayFlag
 
-    private init(channel: any NIOCore.Channel, hello: HelloResponse, goingAway: GoAwayFlag) {
+    private init(channel: any NIOCore.Channel, hello: Wire.HelloResponse, goingAway: GoAwayFlag) {
         self.channel = channel
         self.hello = hello
         self.goingAway = goingAway
@@ -44,7 +44,7 @@ final class ClientConnection: Sendable {
                 }
             }
         let channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
-        var request = HelloRequest()
+        var request = Wire.HelloRequest()
         request.protocolVersion = Frame.protocolVersion
         request.apiKey = configuration.apiKey
         request.clientName = configuration.clientName
@@ -54,7 +54,7 @@ final class ClientConnection: Sendable {
             .request(id: 1, frame: frame, response: promise, timeout: .seconds(10)), on: channel, failing: promise)
         do {
             let reply = try await promise.futureResult.get()
-            let hello: HelloResponse = try Self.decodeReply(reply)
+            let hello: Wire.HelloResponse = try Self.decodeReply(reply)
             return ClientConnection(channel: channel, hello: hello, goingAway: goingAway)
         } catch {
             channel.close(promise: nil)
@@ -115,8 +115,8 @@ final class ClientConnection: Sendable {
     static func decodeReply<Response: ProtoMessage>(_ frame: InboundFrame) throws -> Response {
         if frame.meta != 0 {
             let status =
-                frame.payload.withUnsafeReadableBytes { try? Status(decoding: $0) }
-                ?? Status(code: StatusCode(rawValue: frame.meta), message: "undecodable status payload")
+                frame.payload.withUnsafeReadableBytes { try? Wire.Status(decoding: $0) }
+                ?? Wire.Status(code: StatusCode(rawValue: frame.meta), message: "undecodable status payload")
             var error = EngramClientError(status)
             error.code = StatusCode(rawValue: frame.meta)
             throw error

@@ -18,9 +18,9 @@ final class ClientHandler: ChannelDuplexHandler {
 
     private var pending: [UInt32: (promise: EventLoopPromise<InboundFrame>, timer: Scheduled<Void>?)] = [:]
     private var closedReason: String?
-    private let onGoAway: @Sendable (GoAway) -> Void
+    private let onGoAway: @Sendable (Wire.GoAway) -> Void
 
-    init(onGoAway: @escaping @Sendable (GoAway) -> Void) {
+    init(onGoAway: @escaping @Sendable (Wire.GoAway) -> Void) {
         self.onGoAway = onGoAway
     }
 
@@ -67,7 +67,7 @@ final class ClientHandler: ChannelDuplexHandler {
             context.writeAndFlush(
                 wrapOutboundOut(context.channel.allocator.frame(type: .pong, payload: frame.payload)), promise: nil)
         case .goAway:
-            let message = frame.payload.withUnsafeReadableBytes { try? GoAway(decoding: $0) } ?? GoAway()
+            let message = frame.payload.withUnsafeReadableBytes { try? Wire.GoAway(decoding: $0) } ?? Wire.GoAway()
             onGoAway(message)
             if message.statusCode != .unavailable {
                 // Anything but a graceful drain means the server is closing now.
@@ -99,6 +99,6 @@ final class ClientHandler: ChannelDuplexHandler {
     }
 }
 
-extension GoAway {
+extension Wire.GoAway {
     var statusCode: StatusCode { StatusCode(rawValue: code) }
 }

@@ -51,7 +51,7 @@ public final class EngramClient: Sendable {
     }
 
     /// The server's Hello answer (version and limits) for the first connection.
-    public func serverHello() async throws -> HelloResponse {
+    public func serverHello() async throws -> Wire.HelloResponse {
         try await connection(slots[0]).hello
     }
 

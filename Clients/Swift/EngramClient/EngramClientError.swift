@@ -7,15 +7,15 @@ public struct EngramClientError: Error, Sendable, Hashable, CustomStringConverti
     /// The server's (or the client's) explanation.
     public var message: String
     /// For INVALID_ARGUMENT: the fields at fault.
-    public var fieldViolations: [FieldViolation]
+    public var fieldViolations: [Wire.FieldViolation]
 
-    public init(code: StatusCode, message: String, fieldViolations: [FieldViolation] = []) {
+    public init(code: StatusCode, message: String, fieldViolations: [Wire.FieldViolation] = []) {
         self.code = code
         self.message = message
         self.fieldViolations = fieldViolations
     }
 
-    init(_ status: Status) {
+    init(_ status: Wire.Status) {
         self.init(code: status.statusCode, message: status.message, fieldViolations: status.fieldViolations)
     }
 

@@ -40,7 +40,7 @@ extension LoadFixture {
                         try await client.resolveIdentity(
                             .with {
                                 $0.storeId = storeCopy
-                                $0.identifiers = [Identifier(type: "email", value: email)]
+                                $0.identifiers = [Wire.Identifier(type: "email", value: email)]
                             }
                         ).profile?.id ?? ""
                     var rng = SplitMix64(seed: seed &+ UInt64(i) &* 7919)
@@ -49,7 +49,7 @@ extension LoadFixture {
                         let n = min(100, withObservations - done)  // Observe takes at most 100 items
                         let base = Int64(1_700_000_000_000_000) + Int64(i) * 1_000_000
                         let batch = (0..<n).map { k in
-                            NewObservation.with {
+                            Wire.NewObservation.with {
                                 $0.content = text.sentence(using: &rng)
                                 $0.source = "seed"
                                 $0.occurredAtUs = base + Int64(done + k) * 60_000_000

@@ -107,14 +107,14 @@ public struct LoadFixture: Sendable {
             _ = try await client.resolveIdentity(
                 .with {
                     $0.storeId = storeID
-                    $0.identifiers = [Identifier(type: "email", value: email)]
+                    $0.identifiers = [Wire.Identifier(type: "email", value: email)]
                 })
         case .resolveExisting:
             let p = profiles[Int.random(in: 0..<profiles.count, using: &rng)]
             _ = try await client.resolveIdentity(
                 .with {
                     $0.storeId = storeID
-                    $0.identifiers = [Identifier(type: "email", value: p.email)]
+                    $0.identifiers = [Wire.Identifier(type: "email", value: p.email)]
                 })
         case .observe:
             let p = profiles[Int.random(in: 0..<profiles.count, using: &rng)]
