@@ -4,27 +4,27 @@ import NIOCore
 
 /// What the client asks its channel to do. Always handled on the channel's event loop, so the
 /// table of pending calls needs no lock.
-enum ClientOutbound: Sendable {
+package enum ClientOutbound: Sendable {
     case request(id: UInt32, frame: ByteBuffer, response: EventLoopPromise<InboundFrame>, timeout: TimeAmount?)
     case cancel(id: UInt32)
 }
 
 /// Matches responses to calls by request id, answers the server's PINGs, and fails every
 /// pending call when the connection goes away.
-final class ClientHandler: ChannelDuplexHandler {
-    typealias InboundIn = InboundFrame
-    typealias OutboundIn = ClientOutbound
-    typealias OutboundOut = ByteBuffer
+package final class ClientHandler: ChannelDuplexHandler {
+    package typealias InboundIn = InboundFrame
+    package typealias OutboundIn = ClientOutbound
+    package typealias OutboundOut = ByteBuffer
 
     private var pending: [UInt32: (promise: EventLoopPromise<InboundFrame>, timer: Scheduled<Void>?)] = [:]
     private var closedReason: String?
     private let onGoAway: @Sendable (Wire.GoAway) -> Void
 
-    init(onGoAway: @escaping @Sendable (Wire.GoAway) -> Void) {
+    package init(onGoAway: @escaping @Sendable (Wire.GoAway) -> Void) {
         self.onGoAway = onGoAway
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .request(let id, let frame, let response, let timeout):
             if let closedReason {
@@ -55,7 +55,7 @@ final class ClientHandler: ChannelDuplexHandler {
         }
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch frame.type {
         case .response:
@@ -78,12 +78,12 @@ final class ClientHandler: ChannelDuplexHandler {
         }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         failAll("connection closed")
         context.fireChannelInactive()
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    package func errorCaught(context: ChannelHandlerContext, error: any Error) {
         failAll("connection failed: \(error)")
         context.close(promise: nil)
     }
