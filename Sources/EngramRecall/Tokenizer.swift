@@ -18,6 +18,10 @@ public enum Tokenizer {
         public var word: String
         /// The stemmed term (equal to `word` when nothing was stripped).
         public var term: String
+        public init(word: String, term: String) {
+            self.word = word
+            self.term = term
+        }
     }
 
     /// The kept tokens of `text`, in order.

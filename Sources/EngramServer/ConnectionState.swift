@@ -4,8 +4,8 @@ import NIOCore
 
 /// What a connection may do next. A plain value, kept apart from I/O so its rules are easy to
 /// test: the connection loop feeds it frames and acts on its decisions.
-struct ConnectionState: Sendable {
-    enum Phase: Sendable, Equatable {
+package struct ConnectionState: Sendable {
+    package enum Phase: Sendable, Equatable {
         case awaitingHello
         case ready
         /// A GOAWAY was sent: no new requests, in-flight ones finish.
@@ -13,25 +13,29 @@ struct ConnectionState: Sendable {
         case closed
     }
 
-    struct Principal: Sendable {
-        var role: APIKeys.Role
-        var name: String
+    package struct Principal: Sendable {
+        package var role: APIKeys.Role
+        package var name: String
+        package init(role: APIKeys.Role, name: String) {
+            self.role = role
+            self.name = name
+        }
     }
 
-    private(set) var phase: Phase = .awaitingHello
-    private(set) var principal: Principal?
+    package private(set) var phase: Phase = .awaitingHello
+    package private(set) var principal: Principal?
     /// Requests running in their own task, by id, with a flag set when cancelled.
-    private(set) var inFlight: [UInt32: InFlightRequest] = [:]
-    private(set) var lastRequestID: UInt32 = 0
-    let maxInFlight: Int
+    package private(set) var inFlight: [UInt32: InFlightRequest] = [:]
+    package private(set) var lastRequestID: UInt32 = 0
+    package let maxInFlight: Int
 
-    init(maxInFlight: Int) {
+    package init(maxInFlight: Int) {
         self.maxInFlight = maxInFlight
     }
 
-    var isFull: Bool { inFlight.count >= maxInFlight }
+    package var isFull: Bool { inFlight.count >= maxInFlight }
 
-    enum RequestDecision: Equatable {
+    package enum RequestDecision: Equatable {
         /// Authenticate with this Hello.
         case hello
         /// Serve it.
@@ -42,7 +46,7 @@ struct ConnectionState: Sendable {
         case rejectAndClose(StatusCode, String)
     }
 
-    mutating func receivedRequest(id: UInt32, method: UInt16) -> RequestDecision {
+    package mutating func receivedRequest(id: UInt32, method: UInt16) -> RequestDecision {
         lastRequestID = id
         switch phase {
         case .awaitingHello:
@@ -61,7 +65,7 @@ struct ConnectionState: Sendable {
         }
     }
 
-    mutating func authenticated(_ principal: Principal) {
+    package mutating func authenticated(_ principal: Principal) {
         self.principal = principal
         phase = .ready
     }
@@ -70,7 +74,7 @@ struct ConnectionState: Sendable {
     /// so the late registration is dropped rather than leaking a slot.
     private var finishedBeforeStart: Set<UInt32> = []
 
-    mutating func started(id: UInt32, request: InFlightRequest) {
+    package mutating func started(id: UInt32, request: InFlightRequest) {
         if finishedBeforeStart.remove(id) != nil {
             request.timer?.cancel()
             return
@@ -79,7 +83,7 @@ struct ConnectionState: Sendable {
     }
 
     @discardableResult
-    mutating func finished(id: UInt32) -> InFlightRequest? {
+    package mutating func finished(id: UInt32) -> InFlightRequest? {
         guard let request = inFlight.removeValue(forKey: id) else {
             finishedBeforeStart.insert(id)
             return nil
@@ -87,11 +91,11 @@ struct ConnectionState: Sendable {
         return request
     }
 
-    mutating func drain() {
+    package mutating func drain() {
         if phase == .ready || phase == .awaitingHello { phase = .draining }
     }
 
-    mutating func close() -> [InFlightRequest] {
+    package mutating func close() -> [InFlightRequest] {
         phase = .closed
         defer { inFlight = [:] }
         return Array(inFlight.values)
@@ -99,7 +103,11 @@ struct ConnectionState: Sendable {
 }
 
 /// A request running in its own task: the task to cancel on CANCEL, a deadline, or a close.
-struct InFlightRequest: Sendable {
-    var task: Task<Void, Never>
-    var timer: Scheduled<Void>?
+package struct InFlightRequest: Sendable {
+    package var task: Task<Void, Never>
+    package var timer: Scheduled<Void>?
+    package init(task: Task<Void, Never>, timer: Scheduled<Void>?) {
+        self.task = task
+        self.timer = timer
+    }
 }

@@ -1,6 +1,5 @@
+import EngramCore
 import Testing
-
-@testable import EngramCore
 
 @Suite struct DeletionTests {
     @Test func deleteProfileErasesEverythingWithAReceipt() throws {

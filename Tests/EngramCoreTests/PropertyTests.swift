@@ -1,7 +1,6 @@
+import EngramCore
 import EngramTestSupport
 import Testing
-
-@testable import EngramCore
 
 @Suite struct PropertyTests {
     /// The engine's answer to an operation, in the model's terms.

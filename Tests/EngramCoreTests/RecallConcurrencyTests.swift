@@ -1,7 +1,6 @@
+import EngramCore
 import EngramTestSupport
 import Testing
-
-@testable import EngramCore
 
 @Suite struct RecallConcurrencyTests {
     /// Queries run on a copy of the profile with no lock held while writers change it: each

@@ -1,6 +1,5 @@
+import EngramCore
 import Testing
-
-@testable import EngramCore
 
 /// A day in microseconds.
 private let day: Int64 = 86_400_000_000

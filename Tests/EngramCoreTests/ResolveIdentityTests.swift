@@ -1,6 +1,5 @@
+import EngramCore
 import Testing
-
-@testable import EngramCore
 
 @Suite struct ResolveIdentityTests {
     @Test func createMatchAttach() throws {

@@ -1,8 +1,7 @@
+import EngramCore
 import EngramTestSupport
 import Synchronization
 import Testing
-
-@testable import EngramCore
 
 /// A clock that advances one microsecond per reading, from a fixed start.
 final class ManualClock: Sendable {

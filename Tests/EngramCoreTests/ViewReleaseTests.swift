@@ -1,7 +1,6 @@
+import EngramCore
 import EngramTestSupport
 import Testing
-
-@testable import EngramCore
 
 /// Views dropped on another thread while writes change the very maps they share.
 ///

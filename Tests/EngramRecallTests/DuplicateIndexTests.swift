@@ -1,7 +1,6 @@
+import EngramRecall
 import EngramTestSupport
 import Testing
-
-@testable import EngramRecall
 
 @Suite struct DuplicateIndexTests {
     /// Fingerprints split words as the tokenizer does: case and punctuation never count, and

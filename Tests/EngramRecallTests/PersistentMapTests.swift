@@ -1,8 +1,7 @@
+import EngramRecall
 import EngramTestSupport
 import Synchronization
 import Testing
-
-@testable import EngramRecall
 
 @Suite struct PersistentMapTests {
     struct Payload: Sendable, Equatable {

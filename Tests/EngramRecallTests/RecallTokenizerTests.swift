@@ -1,7 +1,6 @@
+import EngramRecall
 import EngramTestSupport
 import Testing
-
-@testable import EngramRecall
 
 @Suite struct RecallTokenizerTests {
     @Test func lowerCasesDropsStopWordsAndPossessives() {

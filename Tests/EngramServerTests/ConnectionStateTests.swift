@@ -1,7 +1,6 @@
+import EngramServer
 import EngramWire
 import Testing
-
-@testable import EngramServer
 
 /// The connection's rules as a plain value, without a socket.
 @Suite struct ConnectionStateTests {

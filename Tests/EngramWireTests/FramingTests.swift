@@ -1,6 +1,5 @@
+import EngramWire
 import Testing
-
-@testable import EngramWire
 
 @Suite("Framing")
 struct FramingTests {
