@@ -1,5 +1,6 @@
 import EngramWire
 import NIOCore
+import Synchronization
 
 /// A frame as read from a connection: the payload stays a slice of the read buffer (no copy).
 package struct InboundFrame: Sendable, Equatable {
@@ -54,13 +55,28 @@ package struct FrameByteDecoder: ByteToMessageDecoder {
 }
 
 extension ByteBufferAllocator {
-    /// A frame whose payload is `message`, encoded straight into the buffer.
+    /// A frame whose payload is `message`, encoded straight into the buffer's memory through a
+    /// `RawWireOutput` (no check per write). A message larger than `sizeHint` is encoded again
+    /// into a buffer of its exact size; `FrameSizeHints` keeps the guess close per method.
     @inlinable
     package func frame<M: ProtoMessage>(
-        _ message: M, type: FrameType, method: UInt16, requestID: UInt32, meta: UInt32 = 0
+        _ message: M, type: FrameType, method: UInt16, requestID: UInt32, meta: UInt32 = 0, sizeHint: Int = 1024
     ) -> ByteBuffer {
-        var buffer = self.buffer(capacity: 256)
-        Frame.write(message, type: type, method: method, requestID: requestID, meta: meta, to: &buffer)
+        var buffer = self.buffer(capacity: max(sizeHint, Frame.headerSize))
+        var needed = 0
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 0) { region in
+            var output = RawWireOutput(region)
+            Frame.write(message, type: type, method: method, requestID: requestID, meta: meta, to: &output)
+            needed = output.count
+            return output.overflowed ? 0 : output.count
+        }
+        if buffer.readableBytes == needed { return buffer }
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: needed) { region in
+            var output = RawWireOutput(region)
+            Frame.write(message, type: type, method: method, requestID: requestID, meta: meta, to: &output)
+            precondition(!output.overflowed && output.count == needed, "an encoding changed size between two passes")
+            return output.count
+        }
         return buffer
     }
 
@@ -77,5 +93,34 @@ extension ByteBufferAllocator {
         var buffer = self.buffer(capacity: Frame.headerSize)
         Frame.writeHeader(type: type, requestID: requestID, payloadLength: 0, to: &buffer)
         return buffer
+    }
+}
+
+/// How large each method's recent frames were, so `ByteBufferAllocator.frame`'s first guess
+/// usually fits and a frame is encoded once. Grows to the largest frame seen (up to 1 MiB) and
+/// shrinks by an eighth per smaller frame, so one large answer does not oversize the rest.
+package final class FrameSizeHints: Sendable {
+    private let slots: [Slot]
+
+    private final class Slot: Sendable {
+        let bytes = Atomic<Int>(1024)
+    }
+
+    package init() { slots = (0...UInt16(UInt8.max)).map { _ in Slot() } }
+
+    /// The guess for a method's next frame.
+    @inline(__always)
+    package func hint(_ method: UInt16) -> Int {
+        Int(method) < slots.count ? slots[Int(method)].bytes.load(ordering: .relaxed) : 1024
+    }
+
+    /// Records the size of a frame just written.
+    @inline(__always)
+    package func record(_ method: UInt16, bytes: Int) {
+        guard Int(method) < slots.count else { return }
+        let slot = slots[Int(method)]
+        let old = slot.bytes.load(ordering: .relaxed)
+        let new = bytes > old ? min(bytes, 1 << 20) : max(bytes, old - old / 8, 256)
+        if new != old { slot.bytes.store(new, ordering: .relaxed) }
     }
 }

@@ -31,6 +31,7 @@ final class Dispatcher: Sendable {
     let configuration: ServerConfiguration
     let startedAtUs: Int64
     let liveConnections = Atomic<Int>(0)
+    let responseSizes = FrameSizeHints()
 
     init(
         engine: Engine, durability: (any DurabilityWaiter)?, snapshotter: (any Snapshotter)?,
@@ -126,8 +127,12 @@ final class Dispatcher: Sendable {
     }
 
     private func encode<Response: ProtoMessage>(_ response: Response, _ context: RequestContext) -> ByteBuffer {
-        context.allocator.frame(
-            response, type: .response, method: context.method.rawValue, requestID: context.requestID)
+        let method = context.method.rawValue
+        let frame = context.allocator.frame(
+            response, type: .response, method: method, requestID: context.requestID,
+            sizeHint: responseSizes.hint(method))
+        responseSizes.record(method, bytes: frame.readableBytes)
+        return frame
     }
 
     func fail(_ error: ServiceError, _ context: RequestContext) -> Reply {

@@ -1,5 +1,7 @@
+import EngramNIO
 import EngramWire
 import Foundation
+import NIOCore
 
 /// Encode and decode the two messages on Engram's hot path, and time Google's C-backed Python
 /// runtime (upb) on the same bytes as a reference, when it is installed.
@@ -16,8 +18,37 @@ func runWireBenchmark() {
             r.name.padding(toLength: 42, withPad: " ", startingAt: 0)
                 + String(format: " %6d bytes   encode %7.0f ns   decode %7.0f ns", r.bytes, r.encodeNs, r.decodeNs))
     }
+    framing(recall)
     fflush(nil)
     pythonReference(observe: observe.serializedBytes(), recall: recall.serializedBytes())
+}
+
+/// A response frame as the server sends it: encoded straight into the ByteBuffer's memory (the
+/// frame writer), with a size hint that fits (the server's per-method hints) and one that does
+/// not (encoded twice); against encoding into an array and copying it into a ByteBuffer.
+private func framing(_ message: Wire.RecallResponse) {
+    let allocator = ByteBufferAllocator()
+    var sink = 0
+    let fitting = nsPerOp(iterations: 200_000) {
+        sink &+= allocator.frame(message, type: .response, method: 40, requestID: 7, sizeHint: 4096).readableBytes
+    }
+    let twice = nsPerOp(iterations: 200_000) {
+        sink &+= allocator.frame(message, type: .response, method: 40, requestID: 7, sizeHint: 1024).readableBytes
+    }
+    let copied = nsPerOp(iterations: 200_000) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        Frame.write(message, type: .response, method: 40, requestID: 7, to: &bytes)
+        var buffer = allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        sink &+= buffer.readableBytes
+    }
+    if sink == 42 { print("") }
+    print(
+        String(
+            format:
+                "RecallResponse frame: into the ByteBuffer %7.0f ns (hint too small: %7.0f ns)   array + copy %7.0f ns",
+            fitting, twice, copied))
 }
 
 private struct Row {

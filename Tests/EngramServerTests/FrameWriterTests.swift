@@ -38,6 +38,44 @@ import Testing
         #expect(Array(array.dropFirst(2)) == frame.encoded())
     }
 
+    @Test(arguments: samples())
+    func theAllocatorsFrameIsTheSameWhateverTheSizeHint(_ message: Wire.RecallResponse) {
+        var array: [UInt8] = []
+        Frame.write(message, type: .response, method: 40, requestID: 7, to: &array)
+        for hint in [0, 16, 100, array.count - 1, array.count, array.count + 1, 1 << 16] {
+            let frame = ByteBufferAllocator().frame(
+                message, type: .response, method: 40, requestID: 7, sizeHint: hint)
+            #expect(Array(frame.readableBytesView) == array, "size hint \(hint)")
+        }
+    }
+
+    @Test func aRawOutputTooSmallCountsWhatItWouldNeed() {
+        let message = Self.samples()[1]
+        var array: [UInt8] = []
+        Frame.write(message, type: .response, method: 40, requestID: 7, to: &array)
+        let region = UnsafeMutableRawBufferPointer.allocate(byteCount: array.count, alignment: 1)
+        defer { region.deallocate() }
+        var small = RawWireOutput(UnsafeMutableRawBufferPointer(rebasing: region[..<(array.count / 2)]))
+        Frame.write(message, type: .response, method: 40, requestID: 7, to: &small)
+        #expect(small.overflowed && small.count == array.count)
+        var exact = RawWireOutput(region)
+        Frame.write(message, type: .response, method: 40, requestID: 7, to: &exact)
+        #expect(!exact.overflowed && Array(region) == array)
+    }
+
+    @Test func sizeHintsFollowTheFramesOfEachMethod() {
+        let hints = FrameSizeHints()
+        #expect(hints.hint(40) == 1024)
+        hints.record(40, bytes: 5000)
+        #expect(hints.hint(40) == 5000 && hints.hint(30) == 1024)
+        hints.record(40, bytes: 100)
+        #expect(hints.hint(40) == 5000 - 5000 / 8, "shrinks by an eighth, not at once")
+        for _ in 0..<100 { hints.record(40, bytes: 100) }
+        #expect(hints.hint(40) == 256, "never below 256")
+        hints.record(40, bytes: 50 << 20)
+        #expect(hints.hint(40) == 1 << 20, "capped at 1 MiB")
+    }
+
     @Test func headerOnlyAndEchoFramesUseTheSameHeader() {
         let cancel = ByteBufferAllocator().frame(type: .cancel, requestID: 0x0102_0304)
         #expect(Array(cancel.readableBytesView) == Frame(type: .cancel, requestID: 0x0102_0304).encoded())
