@@ -173,7 +173,8 @@ final class Dispatcher: Sendable {
         do throws(ServiceError) {
             let (response, sequence) = try body(request, context)
             let frame = encode(response, context)
-            guard let durability, sequence > 0 else { return .done(frame, .ok) }
+            // A call that changed nothing answers the position it read; usually durable already.
+            guard let durability, sequence > 0, !durability.isDurable(sequence) else { return .done(frame, .ok) }
             return .later { [self] in
                 do {
                     // The write is applied: a deadline or CANCEL must not turn it into an error,

@@ -3,6 +3,12 @@ public protocol DurabilityWaiter: Sendable {
     /// Returns once every record up to `sequence` is on disk as the fsync mode promises; throws
     /// if the log cannot be written (the caller answers UNAVAILABLE).
     func waitUntilDurable(_ sequence: UInt64) async throws
+    /// Whether record `sequence` is already durable, so the answer needs no wait (and no task).
+    func isDurable(_ sequence: UInt64) -> Bool
+}
+
+extension DurabilityWaiter {
+    public func isDurable(_ sequence: UInt64) -> Bool { false }
 }
 
 /// Writes a snapshot on request (the Snapshot method).

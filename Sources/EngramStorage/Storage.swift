@@ -58,6 +58,11 @@ public final class Storage: Sendable {
         try await log.waitUntilDurable(sequence)
     }
 
+    /// Whether log record `sequence` is already durable as the fsync mode promises.
+    public func isDurable(_ sequence: UInt64) -> Bool {
+        log.acknowledgedSequence >= sequence
+    }
+
     /// Current facts for ServerInfo.
     public func state() -> StorageState {
         let newest = snapshots.withLock { $0.newest }

@@ -12,6 +12,10 @@ struct StorageHooks: DurabilityWaiter, Snapshotter, ServerStatusSource, Service 
         try await storage.waitUntilDurable(sequence)
     }
 
+    func isDurable(_ sequence: UInt64) -> Bool {
+        storage.isDurable(sequence)
+    }
+
     func snapshotNow() async throws -> SnapshotInfo {
         let info = try await storage.snapshotNow()
         return SnapshotInfo(

@@ -65,7 +65,7 @@ import Testing
             let journaled = t.journal.commands.count
             let actual = engineResult(t.engine, operation, stores: stores, source: &source)
             let command = t.journal.commands.count > journaled ? t.journal.commands.last : nil
-            let expected = model.apply(operation, stores: stores, command: command)
+            let expected = model.apply(operation, stores: stores, command: command, now: t.clock.current)
             #expect(actual == expected, "seed \(seed) step \(step): \(operation)")
             if actual != expected { return }
             switch actual {
@@ -100,7 +100,7 @@ import Testing
                 ] {
                     #expect(
                         engineResult(t.engine, read, stores: stores, source: &source)
-                            == model.apply(read, stores: stores, command: nil))
+                            == model.apply(read, stores: stores, command: nil, now: t.clock.current))
                 }
             }
         }

@@ -68,12 +68,23 @@ final class ReferenceModel {
         }
     }
 
-    func apply(_ operation: RandomOperation, stores: [String], command: Command?) -> ModelResult {
+    /// Applies `operation` as the engine should have, given the command it journaled. A call
+    /// that journaled nothing must have changed nothing: the model then runs it with the time
+    /// the engine read (`now`) and answers `.missingCommand` if it would change anything.
+    func apply(_ operation: RandomOperation, stores: [String], command: Command?, now: Int64) -> ModelResult {
         state.withLock { all in
             switch operation {
             case .resolve(let s, let identifiers, let traits):
                 guard case .resolveIdentity(let c)? = command else {
-                    return Self.resolveFails(&all[stores[s]]!, identifiers) ?? .missingCommand
+                    if let failure = Self.resolveFails(&all[stores[s]]!, identifiers) { return failure }
+                    let unlogged = Command.ResolveIdentity(
+                        storeID: stores[s], newProfileID: "", identifiers: identifiers,
+                        traits: traits.map { update in
+                            var update = update
+                            update.updatedAt = update.updatedAt ?? now
+                            return update
+                        }, at: now)
+                    return resolve(&all[stores[s]]!, unlogged, identifiers: identifiers, traits: traits, logged: false)
                 }
                 return resolve(&all[stores[s]]!, c, identifiers: identifiers, traits: traits)
             case .observe(let s, let profile, let observations, let summaries, let communications):
@@ -81,20 +92,44 @@ final class ReferenceModel {
                     return .failure(.invalidArgument)
                 }
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
-                guard case .observe(let c)? = command else { return .missingCommand }
+                guard case .observe(let c)? = command else {
+                    // Only a retry of stored observations, and nothing else, may go unlogged.
+                    let p = all[stores[s]]!.profiles[id]!
+                    guard summaries.isEmpty && communications.isEmpty else { return .missingCommand }
+                    var retried: [ObservationOutcome] = []
+                    for item in observations {
+                        guard let key = item.idempotencyKey, var earlier = p.idempotency[key] else {
+                            return .missingCommand
+                        }
+                        earlier.isRetry = true
+                        retried.append(earlier)
+                    }
+                    return .observed(
+                        ObserveResult(
+                            profileID: id, observations: retried, summaryIDs: [], communicationIDs: [],
+                            logPosition: 0))
+                }
                 return observe(&all[stores[s]]!.profiles[id]!, c)
             case .updateTraits(let s, let profile, let traits):
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
-                guard case .updateTraits(let c)? = command else { return .missingCommand }
+                let at =
+                    command.map { command -> Int64 in
+                        guard case .updateTraits(let c) = command else { return now }
+                        return c.at
+                    } ?? now
                 var p = all[stores[s]]!.profiles[id]!
+                let before = p.traits
                 p.traits.apply(
                     traits.map {
                         var u = $0
-                        u.updatedAt = u.updatedAt ?? c.at
+                        u.updatedAt = u.updatedAt ?? at
                         return u
-                    }, defaultTime: c.at)
-                p.updatedAt = c.at
-                all[stores[s]]!.profiles[id] = p
+                    }, defaultTime: at)
+                if p.traits != before {
+                    guard case .updateTraits? = command else { return .missingCommand }
+                    p.updatedAt = at
+                    all[stores[s]]!.profiles[id] = p
+                }
                 return .traits(
                     TraitsResult(
                         profileID: id, logPosition: 0,
@@ -251,7 +286,8 @@ final class ReferenceModel {
 
     /// The rules of ResolveIdentity, written out plainly.
     func resolve(
-        _ store: inout StoreState, _ c: Command.ResolveIdentity, identifiers: [IdentifierInput], traits: [TraitUpdate]
+        _ store: inout StoreState, _ c: Command.ResolveIdentity, identifiers: [IdentifierInput], traits: [TraitUpdate],
+        logged: Bool = true
     ) -> ModelResult {
         if let failure = Self.resolveFails(&store, identifiers) { return failure }
         let (candidates, blocked) = Self.normalize(store, identifiers)!
@@ -354,6 +390,7 @@ final class ReferenceModel {
             return .failure(.resourceExhausted)
         }
         if outcome != .matched || !attached.isEmpty || !dropped.isEmpty || target.traits != before {
+            if !logged { return .missingCommand }
             target.updatedAt = c.at
         }
         for other in others {

@@ -11,6 +11,9 @@ final class ManualClock: Sendable {
         time = Mutex(start)
     }
 
+    /// The last time read (without advancing).
+    var current: Int64 { time.withLock { $0 } }
+
     func tick() -> Int64 {
         time.withLock { value in
             value += 1

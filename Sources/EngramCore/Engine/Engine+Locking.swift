@@ -14,6 +14,17 @@ private enum Attempt<R: Sendable>: Sendable {
 extension Engine {
     /// Journals a command that succeeded (live) and returns its log position. Call it while
     /// still holding the locks the command touched.
+    /// What a command that turned out to change nothing answers instead of a log position: the
+    /// position of the last command applied, so a caller that waits for it never acknowledges
+    /// state that a crash could still take back. Nothing is logged; during replay (no such
+    /// command is in the log) it is 0.
+    func unchanged(_ mode: ApplyMode) -> UInt64 {
+        switch mode {
+        case .replay: 0
+        case .live: appliedPosition.load(ordering: .relaxed)
+        }
+    }
+
     func record(_ command: Command, _ mode: ApplyMode) -> UInt64 {
         let position: UInt64
         switch mode {

@@ -136,7 +136,7 @@ extension Engine {
             }
             return ResolveResult(
                 profileID: targetID, outcome: outcome, mergedProfileIDs: others, attached: attached, dropped: dropped,
-                demoted: plan.demoted, logPosition: record(.resolveIdentity(c), mode),
+                demoted: plan.demoted, logPosition: changed ? record(.resolveIdentity(c), mode) : unchanged(mode),
                 profile: target.publicProfile(store: store))
         }
     }

@@ -160,6 +160,22 @@ extension Engine {
         let fingerprints = c.observations.map { TextFingerprint($0.content) }
         return try withProfile(store: c.storeID, profile: c.profileID) {
             (state: inout ShardState, id: String) throws(EngineError) -> ObserveResult in
+            // A retry of observations already stored, and nothing else, changes nothing: it is
+            // answered from the idempotency table and neither written nor logged.
+            if c.summaries.isEmpty && c.communications.isEmpty && !c.observations.isEmpty {
+                let profile = state.profile(store: c.storeID, id: id)!
+                var retried: [ObservationOutcome] = []
+                for item in c.observations {
+                    guard let key = item.idempotencyKey, var earlier = profile.idempotency[key] else { break }
+                    earlier.isRetry = true
+                    retried.append(earlier)
+                }
+                if retried.count == c.observations.count {
+                    return ObserveResult(
+                        profileID: id, observations: retried, summaryIDs: [], communicationIDs: [],
+                        logPosition: unchanged(mode))
+                }
+            }
             let output = state.update(store: c.storeID, id: id) { profile in
                 profile.observe(
                     c, fingerprints: fingerprints, window: configuration.communicationsWindow,

@@ -49,6 +49,11 @@ extension Engine {
             {
                 throw EngineError.fields([violation], code: .resourceExhausted)
             }
+            // Updates that leave every trait as it was change nothing: nothing is written or logged.
+            if after == before {
+                let profile = state.profile(store: c.storeID, id: id)!.publicProfile(store: c.storeID)
+                return TraitsResult(profileID: id, logPosition: unchanged(mode), profile: profile)
+            }
             let profile = state.update(store: c.storeID, id: id) { profile in
                 profile.traits = after
                 profile.updatedAt = c.at
