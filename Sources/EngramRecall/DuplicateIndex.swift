@@ -1,12 +1,15 @@
 /// Finds duplicate candidates among a profile's active observations without scanning them.
 ///
-/// Prefix filtering (as in set-similarity joins): order every shingle set by hash value; if
-/// Jaccard(A, B) ≥ t then A's first |A| − ⌈t·|A|⌉ + 1 shingles and B's first
-/// |B| − ⌈t·|B|⌉ + 1 shingles share at least one element. So each active observation is
-/// filed under its prefix (3 shingles for a 20-word fact at t = 0.9), and a new one is
-/// compared only with those sharing a prefix shingle. Equal normalised texts have equal
-/// shingle sets, so they always meet. The answer is the same as comparing with every
-/// active observation.
+/// Prefix filtering (PPJoin): order every shingle set the same way, rare shingles first
+/// (`TextFingerprint` marks stop words and their pairs as common); if Jaccard(A, B) ≥ t then
+/// A's first |A| − ⌈t·|A|⌉ + 1 shingles and B's first |B| − ⌈t·|B|⌉ + 1 shingles share at
+/// least one element. So each active observation is filed under its prefix (3 shingles for a
+/// 20-word fact at t = 0.9), and a new one is compared only with those sharing a prefix
+/// shingle; with rare shingles first, a bucket holds the few facts that share a rare word,
+/// not every fact that says "the". Length filtering then drops candidates whose set size
+/// rules the threshold out (Jaccard ≥ t needs t·|A| ≤ |B| ≤ |A|/t). Equal normalised texts
+/// have equal shingle sets, so they always meet. The answer is the same as comparing with
+/// every active observation.
 package struct DuplicateIndex: Sendable, Equatable {
     /// One id, or several sorted: most buckets hold one, and need no array.
     package enum Bucket: Sendable, Equatable {
@@ -69,10 +72,17 @@ package struct DuplicateIndex: Sendable, Equatable {
     /// Ids that may reach the threshold with `fingerprint`, sorted and distinct.
     package func candidates(for fingerprint: TextFingerprint) -> [String] {
         var found: [String] = []
+        let size = Double(fingerprint.shingles.count)
+        // A hair wider than [t·|A|, |A|/t], so rounding never drops a pair at the threshold.
+        let smallest = Int((threshold * size - 1e-9).rounded(.up))
+        let largest = threshold > 0 ? Int((size / threshold + 1e-9).rounded(.down)) : Int.max
+        func consider(_ id: String) {
+            if let count = fingerprints[id]?.shingles.count, count >= smallest, count <= largest { found.append(id) }
+        }
         for shingle in prefix(fingerprint) {
             switch buckets[shingle] {
-            case .one(let id): found.append(id)
-            case .many(let ids): found += ids
+            case .one(let id): consider(id)
+            case .many(let ids): for id in ids { consider(id) }
             case nil: break
             }
         }

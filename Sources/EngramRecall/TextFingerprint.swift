@@ -1,6 +1,11 @@
 /// What duplicate detection compares: a hash of the normalised text and the sorted set of
 /// hashed word unigrams and bigrams ("shingles").
 ///
+/// A shingle's top bit says whether it is common (a stop word, or a pair of them), so sorted
+/// shingles put the rare ones first: `DuplicateIndex` files each text under its first few,
+/// and its buckets stay small even in profiles full of everyday words (PPJoin's order by
+/// rarity, with a fixed notion of rare so the order never changes).
+///
 /// Normalising lower-cases the text and splits it into words as the tokenizer does (runs of
 /// letters and digits; each ideograph or kana its own word), stop words included, so case,
 /// punctuation and spacing never make two statements of a fact differ. A text with no words
@@ -20,6 +25,7 @@ package struct TextFingerprint: Sendable, Hashable {
         // FNV state after the previous word and a space: continuing it over this word's
         // bytes hashes "previous this", the bigram.
         var previousSpaced: UInt64?
+        var previousCommon = false
         Tokenizer.forEachWord(in: text) { word in
             if previousSpaced != nil { textHash = Self.fnv(textHash, UInt8(ascii: " ")) }
             var wordHash = Self.basis
@@ -27,17 +33,19 @@ package struct TextFingerprint: Sendable, Hashable {
                 wordHash = Self.fnv(wordHash, byte)
                 textHash = Self.fnv(textHash, byte)
             }
-            shingles.append(Self.fold(wordHash))
+            let common = Tokenizer.isStopWord(word)
+            shingles.append(Self.fold(wordHash, common: common))
             if let spaced = previousSpaced {
                 var pair = spaced
                 for byte in word { pair = Self.fnv(pair, byte) }
-                shingles.append(Self.fold(pair &+ 0x9E37_79B9))
+                shingles.append(Self.fold(pair &+ 0x9E37_79B9, common: common && previousCommon))
             }
             previousSpaced = Self.fnv(wordHash, UInt8(ascii: " "))
+            previousCommon = common
         }
         if shingles.isEmpty {
             self.textHash = String(text.trimmed).stableHash
-            self.shingles = [Self.fold(self.textHash)]
+            self.shingles = [Self.fold(self.textHash, common: false)]
             return
         }
         shingles.sort()
@@ -58,9 +66,14 @@ package struct TextFingerprint: Sendable, Hashable {
         (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
     }
 
-    private static func fold(_ hash: UInt64) -> UInt32 {
-        UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
+    /// 31 bits of hash under the commonness bit.
+    private static func fold(_ hash: UInt64, common: Bool) -> UInt32 {
+        UInt32(truncatingIfNeeded: hash ^ (hash >> 32)) & 0x7FFF_FFFF | (common ? 0x8000_0000 : 0)
     }
+
+    /// Whether a shingle is a stop word or a pair of them.
+    @inline(__always)
+    package static func isCommon(_ shingle: UInt32) -> Bool { shingle & 0x8000_0000 != 0 }
 
     /// Jaccard index of the shingle sets, in [0, 1]; 1 when the normalised texts are equal.
     package func similarity(to other: TextFingerprint) -> Double {

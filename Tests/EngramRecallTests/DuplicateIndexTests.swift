@@ -16,11 +16,15 @@ import Testing
         #expect(japanese > 0.5 && japanese < 1)
     }
 
-    /// Prefix filtering must never miss a pair at or above the threshold.
-    @Test(arguments: [0.5, 0.8, 0.9, 1.0])
-    func candidatesIncludeEveryPairAboveTheThreshold(threshold: Double) {
-        var rng = SeededGenerator(seed: UInt64(threshold * 100))
-        let words = ["red", "blue", "cat", "dog", "likes", "hates", "tea", "coffee", "in", "the", "morning", "evening"]
+    /// Prefix and length filtering must never miss a pair at or above the threshold, also in
+    /// profiles whose texts are mostly stop words (then prefixes reach the common shingles).
+    @Test(arguments: [0.5, 0.8, 0.9, 1.0], [false, true])
+    func candidatesIncludeEveryPairAboveTheThreshold(threshold: Double, mostlyCommon: Bool) {
+        var rng = SeededGenerator(seed: UInt64(threshold * 100) + (mostlyCommon ? 7 : 0))
+        let words =
+            mostlyCommon
+            ? ["the", "and", "of", "to", "in", "is", "it", "that", "was", "for", "on", "with", "cat", "tea"]
+            : ["red", "blue", "cat", "dog", "likes", "hates", "tea", "coffee", "in", "the", "morning", "evening"]
         let texts = (0..<300).map { _ in
             (0..<Int.random(in: 1...12, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(
                 separator: " ")
@@ -39,5 +43,41 @@ import Testing
         #expect(pairs >= 100, "every query at least finds itself")
         for i in fingerprints.indices { index.remove("o\(i)") }
         #expect(index == DuplicateIndex(threshold: threshold), "removing everything empties the index")
+    }
+
+    /// Rare shingles come first, so a profile of facts made mostly of stop words does not make
+    /// every fact a candidate for a new one (which would cost time in the profile's size).
+    @Test func commonWordsDoNotMakeEveryFactACandidate() throws {
+        var rng = SeededGenerator(seed: 11)
+        let common = [
+            "the", "and", "of", "to", "in", "is", "it", "that", "was", "for", "on", "with", "they", "at", "this",
+        ]
+        .filter { Tokenizer.isStopWord(Array($0.utf8)) }
+        try #require(common.count >= 10, "the tokenizer's stop words: \(common)")
+        func fact(_ rare: [String]) -> TextFingerprint {
+            let words = (0..<12).map { _ in common.randomElement(using: &rng)! } + rare
+            return TextFingerprint(words.shuffled(using: &rng).joined(separator: " "))
+        }
+        var index = DuplicateIndex(threshold: 0.9)
+        for i in 0..<2000 { index.insert("o\(i)", fact(["item\(i)", "code\(i * 7)"])) }
+        let query = fact(["fresh", "words"])
+        #expect(index.candidates(for: query).count < 20)
+        // A near copy of a stored fact is still found.
+        let stored = try #require(index.fingerprints["o42"])
+        #expect(index.candidates(for: stored).contains("o42"))
+    }
+
+    /// The commonness bit keeps the sets' meaning: equal texts are equal, and the top bit
+    /// marks exactly the stop words and their pairs.
+    @Test func commonShinglesAreStopWordsAndTheirPairs() {
+        let the = TextFingerprint("the")
+        let cat = TextFingerprint("cat")
+        #expect(the.shingles.count == 1 && TextFingerprint.isCommon(the.shingles[0]))
+        #expect(cat.shingles.count == 1 && !TextFingerprint.isCommon(cat.shingles[0]))
+        let pair = TextFingerprint("of the")
+        #expect(pair.shingles.count == 3 && pair.shingles.allSatisfy { TextFingerprint.isCommon($0) })
+        let mixed = TextFingerprint("the cat")
+        #expect(mixed.shingles.filter { TextFingerprint.isCommon($0) }.count == 1, "only \"the\" is common")
+        #expect(!TextFingerprint.isCommon(mixed.shingles[0]), "rare shingles sort first")
     }
 }
