@@ -1,5 +1,5 @@
 // engram-bench: release-build benchmarks that print figures. Not tests.
-// Usage: swift run -c release engram-bench [wire|core|core-count|server|recall [SIZES...]|storage|embed [MODEL_DIR]|all]
+// Usage: swift run -c release engram-bench [wire|core|core-count|server|recall [SIZES...]|storage|duplicates|embed [MODEL_DIR]|all]
 
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 switch which {
@@ -12,6 +12,7 @@ case "recall":
     let sizes = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
     if sizes.isEmpty { runRecallBenchmark() } else { runRecallBenchmark(sizes: sizes) }
 case "storage": await runStorageBenchmark()
+case "duplicates": runDuplicateBenchmark()
 case "embed": runEmbedBenchmark(modelDirectory: CommandLine.arguments.dropFirst(2).first)
 case "all":
     runWireBenchmark()
@@ -20,5 +21,6 @@ case "all":
     runRecallBenchmark()
     await runStorageBenchmark()
 default:
-    print("usage: engram-bench [wire|core|core-count|server|recall [SIZES...]|storage|embed [MODEL_DIR]|all]")
+    print(
+        "usage: engram-bench [wire|core|core-count|server|recall [SIZES...]|storage|duplicates|embed [MODEL_DIR]|all]")
 }
