@@ -15,19 +15,6 @@ private final class CountingJournal: CommandJournal {
     }
 }
 
-/// SplitMix64, so every thread draws its own reproducible sequence.
-private struct BenchRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 private let syllables = [
     "ka", "lo", "mi", "ren", "to", "sa", "vel", "do", "ri", "pan", "es", "qu", "ber", "ni", "os", "tal",
 ]

@@ -1,6 +1,6 @@
 // `engram-bench duplicates`: the cost of one Observe against profile size, with facts written
-// the way people write them (mostly stop words around a few content words), where duplicate
-// detection used to compare a new fact with a share of the whole profile.
+// the way people write them: everyday words (stop words, and words such as "customer" and
+// "said" that fill every fact of a profile) around a few content words.
 
 import EngramCore
 import Foundation
@@ -10,19 +10,8 @@ private let everyday = [
     "is", "was", "for", "with", "at", "their", "this", "be", "not", "from", "by", "as", "or", "an", "will",
 ]
 
-private struct DuplicateRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// About 14 everyday words around three content words from a vocabulary of 5,000.
-private func everydayFact(_ rng: inout DuplicateRandom) -> String {
+private func everydayFact(_ rng: inout BenchRandom) -> String {
     var words = (0..<14).map { _ in everyday.randomElement(using: &rng)! }
     for _ in 0..<3 {
         words.insert("w\(Int.random(in: 0..<5_000, using: &rng))", at: Int.random(in: 0...words.count, using: &rng))
@@ -39,7 +28,7 @@ func runDuplicateBenchmark(sizes: [Int] = [200, 2_000, 10_000]) {
             let profile = try engine.resolveIdentity(
                 storeID: store, identifiers: [IdentifierInput(type: "email", value: "d@example.com")]
             ).profileID
-            var rng = DuplicateRandom(state: 5)
+            var rng = BenchRandom(state: 5)
             for batch in 0..<(size / 50) {
                 _ = try engine.observe(
                     storeID: store, profileID: profile,

@@ -38,7 +38,7 @@ func runEmbedBenchmark(modelDirectory: String?) {
         "query of \(tokens) tokens: p50 \(format(samples.percentile(0.5) / 1000)) ms, p99 \(format(samples.percentile(0.99) / 1000)) ms"
     )
 
-    var rng = RecallBenchRandom(state: 42)
+    var rng = BenchRandom(state: 42)
     let observations = (0..<640).map { _ in syntheticFact(&rng) }
     let averageTokens =
         Double(observations.reduce(0) { $0 + embedder.tokenizer.ids($1).count }) / Double(observations.count)
@@ -70,7 +70,7 @@ func runEmbedBenchmark(modelDirectory: String?) {
 private func compareMatrixKernels(tokens m: Int) {
     // (outputs, inputs) of each layer's products: fused QKV, attention output, FFN in, FFN out.
     let shapes = [(1152, 384), (384, 384), (1536, 384), (384, 1536)]
-    var rng = RecallBenchRandom(state: 7)
+    var rng = BenchRandom(state: 7)
     let weights = shapes.map { (n, k) in (0..<(n * k)).map { _ in Float.random(in: -0.1...0.1, using: &rng) } }
     let inputs = shapes.map { (_, k) in (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &rng) } }
     var outputs = shapes.map { (n, _) in [Float](repeating: 0, count: m * n) }
@@ -181,7 +181,7 @@ private func recallEndToEnd(embedder: MiniLMEmbedder, facts: [String]) {
         print(
             "Observe of 10 observations in process (embedding included): p50 \(format(observeTimes.percentile(0.5) / 1000)) ms"
         )
-        var rng = RecallBenchRandom(state: 99)
+        var rng = BenchRandom(state: 99)
         var cold: [Double] = []
         var cached: [Double] = []
         for i in 0..<200 {
@@ -212,7 +212,7 @@ private let benchWords = """
     billing account upgrade cancel order address return repair policy renewal card payment plan support
     """.split(separator: " ").map(String.init)
 
-private func syntheticFact(_ rng: inout RecallBenchRandom) -> String {
+private func syntheticFact(_ rng: inout BenchRandom) -> String {
     let subjects = ["Customer", "She", "He", "The caller", "Account holder"]
     let verbs = ["prefers", "asked about", "complained about", "wants", "mentioned", "was upset about", "called about"]
     let count = 5 + Int(rng.next() % 6)

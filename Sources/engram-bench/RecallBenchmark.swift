@@ -6,19 +6,6 @@
 import EngramCore
 import Foundation
 
-/// SplitMix64: a reproducible data set (the embed benchmark uses it too).
-struct RecallBenchRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Common words first, then 20,000 pseudo-words (names, places, rarer vocabulary): text
 /// drawn from it with Zipf's law has posting lists shaped like natural language's.
 private let vocabulary: [String] = {
@@ -57,7 +44,7 @@ private let zipfCumulative: [Double] = {
 }()
 
 /// A word drawn with probability ∝ 1/rank, like natural text.
-private func zipfWord(_ rng: inout RecallBenchRandom) -> String {
+private func zipfWord(_ rng: inout BenchRandom) -> String {
     let target = Double.random(in: 0..<zipfCumulative[zipfCumulative.count - 1], using: &rng)
     var low = 0
     var high = zipfCumulative.count - 1
@@ -68,7 +55,7 @@ private func zipfWord(_ rng: inout RecallBenchRandom) -> String {
     return vocabulary[low]
 }
 
-private func sentence(_ words: ClosedRange<Int>, _ rng: inout RecallBenchRandom) -> String {
+private func sentence(_ words: ClosedRange<Int>, _ rng: inout BenchRandom) -> String {
     (0..<Int.random(in: words, using: &rng)).map { _ in zipfWord(&rng) }.joined(separator: " ")
 }
 
@@ -96,7 +83,7 @@ func runRecallBenchmark(sizes: [Int] = [100, 1_000, 10_000]) {
         "|-------------:|----------:|----------:|--------:|---------:|---------:|-----------------:|------------------:|"
     )
     for size in sizes {
-        var rng = RecallBenchRandom(state: UInt64(size))
+        var rng = BenchRandom(state: UInt64(size))
         let engine = Engine()
         do {
             let store = try engine.createStore(displayName: "bench").store.id
