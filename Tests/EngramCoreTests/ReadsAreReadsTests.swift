@@ -90,4 +90,23 @@ import Testing
         #expect(mixed.observations.first?.isRetry == true)
         #expect(t.journal.commands.count == before + 1 && mixed.logPosition == UInt64(before + 1))
     }
+
+    /// A log written before no-op calls stopped being logged holds their records: replaying one
+    /// changes nothing but still counts its position as applied.
+    @Test func replayingALoggedNoOpAdvancesTheAppliedPosition() throws {
+        let t = makeEngine()
+        let store = try t.engine.makeStore()
+        _ = try t.engine.makeProfile(store: store, email: "a@example.com")
+        let replayed = makeEngine()
+        for (i, command) in t.journal.commands.enumerated() {
+            try replayed.engine.replay(command, logPosition: UInt64(i + 1))
+        }
+        let next = UInt64(t.journal.commands.count + 1)
+        let noOp = Command.resolveIdentity(
+            Command.ResolveIdentity(
+                storeID: store, newProfileID: "pr_unused", identifiers: [email("a@example.com")], traits: [], at: 9))
+        try replayed.engine.replay(noOp, logPosition: next)
+        #expect(replayed.engine.view().logPosition == next)
+        #expect(replayed.engine.counts() == t.engine.counts())
+    }
 }

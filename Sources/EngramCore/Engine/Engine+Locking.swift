@@ -12,19 +12,23 @@ private enum Attempt<R: Sendable>: Sendable {
 }
 
 extension Engine {
-    /// Journals a command that succeeded (live) and returns its log position. Call it while
-    /// still holding the locks the command touched.
-    /// What a command that turned out to change nothing answers instead of a log position: the
-    /// position of the last command applied, so a caller that waits for it never acknowledges
-    /// state that a crash could still take back. Nothing is logged; during replay (no such
-    /// command is in the log) it is 0.
+    /// What a command that turned out to change nothing answers instead of a log position.
+    /// Live, nothing is logged and it answers the position of the last command applied, so a
+    /// caller that waits for it never acknowledges state that a crash could still take back.
+    /// Replayed (a log written before such calls stopped being logged), the record's position
+    /// still counts as applied.
     func unchanged(_ mode: ApplyMode) -> UInt64 {
         switch mode {
-        case .replay: 0
-        case .live: appliedPosition.load(ordering: .relaxed)
+        case .replay(let logged):
+            advanceApplied(to: logged)
+            return logged
+        case .live:
+            return appliedPosition.load(ordering: .relaxed)
         }
     }
 
+    /// Journals a command that succeeded (live) and returns its log position. Call it while
+    /// still holding the locks the command touched.
     func record(_ command: Command, _ mode: ApplyMode) -> UInt64 {
         let position: UInt64
         switch mode {
@@ -34,6 +38,11 @@ extension Engine {
             guard let journal else { return 0 }
             position = journal.append(command)
         }
+        advanceApplied(to: position)
+        return position
+    }
+
+    private func advanceApplied(to position: UInt64) {
         var current = appliedPosition.load(ordering: .relaxed)
         while position > current {
             let (exchanged, original) = appliedPosition.compareExchange(
@@ -41,7 +50,6 @@ extension Engine {
             if exchanged { break }
             current = original
         }
-        return position
     }
 
     /// Locks the given shards in ascending order and runs `body` with their states, which are
