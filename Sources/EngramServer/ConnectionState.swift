@@ -3,7 +3,7 @@ import EngramWire
 import NIOCore
 
 /// What a connection may do next. A plain value, kept apart from I/O so its rules are easy to
-/// test: the connection loop feeds it frames and acts on its decisions.
+/// test: the connection handler feeds it frames and acts on its decisions.
 package struct ConnectionState: Sendable {
     package enum Phase: Sendable, Equatable {
         case awaitingHello
@@ -24,7 +24,7 @@ package struct ConnectionState: Sendable {
 
     package private(set) var phase: Phase = .awaitingHello
     package private(set) var principal: Principal?
-    /// Requests running in their own task, by id, with a flag set when cancelled.
+    /// Requests not answered yet (running in a task, or waiting for the log), by id.
     package private(set) var inFlight: [UInt32: InFlightRequest] = [:]
     package private(set) var lastRequestID: UInt32 = 0
     package let maxInFlight: Int
@@ -102,11 +102,12 @@ package struct ConnectionState: Sendable {
     }
 }
 
-/// A request running in its own task: the task to cancel on CANCEL, a deadline, or a close.
+/// A request that has not been answered yet: the task to cancel on CANCEL, a deadline, or a
+/// close (none for a write waiting for the log: it is applied, and its answer stands).
 package struct InFlightRequest: Sendable {
-    package var task: Task<Void, Never>
+    package var task: Task<Void, Never>?
     package var timer: Scheduled<Void>?
-    package init(task: Task<Void, Never>, timer: Scheduled<Void>?) {
+    package init(task: Task<Void, Never>?, timer: Scheduled<Void>?) {
         self.task = task
         self.timer = timer
     }

@@ -13,9 +13,12 @@ struct RequestContext: Sendable {
     var allocator: ByteBufferAllocator
 }
 
-/// A request's answer: ready now, or after an await (durability, a snapshot).
+/// A request's answer: ready now, once the log holds a write, or after an await (a snapshot,
+/// a model's embedding).
 enum Reply: Sendable {
     case done(ByteBuffer, StatusCode)
+    /// A write applied in memory: the answer goes out once log record `sequence` is durable.
+    case durable(ByteBuffer, sequence: UInt64)
     case later(@Sendable () async throws -> (ByteBuffer, StatusCode))
 }
 
@@ -78,14 +81,14 @@ final class Dispatcher: Sendable {
         r.add(Methods.deleteProfile) { d, q, c in d.commit(q, c, d.deleteProfile) }
         r.add(Methods.observe) { d, q, c in
             guard d.engine.configuration.recall.embedder.isExpensive else { return d.commit(q, c, d.observe) }
-            return d.offloaded { d.commit(q, c, d.observe) }
+            return d.offloaded(c) { d.commit(q, c, d.observe) }
         }
         r.add(Methods.listObservations) { d, q, c in d.answer(q, c, d.listObservations) }
         r.add(Methods.listObservationRevisions) { d, q, c in d.answer(q, c, d.listObservationRevisions) }
         r.add(Methods.deleteObservation) { d, q, c in d.commit(q, c, d.deleteObservation) }
         r.add(Methods.recall) { d, q, c in
             guard d.recallNeedsModel(q) else { return d.answer(q, c, d.recall) }
-            return d.offloaded { d.answer(q, c, d.recall) }
+            return d.offloaded(c) { d.answer(q, c, d.recall) }
         }
         r.requireEveryMethod()
         return r
@@ -96,10 +99,11 @@ final class Dispatcher: Sendable {
     /// Runs a call that computes embeddings with a model (milliseconds of CPU) on NIO's
     /// blocking-work pool instead of the event loop, so other requests on the loop's
     /// connections are not held up behind it.
-    func offloaded(_ body: @escaping @Sendable () -> Reply) -> Reply {
-        .later {
+    func offloaded(_ context: RequestContext, _ body: @escaping @Sendable () -> Reply) -> Reply {
+        .later { [self] in
             switch try await NIOThreadPool.singleton.runIfActive(body) {
             case .done(let frame, let status): return (frame, status)
+            case .durable(let frame, let sequence): return await afterDurable(frame, sequence, context)
             case .later(let rest): return try await rest()
             }
         }
@@ -175,21 +179,33 @@ final class Dispatcher: Sendable {
             let frame = encode(response, context)
             // A call that changed nothing answers the position it read; usually durable already.
             guard let durability, sequence > 0, !durability.isDurable(sequence) else { return .done(frame, .ok) }
-            return .later { [self] in
-                do {
-                    // The write is applied: a deadline or CANCEL must not turn it into an error,
-                    // so the wait runs in a task of its own that cancellation does not reach.
-                    try await Task { try await durability.waitUntilDurable(sequence) }.value
-                    return (frame, .ok)
-                } catch {
-                    let e = ServiceError(
-                        .unavailable, "the write was applied in memory but could not be made durable: \(error)")
-                    return (failureFrame(e, context), .unavailable)
-                }
-            }
+            return .durable(frame, sequence: sequence)
         } catch {
             return fail(error, context)
         }
+    }
+
+    /// Waits for a write's log record from a task (an offloaded call); the connection handler
+    /// waits for `.durable` replies with a callback instead.
+    private func afterDurable(_ frame: ByteBuffer, _ sequence: UInt64, _ context: RequestContext) async -> (
+        ByteBuffer, StatusCode
+    ) {
+        guard let durability else { return (frame, .ok) }
+        do {
+            // The write is applied: a deadline or CANCEL must not turn it into an error, so the
+            // wait runs in a task of its own that cancellation does not reach.
+            try await Task { try await durability.waitUntilDurable(sequence) }.value
+            return (frame, .ok)
+        } catch {
+            return (notDurableFrame(error, context), .unavailable)
+        }
+    }
+
+    /// The answer to a write whose log record could not be made durable.
+    func notDurableFrame(_ error: any Error, _ context: RequestContext) -> ByteBuffer {
+        failureFrame(
+            ServiceError(.unavailable, "the write was applied in memory but could not be made durable: \(error)"),
+            context)
     }
 
     private func snapshot(_ context: RequestContext) -> Reply {

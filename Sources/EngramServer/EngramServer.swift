@@ -17,8 +17,8 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
 
 /// Serves an engine over Engram's wire protocol (Protocol/FRAMING.md).
 ///
-/// Each accepted connection is served by its own child task of a discarding task group, and that
-/// task prefers its channel's event loop as executor, so a request never changes threads. It is a
+/// Each accepted connection is served by a `ConnectionHandler` on its channel's event loop, so a
+/// request never changes threads, and is one child task of a discarding task group. It is a
 /// swift-service-lifecycle `Service`: on graceful shutdown it stops accepting, sends every client
 /// a GOAWAY, lets in-flight requests finish (bounded by `shutdownTimeout`), and returns.
 public final class EngramServer: Service, Sendable {
@@ -92,7 +92,6 @@ public final class EngramServer: Service, Sendable {
         }
         let tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let maxFrameBytes = configuration.maxFrameBytes
-        let idleTimeout = configuration.idleTimeout
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 1024)
@@ -100,19 +99,15 @@ public final class EngramServer: Service, Sendable {
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let gate = WritabilityGate()
+                    let (connection, admitted) = self.admit(channel)
                     let sync = channel.pipeline.syncOperations
                     if let tlsContext { try sync.addHandler(NIOSSLServerHandler(context: tlsContext)) }
-                    if let idleTimeout {
-                        try sync.addHandler(IdleStateHandler(allTimeout: TimeAmount(idleTimeout)))
-                        try sync.addHandler(IdleCloser())
-                    }
-                    try sync.addHandler(WritabilityHandler(gate: gate))
                     try sync.addHandler(ByteToMessageHandler(FrameByteDecoder(maxFrameBytes: maxFrameBytes)))
-                    let async = try NIOAsyncChannel<InboundFrame, ByteBuffer>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 32)))
-                    return (async, gate)
+                    try sync.addHandler(
+                        ConnectionHandler(
+                            connection: connection, admitted: admitted, dispatcher: self.dispatcher,
+                            configuration: self.configuration, logger: self.logger, metrics: self.metrics))
+                    return connection
                 }
             }
         serverChannel.withLock { $0 = listener.channel }
@@ -130,13 +125,10 @@ public final class EngramServer: Service, Sendable {
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { tasks in
                 try await listener.executeThenClose { inbound in
-                    for try await (child, gate) in inbound {
-                        let executor = EventLoopTaskExecutor(child.channel.eventLoop)
-                        if configuration.runOnEventLoop {
-                            tasks.addTask(executorPreference: executor) { await self.handle(child, gate: gate) }
-                        } else {
-                            tasks.addTask { await self.handle(child, gate: gate) }
-                        }
+                    // Connections are served by their handlers on their event loops; each still
+                    // has a child task, which lives as long as it does.
+                    for try await connection in inbound {
+                        tasks.addTask { try? await connection.channel.closeFuture.get() }
                     }
                 }
             }
@@ -156,7 +148,7 @@ public final class EngramServer: Service, Sendable {
         let deadline = ContinuousClock.now + configuration.shutdownTimeout
         Task {
             while ContinuousClock.now < deadline {
-                let busy = connections.withLock { $0.values.contains { $0.inFlightCount > 0 } }
+                let busy = connections.withLock { $0.values.contains { $0.inFlight.load(ordering: .relaxed) > 0 } }
                 if !busy { break }
                 try? await Task.sleep(for: .milliseconds(5))
             }
@@ -166,11 +158,12 @@ public final class EngramServer: Service, Sendable {
         }
     }
 
-    private func handle(_ child: NIOAsyncChannel<InboundFrame, ByteBuffer>, gate: WritabilityGate) async {
+    /// Registers a new connection, unless the server is at its connection limit (then the
+    /// connection's handler sends a GOAWAY and closes). Runs on the channel's event loop as it
+    /// is accepted, before any of its bytes are read.
+    private func admit(_ channel: any NIOCore.Channel) -> (Connection, admitted: Bool) {
         let id = nextConnectionID.add(1, ordering: .relaxed).oldValue
-        let connection = Connection(
-            id: id, channel: child.channel, gate: gate, dispatcher: dispatcher, configuration: configuration,
-            logger: logger, metrics: metrics)
+        let connection = Connection(id: id, channel: channel)
         let admitted = connections.withLock { table -> Bool in
             guard table.count < configuration.maxConnections else { return false }
             table[id] = connection
@@ -179,47 +172,21 @@ public final class EngramServer: Service, Sendable {
         guard admitted else {
             metrics.connectionsRejected.increment()
             logger.warning("connection limit reached", metadata: ["limit": "\(configuration.maxConnections)"])
-            connection.outbox.goAway(
-                lastRequestID: 0, code: .resourceExhausted,
-                reason: "the server's connection limit (\(configuration.maxConnections)) is reached")
-            try? await child.channel.closeFuture.get()
-            return
+            return (connection, false)
         }
         metrics.connections.record(dispatcher.liveConnections.add(1, ordering: .relaxed).newValue)
         logger.debug(
             "connection opened",
-            metadata: ["connection": "\(id)", "peer": "\(child.channel.remoteAddress.map { "\($0)" } ?? "?")"])
-        do {
-            try await child.executeThenClose { inbound, _ in
-                await connection.serve(inbound)
-            }
-        } catch {
-            logger.debug("connection closed with error", metadata: ["connection": "\(id)", "error": "\(error)"])
+            metadata: ["connection": "\(id)", "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
+        channel.closeFuture.whenComplete { [self] _ in
+            connections.withLock { _ = $0.removeValue(forKey: id) }
+            metrics.connections.record(dispatcher.liveConnections.subtract(1, ordering: .relaxed).newValue)
+            logger.debug("connection closed", metadata: ["connection": "\(id)"])
         }
-        connections.withLock { _ = $0.removeValue(forKey: id) }
-        metrics.connections.record(dispatcher.liveConnections.subtract(1, ordering: .relaxed).newValue)
-        logger.debug("connection closed", metadata: ["connection": "\(id)"])
+        return (connection, true)
     }
 
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
-}
-
-/// Closes a connection that has been silent past the idle timeout, with a GOAWAY first.
-final class IdleCloser: ChannelInboundHandler, Sendable {
-    typealias InboundIn = Any
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is IdleStateHandler.IdleStateEvent else {
-            context.fireUserInboundEventTriggered(event)
-            return
-        }
-        var message = Wire.GoAway()
-        message.code = StatusCode.deadlineExceeded.rawValue
-        message.reason = "idle timeout"
-        let buffer = context.channel.allocator.frame(message, type: .goAway, method: 0, requestID: 0)
-        let channel = context.channel
-        context.writeAndFlush(NIOAny(buffer)).whenComplete { _ in channel.close(promise: nil) }
     }
 }

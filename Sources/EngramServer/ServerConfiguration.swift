@@ -24,8 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var tls: TLSConfiguration?
     /// Event-loop threads; 0 means one per core.
     public var eventLoopThreads: Int = 0
-    /// Run each connection's task on its channel's event loop (the default). Off, tasks run on
-    /// Swift's global pool: kept only to measure the hop it costs.
+    /// Run requests that need a task (a snapshot, a model's embedding) on their channel's event
+    /// loop (the default). Off, they run on Swift's global pool: kept to measure the hop.
     public var runOnEventLoop: Bool = true
     public var serverVersion: String = EngramVersion.current
 

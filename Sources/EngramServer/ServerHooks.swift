@@ -5,10 +5,25 @@ public protocol DurabilityWaiter: Sendable {
     func waitUntilDurable(_ sequence: UInt64) async throws
     /// Whether record `sequence` is already durable, so the answer needs no wait (and no task).
     func isDurable(_ sequence: UInt64) -> Bool
+    /// Calls `body` once record `sequence` is durable (with nil) or cannot be made so (with the
+    /// error), on any thread. The server answers writes this way: a callback from the log's
+    /// writer costs far less than a task suspended per write.
+    func whenDurable(_ sequence: UInt64, _ body: @escaping @Sendable ((any Error)?) -> Void)
 }
 
 extension DurabilityWaiter {
     public func isDurable(_ sequence: UInt64) -> Bool { false }
+
+    public func whenDurable(_ sequence: UInt64, _ body: @escaping @Sendable ((any Error)?) -> Void) {
+        Task {
+            do {
+                try await waitUntilDurable(sequence)
+                body(nil)
+            } catch {
+                body(error)
+            }
+        }
+    }
 }
 
 /// Writes a snapshot on request (the Snapshot method).

@@ -58,6 +58,12 @@ public final class Storage: Sendable {
         try await log.waitUntilDurable(sequence)
     }
 
+    /// Calls `body` once record `sequence` is durable (nil) or its write failed (the error), on
+    /// the log writer's thread or the caller's: keep it short.
+    public func whenDurable(_ sequence: UInt64, _ body: @escaping @Sendable ((any Error)?) -> Void) {
+        log.whenDurable(sequence, body)
+    }
+
     /// Whether log record `sequence` is already durable as the fsync mode promises.
     public func isDurable(_ sequence: UInt64) -> Bool {
         log.acknowledgedSequence >= sequence

@@ -44,12 +44,27 @@ public final class WriteAheadLog: CommandJournal, Sendable {
         var lastErasure: UInt64 = 0
     }
 
+    /// Someone waiting for a record to be durable: a suspended task, or a callback.
+    enum Waiter: Sendable {
+        case task(CheckedContinuation<Void, any Error>)
+        case callback(@Sendable ((any Error)?) -> Void)
+
+        func resume(_ error: (any Error)?) {
+            switch self {
+            case .task(let c):
+                if let error { c.resume(throwing: error) } else { c.resume() }
+            case .callback(let body):
+                body(error)
+            }
+        }
+    }
+
     /// What has been written, and who waits for what.
     struct Progress {
         var acknowledged: UInt64 = 0
         var synced: UInt64 = 0
         var failure: StorageError?
-        var waiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+        var waiters: [(sequence: UInt64, waiter: Waiter)] = []
         var closed: StorageError?
         var exited: CheckedContinuation<Void, Never>?
         var hasExited = false
@@ -143,14 +158,24 @@ public final class WriteAheadLog: CommandJournal, Sendable {
         if sequence == 0 { return }
         if progress.withLock({ $0.acknowledged >= sequence }) { return }
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-            let ready: Result<Void, any Error>? = progress.withLock { p in
-                if p.acknowledged >= sequence { return .success(()) }
-                if let closed = p.closed { return .failure(closed) }
-                p.waiters.append((sequence, c))
-                return nil
-            }
-            if let ready { c.resume(with: ready) }
+            whenDurable(sequence, .task(c))
         }
+    }
+
+    /// Calls `body` once record `sequence` is durable (nil) or its write failed (the error):
+    /// at once on the caller's thread if it already is, else on the writer's thread.
+    public func whenDurable(_ sequence: UInt64, _ body: @escaping @Sendable ((any Error)?) -> Void) {
+        whenDurable(sequence, .callback(body))
+    }
+
+    private func whenDurable(_ sequence: UInt64, _ waiter: Waiter) {
+        let ready: (any Error)?? = progress.withLock { p in
+            if sequence == 0 || p.acknowledged >= sequence { return .some(nil) }
+            if let closed = p.closed { return .some(closed) }
+            p.waiters.append((sequence, waiter))
+            return .none
+        }
+        if let ready { waiter.resume(ready) }
     }
 
     /// The last sequence number assigned.
@@ -201,44 +226,44 @@ public final class WriteAheadLog: CommandJournal, Sendable {
 
     /// Marks records up to `sequence` acknowledged and resumes their waiters.
     func acknowledge(through sequence: UInt64, synced: UInt64) {
-        let ready = progress.withLock { p -> [CheckedContinuation<Void, any Error>] in
+        let ready = progress.withLock { p -> [Waiter] in
             p.acknowledged = max(p.acknowledged, sequence)
             p.synced = max(p.synced, synced)
             p.failure = nil
-            var ready: [CheckedContinuation<Void, any Error>] = []
+            var ready: [Waiter] = []
             p.waiters.removeAll { waiter in
                 guard waiter.sequence <= sequence else { return false }
-                ready.append(waiter.continuation)
+                ready.append(waiter.waiter)
                 return true
             }
             return ready
         }
-        for c in ready { c.resume() }
+        for w in ready { w.resume(nil) }
     }
 
     /// Records a write failure and fails everyone waiting.
     func fail(_ error: StorageError) {
-        let waiting = progress.withLock { p -> [CheckedContinuation<Void, any Error>] in
+        let waiting = progress.withLock { p -> [Waiter] in
             p.failure = error
             defer { p.waiters = [] }
-            return p.waiters.map(\.continuation)
+            return p.waiters.map(\.waiter)
         }
-        for c in waiting { c.resume(throwing: error) }
+        for w in waiting { w.resume(error) }
     }
 
     func finish(_ error: StorageError?) {
         let closed = error ?? StorageError(.closed, "the log is closed")
         let (waiting, exited) = progress.withLock {
-            p -> ([CheckedContinuation<Void, any Error>], CheckedContinuation<Void, Never>?) in
+            p -> ([Waiter], CheckedContinuation<Void, Never>?) in
             p.closed = closed
             p.hasExited = true
             defer {
                 p.waiters = []
                 p.exited = nil
             }
-            return (p.waiters.map(\.continuation), p.exited)
+            return (p.waiters.map(\.waiter), p.exited)
         }
-        for c in waiting { c.resume(throwing: closed) }
+        for w in waiting { w.resume(closed) }
         let rolls = pending.withLock { p in
             defer { p.rollWaiters = [] }
             return p.rollWaiters

@@ -16,6 +16,10 @@ struct StorageHooks: DurabilityWaiter, Snapshotter, ServerStatusSource, Service 
         storage.isDurable(sequence)
     }
 
+    func whenDurable(_ sequence: UInt64, _ body: @escaping @Sendable ((any Error)?) -> Void) {
+        storage.whenDurable(sequence, body)
+    }
+
     func snapshotNow() async throws -> SnapshotInfo {
         let info = try await storage.snapshotNow()
         return SnapshotInfo(

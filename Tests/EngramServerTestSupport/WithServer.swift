@@ -8,6 +8,7 @@ import ServiceLifecycle
 package func withServer(
     configure: (inout ServerConfiguration) -> Void = { _ in },
     snapshotter: (any Snapshotter)? = nil,
+    durability: (any DurabilityWaiter)? = nil,
     engine: Engine = Engine(),
     _ body: (TestServer) async throws -> Void
 ) async throws {
@@ -16,7 +17,8 @@ package func withServer(
     configuration.eventLoopThreads = 2
     configure(&configuration)
     let server = EngramServer(
-        configuration: configuration, engine: engine, snapshotter: snapshotter, logger: quietLogger)
+        configuration: configuration, engine: engine, durability: durability, snapshotter: snapshotter,
+        logger: quietLogger)
     let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quietLogger))
     try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }

@@ -266,4 +266,28 @@ struct BadInputTests {
             await raw.close()
         }
     }
+
+    @Test func anIdleConnectionGetsGoAwayWhileABusyOneStays() async throws {
+        try await withServer(configure: { $0.idleTimeout = .seconds(1) }) { server in
+            let idle = try await server.raw()
+            try await idle.hello()
+            let busy = try await server.raw()
+            try await busy.hello()
+            // The busy connection speaks every 200 ms, for more than twice the timeout.
+            for i in 0..<12 {
+                try await Task.sleep(for: .milliseconds(200))
+                try await busy.send(requestFrame(.ping, id: UInt32(100 + i), Wire.PingRequest()))
+                let answer = try await busy.readFrames(count: 1, timeout: .seconds(5))
+                #expect(answer.first?.requestID == UInt32(100 + i))
+            }
+            let (frames, closed) = try await idle.readUntil(timeout: .seconds(5)) { _, _ in false }
+            let away = goAway(in: frames)
+            #expect(away?.code == StatusCode.deadlineExceeded.rawValue)
+            #expect(away?.reason == "idle timeout")
+            #expect(closed)
+            try await busy.send(requestFrame(.ping, id: 7, Wire.PingRequest()))
+            #expect(try await busy.readFrames(count: 1, timeout: .seconds(5)).first?.requestID == 7)
+            await busy.close()
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import EngramCore
 import EngramTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @testable import EngramStorage
@@ -175,6 +176,33 @@ struct LogTests {
             await log.close()
             // The half-written batch was cut back; every record is there once, in order.
             #expect(try readLog(dir).map(\.storeID) == ["before", "during"] + stored)
+        }
+    }
+
+    @Test func callbacksRunOnceARecordIsDurableOrCannotBe() async throws {
+        try await withTemporaryDirectory { dir in
+            let faults = StorageFaults()
+            let log = WriteAheadLog(directory: dir, mode: .always, faults: faults, logger: quietLogger)
+            try log.start(nextSequence: 1)
+            let first = log.append(.deleteStore(.init(storeID: "first", at: 1)))
+            let firstResult = await withCheckedContinuation { c in log.whenDurable(first) { c.resume(returning: $0) } }
+            #expect(firstResult == nil)
+            #expect(log.acknowledgedSequence >= first)
+            // Already durable: called at once, on the caller's thread.
+            let calledAtOnce = Mutex(false)
+            log.whenDurable(first) { error in calledAtOnce.withLock { $0 = error == nil } }
+            #expect(calledAtOnce.withLock { $0 })
+
+            faults.writeErrno.store(ENOSPC, ordering: .relaxed)
+            let second = log.append(.deleteStore(.init(storeID: "second", at: 2)))
+            let failed = await withCheckedContinuation { c in log.whenDurable(second) { c.resume(returning: $0) } }
+            #expect((failed as? StorageError)?.code == .diskFull)
+            faults.writeErrno.store(0, ordering: .relaxed)
+            await log.close()
+            let closed = await withCheckedContinuation { c in log.whenDurable(second + 1) { c.resume(returning: $0) } }
+            #expect((closed as? StorageError)?.code == .closed)
+            // The failed record was retried and kept.
+            #expect(try readLog(dir).map(\.storeID) == ["first", "second"])
         }
     }
 }
