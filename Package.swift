@@ -78,7 +78,10 @@ let package = Package(
         // Durability: the write-ahead log, SQLite snapshots and recovery.
         .target(
             name: "EngramStorage",
-            dependencies: ["EngramCore", "CSQLite", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "EngramCore", "CSQLite", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(

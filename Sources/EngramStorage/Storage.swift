@@ -58,6 +58,9 @@ public final class Storage: Sendable {
         try await log.waitUntilDurable(sequence)
     }
 
+    /// Group commit's figures: records per write of the log.
+    public var logMetrics: LogMetrics { log.metrics }
+
     /// Calls `body` once record `sequence` is durable (nil) or its write failed (the error), on
     /// the log writer's thread or the caller's: keep it short.
     public func whenDurable(_ sequence: UInt64, _ body: @escaping @Sendable ((any Error)?) -> Void) {

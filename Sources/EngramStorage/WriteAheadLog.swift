@@ -80,6 +80,8 @@ public final class WriteAheadLog: CommandJournal, Sendable {
     let logger: Logger
     let pending = Mutex(Pending())
     let progress = Mutex(Progress())
+    /// Group commit's figures: records and bytes per batch, and each batch's write + fsync.
+    public let metrics = LogMetrics()
     let wake = DispatchSemaphore(value: 0)
 
     /// Creates a log over `directory`; nothing is written until `start(nextSequence:)`.
@@ -433,6 +435,7 @@ extension WriteAheadLog {
         /// acknowledges it. On failure the segment is cut back to its last good length.
         mutating func write(_ batch: [UInt8], last: UInt64) throws(StorageError) {
             if segment.size >= Int64(log.segmentBytes) { try roll(firstSequence: written + 1) }
+            let started = ContinuousClock.now
             do {
                 try batch.withBytes { (raw) throws(StorageError) in
                     try FileIO.pwriteAll(segment.fd, raw, at: segment.size, path: segment.path, faults: log.faults)
@@ -445,9 +448,11 @@ extension WriteAheadLog {
                 throw error
             }
             segment.size += Int64(batch.count)
+            let records = last > written ? last - written : 0
             written = last
             if log.mode == .always { synced = last }
             log.acknowledge(through: last, synced: synced)
+            log.metrics.record(records: records, bytes: batch.count, since: started)
         }
 
         /// Syncs and closes the current segment and opens a new one.

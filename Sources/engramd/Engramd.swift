@@ -218,7 +218,15 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "engramd")
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var metricsFactory = PrometheusMetricsFactory(registry: registry)
+        // Group commit's batch sizes (records and bytes per write of the log).
+        metricsFactory.valueHistogramBuckets["engram_wal_batch_records"] = [
+            1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096,
+        ]
+        metricsFactory.valueHistogramBuckets["engram_wal_batch_bytes"] = [
+            256, 1024, 4096, 16384, 65536, 262_144, 1_048_576, 4_194_304,
+        ]
+        MetricsSystem.bootstrap(metricsFactory)
 
         var server = ServerConfiguration()
         server.host = host

@@ -117,3 +117,30 @@ import Testing
         #expect(try t.engine.lookupProfiles(storeID: store, type: "email", value: "x@example.com").blocked)
     }
 }
+
+@Suite struct BlockedPatternTests {
+    @Test func theByteTableAgreesWithRegex() throws {
+        let patterns = [
+            "[0-]+", "[0-9]+", "[a-z]*", "[-x]+", "[x-]+", "[.$^]+", "[A-Za-z0-9._-]+", "[9-0]+", "[a-b-c]+", "[^0]+",
+            "[a--b]+", "[0]+", "[0-]", "0+", "[[:digit:]]+", "[\\d]+", "[a&&b]+",
+        ]
+        let values = [
+            "", "0", "000-0", "0a", "abc", "-", "x-x", "ABC", "a.b", "é", "0\u{301}", "$^", "9", "0-0-0", "a-b", "c",
+            "Z", "x", "^", " 0", "0 ", "٣",
+        ]
+        var tables = 0
+        for pattern in patterns {
+            let regex = try? Regex(pattern)
+            let compiled = BlockedPattern(pattern)
+            #expect((compiled == nil) == (regex == nil), "\(pattern) compiles the same way")
+            guard let regex, let compiled else { continue }
+            if case .classRun = compiled { tables += 1 }
+            for value in values {
+                let expected = (try? regex.wholeMatch(in: value)) != nil
+                #expect(compiled.matchesWhole(value[...]) == expected, "\(pattern) on \"\(value)\"")
+            }
+        }
+        #expect(tables >= 8, "the common shapes take the fast path")
+        #expect(BlockedPattern.classRun("[a-b-c]+") == nil && BlockedPattern.classRun("[^0]+") == nil)
+    }
+}

@@ -52,7 +52,11 @@ extension IdentifierNormalization {
                 throw InvalidIdentifier(reason: "an email's domain parts cannot start or end with '-'")
             }
             if label.unicodeScalars.contains(where: {
-                !($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-")
+                // ASCII first: Unicode property lookups cost more than the rest of the check.
+                let v = $0.value
+                return v < 128
+                    ? !((48...57).contains(v) || (65...90).contains(v) || (97...122).contains(v) || v == 45)
+                    : !($0.properties.isAlphabetic || $0.properties.numericType != nil)
             }) {
                 throw InvalidIdentifier(reason: "an email's domain holds only letters, digits, '-' and '.'")
             }

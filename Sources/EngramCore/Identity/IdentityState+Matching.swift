@@ -139,6 +139,15 @@ extension IdentityState {
         proposed: [ProfileIdentity], accepted: [NormalizedIdentifier], candidate: NormalizedIdentifier,
         joining: Bool, limits: EngineLimits
     ) -> (DemotionReason, String)? {
+        // The usual call: identifiers the one matching profile already holds. Nothing grows,
+        // so no limit can be crossed (each check below compares against that profile's own).
+        if proposed.count == 1 {
+            let holder = proposed[0]
+            func held(_ item: NormalizedIdentifier) -> Bool {
+                holder.identifiers.contains { $0.type == item.key.type && $0.value == item.key.value }
+            }
+            if held(candidate) && accepted.allSatisfy(held) { return nil }
+        }
         var values: [String: Set<String>] = [:]
         var largestSingle: [String: Int] = [:]
         for member in proposed {
