@@ -1,18 +1,19 @@
 /// What duplicate detection compares: a hash of the normalised text and the sorted set of
 /// hashed word unigrams and bigrams ("shingles").
 ///
-/// A shingle's top bit says whether it is common (a stop word, or a pair of them), so sorted
-/// shingles put the rare ones first: `DuplicateIndex` files each text under its first few,
-/// and its buckets stay small even in profiles full of everyday words (PPJoin's order by
-/// rarity, with a fixed notion of rare so the order never changes).
+/// A shingle's top bit says whether it is common (a stop word, or a pair of them), and the
+/// next whether it is a pair, so sorted shingles put rare words first, then rare pairs.
+/// `DuplicateIndex` files each text under its rare shingles, and probes with the new text's
+/// shingles that are rarest in the profile at the time.
 ///
 /// Normalising lower-cases the text and splits it into words as the tokenizer does (runs of
 /// letters and digits; each ideograph or kana its own word), stop words included, so case,
 /// punctuation and spacing never make two statements of a fact differ. A text with no words
 /// at all (only emoji, say) is its own single shingle, so it only equals itself. Shingles are
-/// 32-bit: a rare collision can only nudge a similarity, and halves the memory. Derived from
-/// the content alone, so it is computed again when a restored profile is indexed rather than
-/// stored; hashes are made from the words' bytes, with no string per word.
+/// 32-bit (30 bits of hash): a rare collision can only nudge a similarity, and halves the
+/// memory. Derived from the content alone, so it is computed again when a restored profile
+/// is indexed rather than stored; hashes are made from the words' bytes, with no string per
+/// word.
 package struct TextFingerprint: Sendable, Hashable {
     /// Hash of the normalised text (words joined by single spaces).
     package var textHash: UInt64
@@ -34,18 +35,18 @@ package struct TextFingerprint: Sendable, Hashable {
                 textHash = Self.fnv(textHash, byte)
             }
             let common = Tokenizer.isStopWord(word)
-            shingles.append(Self.fold(wordHash, common: common))
+            shingles.append(Self.fold(wordHash, common: common, pair: false))
             if let spaced = previousSpaced {
                 var pair = spaced
                 for byte in word { pair = Self.fnv(pair, byte) }
-                shingles.append(Self.fold(pair &+ 0x9E37_79B9, common: common && previousCommon))
+                shingles.append(Self.fold(pair &+ 0x9E37_79B9, common: common && previousCommon, pair: true))
             }
             previousSpaced = Self.fnv(wordHash, UInt8(ascii: " "))
             previousCommon = common
         }
         if shingles.isEmpty {
             self.textHash = String(text.trimmed).stableHash
-            self.shingles = [Self.fold(self.textHash, common: false)]
+            self.shingles = [Self.fold(self.textHash, common: false, pair: false)]
             return
         }
         shingles.sort()
@@ -66,14 +67,19 @@ package struct TextFingerprint: Sendable, Hashable {
         (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
     }
 
-    /// 31 bits of hash under the commonness bit.
-    private static func fold(_ hash: UInt64, common: Bool) -> UInt32 {
-        UInt32(truncatingIfNeeded: hash ^ (hash >> 32)) & 0x7FFF_FFFF | (common ? 0x8000_0000 : 0)
+    /// 30 bits of hash under the commonness and pair bits.
+    private static func fold(_ hash: UInt64, common: Bool, pair: Bool) -> UInt32 {
+        UInt32(truncatingIfNeeded: hash ^ (hash >> 32)) & 0x3FFF_FFFF | (common ? 0x8000_0000 : 0)
+            | (pair ? 0x4000_0000 : 0)
     }
 
     /// Whether a shingle is a stop word or a pair of them.
     @inline(__always)
     package static func isCommon(_ shingle: UInt32) -> Bool { shingle & 0x8000_0000 != 0 }
+
+    /// Whether a shingle is a word pair rather than a word.
+    @inline(__always)
+    package static func isPair(_ shingle: UInt32) -> Bool { shingle & 0x4000_0000 != 0 }
 
     /// Jaccard index of the shingle sets, in [0, 1]; 1 when the normalised texts are equal.
     package func similarity(to other: TextFingerprint) -> Double {

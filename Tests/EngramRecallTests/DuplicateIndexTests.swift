@@ -41,8 +41,47 @@ import Testing
             }
         }
         #expect(pairs >= 100, "every query at least finds itself")
-        for i in fingerprints.indices { index.remove("o\(i)") }
+
+        // Remove a third and file new texts (numbers are reused, postings shrink and grow):
+        // still every pair, and nothing removed comes back.
+        var live = Dictionary(uniqueKeysWithValues: fingerprints.enumerated().map { ("o\($0.offset)", $0.element) })
+        for i in stride(from: 0, to: fingerprints.count, by: 3) {
+            index.remove("o\(i)")
+            live["o\(i)"] = nil
+        }
+        for i in 0..<60 {
+            let text = (0..<Int.random(in: 1...12, using: &rng)).map { _ in words.randomElement(using: &rng)! }
+            let fingerprint = TextFingerprint(text.joined(separator: " "))
+            index.insert("n\(i)", fingerprint)
+            live["n\(i)"] = fingerprint
+        }
+        #expect(index.count == live.count)
+        for query in fingerprints.suffix(100) {
+            let candidates = Set(index.candidates(for: query))
+            #expect(candidates.isSubset(of: Set(live.keys)), "only filed ids are candidates")
+            for (id, other) in live where query.similarity(to: other) >= threshold {
+                #expect(
+                    candidates.contains(id), "missed \(id) after removals, similarity \(query.similarity(to: other))")
+            }
+        }
+        for id in live.keys { index.remove(id) }
         #expect(index == DuplicateIndex(threshold: threshold), "removing everything empties the index")
+        #expect(index.candidates(for: fingerprints[0]).isEmpty)
+    }
+
+    /// Facts drawn from one everyday vocabulary (no stop words, no rare names) share many
+    /// words; their word pairs are what sets them apart, and the probe picks the rarest.
+    @Test func anEverydayVocabularyDoesNotMakeEveryFactACandidate() {
+        var rng = SeededGenerator(seed: 5)
+        let vocabulary = (0..<300).map { "word\($0)" }
+        func fact() -> TextFingerprint {
+            TextFingerprint((0..<12).map { _ in vocabulary.randomElement(using: &rng)! }.joined(separator: " "))
+        }
+        var index = DuplicateIndex(threshold: 0.9)
+        for i in 0..<2000 { index.insert("o\(i)", fact()) }
+        var total = 0
+        for _ in 0..<50 { total += index.candidates(for: fact()).count }
+        #expect(total < 50, "about no candidates for new facts, got \(total) for 50")
     }
 
     /// Rare shingles come first, so a profile of facts made mostly of stop words does not make
@@ -63,7 +102,7 @@ import Testing
         let query = fact(["fresh", "words"])
         #expect(index.candidates(for: query).count < 20)
         // A near copy of a stored fact is still found.
-        let stored = try #require(index.fingerprints["o42"])
+        let stored = try #require(index.fingerprint(of: "o42"))
         #expect(index.candidates(for: stored).contains("o42"))
     }
 
@@ -79,5 +118,7 @@ import Testing
         let mixed = TextFingerprint("the cat")
         #expect(mixed.shingles.filter { TextFingerprint.isCommon($0) }.count == 1, "only \"the\" is common")
         #expect(!TextFingerprint.isCommon(mixed.shingles[0]), "rare shingles sort first")
+        #expect(!TextFingerprint.isPair(mixed.shingles[0]) && TextFingerprint.isPair(mixed.shingles[1]))
+        #expect(mixed.shingles.filter { TextFingerprint.isPair($0) }.count == 1)
     }
 }

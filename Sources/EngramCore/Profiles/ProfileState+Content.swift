@@ -146,7 +146,7 @@ extension ProfileState {
         var best: (score: Double, createdAt: Int64, id: String)?
         for id in duplicates.candidates(for: fingerprint) {
             guard let stored = observations[id], stored.observation.status == .active,
-                let theirs = duplicates.fingerprints[id]
+                let theirs = duplicates.fingerprint(of: id)
             else { continue }
             let score = fingerprint.similarity(to: theirs)
             guard score >= duplicates.threshold || score == 1 else { continue }

@@ -11,7 +11,7 @@ extension ProfileState {
         traits.merge(newerOf: other.traits)
         mergedIDs += [other.id] + other.mergedIDs
         for stored in other.observations.values {
-            putObservation(stored, fingerprint: other.indexes?.duplicates.fingerprints[stored.observation.id])
+            putObservation(stored, fingerprint: other.indexes?.duplicates.fingerprint(of: stored.observation.id))
         }
         for (key, outcome) in other.idempotency where idempotency[key] == nil {
             idempotency[key] = outcome
