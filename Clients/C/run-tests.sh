@@ -86,6 +86,22 @@ echo "== C client: engram-c-example${valgrind:+ under valgrind memcheck}"
 ENGRAM_API_KEY="$key" "${valgrind[@]}" "$here/build/engram-c-example" 127.0.0.1 "$port"
 example_rc=$?
 
+echo "== C client: engram-cload (a short recall run: it must serve requests and see no error)"
+"$here/build/engram-cload" --server "127.0.0.1:$port" --api-key "$key" --workload recall --profiles 3 \
+    --observations 20 --connections 4 --duration 1 --warmup 0 --setup-threads 2 --delete-store \
+    >"$tmp/cload.json" 2>"$tmp/cload.stderr"
+cload_rc=$?
+if [ "$cload_rc" -eq 0 ]; then
+    python3 - "$tmp/cload.json" <<'PY' || cload_rc=1
+import json, sys
+run = json.load(open(sys.argv[1]))
+assert run["requests"] > 0 and run["error_count"] == 0, run
+assert run["latency_us"]["p50"] > 0, run
+print(f"engram-cload: {run['requests']} requests, p50 {run['latency_us']['p50']} µs, no errors")
+PY
+fi
+[ "$cload_rc" -ne 0 ] && { cat "$tmp/cload.stderr" "$tmp/cload.json"; }
+
 if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "FAIL: engramd exited during the tests; its log:"; cat "$tmp/engramd.log"; exit 1
 fi
@@ -101,6 +117,10 @@ if [ "$test_rc" -ne 0 ]; then
 fi
 if [ "$example_rc" -ne 0 ]; then
     echo "FAIL: engram-c-example (exit $example_rc)"
+    status=1
+fi
+if [ "$cload_rc" -ne 0 ]; then
+    echo "FAIL: engram-cload (exit $cload_rc)"
     status=1
 fi
 [ "$status" -eq 0 ] && echo "== C client: all passed"
