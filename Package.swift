@@ -41,9 +41,12 @@ let package = Package(
         // door to swift-collections' hash trees.
         .target(
             name: "EngramRecall",
-            dependencies: [.product(name: "HashTreeCollections", package: "swift-collections")],
+            dependencies: ["CEngramKernels", .product(name: "HashTreeCollections", package: "swift-collections")],
             swiftSettings: strict
         ),
+        // Numeric kernels in C: dot products with AVX2/FMA when the CPU has them, picked at
+        // run time (Swift compiles for baseline x86-64 and cannot choose per function).
+        .target(name: "CEngramKernels"),
         // The in-memory engine. Knows nothing of sockets or bytes.
         .target(name: "EngramCore", dependencies: ["EngramRecall"], swiftSettings: strict),
         // NIO pieces shared by the server and the Swift client: frame decoding, the executor.
@@ -170,7 +173,8 @@ let package = Package(
         ),
         .testTarget(name: "EngramWireTests", dependencies: ["EngramWire"], swiftSettings: strict),
         .testTarget(
-            name: "EngramRecallTests", dependencies: ["EngramRecall", "EngramTestSupport"], swiftSettings: strict),
+            name: "EngramRecallTests", dependencies: ["EngramRecall", "CEngramKernels", "EngramTestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "EngramCoreTests", dependencies: ["EngramCore", "EngramRecall", "EngramTestSupport"],
             swiftSettings: strict),

@@ -134,13 +134,20 @@ public struct HashedEmbedder: Embedder, Hashable {
     /// Adds a signed feature: the slot from the hash, mixed; the sign from its top bit.
     @inline(__always)
     private func add(_ hash: UInt64, _ weight: Float, into v: UnsafeMutableBufferPointer<Float>) {
+        let (slot, negative) = feature(hash)
+        v[slot] += negative ? -weight : weight
+    }
+
+    /// A feature hash's slot and sign.
+    @inline(__always)
+    func feature(_ hash: UInt64) -> (slot: Int, negative: Bool) {
         var h = hash
         h ^= h >> 33
         h &*= 0xff51_afd7_ed55_8ccd
         h ^= h >> 33
         // A constant divisor compiles to a multiply; the standard 384 is by far the most common.
-        let slot = v.count == 384 ? Int(h % 384) : Int(h % UInt64(v.count))
-        v[slot] += (h >> 63) == 0 ? weight : -weight
+        let slot = dimension == 384 ? Int(h % 384) : Int(h % UInt64(dimension))
+        return (slot, (h >> 63) != 0)
     }
 }
 

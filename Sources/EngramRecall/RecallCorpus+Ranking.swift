@@ -14,9 +14,9 @@ package struct RecallQueryPlan {
     package var observationVector: [Float]?
     /// Unit-length hashed query vector for summaries, if any.
     package var summaryVector: [Float]?
-    /// The query text and the hashed embedder to embed it with, when the query vector is to
-    /// be made per corpus, its words weighted by their rarity there (it overrides the vector).
-    package var reweighting: (text: String, embedder: HashedEmbedder)?
+    /// The query's hashed features, when the query vector is to be made per corpus, its
+    /// words weighted by their rarity there (it overrides the vector).
+    package var reweighting: HashedQueryFeatures?
 
     package init(text: String, observationVector: [Float]?, summaryVector: [Float]?) {
         var terms: [UInt64] = []
@@ -119,11 +119,13 @@ extension RecallCorpus {
         candidates.reserveCapacity(count)
         times.reserveCapacity(count)
         var newest = Int64.min
-        for (b, block) in blocks.enumerated() {
-            for r in 0..<RecallBlock.size where filter.admits(block, r) {
+        for b in blocks.indices {
+            // Indexing the array in place: binding each block to a local copies its eight arrays' references.
+            for r in 0..<RecallBlock.size where filter.admits(blocks[b], r) {
+                let time = blocks[b].occurredAt[r]
                 candidates.append(Int32(b * RecallBlock.size + r))
-                times.append(block.occurredAt[r])
-                newest = max(newest, block.occurredAt[r])
+                times.append(time)
+                newest = max(newest, time)
             }
         }
         guard !candidates.isEmpty else { return [] }
@@ -135,8 +137,8 @@ extension RecallCorpus {
             into: &lexical)
         var semantic = [Float](repeating: 0, count: capacity)
         var vector = vector.flatMap { $0.count == dimension ? $0 : nil }
-        if let (text, embedder) = plan.reweighting, embedder.dimension == dimension {
-            let weighted = embedder.embed(text, termScale: { self.rarity(of: $0) })
+        if let features = plan.reweighting, features.embedder.dimension == dimension {
+            let weighted = features.vector(termScale: { self.rarity(of: $0) })
             if weighted.contains(where: { $0 != 0 }) { vector = weighted }
         }
         if let vector { cosines(vector, into: &semantic) }

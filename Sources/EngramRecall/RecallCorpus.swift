@@ -1,3 +1,5 @@
+import CEngramKernels
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -430,11 +432,13 @@ package struct RecallCorpus: Sendable {
         if vectorCount <= Self.sketchThreshold {
             query.withUnsafeBufferPointer { q in
                 scores.withUnsafeMutableBufferPointer { out in
-                    for (index, block) in blocks.enumerated() where !block.vectors.isEmpty {
-                        block.vectors.withUnsafeBufferPointer { rows in
-                            let base = index * RecallBlock.size
-                            for r in 0..<RecallBlock.size where block.flags[r] & RecallBlock.hasVector != 0 {
-                                out[base + r] = dot(q.baseAddress!, rows.baseAddress! + r * d, d)
+                    for index in blocks.indices where !blocks[index].vectors.isEmpty {
+                        let base = index * RecallBlock.size
+                        blocks[index].vectors.withUnsafeBufferPointer { rows in
+                            blocks[index].flags.withUnsafeBufferPointer { flags in
+                                for r in 0..<(rows.count / d) where flags[r] & RecallBlock.hasVector != 0 {
+                                    out[base + r] = dot(q.baseAddress!, rows.baseAddress! + r * d, d)
+                                }
                             }
                         }
                     }
@@ -448,13 +452,19 @@ package struct RecallCorpus: Sendable {
         let estimate = (0...d).map { Float(cos(Double.pi * Double($0) / Double(d))) }
         var distances = [Int32](repeating: -1, count: slotCapacity)
         var histogram = [Int](repeating: 0, count: d + 1)
+        var rowDistances = [Int32](repeating: 0, count: RecallBlock.size)
         scores.withUnsafeMutableBufferPointer { out in
-            for (index, block) in blocks.enumerated() where !block.signs.isEmpty {
-                block.signs.withUnsafeBufferPointer { signs in
-                    let base = index * RecallBlock.size
-                    for r in 0..<RecallBlock.size where block.flags[r] & RecallBlock.hasVector != 0 {
-                        var h = 0
-                        for w in 0..<words { h += (signs[r * words + w] ^ querySigns[w]).nonzeroBitCount }
+            for index in blocks.indices where !blocks[index].signs.isEmpty {
+                let rows = blocks[index].signs.count / words
+                blocks[index].signs.withUnsafeBufferPointer { signs in
+                    rowDistances.withUnsafeMutableBufferPointer { h in
+                        engram_hamming_u64(signs.baseAddress!, rows, words, querySigns, h.baseAddress!)
+                    }
+                }
+                let base = index * RecallBlock.size
+                blocks[index].flags.withUnsafeBufferPointer { flags in
+                    for r in 0..<rows where flags[r] & RecallBlock.hasVector != 0 {
+                        let h = Int(rowDistances[r])
                         out[base + r] = estimate[h]
                         distances[base + r] = Int32(h)
                         histogram[h] += 1
@@ -471,10 +481,10 @@ package struct RecallCorpus: Sendable {
         }
         query.withUnsafeBufferPointer { q in
             scores.withUnsafeMutableBufferPointer { out in
-                for (index, block) in blocks.enumerated() where !block.vectors.isEmpty {
-                    block.vectors.withUnsafeBufferPointer { rows in
-                        let base = index * RecallBlock.size
-                        for r in 0..<RecallBlock.size where distances[base + r] >= 0 && distances[base + r] <= cutoff {
+                for index in blocks.indices where !blocks[index].vectors.isEmpty {
+                    let base = index * RecallBlock.size
+                    blocks[index].vectors.withUnsafeBufferPointer { rows in
+                        for r in 0..<(rows.count / d) where distances[base + r] >= 0 && distances[base + r] <= cutoff {
                             out[base + r] = dot(q.baseAddress!, rows.baseAddress! + r * d, d)
                         }
                     }
@@ -501,36 +511,12 @@ extension PostingList {
     }
 }
 
-/// The dot product of two `n`-float vectors, eight lanes at a time with two accumulators,
-/// which the compiler turns into vector instructions (a plain loop would stay scalar,
-/// since float addition may not be reordered).
+/// The dot product of two `n`-float vectors: the C kernel, with AVX2 and FMA when the CPU
+/// has them (chosen once at run time), SSE2 otherwise.
 @inline(__always)
 package func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-    var acc0 = SIMD8<Float>()
-    var acc1 = SIMD8<Float>()
-    var i = 0
-    let ra = UnsafeRawPointer(a)
-    let rb = UnsafeRawPointer(b)
-    let stride = MemoryLayout<Float>.stride
-    while i + 16 <= n {
-        acc0 +=
-            ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
-            * rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
-        acc1 +=
-            ra.loadUnaligned(fromByteOffset: (i + 8) * stride, as: SIMD8<Float>.self)
-            * rb.loadUnaligned(fromByteOffset: (i + 8) * stride, as: SIMD8<Float>.self)
-        i += 16
-    }
-    while i + 8 <= n {
-        acc0 +=
-            ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
-            * rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
-        i += 8
-    }
-    var sum = (acc0 + acc1).sum()
-    while i < n {
-        sum += a[i] * b[i]
-        i += 1
-    }
-    return sum
+    engram_dot_f32(a, b, n)
 }
+
+/// Which dot-product kernel this CPU runs: "avx2+fma" or "sse2".
+package var dotKernelName: String { String(cString: engram_kernel_name()) }

@@ -180,10 +180,10 @@ extension Engine {
             }
             let hashed = queryEmbedder as? HashedEmbedder
             var observationVector = options.queryEmbedding
-            var observationReweighting: (text: String, embedder: HashedEmbedder)?
+            var observationReweighting: HashedQueryFeatures?
             if observationVector == nil, hasText {
                 if reweight, let hashed {
-                    observationReweighting = (text, hashed)
+                    observationReweighting = HashedQueryFeatures(text, embedder: hashed)
                 } else {
                     observationVector = queryEmbedder?.embedQuery(text)
                 }
@@ -204,7 +204,14 @@ extension Engine {
             }
             filter.includeInactive = false
             // Summary vectors are always the standard hashed embedder's.
-            plan.reweighting = reweight ? (text, standard) : nil
+            if reweight {
+                // Tokenized and hashed once when both corpora use the standard embedder.
+                plan.reweighting =
+                    observationReweighting?.embedder == standard
+                    ? observationReweighting : HashedQueryFeatures(text, embedder: standard)
+            } else {
+                plan.reweighting = nil
+            }
             summaries = index.summaries.rank(
                 plan, vector: plan.summaryVector, filter: filter, limit: options.summariesLimit, threshold: threshold,
                 configuration: settings, explain: options.explain
