@@ -89,8 +89,11 @@ package struct RecallBlock: Sendable {
     package var lengths = [Int32](repeating: 0, count: size)
     package var flags = [UInt8](repeating: 0, count: size)
     package var terms = [[TermCount]](repeating: [], count: size)
-    /// dimension floats a row, for the rows allocated so far (rows past the end have no vector).
-    package var vectors: [Float] = []
+    /// dimension half-precision floats (IEEE binary16 bit patterns) a row, for the rows
+    /// allocated so far (rows past the end have no vector). Half precision halves the memory
+    /// and the bytes a query streams (a large corpus is bound by memory, not arithmetic);
+    /// cosines move by about 1e-4, far below what changes a ranking.
+    package var vectors: [UInt16] = []
     /// The sign bits of each allocated row (⌈dimension / 64⌉ words a row): a 32× smaller
     /// sketch that large profiles scan first (see `cosines`).
     package var signs: [UInt64] = []
@@ -187,12 +190,11 @@ package struct RecallCorpus: Sendable {
                 }
                 let d = dimension
                 let words = signWords
-                blocks[b].vectors.withUnsafeMutableBufferPointer { all in
-                    let row = UnsafeMutableBufferPointer(rebasing: all[(r * d)..<((r + 1) * d)])
+                var scratch = [Float](repeating: 0, count: d)
+                scratch.withUnsafeMutableBufferPointer { row in
                     switch vector {
                     case .given(let given): _ = row.update(fromContentsOf: given)
                     case .hashed(let content):
-                        row.update(repeating: 0)
                         var hashes: [UInt64]? = text == nil ? [] : nil
                         HashedEmbedder.standard.embed(content, into: row, termHashes: &hashes)
                         if let hashes { text = AnalyzedText(termHashes: hashes) }
@@ -201,12 +203,11 @@ package struct RecallCorpus: Sendable {
                     // Embedders' vectors are unit length already; this makes client ones so,
                     // and every path (given or built here) ends with the same bits.
                     normalize(row)
-                }
-                blocks[b].vectors.withUnsafeBufferPointer { all in
                     blocks[b].signs.withUnsafeMutableBufferPointer { signs in
-                        Self.signSketch(
-                            of: UnsafeBufferPointer(rebasing: all[(r * d)..<((r + 1) * d)]),
-                            into: signs.baseAddress! + r * words)
+                        Self.signSketch(of: UnsafeBufferPointer(row), into: signs.baseAddress! + r * words)
+                    }
+                    blocks[b].vectors.withUnsafeMutableBufferPointer { all in
+                        engram_f32_to_f16(row.baseAddress!, all.baseAddress! + r * d, d)
                     }
                 }
                 flags |= RecallBlock.hasVector
@@ -352,12 +353,18 @@ package struct RecallCorpus: Sendable {
         return (b.ids[r], b.occurredAt[r], b.sources[r], b.flags[r])
     }
 
-    /// A document's stored vector (unit length), if it has one.
+    /// A document's stored vector (unit length, to half precision), if it has one.
     package func vector(of id: String) -> [Float]? {
         guard let slot = slotByID[id] else { return nil }
         let (b, r) = Self.locate(slot)
         guard blocks[b].flags[r] & RecallBlock.hasVector != 0 else { return nil }
-        return Array(blocks[b].vectors[(r * dimension)..<((r + 1) * dimension)])
+        var vector = [Float](repeating: 0, count: dimension)
+        blocks[b].vectors.withUnsafeBufferPointer { all in
+            vector.withUnsafeMutableBufferPointer { out in
+                engram_f16_to_f32(all.baseAddress! + r * dimension, out.baseAddress!, dimension)
+            }
+        }
+        return vector
     }
 
     /// Whether a slot's document holds a term.
@@ -437,7 +444,7 @@ package struct RecallCorpus: Sendable {
                         blocks[index].vectors.withUnsafeBufferPointer { rows in
                             blocks[index].flags.withUnsafeBufferPointer { flags in
                                 for r in 0..<(rows.count / d) where flags[r] & RecallBlock.hasVector != 0 {
-                                    out[base + r] = dot(q.baseAddress!, rows.baseAddress! + r * d, d)
+                                    out[base + r] = engram_dot_f32_f16(q.baseAddress!, rows.baseAddress! + r * d, d)
                                 }
                             }
                         }
@@ -485,7 +492,7 @@ package struct RecallCorpus: Sendable {
                     let base = index * RecallBlock.size
                     blocks[index].vectors.withUnsafeBufferPointer { rows in
                         for r in 0..<(rows.count / d) where distances[base + r] >= 0 && distances[base + r] <= cutoff {
-                            out[base + r] = dot(q.baseAddress!, rows.baseAddress! + r * d, d)
+                            out[base + r] = engram_dot_f32_f16(q.baseAddress!, rows.baseAddress! + r * d, d)
                         }
                     }
                 }

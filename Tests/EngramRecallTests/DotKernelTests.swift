@@ -67,3 +67,38 @@ import Testing
         }
     }
 }
+
+@Suite struct HalfPrecisionTests {
+    /// The portable conversion agrees with Swift's Float16 (the hardware's rounding, to
+    /// nearest even) on every half and on floats across the whole range.
+    @Test func portableConversionsMatchFloat16() {
+        let halves = (0...UInt16.max).map { $0 }
+        var widened = [Float](repeating: 0, count: halves.count)
+        engram_f16_to_f32_portable(halves, &widened, halves.count)
+        for (bits, value) in zip(halves, widened) {
+            let expected = Float(Float16(bitPattern: bits))
+            #expect(value.bitPattern == expected.bitPattern || (value.isNaN && expected.isNaN), "half \(bits)")
+        }
+        var rng = SeededGenerator(seed: 21)
+        var floats: [Float] = [0, -0, 1, -1, 65504, 65520, 65519.99, 1e-8, -1e-8, 5.96e-8, 2.98e-8, 6.1e-5, .infinity]
+        floats += (0..<20_000).map { _ in Float(bitPattern: UInt32.random(in: 0..<0x7F80_0000, using: &rng)) }
+        floats += (0..<20_000).map { _ in Float.random(in: -1...1, using: &rng) }
+        floats += (0..<2_000).map { _ in Float.random(in: -1e-4...1e-4, using: &rng) }
+        var narrowed = [UInt16](repeating: 0, count: floats.count)
+        engram_f32_to_f16_portable(floats, &narrowed, floats.count)
+        for (value, bits) in zip(floats, narrowed) {
+            #expect(bits == Float16(value).bitPattern, "float \(value)")
+        }
+    }
+
+    @Test func mixedDotMatchesWidenedRows() {
+        var rng = SeededGenerator(seed: 4)
+        for n in [1, 8, 31, 32, 100, 384] {
+            let a = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) }
+            let b = (0..<n).map { _ in Float16(Float.random(in: -1...1, using: &rng)).bitPattern }
+            let exact = zip(a, b).reduce(0.0) { $0 + Double($1.0) * Double(Float(Float16(bitPattern: $1.1))) }
+            let got = engram_dot_f32_f16(a, b, n)
+            #expect(abs(Double(got) - exact) <= 1e-5 * Double(n), "n = \(n)")
+        }
+    }
+}

@@ -5,10 +5,20 @@
 #include <stdint.h>
 
 /// The dot product of two float vectors of length n, with the widest SIMD this CPU has
-/// (AVX2 with FMA, chosen once at run time; SSE2 otherwise). Either way the sum is taken in
-/// the same order, 32 lanes at a time, so results do not depend on the CPU beyond FMA's
-/// single rounding.
+/// (AVX2 with FMA, chosen once at run time; SSE2 otherwise). The two sum in different orders,
+/// so the last bits of a result may differ between CPUs (never between runs on one).
 float engram_dot_f32(const float *a, const float *b, size_t n);
+
+/// The dot product of a float vector and a vector of IEEE half-precision floats (their bit
+/// patterns): F16C + AVX2 + FMA when the CPU has them, a portable conversion otherwise.
+float engram_dot_f32_f16(const float *a, const uint16_t *b, size_t n);
+
+/// Rounds floats to half precision (round to nearest even, as F16C does) and back. The
+/// conversion gives the same bits on every CPU; `_portable` forces the software path (tests).
+void engram_f32_to_f16(const float *in, uint16_t *out, size_t n);
+void engram_f16_to_f32(const uint16_t *in, float *out, size_t n);
+void engram_f32_to_f16_portable(const float *in, uint16_t *out, size_t n);
+void engram_f16_to_f32_portable(const uint16_t *in, float *out, size_t n);
 
 /// Hamming distances between `query` and each of `count` rows of `words` 64-bit words
 /// (row-major): out[i] = popcount(rows[i] XOR query). POPCNT when the CPU has it.
