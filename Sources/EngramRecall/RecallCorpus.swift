@@ -180,9 +180,14 @@ package struct RecallCorpus: Sendable {
             if vectorSpace != nil, dimension != 0, length != dimension, engineVectorCount == 0 { clearVectors() }
             if dimension == 0 { dimension = length }
             if length == dimension {
-                // Rows are allocated as the block fills (the array grows geometrically), not
-                // 64 at once: most profiles are small, and a block of 384-float rows is 96 KiB.
+                // Rows are allocated as the block fills, eight at a time (not 64 at once: most
+                // profiles are small; nor by doubling, which leaves a third of a block unused).
                 if blocks[b].vectors.count < (r + 1) * dimension {
+                    if blocks[b].vectors.capacity < (r + 1) * dimension {
+                        let rows = min(RecallBlock.size, (r / 8 + 1) * 8)
+                        blocks[b].vectors.reserveCapacity(rows * dimension)
+                        blocks[b].signs.reserveCapacity(rows * signWords)
+                    }
                     blocks[b].vectors.append(
                         contentsOf: repeatElement(0, count: (r + 1) * dimension - blocks[b].vectors.count))
                     blocks[b].signs.append(

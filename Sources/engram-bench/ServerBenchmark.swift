@@ -10,26 +10,24 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
-/// Round-trip latency of Ping on one connection, against an in-process server, with and without
-/// the event-loop executor, next to a Redis PING measured with the same NIO client code.
+/// Round-trip latency of Ping on one connection, against an in-process server, next to a
+/// Redis PING measured with the same NIO client code.
 func runServerBenchmark() async {
     print("== server: Ping round trip on one connection (release build, loopback) ==")
     fflush(nil)
     let iterations = 20_000
-    for onEventLoop in [true, false] {
-        let result = await withBenchServer(runOnEventLoop: onEventLoop) { port in
-            let client = try EngramClient(configuration: .init(host: "127.0.0.1", port: port))
-            defer { client.close() }
-            try await client.connect()
-            let request = Wire.PingRequest.with { $0.payload = [1, 2, 3, 4, 5, 6, 7, 8] }
-            // The client prefers its connection's event loop too, so neither side hops threads.
-            let samples = try await withTaskExecutorPreference(onEventLoop ? client.preferredExecutor : nil) {
-                try await measureRoundTrips(iterations) { _ = try await client.ping(request) }
-            }
-            return samples
+    let result = await withBenchServer { port in
+        let client = try EngramClient(configuration: .init(host: "127.0.0.1", port: port))
+        defer { client.close() }
+        try await client.connect()
+        let request = Wire.PingRequest.with { $0.payload = [1, 2, 3, 4, 5, 6, 7, 8] }
+        // The client prefers its connection's event loop, so it does not hop threads either.
+        let samples = try await withTaskExecutorPreference(client.preferredExecutor) {
+            try await measureRoundTrips(iterations) { _ = try await client.ping(request) }
         }
-        report(onEventLoop ? "engram Ping, tasks on the event loop" : "engram Ping, tasks on the global pool", result)
+        return samples
     }
+    report("engram Ping (Swift client)", result)
     await recallThroughput()
     if let redis = await redisPingRoundTrips(iterations) {
         report("redis-server PING (same NIO client code)", redis)
@@ -65,11 +63,10 @@ func report(_ name: String, _ samples: [Double]?) {
 }
 
 func withBenchServer<T: Sendable>(
-    runOnEventLoop: Bool = true, engine: Engine = Engine(), _ body: @Sendable (Int) async throws -> T
+    engine: Engine = Engine(), _ body: @Sendable (Int) async throws -> T
 ) async -> T? {
     var configuration = ServerConfiguration()
     configuration.port = 0
-    configuration.runOnEventLoop = runOnEventLoop
     let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
     let server = EngramServer(configuration: configuration, engine: engine, logger: logger)
     let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: logger))

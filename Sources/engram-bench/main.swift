@@ -1,11 +1,14 @@
 // engram-bench: release-build benchmarks that print figures. Not tests.
-// Usage: swift run -c release engram-bench [wire|core|core-count|server|recall [SIZES...]|storage|duplicates|embed [MODEL_DIR]|all]
+// Usage: swift run -c release engram-bench [wire|core|core-count|server|recall [SIZES...]|memory [N]|storage|duplicates|embed [MODEL_DIR]|all]
 
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 switch which {
 case "wire": runWireBenchmark()
 case "core": runCoreBenchmark()
 case "core-count": runCoreCountBenchmark()
+case "memory":
+    // Optional count after the name: `engram-bench memory 100000`.
+    runMemoryBenchmark(observations: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 1_000_000)
 case "server": await runServerBenchmark()
 case "recall":
     // Optional profile sizes after the name: `engram-bench recall 1000 10000`.
@@ -22,5 +25,6 @@ case "all":
     await runStorageBenchmark()
 default:
     print(
-        "usage: engram-bench [wire|core|core-count|server|recall [SIZES...]|storage|duplicates|embed [MODEL_DIR]|all]")
+        "usage: engram-bench [wire|core|core-count|server|recall [SIZES...]|memory [N]|storage|duplicates|embed [MODEL_DIR]|all]"
+    )
 }
