@@ -98,15 +98,7 @@ package struct DuplicateIndex: Sendable {
         } else {
             for number in numbers.values { consider(number) }
         }
-        if found.count > 1 {
-            found.sort()
-            var distinct = 0
-            for i in found.indices where distinct == 0 || found[distinct - 1] != found[i] {
-                found[distinct] = found[i]
-                distinct += 1
-            }
-            found.removeLast(found.count - distinct)
-        }
+        found.sortAndRemoveDuplicates()
         return found.map { entries[Int($0)].id }.sorted()
     }
 }

@@ -49,25 +49,13 @@ package struct HashedQueryFeatures: Sendable {
     }
 
     private mutating func addCharacterGrams(of word: [UInt8], term: Int32, scratch bytes: inout [UInt8]) {
-        guard embedder.characterWeight > 0 else { return }
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(UInt8(ascii: "<"))
-        bytes.append(contentsOf: word)
-        bytes.append(UInt8(ascii: ">"))
-        var count = 0
-        for n in embedder.characterGrams where bytes.count >= n { count += bytes.count - n + 1 }
+        let count = embedder.characterGramCount(of: word)
         guard count > 0 else { return }
         let root = Float(count).squareRoot()
-        for n in embedder.characterGrams where bytes.count >= n {
-            for start in 0...(bytes.count - n) {
-                var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)
-                for i in start..<(start + n) {
-                    hash ^= UInt64(bytes[i])
-                    hash &*= 0x0000_0100_0000_01b3
-                }
-                append(hash, .gram, term: term, previous: -1, root: root)
-            }
-        }
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(count)
+        embedder.forEachCharacterGram(of: word, scratch: &bytes) { hashes.append($0) }
+        for hash in hashes { append(hash, .gram, term: term, previous: -1, root: root) }
     }
 
     /// The query's vector with each term's features scaled by `termScale(term hash)`,

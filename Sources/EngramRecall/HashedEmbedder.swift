@@ -108,15 +108,28 @@ public struct HashedEmbedder: Embedder, Hashable {
     private func addCharacterGrams(
         of word: [UInt8], scale: Float, scratch bytes: inout [UInt8], into v: UnsafeMutableBufferPointer<Float>
     ) {
+        let count = characterGramCount(of: word)
+        guard count > 0 else { return }
+        let weight = scale * characterWeight / Float(count).squareRoot()
+        forEachCharacterGram(of: word, scratch: &bytes) { add($0, weight, into: v) }
+    }
+
+    /// How many character grams `word` has (between `<` and `>` marks); 0 when they are off.
+    func characterGramCount(of word: [UInt8]) -> Int {
+        guard characterWeight > 0 else { return 0 }
+        let marked = word.count + 2
+        var count = 0
+        for n in characterGrams where marked >= n { count += marked - n + 1 }
+        return count
+    }
+
+    /// Calls `body` with the hash of each character gram of `word`, in order.
+    func forEachCharacterGram(of word: [UInt8], scratch bytes: inout [UInt8], _ body: (UInt64) -> Void) {
         guard characterWeight > 0 else { return }
         bytes.removeAll(keepingCapacity: true)
         bytes.append(UInt8(ascii: "<"))
         bytes.append(contentsOf: word)
         bytes.append(UInt8(ascii: ">"))
-        var count = 0
-        for n in characterGrams where bytes.count >= n { count += bytes.count - n + 1 }
-        guard count > 0 else { return }
-        let weight = scale * characterWeight / Float(count).squareRoot()
         bytes.withUnsafeBufferPointer { bytes in
             for n in characterGrams where bytes.count >= n {
                 for start in 0...(bytes.count - n) {
@@ -125,7 +138,7 @@ public struct HashedEmbedder: Embedder, Hashable {
                         hash ^= UInt64(bytes[i])
                         hash &*= 0x0000_0100_0000_01b3
                     }
-                    add(hash, weight, into: v)
+                    body(hash)
                 }
             }
         }

@@ -49,13 +49,7 @@ package struct TextFingerprint: Sendable, Hashable {
             self.shingles = [Self.fold(self.textHash, common: false, pair: false)]
             return
         }
-        shingles.sort()
-        var distinct = 0
-        for i in shingles.indices where distinct == 0 || shingles[distinct - 1] != shingles[i] {
-            shingles[distinct] = shingles[i]
-            distinct += 1
-        }
-        shingles.removeLast(shingles.count - distinct)
+        shingles.sortAndRemoveDuplicates()
         self.textHash = textHash
         self.shingles = shingles
     }
@@ -101,5 +95,19 @@ package struct TextFingerprint: Sendable, Hashable {
             }
         }
         return Double(common) / Double(a.count + b.count - common)
+    }
+}
+
+extension Array where Element: Comparable {
+    /// Sorts in place and keeps one of each run of equal elements.
+    package mutating func sortAndRemoveDuplicates() {
+        guard count > 1 else { return }
+        sort()
+        var distinct = 0
+        for i in indices where distinct == 0 || self[distinct - 1] != self[i] {
+            self[distinct] = self[i]
+            distinct += 1
+        }
+        removeLast(count - distinct)
     }
 }
