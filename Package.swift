@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "engramd", targets: ["engramd"]),
         .executable(name: "engram", targets: ["engram"]),
         .executable(name: "engram-load", targets: ["engram-load"]),
+        .executable(name: "engram-mcp", targets: ["engram-mcp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
@@ -139,6 +141,25 @@ let package = Package(
         ),
         .executableTarget(
             name: "engram-load", dependencies: ["EngramLoad"], path: "Clients/Swift/engram-load", swiftSettings: strict),
+        // The MCP door: tools (recall, remember, resolve, profile) that map onto the method table.
+        .target(
+            name: "EngramMCP",
+            dependencies: [
+                "EngramClient", "EngramWire", "EngramCLI", .product(name: "MCP", package: "swift-sdk"),
+            ],
+            path: "Clients/Swift/EngramMCP",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "engram-mcp",
+            dependencies: [
+                "EngramMCP", "EngramCLI", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Clients/Swift/engram-mcp",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "engram-bench",
             dependencies: [
@@ -206,7 +227,8 @@ let package = Package(
             name: "EngramCLITests",
             dependencies: [
                 "EngramTestSupport", "EngramServerTestSupport",
-                "EngramCLI", "EngramLoad", "EngramServer", "EngramClient", "EngramWire", "EngramCore",
+                "EngramCLI", "EngramLoad", "EngramMCP", "EngramServer", "EngramClient", "EngramWire", "EngramCore",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
