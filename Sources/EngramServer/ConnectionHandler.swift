@@ -35,8 +35,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private var context: ChannelHandlerContext?
     private var state: ConnectionState
-    /// Frames read while the connection could not take them (full, or not writable).
-    private var queued = CircularBuffer<InboundFrame>()
+    /// Frames read while the connection could not take them (full, or not writable), with
+    /// when they were read: a request's deadline counts from then.
+    private var queued = CircularBuffer<(frame: InboundFrame, readAt: NIODeadline)>()
     /// A `read` held back while frames cannot be taken; passed on once they can.
     private var readHeld = false
     /// Inside a read burst: answers wait for `channelReadComplete`'s flush.
@@ -123,8 +124,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let frame = unwrapInboundIn(data)
         if queued.isEmpty && canTakeFrames {
             handle(frame)
+        } else if frame.type == .cancel {
+            // A CANCEL does not wait its turn: it may stop a request that has not started.
+            cancel(frame.requestID)
         } else {
-            queued.append(frame)
+            queued.append((frame, .now()))
         }
     }
 
@@ -229,7 +233,16 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private func resume() {
         guard let context, !closing else { return }
         while !closing, !queued.isEmpty, canTakeFrames {
-            handle(queued.removeFirst())
+            let (frame, readAt) = queued.removeFirst()
+            if frame.type == .request, frame.meta > 0, state.phase == .ready,
+                NIODeadline.now() - readAt >= .milliseconds(Int64(frame.meta))
+            {
+                // Its deadline passed while it waited for a slot: it never starts.
+                stopUnstarted(
+                    frame, .deadlineExceeded, "deadline of \(frame.meta) ms exceeded before the request started")
+                continue
+            }
+            handle(frame)
         }
         if readHeld, !closing, queued.isEmpty, canTakeFrames {
             readHeld = false
@@ -248,8 +261,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         case .request:
             handleRequest(frame)
         case .cancel:
-            // A write waiting for the log has no task: it is applied, and its answer stands.
-            state.inFlight[frame.requestID]?.task?.cancel()
+            cancel(frame.requestID)
         case .ping:
             guard frame.payload.readableBytes <= Frame.maxPingPayload else {
                 goAway(
@@ -272,6 +284,27 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 lastRequestID: state.lastRequestID, code: .invalidArgument,
                 reason: "a client may not send \(frame.type) frames")
         }
+    }
+
+    /// CANCEL: a request still queued is answered CANCELLED without starting; one running in a
+    /// task is cancelled. A write waiting for the log has no task: it is applied, and its answer
+    /// stands.
+    private func cancel(_ requestID: UInt32) {
+        if let index = queued.firstIndex(where: { $0.frame.type == .request && $0.frame.requestID == requestID }) {
+            let (frame, _) = queued.remove(at: index)
+            stopUnstarted(frame, .cancelled, "cancelled by the client")
+            flushIfNeeded()
+            return
+        }
+        state.inFlight[requestID]?.task?.cancel()
+    }
+
+    /// Answers a request that never started (cancelled or out of time while queued).
+    private func stopUnstarted(_ frame: InboundFrame, _ code: StatusCode, _ message: String) {
+        if let method = Method(rawValue: frame.method) {
+            metrics.record(method: method, code: code, since: .now)
+        }
+        respond(frame, status: Wire.Status(code: code, message: message))
     }
 
     private func handleRequest(_ frame: InboundFrame) {

@@ -215,7 +215,7 @@ final class Dispatcher: Sendable {
             }
             return .later { [self] in
                 do {
-                    let info = try await snapshotter.snapshotNow()
+                    let info = try await Self.stoppable { try await snapshotter.snapshotNow() }
                     var response = Wire.SnapshotResponse()
                     response.sequence = info.sequence
                     response.path = info.path
@@ -231,6 +231,42 @@ final class Dispatcher: Sendable {
             }
         } catch {
             return fail(error, context)
+        }
+    }
+
+    /// Awaits `body`, but returns (throwing `CancellationError`) as soon as the calling task is
+    /// cancelled, whether or not `body` notices: a Snapshot waits for a file it has no effect on
+    /// until it is done, and its deadline or CANCEL must end the wait (FRAMING.md), while the
+    /// snapshot itself finishes in the background.
+    static func stoppable<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let waiter = OneShot<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
+                waiter.set(c)
+                Task {
+                    let result: Result<T, any Error>
+                    do { result = .success(try await body()) } catch { result = .failure(error) }
+                    waiter.resume(with: result)
+                }
+                // Cancelled before the continuation was stored: the handler found nothing.
+                if Task.isCancelled { waiter.resume(with: .failure(CancellationError())) }
+            }
+        } onCancel: {
+            waiter.resume(with: .failure(CancellationError()))
+        }
+    }
+
+    /// A continuation resumed by whichever comes first; later resumes do nothing.
+    private final class OneShot<T: Sendable>: Sendable {
+        private let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
+
+        func set(_ c: CheckedContinuation<T, any Error>) { continuation.withLock { $0 = c } }
+
+        func resume(with result: Result<T, any Error>) {
+            continuation.withLock { c in
+                defer { c = nil }
+                return c
+            }?.resume(with: result)
         }
     }
 

@@ -89,15 +89,15 @@ import Testing
         expectError(.invalidArgument, field: "page_token") {
             try t.engine.listObservations(storeID: store, profileID: id, pageToken: "garbage")
         }
-        expectError(.invalidArgument, field: "filter.created.end") {
+        expectError(.invalidArgument, field: "created_before_us") {
             try t.engine.listObservations(
                 storeID: store, profileID: id, filter: ObservationFilter(created: TimeRange(begin: 10, end: 10)))
         }
-        expectError(.invalidArgument, field: "filter.occurred.end") {
+        expectError(.invalidArgument, field: "occurred_before_us") {
             try t.engine.listObservations(
                 storeID: store, profileID: id, filter: ObservationFilter(occurred: TimeRange(begin: 10, end: 5)))
         }
-        expectError(.invalidArgument, field: "filter.source") {
+        expectError(.invalidArgument, field: "source") {
             try t.engine.listObservations(storeID: store, profileID: id, filter: ObservationFilter(source: "a/b"))
         }
         expectError(.invalidArgument, field: "profile_id") {

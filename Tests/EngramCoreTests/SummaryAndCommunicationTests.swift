@@ -36,7 +36,7 @@ import Testing
                         content: String(repeating: "y", count: 4_097), conversationID: "c", occurredAt: 1, source: "a")
                 ])
         }
-        expectError(.invalidArgument, field: "summaries[0].occurred_at") {
+        expectError(.invalidArgument, field: "summaries[0].occurred_at_us") {
             try t.engine.observe(
                 storeID: store, profileID: id,
                 summaries: [SummaryInput(content: "x", conversationID: "c", occurredAt: nil, source: "a")])
@@ -91,7 +91,7 @@ import Testing
                     CommunicationInput(authorType: .customer, channel: .sms, text: "hi", conversationID: "")
                 ])
         }
-        expectError(.invalidArgument, field: "communications[0].created_at") {
+        expectError(.invalidArgument, field: "communications[0].created_at_us") {
             try t.engine.observe(
                 storeID: store, profileID: id,
                 communications: [

@@ -290,4 +290,49 @@ struct BadInputTests {
             await busy.close()
         }
     }
+
+    /// Requests that wait for a slot keep their deadlines, counted from receipt, and a CANCEL
+    /// reaches them without waiting its turn: neither ever starts.
+    @Test func queuedRequestsKeepTheirDeadlinesAndCanBeCancelled() async throws {
+        try await withServer(configure: { $0.maxInFlight = 1 }, snapshotter: SlowSnapshotter(delay: .milliseconds(400)))
+        { server in
+            let raw = try await server.raw()
+            try await raw.hello()
+            // One write, so the server reads all four at once: the pings wait in its queue (a
+            // client that sends later is simply not read until a slot frees: back-pressure).
+            try await raw.send(
+                requestFrame(.snapshot, id: 10, Wire.SnapshotRequest()).encoded()
+                    + requestFrame(.ping, id: 11, Wire.PingRequest(), deadlineMs: 50).encoded()
+                    + requestFrame(.ping, id: 12, Wire.PingRequest()).encoded()
+                    + Frame(type: .cancel, method: 0, requestID: 12, payload: []).encoded())
+            let frames = try await raw.readFrames(count: 3, timeout: .seconds(5))
+            #expect(frames.map(\.requestID) == [12, 10, 11], "the cancel is answered before the slot frees")
+            #expect(frames.map(\.meta) == [StatusCode.cancelled, .ok, .deadlineExceeded].map(\.rawValue))
+            await raw.close()
+        }
+    }
+
+    /// A Snapshot is a wait with no effect of its own: its deadline ends the wait even when
+    /// the snapshot itself does not stop (storage's does not).
+    @Test func aSnapshotPastItsDeadlineAnswersAtTheDeadline() async throws {
+        try await withServer(snapshotter: StubbornSnapshotter()) { server in
+            let client = try server.client()
+            defer { client.close() }
+            let started = ContinuousClock.now
+            await expectFailure(.deadlineExceeded) { try await client.snapshot(deadline: .milliseconds(100)) }
+            #expect(
+                ContinuousClock.now - started < .milliseconds(1500), "answered at the deadline, not after the snapshot")
+            #expect(try await client.ping(.with { $0.payload = [1] }).payload == [1])
+        }
+    }
+}
+
+/// A snapshot that ignores cancellation, as a real one writing a file does.
+final class StubbornSnapshotter: Snapshotter {
+    func snapshotNow() async throws -> SnapshotInfo {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().asyncAfter(deadline: .now() + 2) { c.resume() }
+        }
+        return SnapshotInfo(sequence: 1, path: "/tmp/stubborn.sqlite", sizeBytes: 1, durationUs: 1)
+    }
 }

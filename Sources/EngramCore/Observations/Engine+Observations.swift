@@ -82,11 +82,12 @@ extension Engine {
         if let source = filter.source,
             let problem = ObservationInput.sourceProblem(source, limits: configuration.limits)
         {
-            problems.add("filter.source", problem)
+            problems.add("source", problem)
         }
-        for (name, range) in [("filter.created", filter.created), ("filter.occurred", filter.occurred)] {
+        // Named as the request spells them.
+        for (name, range) in [("created", filter.created), ("occurred", filter.occurred)] {
             if let range, let begin = range.begin, let end = range.end, end <= begin {
-                problems.add(name + ".end", "must be after begin")
+                problems.add(name + "_before_us", "must be after \(name)_after_us (\(begin)); got \(end)")
             }
         }
         try problems.check()

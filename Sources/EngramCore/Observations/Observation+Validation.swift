@@ -16,16 +16,16 @@ extension ObservationInput {
         }
         if let problem = Self.sourceProblem(source, limits: limits) { problems.add(path + ".source", problem) }
         if let occurredAt {
-            if occurredAt < 0 { problems.add(path + ".occurred_at", "must not be before 1970-01-01") }
+            if occurredAt < 0 { problems.add(path + ".occurred_at_us", "must not be before 1970-01-01") }
         } else {
-            problems.add(path + ".occurred_at", "required")
+            problems.add(path + ".occurred_at_us", "required")
         }
         Self.validateConversationIDs(conversationIDs, path: path + ".conversation_ids", limits: limits, into: &problems)
         if let subjectKey,
             let problem = subjectKey.tokenProblem(
                 maxLength: 128, allowed: Self.isKeyScalar, allowedText: "letters, digits and _ . - :")
         {
-            problems.add(path + ".subject_key", problem)
+            problems.add(path + ".subject", problem)
         }
         if let embedding {
             if embedding.isEmpty || embedding.count > limits.maxEmbeddingDimension {
@@ -75,9 +75,9 @@ extension SummaryInput {
             problems.add(path + ".conversation_id", problem)
         }
         if let occurredAt {
-            if occurredAt < 0 { problems.add(path + ".occurred_at", "must not be before 1970-01-01") }
+            if occurredAt < 0 { problems.add(path + ".occurred_at_us", "must not be before 1970-01-01") }
         } else {
-            problems.add(path + ".occurred_at", "required")
+            problems.add(path + ".occurred_at_us", "required")
         }
         if let problem = ObservationInput.sourceProblem(source, limits: limits) {
             problems.add(path + ".source", problem)
@@ -96,7 +96,7 @@ extension CommunicationInput {
         if let problem = ObservationInput.conversationIDProblem(conversationID) {
             problems.add(path + ".conversation_id", problem)
         }
-        if let createdAt, createdAt < 0 { problems.add(path + ".created_at", "must not be before 1970-01-01") }
+        if let createdAt, createdAt < 0 { problems.add(path + ".created_at_us", "must not be before 1970-01-01") }
         if let clientID {
             if clientID.isBlank {
                 problems.add(path + ".id", "must not be blank when given")
