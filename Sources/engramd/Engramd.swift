@@ -109,7 +109,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Close connections idle this many seconds; 0 = never. (ENGRAM_IDLE_TIMEOUT)")
     var idleTimeout = 300
 
-    @Option(help: "Serve Prometheus /metrics and /healthz on this port; off when unset. (ENGRAM_METRICS_PORT)")
+    @Option(help: "Serve Prometheus /metrics, /healthz and /readyz on this port; off when unset. (ENGRAM_METRICS_PORT)")
     var metricsPort: Int?
 
     @Option(help: "Address for the metrics port. (ENGRAM_METRICS_HOST)")
@@ -306,7 +306,10 @@ struct Serve: AsyncParsableCommand {
         var services: [any Service] = [hooks, engramServer]
         if let metricsPort {
             services.append(
-                MetricsHTTPServer(host: metricsHost, port: metricsPort, logger: logger) { registry.emitToBuffer() })
+                MetricsHTTPServer(
+                    host: metricsHost, port: metricsPort, logger: logger,
+                    notReady: { storage.state().failure.map { "storage cannot write: \($0)" } }
+                ) { registry.emitToBuffer() })
         }
         let group = ServiceGroup(
             configuration: .init(
