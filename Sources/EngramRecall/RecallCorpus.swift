@@ -74,7 +74,7 @@ package enum DocumentVector {
 }
 
 /// Up to `RecallBlock.size` documents' per-slot data, with their vectors in one contiguous
-/// Float32 buffer (row-major, `dimension` floats a row).
+/// half-precision buffer (row-major, `dimension` values a row).
 ///
 /// Blocks are separate copy-on-write buffers, so when a view or a query still shares the
 /// index, a write copies one block (64 rows), not the whole profile's index.
@@ -432,9 +432,9 @@ package struct RecallCorpus: Sendable {
     /// Writes each slot's cosine with `query` (unit length, `dimension` long) into `scores`
     /// (`slotCapacity` long); slots without a vector get 0.
     ///
-    /// Up to `sketchThreshold` vectors, every cosine is exact: one pass over the Float32
+    /// Up to `sketchThreshold` vectors, every cosine is exact: one pass over the half-precision
     /// rows. Past it, the rows no longer fit in cache and the pass is bound by memory, so it
-    /// first scans the rows' sign bits (32 times less memory): the Hamming distance h between
+    /// first scans the rows' sign bits (16 times less memory): the Hamming distance h between
     /// sign patterns gives the estimate cos(π·h/d) for every row, and the `sketchShortlist`
     /// rows nearest the query then get their exact cosine. So the items that can win on
     /// semantics are scored exactly, and the others keep an estimate.
