@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "EngramRecall", targets: ["EngramRecall"]),
         .library(name: "EngramCore", targets: ["EngramCore"]),
         .library(name: "EngramServer", targets: ["EngramServer"]),
+        .library(name: "EngramHTTP", targets: ["EngramHTTP"]),
         .library(name: "EngramClient", targets: ["EngramClient"]),
         .library(name: "EngramStorage", targets: ["EngramStorage"]),
         .library(name: "EngramEmbeddings", targets: ["EngramEmbeddings"]),
@@ -34,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Frames and hand-written protobuf codecs. Depends on nothing.
@@ -74,6 +77,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The HTTP/JSON door (Hummingbird 2): paths and JSON shaped like the hosted product's API,
+        // each route mapped onto a method of the table through the server's in-process caller.
+        .target(
+            name: "EngramHTTP",
+            dependencies: [
+                "EngramServer", "EngramWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // libsqlite3 from the system (Debian: libsqlite3-dev), for snapshot files.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // OpenBLAS from the system (Debian: libopenblas-dev), for the neural embedder's matrix products.
@@ -92,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "engramd",
             dependencies: [
-                "EngramServer", "EngramCore", "EngramStorage", "EngramEmbeddings",
+                "EngramServer", "EngramHTTP", "EngramCore", "EngramStorage", "EngramEmbeddings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -219,6 +235,17 @@ let package = Package(
                 "EngramServer", "EngramClient", "EngramWire", "EngramCore", "EngramEmbeddings",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EngramHTTPTests",
+            dependencies: [
+                "EngramTestSupport", "EngramServerTestSupport", "EngramHTTP", "EngramServer", "EngramWire",
+                "EngramCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EngramCore
 import EngramEmbeddings
+import EngramHTTP
 import EngramServer
 import EngramStorage
 import Foundation
@@ -76,7 +77,7 @@ struct Serve: AsyncParsableCommand {
         ("threads", false), ("data-dir", false), ("fsync", false), ("fsync-interval-ms", false),
         ("snapshot-interval", false),
         ("snapshot-every", false), ("segment-bytes", false), ("accept-log-loss", true), ("embedder", false),
-        ("model-dir", false), ("query-cache", false),
+        ("model-dir", false), ("query-cache", false), ("http-port", false), ("http-host", false),
     ]
 
     @Option(help: "Address to listen on. Anything but loopback requires API keys. (ENGRAM_HOST)")
@@ -108,6 +109,15 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Close connections idle this many seconds; 0 = never. (ENGRAM_IDLE_TIMEOUT)")
     var idleTimeout = 300
+
+    @Option(
+        help:
+            "Serve the HTTP/JSON API on this port; 0 = off. Unset, 7412, and a failure to bind it leaves HTTP off with a warning. (ENGRAM_HTTP_PORT)"
+    )
+    var httpPort: Int?
+
+    @Option(help: "Address for the HTTP/JSON API; the --host address when unset. (ENGRAM_HTTP_HOST)")
+    var httpHost: String?
 
     @Option(help: "Serve Prometheus /metrics, /healthz and /readyz on this port; off when unset. (ENGRAM_METRICS_PORT)")
     var metricsPort: Int?
@@ -204,6 +214,7 @@ struct Serve: AsyncParsableCommand {
                 "--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
         }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        if let httpPort, !(0...65535).contains(httpPort) { throw ValidationError("--http-port must be 0-65535") }
         if let metricsPort, !(1...65535).contains(metricsPort) {
             throw ValidationError("--metrics-port must be 1-65535")
         }
@@ -304,6 +315,15 @@ struct Serve: AsyncParsableCommand {
         // Services stop in reverse order: the server drains its calls first, then storage
         // writes its shutdown snapshot and closes the log.
         var services: [any Service] = [hooks, engramServer]
+        if httpPort != 0 {
+            var http = HTTPConfiguration()
+            http.host = httpHost ?? host
+            http.port = httpPort ?? 7412
+            http.required = httpPort != nil
+            http.maxBodyBytes = maxFrameBytes
+            http.idleTimeout = idleTimeout > 0 ? .seconds(idleTimeout) : .seconds(86_400)
+            services.append(EngramHTTPServer(configuration: http, server: engramServer, logger: logger))
+        }
         if let metricsPort {
             services.append(
                 MetricsHTTPServer(

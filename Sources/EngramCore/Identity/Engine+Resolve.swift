@@ -11,7 +11,8 @@ extension Engine {
         try problems.check()
         let at = now()
         let command = Command.ResolveIdentity(
-            storeID: storeID, newProfileID: newID(.profile), identifiers: identifiers,
+            storeID: storeID, newProfileID: newID(.profile),
+            identifiers: identifiers + identifiersFromTraits(storeID: storeID, traits, besides: identifiers),
             traits: traits.map { update in
                 var update = update
                 update.updatedAt = update.updatedAt ?? at
@@ -20,6 +21,39 @@ extension Engine {
         guard case .resolved(let result) = try apply(.resolveIdentity(command), .live) else { throw .unexpectedOutput }
         return result
     }
+
+    /// The `Contact` traits named after an identifier type the store knows (`email`, `phone`,
+    /// `whatsapp`, `chat`, or a custom type), as identifiers: a profile created from traits alone
+    /// (`{"Contact": {"email": ...}}`) is matched by them, as the hosted product does. Values
+    /// already given as identifiers are not repeated. Derived before the command is made, so the
+    /// log holds the identifiers that were used.
+    func identifiersFromTraits(storeID: String, _ traits: [TraitUpdate], besides given: [IdentifierInput])
+        -> [IdentifierInput]
+    {
+        let contact = traits.filter { $0.group == Self.identifierTraitGroup && $0.value != nil }
+        guard !contact.isEmpty, let identity = identity(of: storeID) else { return [] }
+        let types = identity.state.withLock { state in
+            Set(state.settings.types.map(\.name)).union(state.settings.priority)
+        }
+        var seen = Set(given)
+        var derived: [IdentifierInput] = []
+        for update in contact where types.contains(update.name) {
+            let values: [String] =
+                switch update.value {
+                case .string(let s): [s]
+                case .strings(let list): list
+                default: []
+                }
+            for value in values {
+                let input = IdentifierInput(type: update.name, value: value)
+                if seen.insert(input).inserted { derived.append(input) }
+            }
+        }
+        return derived
+    }
+
+    /// The trait group whose identifier-named traits are identifiers.
+    public static let identifierTraitGroup = "Contact"
 
     /// The identity fields of a profile, read under its shard lock.
     private func profileIdentity(store: String, id: String) -> ProfileIdentity? {

@@ -1,0 +1,83 @@
+import EngramWire
+import Hummingbird
+
+/// `/v1/Stores/{storeId}/Profiles[/Lookup|/{profileId}[/Identifiers]]`.
+extension API {
+    func addProfileRoutes(to router: Router<Context>) {
+        let profiles = router.group("v1/Stores/{storeId}/Profiles")
+        // Identity is resolved synchronously: the answer is the profile the traits' identifiers
+        // matched (200), or a new one (201).
+        profiles.post { request, context in
+            let b = try await body(CreateProfileBody.self, request, context)
+            var q = Wire.ResolveIdentityRequest()
+            q.storeId = try parameter("storeId", context)
+            q.traits = wireTraits(b.traits)
+            q.identifiers = (b.identifiers ?? []).map(\.wire)
+            let r = try await call(Methods.resolveIdentity, q, context)
+            return json(ResolvedProfileJSON(r), status: r.outcome == .created ? .created : .ok)
+        }
+        profiles.post("Lookup") { request, context in
+            let b = try await body(LookupBody.self, request, context)
+            var q = Wire.LookupProfilesRequest()
+            q.storeId = try parameter("storeId", context)
+            q.identifier = Wire.Identifier(type: b.idType, value: b.value)
+            let r = try await call(Methods.lookupProfiles, q, context)
+            return json(
+                LookupJSON(
+                    idType: r.normalized?.type ?? b.idType, normalizedValue: r.normalized?.value ?? "",
+                    profiles: r.profiles.map(\.id)))
+        }
+        profiles.get("{profileId}") { request, context in
+            let (store, id) = try ids(context)
+            let profile = try await getProfile(request, store: store, id: id, context)
+            return json(ProfileJSON(profile))
+        }
+        profiles.patch("{profileId}") { request, context in
+            let (store, id) = try ids(context)
+            let b = try await body(PatchProfileBody.self, request, context)
+            try await requireCanonical(request, store: store, profile: id, context)
+            var q = Wire.UpdateTraitsRequest()
+            q.storeId = store
+            q.profileId = id
+            q.traits = wireTraits(b.traits)
+            let r = try await call(Methods.updateTraits, q, context)
+            return json(ProfileJSON(r.profile))
+        }
+        profiles.delete("{profileId}") { request, context in
+            let (store, id) = try ids(context)
+            try await requireCanonical(request, store: store, profile: id, context)
+            var q = Wire.DeleteProfileRequest()
+            q.storeId = store
+            q.profileId = id
+            let r = try await call(Methods.deleteProfile, q, context)
+            return json(ProfileDeletedJSON(id: r.profileId, deleted: DeletionJSON(r.receipt)))
+        }
+        profiles.get("{profileId}/Identifiers") { request, context in
+            let (store, id) = try ids(context)
+            let profile = try await getProfile(request, store: store, id: id, context)
+            return json(
+                IdentifiersJSON(profileId: profile.id, identifiers: profile.identifiers.map(IdentifierJSON.init)))
+        }
+    }
+
+    func ids(_ context: Context) throws(APIError) -> (store: String, profile: String) {
+        (try parameter("storeId", context), try parameter("profileId", context))
+    }
+
+    /// GetProfile, answering 301 for a merged-away id.
+    func getProfile(_ request: Request, store: String, id: String, _ context: Context) async throws(APIError)
+        -> Wire.Profile
+    {
+        var q = Wire.GetProfileRequest()
+        q.storeId = store
+        q.profileId = id
+        let profile = try await call(Methods.getProfile, q, context).profile ?? Wire.Profile()
+        try redirectIfMerged(request, named: id, canonical: profile.id, status: .movedPermanently)
+        return profile
+    }
+}
+
+struct ProfileDeletedJSON: Encodable {
+    var id: String
+    var deleted: DeletionJSON
+}

@@ -1,0 +1,134 @@
+import EngramServer
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// Where and how the HTTP/JSON door listens.
+public struct HTTPConfiguration: Sendable {
+    /// The address to bind; without API keys, loopback only (as for the binary port).
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port (tests); engramd's default is 7412.
+    public var port: Int = 7412
+    /// The largest request body accepted.
+    public var maxBodyBytes: Int = 4 * 1024 * 1024
+    /// A keep-alive connection idle this long is closed.
+    public var idleTimeout: Duration = .seconds(300)
+    /// Whether failing to listen stops engramd. When false (the port was not asked for, only
+    /// defaulted), the failure is logged and the binary protocol serves on without HTTP.
+    public var required: Bool = true
+    public init() {}
+}
+
+/// Engram's HTTP/JSON API on Hummingbird 2: paths and JSON shaped like the hosted product's,
+/// each route mapped onto a method of the binary protocol's table through the server's
+/// in-process caller, so access rules, validation and durability are the same on both doors.
+/// A swift-service-lifecycle `Service`.
+public final class EngramHTTPServer: Service, Sendable {
+    public let configuration: HTTPConfiguration
+    let caller: MethodCaller
+    let logger: Logger
+    private let bound = Mutex<
+        (address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, any Error>], failure: ServerError?)
+    >((nil, [], nil))
+
+    public init(configuration: HTTPConfiguration, server: EngramServer, logger: Logger) {
+        self.configuration = configuration
+        self.caller = server.caller
+        self.logger = logger
+    }
+
+    /// The routes, for tests that call them without a socket.
+    public func makeRouter() -> Router<EngramRequestContext> {
+        let api = API(caller: caller)
+        let router = Router(context: EngramRequestContext.self)
+        router.add(middleware: ErrorMiddleware(logger: logger))
+        router.add(middleware: AuthenticationMiddleware(caller: caller, maxBodyBytes: configuration.maxBodyBytes))
+        api.addRoutes(to: router)
+        return router
+    }
+
+    /// The address the server is listening on, once it is; throws if it could not start.
+    public func localAddress() async throws -> SocketAddress {
+        try await withCheckedThrowingContinuation { c in
+            let ready = bound.withLock { s -> Result<SocketAddress, any Error>? in
+                if let a = s.address { return .success(a) }
+                if let f = s.failure { return .failure(f) }
+                s.waiters.append(c)
+                return nil
+            }
+            if let ready { c.resume(with: ready) }
+        }
+    }
+
+    public func run() async throws {
+        if !caller.requiresKeys, !Self.isLoopback(configuration.host) {
+            let error = ServerError(
+                "refusing to serve HTTP on \(configuration.host) without API keys: configure a keys file, or bind to 127.0.0.1"
+            )
+            fail(error)
+            throw error
+        }
+        do {
+            let idle = configuration.idleTimeout.components
+            let app = Application(
+                router: makeRouter(),
+                server: .http1(
+                    configuration: .init(
+                        idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
+                configuration: .init(address: .hostname(configuration.host, port: configuration.port), backlog: 1024),
+                onServerRunning: { [self] channel in
+                    guard let address = channel.localAddress else { return }
+                    logger.info("engramd HTTP listening", metadata: ["address": "\(address)"])
+                    let waiters = bound.withLock { s -> [CheckedContinuation<SocketAddress, any Error>] in
+                        s.address = address
+                        defer { s.waiters = [] }
+                        return s.waiters
+                    }
+                    for w in waiters { w.resume(returning: address) }
+                },
+                logger: logger)
+            try await app.run()
+        } catch {
+            let failure = ServerError(
+                "cannot serve HTTP on \(configuration.host):\(configuration.port): \(error)")
+            fail(failure)
+            guard configuration.required else {
+                logger.warning(
+                    "the HTTP/JSON API is off: its default port could not be bound (set --http-port to choose one, 0 for none)",
+                    metadata: ["error": "\(error)"])
+                // Stay a running service until shutdown: returning would stop engramd.
+                try? await gracefulShutdown()
+                return
+            }
+            throw failure
+        }
+    }
+
+    private func fail(_ failure: ServerError) {
+        let waiters = bound.withLock { s -> [CheckedContinuation<SocketAddress, any Error>] in
+            s.failure = failure
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        for w in waiters { w.resume(throwing: failure) }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
+
+/// A request's context: who is calling (set by `AuthenticationMiddleware`).
+public struct EngramRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    var principal: ConnectionState.Principal?
+    var maxBody: Int = 4 * 1024 * 1024
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+
+    public var maxUploadSize: Int { maxBody }
+}

@@ -1,0 +1,93 @@
+import EngramWire
+
+/// POST .../Recall, with the hosted product's names and Engram's additions (`sources`,
+/// `includeSuperseded`, `explain`, `queryEmbedding`).
+struct RecallBody: Decodable {
+    var query: String?
+    var conversationId: String?
+    var beginDate: JSONTime?
+    var endDate: JSONTime?
+    var observationsLimit: UInt32?
+    var summariesLimit: UInt32?
+    var communicationsLimit: UInt32?
+    var relevanceThreshold: Float?
+    var sources: [String]?
+    var includeSuperseded: Bool?
+    var explain: Bool?
+    var queryEmbedding: [Float]?
+
+    func wire(store: String, profile: String) -> Wire.RecallRequest {
+        var r = Wire.RecallRequest()
+        r.storeId = store
+        r.profileId = profile
+        r.query = query ?? ""
+        r.conversationId = conversationId ?? ""
+        r.beginUs = beginDate?.us ?? 0
+        r.endUs = endDate?.us ?? 0
+        r.observationsLimit = observationsLimit
+        r.summariesLimit = summariesLimit
+        r.communicationsLimit = communicationsLimit
+        r.relevanceThreshold = relevanceThreshold ?? 0
+        r.sources = sources ?? []
+        r.includeSuperseded = includeSuperseded ?? false
+        r.explain = explain ?? false
+        r.queryEmbedding = queryEmbedding ?? []
+        return r
+    }
+}
+
+struct RecallJSON: Encodable {
+    var profileId: String
+    var observations: [ObservationJSON]
+    var summaries: [SummaryJSON]
+    var communications: [CommunicationJSON]
+    var traits: TraitsJSON
+    var meta: Meta
+
+    struct Meta: Encodable {
+        /// Milliseconds, as the hosted product reports it.
+        var queryTime: Double
+        var queryTimeUs: Int64
+        var effectiveQuery: String
+    }
+
+    init(_ r: Wire.RecallResponse) {
+        // With no query the lists are newest first and carry no scores.
+        let ranked = !r.effectiveQuery.isEmpty
+        profileId = r.profileId
+        observations = r.observations.map { s in
+            var o = ObservationJSON(s.observation)
+            if ranked { o.score = s.score.isFinite ? s.score : 0 }
+            o.explanation = ExplanationJSON(s.explanation)
+            return o
+        }
+        summaries = r.summaries.map { s in
+            var j = SummaryJSON(s.summary)
+            if ranked { j.score = s.score.isFinite ? s.score : 0 }
+            j.explanation = ExplanationJSON(s.explanation)
+            return j
+        }
+        communications = r.communications.map(CommunicationJSON.init)
+        traits = r.traits.json
+        meta = Meta(
+            queryTime: Double(r.queryTimeUs) / 1000, queryTimeUs: r.queryTimeUs, effectiveQuery: r.effectiveQuery)
+    }
+}
+
+/// The `meta` of a list, as the hosted product pages: `previousToken` is always null, as pages
+/// go forward only.
+struct PageMeta: Encodable {
+    var key: String
+    var pageSize: Int
+    var nextToken: String?
+    var previousToken: String?
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(key, forKey: .key)
+        try c.encode(pageSize, forKey: .pageSize)
+        try c.encode(nextToken, forKey: .nextToken)
+        try c.encode(previousToken, forKey: .previousToken)
+    }
+    private enum Keys: String, CodingKey { case key, pageSize, nextToken, previousToken }
+}

@@ -1,0 +1,750 @@
+// swift-format-ignore-file
+// Generated from Protocol/openapi.yaml by scripts/gen-openapi; do not edit. A test fails when
+// this copy and the file differ.
+enum OpenAPIDocument {
+    static let yaml = ##"""
+openapi: 3.1.0
+info:
+  title: Engram HTTP/JSON API
+  version: "1"
+  summary: Conversation memory for AI and human agents, shaped like the hosted product's Memory v1 API.
+  description: |
+    Every route maps onto one method of Engram's binary protocol (Protocol/engram.proto,
+    Protocol/FRAMING.md): the same access rules, validation, limits and durability. JSON is
+    camelCase; times are RFC 3339 (UTC on output, microseconds kept). Where the hosted product
+    answers 202 and works later, Engram answers 200 or 201 with the finished result
+    (read-your-writes). Lists page forward with `pageSize`, `pageToken` and `meta.nextToken`;
+    `meta.previousToken` is always null. See docs/http.md.
+servers:
+  - url: http://127.0.0.1:7412
+security:
+  - basicAuth: []
+  - bearerAuth: []
+tags:
+  - name: Stores
+  - name: Profiles
+  - name: Observations
+  - name: Recall
+paths:
+  /v1/ControlPlane/Stores:
+    post:
+      operationId: CreateStore
+      tags: [Stores]
+      summary: Create a store (admin).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CreateStoreRequest'}
+      responses:
+        '201': {description: The store., content: {application/json: {schema: {$ref: '#/components/schemas/Store'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '409': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+    get:
+      operationId: ListStores
+      tags: [Stores]
+      summary: The stores the key may see, by id.
+      parameters:
+        - $ref: '#/components/parameters/pageSize'
+        - $ref: '#/components/parameters/pageToken'
+        - {name: orderBy, in: query, schema: {type: string, enum: [ASC]}}
+      responses:
+        '200': {description: A page of stores., content: {application/json: {schema: {$ref: '#/components/schemas/StoreList'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+  /v1/ControlPlane/Stores/{storeId}:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+    get:
+      operationId: GetStore
+      tags: [Stores]
+      responses:
+        '200': {description: The store., content: {application/json: {schema: {$ref: '#/components/schemas/Store'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+    patch:
+      operationId: UpdateStore
+      tags: [Stores]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/UpdateStoreRequest'}
+      responses:
+        '200': {description: The store., content: {application/json: {schema: {$ref: '#/components/schemas/Store'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '409': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+    delete:
+      operationId: DeleteStore
+      tags: [Stores]
+      summary: Erase the store and everything in it.
+      responses:
+        '200': {description: What was erased., content: {application/json: {schema: {$ref: '#/components/schemas/Deleted'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+  /v1/ControlPlane/Stores/{storeId}/IdentityResolutionSettings:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+    get:
+      operationId: GetIdentitySettings
+      tags: [Stores]
+      responses:
+        '200': {description: The settings., content: {application/json: {schema: {$ref: '#/components/schemas/IdentitySettings'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+    put:
+      operationId: PutIdentitySettings
+      tags: [Stores]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/IdentitySettings'}
+      responses:
+        '200': {description: The settings., content: {application/json: {schema: {$ref: '#/components/schemas/IdentitySettings'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Profiles:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+    post:
+      operationId: ResolveIdentity
+      tags: [Profiles]
+      summary: Create, match or merge a profile from its traits (Contact traits named after identifier types are identifiers) and identifiers, synchronously.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CreateProfileRequest'}
+      responses:
+        '200': {description: An existing profile matched (or several were merged)., content: {application/json: {schema: {$ref: '#/components/schemas/ResolvedProfile'}}}}
+        '201': {description: A new profile., content: {application/json: {schema: {$ref: '#/components/schemas/ResolvedProfile'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '409': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Profiles/Lookup:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+    post:
+      operationId: LookupProfiles
+      tags: [Profiles]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/LookupRequest'}
+      responses:
+        '200': {description: The normalised value and the profiles holding it., content: {application/json: {schema: {$ref: '#/components/schemas/LookupResponse'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Profiles/{profileId}:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/profileId'
+    get:
+      operationId: GetProfile
+      tags: [Profiles]
+      responses:
+        '200': {description: The profile., content: {application/json: {schema: {$ref: '#/components/schemas/Profile'}}}}
+        '301': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+    patch:
+      operationId: UpdateTraits
+      tags: [Profiles]
+      summary: Patch traits; null removes one. The newer write wins.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/PatchProfileRequest'}
+      responses:
+        '200': {description: The profile., content: {application/json: {schema: {$ref: '#/components/schemas/Profile'}}}}
+        '308': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+    delete:
+      operationId: DeleteProfile
+      tags: [Profiles]
+      summary: Erase the profile, permanently and completely.
+      responses:
+        '200': {description: What was erased., content: {application/json: {schema: {$ref: '#/components/schemas/Deleted'}}}}
+        '308': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Profiles/{profileId}/Identifiers:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/profileId'
+    get:
+      operationId: ListIdentifiers
+      tags: [Profiles]
+      responses:
+        '200': {description: The profile's identifiers., content: {application/json: {schema: {$ref: '#/components/schemas/IdentifierList'}}}}
+        '301': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Profiles/{profileId}/Observations:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/profileId'
+    post:
+      operationId: Observe
+      tags: [Observations]
+      summary: Add observations (1-100); each is reconciled (added, duplicate, or superseding one with the same subject).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CreateObservationsRequest'}
+      responses:
+        '201': {description: One result per observation, in request order., content: {application/json: {schema: {$ref: '#/components/schemas/ObservationResults'}}}}
+        '308': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+    get:
+      operationId: ListObservations
+      tags: [Observations]
+      summary: Newest first, filtered and paged.
+      parameters:
+        - $ref: '#/components/parameters/pageSize'
+        - $ref: '#/components/parameters/pageToken'
+        - {name: orderBy, in: query, schema: {type: string, enum: [DESC]}}
+        - {name: source, in: query, schema: {type: string}}
+        - {name: conversationId, in: query, schema: {type: string}}
+        - {name: createdAfter, in: query, schema: {type: string, format: date-time}}
+        - {name: createdBefore, in: query, schema: {type: string, format: date-time}}
+        - {name: occurredAfter, in: query, schema: {type: string, format: date-time}}
+        - {name: occurredBefore, in: query, schema: {type: string, format: date-time}}
+        - {name: status, in: query, schema: {type: string, enum: [ACTIVE, SUPERSEDED]}}
+      responses:
+        '200': {description: A page of observations., content: {application/json: {schema: {$ref: '#/components/schemas/ObservationList'}}}}
+        '301': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Profiles/{profileId}/Observations/{observationId}:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/profileId'
+      - $ref: '#/components/parameters/observationId'
+    get:
+      operationId: GetObservation
+      tags: [Observations]
+      responses:
+        '200': {description: The observation., content: {application/json: {schema: {$ref: '#/components/schemas/Observation'}}}}
+        '301': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+    delete:
+      operationId: DeleteObservation
+      tags: [Observations]
+      responses:
+        '200': {description: What was erased., content: {application/json: {schema: {$ref: '#/components/schemas/Deleted'}}}}
+        '308': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Profiles/{profileId}/Observations/{observationId}/Revisions:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/profileId'
+      - $ref: '#/components/parameters/observationId'
+    get:
+      operationId: ListObservationRevisions
+      tags: [Observations]
+      summary: Every prior state of the observation, newest first.
+      responses:
+        '200': {description: The revisions., content: {application/json: {schema: {$ref: '#/components/schemas/RevisionList'}}}}
+        '301': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Profiles/{profileId}/ConversationSummaries:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/profileId'
+    post:
+      operationId: ObserveSummaries
+      tags: [Observations]
+      summary: Add conversation summaries (one per conversation; a new one replaces the old).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CreateSummariesRequest'}
+      responses:
+        '201': {description: The summaries' ids, in request order., content: {application/json: {schema: {$ref: '#/components/schemas/SummaryResults'}}}}
+        '308': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Profiles/{profileId}/Recall:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/profileId'
+    post:
+      operationId: Recall
+      tags: [Recall]
+      summary: What the agent's turn needs, ranked (hybrid lexical and semantic), or newest first with neither query nor conversation.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/RecallRequest'}
+      responses:
+        '200': {description: Ranked memory., content: {application/json: {schema: {$ref: '#/components/schemas/RecallResponse'}}}}
+        '308': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/Error'}
+  /openapi.yaml:
+    get:
+      operationId: OpenAPI
+      security: []
+      summary: This document.
+      responses:
+        '200': {description: The OpenAPI document., content: {application/yaml: {schema: {type: string}}}}
+  /healthz:
+    get:
+      operationId: Health
+      security: []
+      responses:
+        '200':
+          description: Alive.
+          content:
+            application/json:
+              schema: {type: object, required: [status], properties: {status: {type: string}}}
+components:
+  securitySchemes:
+    basicAuth: {type: http, scheme: basic, description: Any user name; the API key as the password.}
+    bearerAuth: {type: http, scheme: bearer, description: The API key.}
+  parameters:
+    storeId: {name: storeId, in: path, required: true, schema: {type: string}}
+    profileId: {name: profileId, in: path, required: true, schema: {type: string}, description: A merged-away id is redirected to the canonical one.}
+    observationId: {name: observationId, in: path, required: true, schema: {type: string}}
+    pageSize: {name: pageSize, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 50}}
+    pageToken: {name: pageToken, in: query, schema: {type: string}}
+  responses:
+    Error:
+      description: An error.
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    Merged:
+      description: The profile id was merged into another; repeat the request at Location (301 for reads, 308 for writes, which were not applied).
+      headers:
+        Location: {schema: {type: string}}
+        Canonical-Profile-Id: {schema: {type: string}}
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+  schemas:
+    Error:
+      type: object
+      required: [code, error, message, more_info, status]
+      properties:
+        code: {type: integer, description: Engram's status code (gRPC's numbering).}
+        error: {type: string, description: 'The status name, e.g. INVALID_ARGUMENT.'}
+        message: {type: string}
+        more_info: {type: string}
+        status: {type: integer, description: The HTTP status.}
+        fieldViolations:
+          type: array
+          items:
+            type: object
+            required: [field, description]
+            properties:
+              field: {type: string}
+              description: {type: string}
+    PageMeta:
+      type: object
+      required: [key, pageSize, nextToken, previousToken]
+      properties:
+        key: {type: string}
+        pageSize: {type: integer}
+        nextToken: {type: [string, 'null']}
+        previousToken: {type: [string, 'null']}
+    Time: {type: string, format: date-time}
+    Store:
+      type: object
+      required: [id, displayName, description]
+      properties:
+        id: {type: string}
+        displayName: {type: string}
+        description: {type: string}
+        createdAt: {$ref: '#/components/schemas/Time'}
+        updatedAt: {$ref: '#/components/schemas/Time'}
+    CreateStoreRequest:
+      type: object
+      required: [displayName]
+      properties:
+        displayName: {type: string, pattern: '^[A-Za-z0-9-]{1,64}$'}
+        description: {type: string, maxLength: 128}
+    UpdateStoreRequest:
+      type: object
+      properties:
+        displayName: {type: string, pattern: '^[A-Za-z0-9-]{1,64}$'}
+        description: {type: string, maxLength: 128}
+    StoreList:
+      type: object
+      required: [stores, meta]
+      properties:
+        stores: {type: array, items: {$ref: '#/components/schemas/Store'}}
+        meta: {$ref: '#/components/schemas/PageMeta'}
+    Deleted:
+      type: object
+      required: [id, deleted]
+      properties:
+        id: {type: string}
+        deleted:
+          type: object
+          required: [profiles, identifiers, traits, observations, revisions, summaries, communications, logSequence]
+          properties:
+            profiles: {type: integer}
+            identifiers: {type: integer}
+            traits: {type: integer}
+            observations: {type: integer}
+            revisions: {type: integer}
+            summaries: {type: integer}
+            communications: {type: integer}
+            logSequence: {type: integer}
+            erasedAt: {$ref: '#/components/schemas/Time'}
+    IdentitySettings:
+      type: object
+      properties:
+        matchingOrder: {type: array, items: {type: string}, description: 'Matching priority, highest first.'}
+        defaultRegion: {type: string, description: 'ISO 3166 region for phone numbers without a country code.'}
+        rules:
+          type: array
+          items:
+            type: object
+            required: [idType]
+            properties:
+              idType: {type: string}
+              maxValues: {type: integer, minimum: 0, maximum: 4294967295}
+              limitPolicy: {type: string, enum: [DROP_OLDEST, REFUSE]}
+              blockedValues: {type: array, items: {type: string}}
+              blockedPatterns: {type: array, items: {type: string}}
+              unique: {type: boolean}
+              normalization: {type: string, enum: [NONE, TRIM, LOWERCASE]}
+    TraitValue:
+      oneOf:
+        - {type: string}
+        - {type: integer}
+        - {type: number}
+        - {type: boolean}
+        - {type: array, items: {type: string}}
+    Traits:
+      type: object
+      description: 'Group name -> trait name -> value, e.g. {"Contact": {"email": "a@example.com"}}.'
+      additionalProperties:
+        type: object
+        additionalProperties: {$ref: '#/components/schemas/TraitValue'}
+    TraitsPatch:
+      type: object
+      description: As Traits; null removes a trait.
+      additionalProperties:
+        type: object
+        additionalProperties:
+          anyOf:
+            - {$ref: '#/components/schemas/TraitValue'}
+            - {type: 'null'}
+    Identifier:
+      type: object
+      required: [idType, value]
+      properties:
+        idType: {type: string}
+        value: {type: string}
+        addedAt: {$ref: '#/components/schemas/Time'}
+    NewIdentifier:
+      type: object
+      required: [idType, value]
+      properties:
+        idType: {type: string}
+        value: {type: string}
+    Profile:
+      type: object
+      required: [id, storeId, traits, identifiers, mergedProfileIds, observationCount, summaryCount, communicationCount]
+      properties:
+        id: {type: string}
+        storeId: {type: string}
+        createdAt: {$ref: '#/components/schemas/Time'}
+        updatedAt: {$ref: '#/components/schemas/Time'}
+        traits: {$ref: '#/components/schemas/Traits'}
+        identifiers: {type: array, items: {$ref: '#/components/schemas/Identifier'}}
+        mergedProfileIds: {type: array, items: {type: string}}
+        observationCount: {type: integer}
+        summaryCount: {type: integer}
+        communicationCount: {type: integer}
+    ResolvedProfile:
+      allOf:
+        - $ref: '#/components/schemas/Profile'
+        - type: object
+          required: [outcome, demoted]
+          properties:
+            outcome: {type: string, enum: [CREATED, MATCHED, MERGED]}
+            demoted:
+              type: array
+              description: Identifiers not attached or not used to match, and why.
+              items:
+                type: object
+                required: [idType, value, reason]
+                properties:
+                  idType: {type: string}
+                  value: {type: string}
+                  reason: {type: string}
+    CreateProfileRequest:
+      type: object
+      properties:
+        traits: {$ref: '#/components/schemas/TraitsPatch'}
+        identifiers: {type: array, items: {$ref: '#/components/schemas/NewIdentifier'}}
+    PatchProfileRequest:
+      type: object
+      required: [traits]
+      properties:
+        traits: {$ref: '#/components/schemas/TraitsPatch'}
+    LookupRequest:
+      type: object
+      required: [idType, value]
+      properties:
+        idType: {type: string}
+        value: {type: string}
+    LookupResponse:
+      type: object
+      required: [idType, normalizedValue, profiles]
+      properties:
+        idType: {type: string}
+        normalizedValue: {type: string}
+        profiles: {type: array, items: {type: string}}
+    IdentifierList:
+      type: object
+      required: [profileId, identifiers]
+      properties:
+        profileId: {type: string}
+        identifiers: {type: array, items: {$ref: '#/components/schemas/Identifier'}}
+    Explanation:
+      type: object
+      required: [lexical, semantic, recency, lexicalRank, semanticRank, matchedTerms]
+      properties:
+        lexical: {type: number}
+        semantic: {type: number}
+        recency: {type: number}
+        lexicalRank: {type: integer}
+        semanticRank: {type: integer}
+        matchedTerms: {type: array, items: {type: string}}
+    Observation:
+      type: object
+      required: [id, content, source, conversationIds, mentionCount, status]
+      properties:
+        id: {type: string}
+        content: {type: string}
+        source: {type: string}
+        occurredAt: {$ref: '#/components/schemas/Time'}
+        conversationIds: {type: array, items: {type: string}}
+        subject: {type: string}
+        createdAt: {$ref: '#/components/schemas/Time'}
+        updatedAt: {$ref: '#/components/schemas/Time'}
+        mentionCount: {type: integer}
+        status: {type: string, enum: [UNSPECIFIED, ACTIVE, SUPERSEDED]}
+        supersededBy: {type: string}
+        idempotencyKey: {type: string}
+        score: {type: number, minimum: 0, maximum: 1, description: Recall only; absent in recency order.}
+        explanation: {$ref: '#/components/schemas/Explanation'}
+    NewObservation:
+      type: object
+      required: [content, source, occurredAt]
+      properties:
+        content: {type: string, minLength: 1, maxLength: 4096}
+        source: {type: string, pattern: '^[A-Za-z0-9 _.-]{1,100}$'}
+        occurredAt: {$ref: '#/components/schemas/Time'}
+        conversationIds: {type: array, maxItems: 10, items: {type: string}}
+        subject: {type: string, description: 'e.g. preference.contact_channel: a newer observation with the same subject supersedes.'}
+        idempotencyKey: {type: string, description: A retry with the same key changes nothing and returns the original result.}
+        embedding: {type: array, items: {type: number}, description: Your own embedding; its dimension must match the server's embedder.}
+    CreateObservationsRequest:
+      type: object
+      required: [observations]
+      properties:
+        observations: {type: array, minItems: 1, maxItems: 100, items: {$ref: '#/components/schemas/NewObservation'}}
+    ObservationResults:
+      type: object
+      required: [profileId, observations]
+      properties:
+        profileId: {type: string}
+        observations:
+          type: array
+          items:
+            type: object
+            required: [id, outcome, replayed]
+            properties:
+              id: {type: string}
+              outcome: {type: string, enum: [ADDED, DUPLICATE, SUPERSEDED]}
+              relatedObservationId: {type: string}
+              replayed: {type: boolean}
+    ObservationList:
+      type: object
+      required: [observations, meta]
+      properties:
+        observations: {type: array, items: {$ref: '#/components/schemas/Observation'}}
+        meta: {$ref: '#/components/schemas/PageMeta'}
+    RevisionList:
+      type: object
+      required: [current, revisions, meta]
+      properties:
+        current: {$ref: '#/components/schemas/Observation'}
+        revisions:
+          type: array
+          items:
+            type: object
+            required: [revision, kind, previous]
+            properties:
+              revision: {type: integer}
+              kind: {type: string, enum: [UNSPECIFIED, MENTIONED, SUPERSEDED, REPLACED]}
+              conversationId: {type: string}
+              changedAt: {$ref: '#/components/schemas/Time'}
+              previous: {$ref: '#/components/schemas/Observation'}
+        meta: {$ref: '#/components/schemas/PageMeta'}
+    Summary:
+      type: object
+      required: [id, content, conversationId]
+      properties:
+        id: {type: string}
+        content: {type: string}
+        conversationId: {type: string}
+        occurredAt: {$ref: '#/components/schemas/Time'}
+        source: {type: string}
+        createdAt: {$ref: '#/components/schemas/Time'}
+        updatedAt: {$ref: '#/components/schemas/Time'}
+        score: {type: number, minimum: 0, maximum: 1}
+        explanation: {$ref: '#/components/schemas/Explanation'}
+    NewSummary:
+      type: object
+      required: [content, conversationId]
+      properties:
+        content: {type: string, minLength: 1, maxLength: 4096}
+        conversationId: {type: string, minLength: 1}
+        occurredAt: {$ref: '#/components/schemas/Time'}
+        source: {type: string}
+    CreateSummariesRequest:
+      type: object
+      required: [summaries]
+      properties:
+        summaries: {type: array, minItems: 1, maxItems: 100, items: {$ref: '#/components/schemas/NewSummary'}}
+    SummaryResults:
+      type: object
+      required: [profileId, summaries]
+      properties:
+        profileId: {type: string}
+        summaries:
+          type: array
+          items: {type: object, required: [id], properties: {id: {type: string}}}
+    Participant:
+      type: object
+      required: [type, address, channel]
+      properties:
+        type: {type: string, enum: [UNSPECIFIED, CUSTOMER, HUMAN_AGENT, AI_AGENT, SYSTEM, UNKNOWN]}
+        address: {type: string}
+        channel: {type: string, enum: [UNSPECIFIED, VOICE, SMS, RCS, EMAIL, WHATSAPP, CHAT, API, SYSTEM]}
+    Communication:
+      type: object
+      required: [id, author, recipients, content]
+      properties:
+        id: {type: string}
+        conversationId: {type: string}
+        author: {$ref: '#/components/schemas/Participant'}
+        recipients: {type: array, items: {$ref: '#/components/schemas/Participant'}}
+        content: {type: object, required: [text], properties: {text: {type: string}}}
+        createdAt: {$ref: '#/components/schemas/Time'}
+    RecallRequest:
+      type: object
+      properties:
+        query: {type: string, maxLength: 1024}
+        conversationId: {type: string, description: With no query, the query is built from this conversation's last 10 messages.}
+        beginDate: {$ref: '#/components/schemas/Time'}
+        endDate: {$ref: '#/components/schemas/Time'}
+        observationsLimit: {type: integer, minimum: 0, maximum: 100, default: 20}
+        summariesLimit: {type: integer, minimum: 0, maximum: 100, default: 5}
+        communicationsLimit: {type: integer, minimum: 0, maximum: 100, default: 0}
+        relevanceThreshold: {type: number, minimum: 0, maximum: 1, default: 0}
+        sources: {type: array, items: {type: string}}
+        includeSuperseded: {type: boolean}
+        explain: {type: boolean}
+        queryEmbedding: {type: array, items: {type: number}}
+    RecallResponse:
+      type: object
+      required: [profileId, observations, summaries, communications, traits, meta]
+      properties:
+        profileId: {type: string, description: The canonical profile id.}
+        observations: {type: array, items: {$ref: '#/components/schemas/Observation'}}
+        summaries: {type: array, items: {$ref: '#/components/schemas/Summary'}}
+        communications: {type: array, items: {$ref: '#/components/schemas/Communication'}}
+        traits: {$ref: '#/components/schemas/Traits'}
+        meta:
+          type: object
+          required: [queryTime, queryTimeUs, effectiveQuery]
+          properties:
+            queryTime: {type: number, description: Milliseconds.}
+            queryTimeUs: {type: integer}
+            effectiveQuery: {type: string}
+
+"""##
+}

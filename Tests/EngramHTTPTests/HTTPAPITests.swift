@@ -1,0 +1,320 @@
+import EngramCore
+import EngramHTTP
+import Foundation
+import HTTPTypes
+import Testing
+
+@Suite struct HTTPAPITests {
+    @Test func quickstartFromStoreToRecall() async throws {
+        try await withHTTP { c in
+            let created = try await c.post("/v1/ControlPlane/Stores", #"{"displayName": "production"}"#)
+            #expect(created.status == 201)
+            let store = created.string("id")
+            #expect(created.string("displayName") == "production")
+            #expect(created.string("createdAt").hasSuffix("Z"))
+
+            // Identity from traits alone: the Contact email and phone are identifiers.
+            let profile = try await c.post(
+                "/v1/Stores/\(store)/Profiles",
+                #"{"traits": {"Contact": {"email": "alyssa@example.com", "phone": "+13175551234", "firstName": "Alyssa", "age": 41, "score": 0.5, "vip": true, "tags": ["a", "b"]}}}"#
+            )
+            #expect(profile.status == 201)
+            #expect(profile.string("outcome") == "CREATED")
+            let id = profile.string("id")
+            let types = profile.list("identifiers").compactMap { $0["idType"] as? String }.sorted()
+            #expect(types == ["email", "phone"])
+            let contact = (profile["traits"] as? [String: Any])?["Contact"] as? [String: Any]
+            #expect(contact?["age"] as? Int == 41)
+            #expect(contact?["score"] as? Double == 0.5)
+            #expect(contact?["vip"] as? Bool == true)
+            #expect(contact?["tags"] as? [String] == ["a", "b"])
+
+            let again = try await c.post(
+                "/v1/Stores/\(store)/Profiles", #"{"traits": {"Contact": {"email": "Alyssa@Example.com"}}}"#)
+            #expect(again.status == 200)
+            #expect(again.string("outcome") == "MATCHED")
+            #expect(again.string("id") == id)
+
+            let observed = try await c.post(
+                "/v1/Stores/\(store)/Profiles/\(id)/Observations",
+                #"""
+                {"observations": [
+                  {"content": "Customer expressed frustration with billing process and requested a follow-up", "source": "customer_service", "occurredAt": "2026-05-06T19:45:00Z"},
+                  {"content": "Customer prefers email over phone for follow-up communications", "source": "customer_service", "occurredAt": "2026-05-06T19:45:00.25+02:00", "conversationIds": ["conv-1"]}
+                ]}
+                """#)
+            #expect(observed.status == 201)
+            let results = observed.list("observations")
+            #expect(results.count == 2)
+            #expect(results.allSatisfy { $0["outcome"] as? String == "ADDED" })
+
+            let recall = try await c.post(
+                "/v1/Stores/\(store)/Profiles/\(id)/Recall",
+                #"{"query": "billing issue", "observationsLimit": 20, "summariesLimit": 5}"#)
+            #expect(recall.status == 200)
+            let ranked = recall.list("observations")
+            #expect((ranked.first?["content"] as? String)?.contains("billing") == true)
+            #expect(ranked.first?["score"] as? Double ?? 0 > 0)
+            let meta = recall["meta"] as? [String: Any]
+            #expect(meta?["queryTime"] is Double)
+            #expect(meta?["effectiveQuery"] as? String == "billing issue")
+
+            // Recency order (no query) carries no scores.
+            let recent = try await c.post("/v1/Stores/\(store)/Profiles/\(id)/Recall", "{}")
+            #expect(recent.list("observations").count == 2)
+            #expect(recent.list("observations").allSatisfy { $0["score"] == nil })
+
+            // The offset time was kept exactly, in UTC.
+            let second = ranked.first { ($0["content"] as? String)?.contains("prefers") == true }
+            #expect(second?["occurredAt"] as? String == "2026-05-06T17:45:00.250000Z")
+            #expect(second?["conversationIds"] as? [String] == ["conv-1"])
+        }
+    }
+
+    @Test func listsPageWithMeta() async throws {
+        try await withHTTP { c in
+            let store = try await makeStore(c)
+            let id = try await c.post(
+                "/v1/Stores/\(store)/Profiles", #"{"identifiers": [{"idType": "email", "value": "a@b.co"}]}"#
+            )
+            .string("id")
+            for i in 0..<5 {
+                let r = try await c.post(
+                    "/v1/Stores/\(store)/Profiles/\(id)/Observations",
+                    #"{"observations": [{"content": "fact number \#(i) about shipping", "source": "s", "occurredAt": "2026-01-0\#(i + 1)T00:00:00Z"}]}"#
+                )
+                #expect(r.status == 201)
+            }
+            var seen: [String] = []
+            var token: String?
+            var pages = 0
+            repeat {
+                let uri =
+                    "/v1/Stores/\(store)/Profiles/\(id)/Observations?pageSize=2"
+                    + (token.map { "&pageToken=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
+                        ?? "")
+                let page = try await c.get(uri)
+                #expect(page.status == 200)
+                let meta = page["meta"] as? [String: Any]
+                #expect(meta?["key"] as? String == "observations")
+                #expect(meta?["pageSize"] as? Int == 2)
+                #expect(meta?.keys.contains("previousToken") == true)
+                seen += page.list("observations").compactMap { $0["id"] as? String }
+                token = meta?["nextToken"] as? String
+                pages += 1
+            } while token != nil && pages < 10
+            #expect(seen.count == 5)
+            #expect(Set(seen).count == 5)
+            #expect(pages == 3)
+
+            let one = try await c.get("/v1/Stores/\(store)/Profiles/\(id)/Observations/\(seen[0])")
+            #expect(one.status == 200)
+            #expect(one.string("id") == seen[0])
+            let revisions = try await c.get("/v1/Stores/\(store)/Profiles/\(id)/Observations/\(seen[0])/Revisions")
+            #expect(revisions.status == 200)
+            #expect((revisions["current"] as? [String: Any])?["id"] as? String == seen[0])
+
+            let deleted = try await c.send(.delete, "/v1/Stores/\(store)/Profiles/\(id)/Observations/\(seen[0])")
+            #expect(deleted.status == 200)
+            #expect((deleted["deleted"] as? [String: Any])?["observations"] as? Int == 1)
+            #expect(try await c.get("/v1/Stores/\(store)/Profiles/\(id)/Observations/\(seen[0])").status == 404)
+
+            let stores = try await c.get("/v1/ControlPlane/Stores?pageSize=1")
+            #expect(stores.list("stores").count == 1)
+            #expect((stores["meta"] as? [String: Any])?["key"] as? String == "stores")
+        }
+    }
+
+    @Test func badInputNamesTheField() async throws {
+        try await withHTTP { c in
+            let store = try await makeStore(c)
+            let id = try await c.post(
+                "/v1/Stores/\(store)/Profiles", #"{"identifiers": [{"idType": "email", "value": "a@b.co"}]}"#
+            )
+            .string("id")
+            let base = "/v1/Stores/\(store)/Profiles/\(id)"
+
+            let notJSON = try await c.post("\(base)/Observations", "{nope")
+            #expect(notJSON.status == 400)
+            #expect(notJSON.string("message").contains("not valid JSON"))
+            #expect(notJSON["code"] as? Int == 3)
+            #expect(notJSON["status"] as? Int == 400)
+            #expect(notJSON["more_info"] is String)
+
+            let missing = try await c.post(
+                "\(base)/Observations", #"{"observations": [{"content": "x", "source": "s"}]}"#)
+            #expect(missing.status == 400)
+            #expect(missing.list("fieldViolations").first?["field"] as? String == "observations[0].occurredAt")
+
+            let badTime = try await c.post(
+                "\(base)/Observations", #"{"observations": [{"content": "x", "source": "s", "occurredAt": "May 6"}]}"#)
+            #expect(badTime.status == 400)
+            #expect(badTime.list("fieldViolations").first?["field"] as? String == "observations[0].occurredAt")
+
+            let wrongType = try await c.post("\(base)/Recall", #"{"observationsLimit": "many"}"#)
+            #expect(wrongType.status == 400)
+            #expect(wrongType.string("message").hasPrefix("observationsLimit:"))
+
+            let overLimit = try await c.post("\(base)/Recall", #"{"observationsLimit": 1000}"#)
+            #expect(overLimit.status == 400)
+            #expect(overLimit.string("message").contains("observationsLimit"))
+
+            let emptyList = try await c.post("\(base)/Observations", #"{"observations": []}"#)
+            #expect(emptyList.status == 400)
+
+            let noBody = try await c.send(.post, "\(base)/Observations")
+            #expect(noBody.status == 400)
+
+            let badPage = try await c.get("\(base)/Observations?pageSize=0")
+            #expect(badPage.status == 400)
+            #expect(badPage.list("fieldViolations").first?["field"] as? String == "pageSize")
+
+            let badOrder = try await c.get("\(base)/Observations?orderBy=ASC")
+            #expect(badOrder.status == 400)
+
+            let badStatus = try await c.get("\(base)/Observations?status=gone")
+            #expect(badStatus.status == 400)
+
+            let nowhere = try await c.get("/v2/Nothing")
+            #expect(nowhere.status == 404)
+            #expect(nowhere.string("error") == "NOT_FOUND")
+
+            let noProfile = try await c.get("/v1/Stores/\(store)/Profiles/pr_nobody")
+            #expect(noProfile.status == 404)
+
+            let big = String(repeating: "x", count: 70 * 1024)
+            let tooLarge = try await c.post(
+                "\(base)/Observations", #"{"observations": [{"content": "\#(big)", "source": "s"}]}"#)
+            #expect(tooLarge.status == 413)
+            #expect(tooLarge.string("error") == "INVALID_ARGUMENT")
+
+            let badTrait = try await c.send(.patch, base, #"{"traits": {"Contact": {"x": {"nested": 1}}}}"#)
+            #expect(badTrait.status == 400)
+            #expect(badTrait.list("fieldViolations").first?["field"] as? String == "traits.Contact.x")
+        }
+    }
+
+    @Test func patchRemovesTraitsWithNull() async throws {
+        try await withHTTP { c in
+            let store = try await makeStore(c)
+            let id = try await c.post(
+                "/v1/Stores/\(store)/Profiles", #"{"traits": {"Contact": {"email": "a@b.co", "firstName": "A"}}}"#
+            ).string("id")
+            let patched = try await c.send(
+                .patch, "/v1/Stores/\(store)/Profiles/\(id)",
+                #"{"traits": {"Contact": {"firstName": null}, "Account": {"tier": "gold"}}}"#)
+            #expect(patched.status == 200)
+            let traits = patched["traits"] as? [String: [String: Any]]
+            #expect(traits?["Contact"]?["firstName"] == nil)
+            #expect(traits?["Contact"]?["email"] as? String == "a@b.co")
+            #expect(traits?["Account"]?["tier"] as? String == "gold")
+
+            let lookup = try await c.post(
+                "/v1/Stores/\(store)/Profiles/Lookup", #"{"idType": "email", "value": " A@B.co "}"#)
+            #expect(lookup.status == 200)
+            #expect(lookup.string("normalizedValue") == "a@b.co")
+            #expect(lookup["profiles"] as? [String] == [id])
+
+            let identifiers = try await c.get("/v1/Stores/\(store)/Profiles/\(id)/Identifiers")
+            #expect(identifiers.list("identifiers").first?["value"] as? String == "a@b.co")
+
+            let settings = try await c.get("/v1/ControlPlane/Stores/\(store)/IdentityResolutionSettings")
+            #expect(settings.status == 200)
+            #expect((settings["matchingOrder"] as? [String])?.contains("email") == true)
+            var body = settings.json
+            body["matchingOrder"] = ["user_id", "email", "phone", "whatsapp", "chat"]
+            var rules = body["rules"] as? [[String: Any]] ?? []
+            rules.append(["idType": "user_id", "maxValues": 1, "limitPolicy": "REFUSE", "unique": true])
+            body["rules"] = rules
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+            let put = try await c.send(.put, "/v1/ControlPlane/Stores/\(store)/IdentityResolutionSettings", text)
+            #expect(put.status == 200)
+            #expect((put["matchingOrder"] as? [String])?.first == "user_id")
+            let badPolicy = try await c.send(
+                .put, "/v1/ControlPlane/Stores/\(store)/IdentityResolutionSettings",
+                #"{"rules": [{"idType": "user_id", "limitPolicy": "SOMETIMES"}]}"#)
+            #expect(badPolicy.status == 400)
+            #expect(badPolicy.string("message").contains("DROP_OLDEST"))
+
+            let deleted = try await c.send(.delete, "/v1/Stores/\(store)/Profiles/\(id)")
+            #expect(deleted.status == 200)
+            #expect(try await c.get("/v1/Stores/\(store)/Profiles/\(id)").status == 404)
+
+            let renamed = try await c.send(.patch, "/v1/ControlPlane/Stores/\(store)", #"{"description": "main"}"#)
+            #expect(renamed.string("description") == "main")
+            let gone = try await c.send(.delete, "/v1/ControlPlane/Stores/\(store)")
+            #expect(gone.status == 200)
+            #expect(try await c.get("/v1/ControlPlane/Stores/\(store)").status == 404)
+        }
+    }
+
+    @Test func mergedProfileIdsRedirect() async throws {
+        try await withHTTP { c in
+            let store = try await makeStore(c)
+            let a = try await c.post("/v1/Stores/\(store)/Profiles", #"{"traits": {"Contact": {"email": "a@b.co"}}}"#)
+                .string("id")
+            let b = try await c.post(
+                "/v1/Stores/\(store)/Profiles", #"{"traits": {"Contact": {"phone": "+13175551234"}}}"#
+            )
+            .string("id")
+            let merged = try await c.post(
+                "/v1/Stores/\(store)/Profiles",
+                #"{"traits": {"Contact": {"email": "a@b.co", "phone": "+13175551234"}}}"#)
+            #expect(merged.string("outcome") == "MERGED")
+            #expect(merged.string("id") == a)
+
+            let read = try await c.get("/v1/Stores/\(store)/Profiles/\(b)?x=1")
+            #expect(read.status == 301)
+            #expect(read.headers[.location] == "/v1/Stores/\(store)/Profiles/\(a)?x=1")
+            #expect(read.headers[HTTPField.Name("Canonical-Profile-Id")!] == a)
+
+            let write = try await c.post(
+                "/v1/Stores/\(store)/Profiles/\(b)/Observations",
+                #"{"observations": [{"content": "likes tea", "source": "s", "occurredAt": "2026-01-01T00:00:00Z"}]}"#)
+            #expect(write.status == 308)
+            #expect(write.headers[.location] == "/v1/Stores/\(store)/Profiles/\(a)/Observations")
+            // Not applied: the client repeats it at the canonical path.
+            #expect((try await c.get("/v1/Stores/\(store)/Profiles/\(a)")["observationCount"] as? Int) == 0)
+
+            let recall = try await c.post("/v1/Stores/\(store)/Profiles/\(b)/Recall", "{}")
+            #expect(recall.status == 308)
+            #expect(try await c.get("/v1/Stores/\(store)/Profiles/\(a)").status == 200)
+        }
+    }
+
+    @Test func keysAndRolesAreTheBinaryProtocols() async throws {
+        try await withHTTP(configure: { configuration in
+            configuration.keys.add(key: "admin-key", role: .admin)
+            configuration.keys.add(key: "reader-key", role: .readOnly(stores: []))
+        }) { c in
+            let none = try await c.get("/v1/ControlPlane/Stores")
+            #expect(none.status == 401)
+            #expect(none.headers[.wwwAuthenticate]?.contains("Basic") == true)
+            let wrong = try await c.send(.get, "/v1/ControlPlane/Stores", headers: [.authorization: "Bearer nope"])
+            #expect(wrong.status == 401)
+            #expect(wrong.string("message") == "invalid API key")
+            let garbled = try await c.send(.get, "/v1/ControlPlane/Stores", headers: [.authorization: "Basic !!!"])
+            #expect(garbled.status == 401)
+
+            var admin = c
+            admin.authorization = "Bearer admin-key"
+            let store = try await makeStore(admin)
+            #expect(!store.isEmpty)
+            var basic = c
+            basic.authorization = "Basic " + Data("anyone:admin-key".utf8).base64EncodedString()
+            #expect(try await basic.get("/v1/ControlPlane/Stores/\(store)").status == 200)
+
+            var reader = c
+            reader.authorization = "Bearer reader-key"
+            let denied = try await reader.get("/v1/ControlPlane/Stores/\(store)")
+            #expect(denied.status == 403)
+            let create = try await reader.post("/v1/ControlPlane/Stores", #"{"displayName": "x"}"#)
+            #expect(create.status == 403)
+
+            // The OpenAPI document needs no key.
+            let doc = try await c.get("/openapi.yaml")
+            #expect(doc.status == 200)
+            #expect(doc.text.hasPrefix("openapi: 3.1"))
+        }
+    }
+}

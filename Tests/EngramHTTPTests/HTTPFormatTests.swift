@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@testable import EngramHTTP
+
+@Suite struct HTTPFormatTests {
+    @Test func rfc3339RoundTripsMicroseconds() {
+        let samples: [Int64] = [
+            0, 1, 999_999, 1_000_000, 1_778_096_700_000_000, 1_778_096_700_123_456, -1, -86_400_000_001,
+            253_402_300_799_999_999, 951_782_400_000_000,
+        ]
+        for us in samples {
+            let text = RFC3339.format(us)
+            #expect(RFC3339.parse(text) == us, "\(us) -> \(text)")
+        }
+        #expect(RFC3339.format(1_778_096_700_000_000) == "2026-05-06T19:45:00Z")
+        #expect(RFC3339.format(1_778_096_700_250_000) == "2026-05-06T19:45:00.250000Z")
+    }
+
+    @Test func rfc3339ParsesOffsetsAndRejectsOtherText() {
+        #expect(RFC3339.parse("2026-05-06T21:45:00+02:00") == 1_778_096_700_000_000)
+        #expect(RFC3339.parse("2026-05-06t19:45:00z") == 1_778_096_700_000_000)
+        #expect(RFC3339.parse("2026-05-06T19:45:00.1234567Z") == 1_778_096_700_123_456)
+        #expect(RFC3339.parse("2024-02-29T00:00:00Z") != nil)
+        for bad in [
+            "", "2026-05-06", "2026-05-06T19:45:00", "2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z", "2026-05-06T24:00:00Z", "2026-05-06T19:45:00.Z", "2026-05-06T19:45:00+2:00",
+            "2026-05-06T19:45:00Zjunk", "yesterday and then some",
+        ] {
+            #expect(RFC3339.parse(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func wireNamesReadAsJSONNames() {
+        #expect(
+            JSONNames.translate("observations[2].occurred_at_us: required") == "observations[2].occurredAt: required")
+        #expect(JSONNames.translate("store_id") == "storeId")
+        #expect(JSONNames.translate("begin_us must precede end_us") == "beginDate must precede endDate")
+        #expect(JSONNames.translate("no profile \"pr_abc\" here") == "no profile \"pr_abc\" here")
+        #expect(JSONNames.translate("found 'a_b' in display_name") == "found 'a_b' in displayName")
+    }
+
+    @Test func basicAndBearerCredentials() throws {
+        #expect(try AuthenticationMiddleware.apiKey("Bearer k1") == "k1")
+        let basic = "Basic " + Data("user:se:cret".utf8).base64EncodedString()
+        #expect(try AuthenticationMiddleware.apiKey(basic) == "se:cret")
+        #expect(try AuthenticationMiddleware.apiKey(nil) == nil)
+        #expect(throws: APIError.self) { try AuthenticationMiddleware.apiKey("Token abc") }
+        #expect(throws: APIError.self) { try AuthenticationMiddleware.apiKey("Basic bm9jb2xvbg==") }
+    }
+
+    /// The document engramd serves is Protocol/openapi.yaml (regenerate with scripts/gen-openapi).
+    @Test func servedOpenAPIMatchesTheSchemaFile() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let file = try String(contentsOf: root.appendingPathComponent("Protocol/openapi.yaml"), encoding: .utf8)
+        #expect(
+            OpenAPIDocument.yaml == file, "Sources/EngramHTTP/OpenAPIDocument.swift is stale: run scripts/gen-openapi")
+    }
+}
