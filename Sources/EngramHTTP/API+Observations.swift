@@ -13,7 +13,7 @@ extension API {
             var q = Wire.ObserveRequest()
             q.storeId = store
             q.profileId = id
-            q.observations = b.observations.map(\.wire)
+            q.observations = try b.wire()
             if q.observations.isEmpty { throw APIError.invalid("observations", "must hold at least one observation") }
             let r = try await call(Methods.observe, q, context)
             return json(
@@ -91,7 +91,7 @@ extension API {
         profile.post("Recall") { request, context in
             let (store, id) = try ids(context)
             let b = try await body(RecallBody.self, request, context)
-            let r = try await call(Methods.recall, b.wire(store: store, profile: id), context)
+            let r = try await call(Methods.recall, try b.wire(store: store, profile: id), context)
             // Recall reads: it runs, then a merged-away id is redirected (308 keeps the POST).
             try redirectIfMerged(request, named: id, canonical: r.profileId, status: .permanentRedirect)
             return json(RecallJSON(r))

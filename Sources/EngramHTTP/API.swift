@@ -26,6 +26,35 @@ struct API: Sendable {
         addObservationRoutes(to: router)
     }
 
+    /// Each path the API serves (`*` for a parameter) and its methods, for 405 answers.
+    static let paths: [(segments: [Substring], methods: [String])] = [
+        ("v1/ControlPlane/Stores", ["GET", "POST"]),
+        ("v1/ControlPlane/Stores/*", ["DELETE", "GET", "PATCH"]),
+        ("v1/ControlPlane/Stores/*/IdentityResolutionSettings", ["GET", "PUT"]),
+        ("v1/Stores/*/Profiles", ["POST"]),
+        ("v1/Stores/*/Profiles/Lookup", ["POST"]),
+        ("v1/Stores/*/Profiles/*", ["DELETE", "GET", "PATCH"]),
+        ("v1/Stores/*/Profiles/*/Identifiers", ["GET"]),
+        ("v1/Stores/*/Profiles/*/Observations", ["GET", "POST"]),
+        ("v1/Stores/*/Profiles/*/Observations/*", ["DELETE", "GET"]),
+        ("v1/Stores/*/Profiles/*/Observations/*/Revisions", ["GET"]),
+        ("v1/Stores/*/Profiles/*/ConversationSummaries", ["POST"]),
+        ("v1/Stores/*/Profiles/*/Recall", ["POST"]),
+        ("openapi.yaml", ["GET"]),
+        ("healthz", ["GET"]),
+    ].map { ($0.0.split(separator: "/"), $0.1) }
+
+    /// The methods served at `path`; empty when no route has its shape.
+    static func methods(servedAt path: String) -> [String] {
+        let parts = path.split(separator: "/")
+        // The most literal route wins, as in the router (`Profiles/Lookup` over `Profiles/*`).
+        let match =
+            paths
+            .filter { $0.segments.count == parts.count && zip($0.segments, parts).allSatisfy { $0 == "*" || $0 == $1 } }
+            .min { $0.segments.count(where: { $0 == "*" }) < $1.segments.count(where: { $0 == "*" }) }
+        return match?.methods ?? []
+    }
+
     // MARK: Plumbing
 
     /// Calls a method of the table as the request's caller.

@@ -75,12 +75,21 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as HTTPError where error.status == .notFound {
+            // A known path with a method it does not serve: 405 naming the ones it does.
+            let allowed = API.methods(servedAt: request.uri.path)
+            guard !allowed.isEmpty else {
+                throw APIError(.notFound, "no such resource: \(request.method) \(request.uri.path)")
+            }
+            var e = APIError(
+                .unimplemented, "\(request.method) is not served at this path; it serves \(allowed.joined(separator: ", "))")
+            e.status = .methodNotAllowed
+            e.headers[.allow] = allowed.joined(separator: ", ")
+            throw e
         } catch let error as HTTPError {
             var e = APIError(
                 Self.code(error.status),
-                error.status == .notFound
-                    ? "no such resource: \(request.method) \(request.uri.path)"
-                    : error.body ?? error.status.reasonPhrase)
+                error.body ?? error.status.reasonPhrase)
             e.status = error.status
             throw e
         } catch is NIOTooManyBytesError {

@@ -60,9 +60,9 @@ struct NewObservationJSON: Decodable {
     var conversationIds: [String]?
     var subject: String?
     var idempotencyKey: String?
-    var embedding: [Float]?
+    var embedding: [Double]?
 
-    var wire: Wire.NewObservation {
+    func wire(_ path: String) throws(APIError) -> Wire.NewObservation {
         var o = Wire.NewObservation()
         o.content = content ?? ""
         o.source = source ?? ""
@@ -70,13 +70,34 @@ struct NewObservationJSON: Decodable {
         o.conversationIds = conversationIds ?? []
         o.subject = subject ?? ""
         o.idempotencyKey = idempotencyKey ?? ""
-        o.embedding = embedding ?? []
+        o.embedding = try floats(embedding, "\(path).embedding")
         return o
     }
 }
 
 struct CreateObservationsBody: Decodable {
     var observations: [NewObservationJSON]
+
+    func wire() throws(APIError) -> [Wire.NewObservation] {
+        var out: [Wire.NewObservation] = []
+        for (i, o) in observations.enumerated() { out.append(try o.wire("observations[\(i)]")) }
+        return out
+    }
+}
+
+/// A vector in JSON (numbers of any size, read as Double) as the wire's floats: each must be
+/// finite as a Float. Foundation's decoder rejects a number a Float cannot hold exactly with no
+/// field named, so vectors are read as Doubles and checked here.
+func floats(_ values: [Double]?, _ path: String) throws(APIError) -> [Float] {
+    guard let values else { return [] }
+    var out = [Float]()
+    out.reserveCapacity(values.count)
+    for (i, v) in values.enumerated() {
+        let f = Float(v)
+        guard f.isFinite else { throw APIError.invalid("\(path)[\(i)]", "must be a finite number within Float's range") }
+        out.append(f)
+    }
+    return out
 }
 
 struct ObservationResultJSON: Encodable {

@@ -10,13 +10,13 @@ struct RecallBody: Decodable {
     var observationsLimit: UInt32?
     var summariesLimit: UInt32?
     var communicationsLimit: UInt32?
-    var relevanceThreshold: Float?
+    var relevanceThreshold: Double?
     var sources: [String]?
     var includeSuperseded: Bool?
     var explain: Bool?
-    var queryEmbedding: [Float]?
+    var queryEmbedding: [Double]?
 
-    func wire(store: String, profile: String) -> Wire.RecallRequest {
+    func wire(store: String, profile: String) throws(APIError) -> Wire.RecallRequest {
         var r = Wire.RecallRequest()
         r.storeId = store
         r.profileId = profile
@@ -27,11 +27,12 @@ struct RecallBody: Decodable {
         r.observationsLimit = observationsLimit
         r.summariesLimit = summariesLimit
         r.communicationsLimit = communicationsLimit
-        r.relevanceThreshold = relevanceThreshold ?? 0
+        // The engine checks the range (a number too large for a Float arrives as infinity).
+        r.relevanceThreshold = Float(relevanceThreshold ?? 0)
         r.sources = sources ?? []
         r.includeSuperseded = includeSuperseded ?? false
         r.explain = explain ?? false
-        r.queryEmbedding = queryEmbedding ?? []
+        r.queryEmbedding = try floats(queryEmbedding, "queryEmbedding")
         return r
     }
 }

@@ -61,7 +61,10 @@ enum JSONBody {
             return APIError.invalid(orBody(path(context.codingPath)), "must be \(jsonType(type)), not null")
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
-            if field.isEmpty { return APIError(.invalidArgument, "the body is not valid JSON") }
+            if field.isEmpty {
+                let detail = (context.underlyingError.map { "\($0)" } ?? context.debugDescription)
+                return APIError(.invalidArgument, "the body is not valid JSON: \(detail.prefix(200))")
+            }
             return APIError.invalid(field, context.debugDescription)
         @unknown default:
             return APIError(.invalidArgument, "the body could not be read: \(error)")

@@ -14,7 +14,8 @@ info:
     camelCase; times are RFC 3339 (UTC on output, microseconds kept). Where the hosted product
     answers 202 and works later, Engram answers 200 or 201 with the finished result
     (read-your-writes). Lists page forward with `pageSize`, `pageToken` and `meta.nextToken`;
-    `meta.previousToken` is always null. See docs/http.md.
+    `meta.previousToken` is always null. In a request, an optional field given as null is read
+    as absent. See docs/http.md.
 servers:
   - url: http://127.0.0.1:7412
 security:
@@ -37,7 +38,13 @@ paths:
           application/json:
             schema: {$ref: '#/components/schemas/CreateStoreRequest'}
       responses:
-        '201': {description: The store., content: {application/json: {schema: {$ref: '#/components/schemas/Store'}}}}
+        '201':
+          description: The store.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Store'}}}
+          links:
+            GetStore: {operationId: GetStore, parameters: {storeId: '$response.body#/id'}}
+            ResolveIdentity: {operationId: ResolveIdentity, parameters: {storeId: '$response.body#/id'}}
+            PutIdentitySettings: {operationId: PutIdentitySettings, parameters: {storeId: '$response.body#/id'}}
         '400': {$ref: '#/components/responses/Error'}
         '401': {$ref: '#/components/responses/Error'}
         '403': {$ref: '#/components/responses/Error'}
@@ -137,8 +144,30 @@ paths:
           application/json:
             schema: {$ref: '#/components/schemas/CreateProfileRequest'}
       responses:
-        '200': {description: An existing profile matched (or several were merged)., content: {application/json: {schema: {$ref: '#/components/schemas/ResolvedProfile'}}}}
-        '201': {description: A new profile., content: {application/json: {schema: {$ref: '#/components/schemas/ResolvedProfile'}}}}
+        '200':
+          description: An existing profile matched (or several were merged).
+          content: {application/json: {schema: {$ref: '#/components/schemas/ResolvedProfile'}}}
+          links:
+            GetProfile: {operationId: GetProfile, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            UpdateTraits: {operationId: UpdateTraits, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            Observe: {operationId: Observe, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            ObserveSummaries: {operationId: ObserveSummaries, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            ListObservations: {operationId: ListObservations, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            ListIdentifiers: {operationId: ListIdentifiers, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            Recall: {operationId: Recall, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            DeleteProfile: {operationId: DeleteProfile, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+        '201':
+          description: A new profile.
+          content: {application/json: {schema: {$ref: '#/components/schemas/ResolvedProfile'}}}
+          links:
+            GetProfile: {operationId: GetProfile, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            UpdateTraits: {operationId: UpdateTraits, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            Observe: {operationId: Observe, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            ObserveSummaries: {operationId: ObserveSummaries, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            ListObservations: {operationId: ListObservations, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            ListIdentifiers: {operationId: ListIdentifiers, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            Recall: {operationId: Recall, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            DeleteProfile: {operationId: DeleteProfile, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
         '400': {$ref: '#/components/responses/Error'}
         '401': {$ref: '#/components/responses/Error'}
         '403': {$ref: '#/components/responses/Error'}
@@ -238,7 +267,13 @@ paths:
           application/json:
             schema: {$ref: '#/components/schemas/CreateObservationsRequest'}
       responses:
-        '201': {description: One result per observation, in request order., content: {application/json: {schema: {$ref: '#/components/schemas/ObservationResults'}}}}
+        '201':
+          description: One result per observation, in request order.
+          content: {application/json: {schema: {$ref: '#/components/schemas/ObservationResults'}}}
+          links:
+            GetObservation: {operationId: GetObservation, parameters: {storeId: '$request.path.storeId', profileId: '$response.body#/profileId', observationId: '$response.body#/observations/0/id'}}
+            ListObservationRevisions: {operationId: ListObservationRevisions, parameters: {storeId: '$request.path.storeId', profileId: '$response.body#/profileId', observationId: '$response.body#/observations/0/id'}}
+            DeleteObservation: {operationId: DeleteObservation, parameters: {storeId: '$request.path.storeId', profileId: '$response.body#/profileId', observationId: '$response.body#/observations/0/id'}}
         '308': {$ref: '#/components/responses/Merged'}
         '400': {$ref: '#/components/responses/Error'}
         '401': {$ref: '#/components/responses/Error'}
@@ -438,12 +473,12 @@ components:
       required: [displayName]
       properties:
         displayName: {type: string, pattern: '^[A-Za-z0-9-]{1,64}$'}
-        description: {type: string, maxLength: 128}
+        description: {type: ['string', 'null'], maxLength: 128}
     UpdateStoreRequest:
       type: object
       properties:
-        displayName: {type: string, pattern: '^[A-Za-z0-9-]{1,64}$'}
-        description: {type: string, maxLength: 128}
+        displayName: {type: ['string', 'null'], pattern: '^[A-Za-z0-9-]{1,64}$'}
+        description: {type: ['string', 'null'], maxLength: 128}
     StoreList:
       type: object
       required: [stores, meta]
@@ -471,23 +506,23 @@ components:
     IdentitySettings:
       type: object
       properties:
-        matchingOrder: {type: array, items: {type: string}, description: 'Matching priority, highest first.'}
-        defaultRegion: {type: string, description: 'ISO 3166 region for phone numbers without a country code.'}
+        matchingOrder: {type: ['array', 'null'], items: {type: string}, description: 'Matching priority, highest first.'}
+        defaultRegion: {type: ['string', 'null'], description: 'ISO 3166 region for phone numbers without a country code.'}
         rules:
-          type: array
+          type: ['array', 'null']
           items:
             type: object
             required: [idType]
             properties:
               idType: {type: string}
-              maxValues: {type: integer, minimum: 0, maximum: 4294967295}
-              limitPolicy: {type: string, enum: [DROP_OLDEST, REFUSE]}
-              blockedValues: {type: array, items: {type: string}}
-              blockedPatterns: {type: array, items: {type: string}}
-              unique: {type: boolean}
-              normalization: {type: string, enum: [NONE, TRIM, LOWERCASE]}
+              maxValues: {type: ['integer', 'null'], minimum: 0, maximum: 4294967295}
+              limitPolicy: {type: ['string', 'null'], enum: [DROP_OLDEST, REFUSE, null]}
+              blockedValues: {type: ['array', 'null'], items: {type: string}}
+              blockedPatterns: {type: ['array', 'null'], items: {type: string}}
+              unique: {type: ['boolean', 'null']}
+              normalization: {type: ['string', 'null'], enum: [NONE, TRIM, LOWERCASE, null]}
     TraitValue:
-      oneOf:
+      anyOf:
         - {type: string}
         - {type: integer}
         - {type: number}
@@ -555,8 +590,8 @@ components:
     CreateProfileRequest:
       type: object
       properties:
-        traits: {$ref: '#/components/schemas/TraitsPatch'}
-        identifiers: {type: array, items: {$ref: '#/components/schemas/NewIdentifier'}}
+        traits: {oneOf: [{$ref: '#/components/schemas/TraitsPatch'}, {type: 'null'}]}
+        identifiers: {type: ['array', 'null'], items: {$ref: '#/components/schemas/NewIdentifier'}}
     PatchProfileRequest:
       type: object
       required: [traits]
@@ -616,10 +651,10 @@ components:
         content: {type: string, minLength: 1, maxLength: 4096}
         source: {type: string, pattern: '^[A-Za-z0-9 _.-]{1,100}$'}
         occurredAt: {$ref: '#/components/schemas/Time'}
-        conversationIds: {type: array, maxItems: 10, items: {type: string}}
-        subject: {type: string, description: 'e.g. preference.contact_channel: a newer observation with the same subject supersedes.'}
-        idempotencyKey: {type: string, description: A retry with the same key changes nothing and returns the original result.}
-        embedding: {type: array, items: {type: number}, description: Your own embedding; its dimension must match the server's embedder.}
+        conversationIds: {type: ['array', 'null'], maxItems: 10, items: {type: string}}
+        subject: {type: ['string', 'null'], description: 'e.g. preference.contact_channel: a newer observation with the same subject supersedes.'}
+        idempotencyKey: {type: ['string', 'null'], description: A retry with the same key changes nothing and returns the original result.}
+        embedding: {type: ['array', 'null'], items: {type: number}, description: Your own embedding; its dimension must match the server's embedder.}
     CreateObservationsRequest:
       type: object
       required: [observations]
@@ -682,8 +717,8 @@ components:
       properties:
         content: {type: string, minLength: 1, maxLength: 4096}
         conversationId: {type: string, minLength: 1}
-        occurredAt: {$ref: '#/components/schemas/Time'}
-        source: {type: string}
+        occurredAt: {oneOf: [{$ref: '#/components/schemas/Time'}, {type: 'null'}]}
+        source: {type: ['string', 'null']}
     CreateSummariesRequest:
       type: object
       required: [summaries]
@@ -717,18 +752,18 @@ components:
     RecallRequest:
       type: object
       properties:
-        query: {type: string, maxLength: 1024}
-        conversationId: {type: string, description: With no query, the query is built from this conversation's last 10 messages.}
-        beginDate: {$ref: '#/components/schemas/Time'}
-        endDate: {$ref: '#/components/schemas/Time'}
-        observationsLimit: {type: integer, minimum: 0, maximum: 100, default: 20}
-        summariesLimit: {type: integer, minimum: 0, maximum: 100, default: 5}
-        communicationsLimit: {type: integer, minimum: 0, maximum: 100, default: 0}
-        relevanceThreshold: {type: number, minimum: 0, maximum: 1, default: 0}
-        sources: {type: array, items: {type: string}}
-        includeSuperseded: {type: boolean}
-        explain: {type: boolean}
-        queryEmbedding: {type: array, items: {type: number}}
+        query: {type: ['string', 'null'], maxLength: 1024}
+        conversationId: {type: ['string', 'null'], description: With no query, the query is built from this conversation's last 10 messages.}
+        beginDate: {oneOf: [{$ref: '#/components/schemas/Time'}, {type: 'null'}]}
+        endDate: {oneOf: [{$ref: '#/components/schemas/Time'}, {type: 'null'}]}
+        observationsLimit: {type: ['integer', 'null'], minimum: 0, maximum: 100, default: 20}
+        summariesLimit: {type: ['integer', 'null'], minimum: 0, maximum: 100, default: 5}
+        communicationsLimit: {type: ['integer', 'null'], minimum: 0, maximum: 100, default: 0}
+        relevanceThreshold: {type: ['number', 'null'], minimum: 0, maximum: 1, default: 0}
+        sources: {type: ['array', 'null'], items: {type: string}}
+        includeSuperseded: {type: ['boolean', 'null']}
+        explain: {type: ['boolean', 'null']}
+        queryEmbedding: {type: ['array', 'null'], items: {type: number}}
     RecallResponse:
       type: object
       required: [profileId, observations, summaries, communications, traits, meta]

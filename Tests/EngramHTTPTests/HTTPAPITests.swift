@@ -1,5 +1,5 @@
 import EngramCore
-import EngramHTTP
+@testable import EngramHTTP
 import Foundation
 import HTTPTypes
 import Testing
@@ -315,6 +315,28 @@ import Testing
             let doc = try await c.get("/openapi.yaml")
             #expect(doc.status == 200)
             #expect(doc.text.hasPrefix("openapi: 3.1"))
+        }
+    }
+}
+
+@Suite struct HTTPRouteTableTests {
+    /// Every path and method of the 405 table is routed, and a method it does not list is 405
+    /// with Allow, so the table cannot drift from the router.
+    @Test func methodTableMatchesTheRouter() async throws {
+        try await withHTTP { c in
+            for (segments, methods) in API.paths {
+                let path = "/" + segments.map { $0 == "*" ? "x" : String($0) }.joined(separator: "/")
+                for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+                    let answer = try await c.send(HTTPRequest.Method(method)!, path, method == "GET" || method == "DELETE" ? nil : "{}")
+                    if methods.contains(method) {
+                        #expect(answer.status != 405, "\(method) \(path)")
+                        #expect(!answer.string("message").hasPrefix("no such resource"), "\(method) \(path)")
+                    } else {
+                        #expect(answer.status == 405, "\(method) \(path)")
+                        #expect(answer.headers[.allow] == methods.joined(separator: ", "), "\(method) \(path)")
+                    }
+                }
+            }
         }
     }
 }
