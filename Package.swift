@@ -82,8 +82,10 @@ let package = Package(
         .target(
             name: "EngramHTTP",
             dependencies: [
-                "EngramServer", "EngramWire",
+                "EngramServer", "EngramWire", "EngramNIO",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

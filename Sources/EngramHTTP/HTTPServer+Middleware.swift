@@ -82,7 +82,8 @@ struct ErrorMiddleware: RouterMiddleware {
                 throw APIError(.notFound, "no such resource: \(request.method) \(request.uri.path)")
             }
             var e = APIError(
-                .unimplemented, "\(request.method) is not served at this path; it serves \(allowed.joined(separator: ", "))")
+                .unimplemented,
+                "\(request.method) is not served at this path; it serves \(allowed.joined(separator: ", "))")
             e.status = .methodNotAllowed
             e.headers[.allow] = allowed.joined(separator: ", ")
             throw e

@@ -1,7 +1,9 @@
+import EngramNIO
 import EngramServer
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
@@ -70,6 +72,10 @@ public final class EngramHTTPServer: Service, Sendable {
             fail(error)
             throw error
         }
+        // The group lives exactly as long as run(). Handlers run on the loop whose channel woke
+        // them (EventLoopGroupTaskExecutor): no hop to Swift's global pool and back per request.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        defer { group.shutdownGracefully { _ in } }
         do {
             let idle = configuration.idleTimeout.components
             let app = Application(
@@ -88,8 +94,11 @@ public final class EngramHTTPServer: Service, Sendable {
                     }
                     for w in waiters { w.resume(returning: address) }
                 },
+                eventLoopGroupProvider: .shared(group),
                 logger: logger)
-            try await app.run()
+            try await withTaskExecutorPreference(EventLoopGroupTaskExecutor(group)) {
+                try await app.run()
+            }
         } catch {
             let failure = ServerError(
                 "cannot serve HTTP on \(configuration.host):\(configuration.port): \(error)")

@@ -34,8 +34,16 @@ struct JSONEnum<E: ProtoEnum>: Codable, Sendable, Hashable {
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
-        let name = E.names[value.rawValue] ?? "\(value.rawValue)"
-        try c.encode(name.hasPrefix(Self.prefix) ? String(name.dropFirst(Self.prefix.count)) : name)
+        try c.encode(name)
+    }
+
+    /// The value's name without the type's prefix (on every answer's hot path: counts bytes
+    /// rather than building the prefix).
+    var name: String {
+        guard let name = E.names[value.rawValue] else { return "\(value.rawValue)" }
+        let prefixLength = (E.names[0]?.utf8.count ?? 11) - 11  // "UNSPECIFIED"
+        guard prefixLength > 0, name.utf8.count > prefixLength else { return name }
+        return String(Substring(name.utf8.dropFirst(prefixLength)))
     }
 }
 

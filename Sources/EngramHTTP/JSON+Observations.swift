@@ -94,7 +94,9 @@ func floats(_ values: [Double]?, _ path: String) throws(APIError) -> [Float] {
     out.reserveCapacity(values.count)
     for (i, v) in values.enumerated() {
         let f = Float(v)
-        guard f.isFinite else { throw APIError.invalid("\(path)[\(i)]", "must be a finite number within Float's range") }
+        guard f.isFinite else {
+            throw APIError.invalid("\(path)[\(i)]", "must be a finite number within Float's range")
+        }
         out.append(f)
     }
     return out

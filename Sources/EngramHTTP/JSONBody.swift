@@ -11,6 +11,11 @@ import NIOCore
 /// name the field (`observations[1].occurredAt: is required`).
 enum JSONBody {
     static func encode<T: Encodable>(_ value: T) -> ByteBuffer {
+        if let writable = value as? any JSONWritable {
+            var w = JSONWriter()
+            writable.write(to: &w)
+            return w.buffer
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         do {
@@ -96,6 +101,13 @@ enum JSONBody {
 enum RFC3339 {
     /// `2026-05-06T19:45:00Z`, with `.ffffff` when the time has microseconds.
     static func format(_ us: Int64) -> String {
+        var bytes: [UInt8] = []
+        write(us, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `format`'s text, appended as bytes.
+    static func write(_ us: Int64, into out: inout [UInt8]) {
         let seconds = us >= 0 ? us / 1_000_000 : (us - 999_999) / 1_000_000
         let micros = us - seconds * 1_000_000
         var days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
@@ -111,14 +123,36 @@ enum RFC3339 {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         if month <= 2 { year += 1 }
-        func pad(_ v: Int64, _ width: Int) -> String {
-            let s = String(v)
-            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        func digits(_ v: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            if v < 0 || v >= divisor * 10 {
+                out.append(contentsOf: String(v).utf8)
+                return
+            }
+            var v = v
+            while divisor > 0 {
+                out.append(UInt8(truncatingIfNeeded: v / divisor) &+ 0x30)
+                v %= divisor
+                divisor /= 10
+            }
         }
-        var out =
-            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
-        if micros != 0 { out += "." + pad(micros, 6) }
-        return out + "Z"
+        digits(year, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        if micros != 0 {
+            out.append(UInt8(ascii: "."))
+            digits(micros, 6)
+        }
+        out.append(UInt8(ascii: "Z"))
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; nil when `text` is not one. Digits of

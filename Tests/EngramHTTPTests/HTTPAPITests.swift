@@ -1,8 +1,9 @@
 import EngramCore
-@testable import EngramHTTP
 import Foundation
 import HTTPTypes
 import Testing
+
+@testable import EngramHTTP
 
 @Suite struct HTTPAPITests {
     @Test func quickstartFromStoreToRecall() async throws {
@@ -327,7 +328,8 @@ import Testing
             for (segments, methods) in API.paths {
                 let path = "/" + segments.map { $0 == "*" ? "x" : String($0) }.joined(separator: "/")
                 for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
-                    let answer = try await c.send(HTTPRequest.Method(method)!, path, method == "GET" || method == "DELETE" ? nil : "{}")
+                    let answer = try await c.send(
+                        HTTPRequest.Method(method)!, path, method == "GET" || method == "DELETE" ? nil : "{}")
                     if methods.contains(method) {
                         #expect(answer.status != 405, "\(method) \(path)")
                         #expect(!answer.string("message").hasPrefix("no such resource"), "\(method) \(path)")

@@ -1,3 +1,4 @@
+import EngramWire
 import Foundation
 import Testing
 
@@ -56,5 +57,70 @@ import Testing
         let file = try String(contentsOf: root.appendingPathComponent("Protocol/openapi.yaml"), encoding: .utf8)
         #expect(
             OpenAPIDocument.yaml == file, "Sources/EngramHTTP/OpenAPIDocument.swift is stale: run scripts/gen-openapi")
+    }
+}
+
+@Suite struct JSONWriterTests {
+    /// The hand-written answers say exactly what their Codable shapes say.
+    @Test func writerMatchesCodable() throws {
+        var o = Wire.Observation()
+        o.id = "ob_1"
+        o.content = "quote \" backslash \\ newline \n tab \t bell \u{07} é 日本 🎉"
+        o.source = "s"
+        o.occurredAtUs = 1_778_096_700_250_000
+        o.createdAtUs = 1
+        o.conversationIds = ["c1", "c2"]
+        o.subject = "preference.contact_channel"
+        o.mentionCount = 3
+        o.status = .superseded
+        var scored = Wire.ScoredObservation()
+        scored.observation = o
+        scored.score = 0.123_456_7
+        var e = Wire.ScoreExplanation()
+        e.lexical = 0.5
+        e.matchedTerms = ["a", "b\""]
+        scored.explanation = e
+        var s = Wire.Summary()
+        s.id = "su_1"
+        s.content = "sum"
+        s.conversationId = "c1"
+        var ss = Wire.ScoredSummary()
+        ss.summary = s
+        var c = Wire.Communication()
+        c.id = "m1"
+        c.text = "hi"
+        c.channel = .sms
+        c.author = Wire.Participant()
+        c.author?.type = .customer
+        c.author?.address = "+1555"
+        var r = Wire.RecallResponse()
+        r.observations = [scored, Wire.ScoredObservation()]
+        r.summaries = [ss]
+        r.communications = [c]
+        r.profileId = "pr_1"
+        r.queryTimeUs = 1234
+        r.effectiveQuery = "q"
+        var group = Wire.TraitGroup()
+        group.traits = [
+            "n": Wire.TraitValue(.integerValue(-4)), "d": Wire.TraitValue(.numberValue(2.5)),
+            "b": Wire.TraitValue(.boolValue(true)), "s": Wire.TraitValue(.stringValue("x")),
+        ]
+        r.traits = ["Contact": group]
+        let value = RecallJSON(r)
+
+        var w = JSONWriter()
+        value.write(to: &w)
+        let written = try JSONSerialization.jsonObject(with: Data(w.bytes)) as? NSDictionary
+        let coded = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(value)) as? NSDictionary
+        #expect(written != nil)
+        #expect(written == coded)
+
+        let page = ObservationsPage(
+            observations: [ObservationJSON(o)], meta: PageMeta(key: "observations", pageSize: 2, nextToken: "t"))
+        var pw = JSONWriter()
+        page.write(to: &pw)
+        let pageWritten = try JSONSerialization.jsonObject(with: Data(pw.bytes)) as? NSDictionary
+        let pageCoded = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(page)) as? NSDictionary
+        #expect(pageWritten == pageCoded)
     }
 }

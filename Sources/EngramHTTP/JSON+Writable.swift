@@ -1,0 +1,214 @@
+/// The hot answers (Recall, observation lists) write their JSON directly (see `JSONWritable`);
+/// field names and presence are those of their Codable shapes.
+extension ObservationJSON: JSONWritable {
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("id")
+            w.string(id)
+            w.key("content")
+            w.string(content)
+            w.key("source")
+            w.string(source)
+            if let occurredAt {
+                w.key("occurredAt")
+                w.time(occurredAt.us)
+            }
+            w.key("conversationIds")
+            w.strings(conversationIds)
+            w.field("subject", subject)
+            if let createdAt {
+                w.key("createdAt")
+                w.time(createdAt.us)
+            }
+            if let updatedAt {
+                w.key("updatedAt")
+                w.time(updatedAt.us)
+            }
+            w.key("mentionCount")
+            w.int(mentionCount)
+            w.key("status")
+            w.string(status.name)
+            w.field("supersededBy", supersededBy)
+            w.field("idempotencyKey", idempotencyKey)
+            if let score {
+                w.key("score")
+                w.number(score)
+            }
+            if let explanation {
+                w.key("explanation")
+                w.value(explanation)
+            }
+        }
+    }
+}
+
+extension ExplanationJSON: JSONWritable {
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("lexical")
+            w.number(lexical)
+            w.key("semantic")
+            w.number(semantic)
+            w.key("recency")
+            w.number(recency)
+            w.key("lexicalRank")
+            w.int(lexicalRank)
+            w.key("semanticRank")
+            w.int(semanticRank)
+            w.key("matchedTerms")
+            w.strings(matchedTerms)
+        }
+    }
+}
+
+extension SummaryJSON: JSONWritable {
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("id")
+            w.string(id)
+            w.key("content")
+            w.string(content)
+            w.key("conversationId")
+            w.string(conversationId)
+            if let occurredAt {
+                w.key("occurredAt")
+                w.time(occurredAt.us)
+            }
+            w.field("source", source)
+            if let createdAt {
+                w.key("createdAt")
+                w.time(createdAt.us)
+            }
+            if let updatedAt {
+                w.key("updatedAt")
+                w.time(updatedAt.us)
+            }
+            if let score {
+                w.key("score")
+                w.number(score)
+            }
+            if let explanation {
+                w.key("explanation")
+                w.value(explanation)
+            }
+        }
+    }
+}
+
+extension CommunicationJSON.Participant: JSONWritable {
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("type")
+            w.string(type.name)
+            w.key("address")
+            w.string(address)
+            w.key("channel")
+            w.string(channel.name)
+        }
+    }
+}
+
+extension CommunicationJSON: JSONWritable {
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("id")
+            w.string(id)
+            w.field("conversationId", conversationId)
+            w.key("author")
+            w.value(author)
+            w.key("recipients")
+            w.array(recipients) { w, r in w.value(r) }
+            w.key("content")
+            w.object { w in
+                w.key("text")
+                w.string(content.text)
+            }
+            if let createdAt {
+                w.key("createdAt")
+                w.time(createdAt.us)
+            }
+        }
+    }
+}
+
+extension TraitJSON: JSONWritable {
+    func write(to w: inout JSONWriter) {
+        switch self {
+        case .string(let v): w.string(v)
+        case .integer(let v): w.int(v)
+        case .number(let v): w.number(v)
+        case .bool(let v): w.bool(v)
+        case .list(let v): w.strings(v)
+        case .null: w.null()
+        }
+    }
+}
+
+extension JSONWriter {
+    /// Traits as `{group: {name: value}}`, groups and names sorted.
+    mutating func traits(_ traits: TraitsJSON) {
+        object { w in
+            for (group, values) in traits.sorted(by: { $0.key < $1.key }) {
+                w.key(group)
+                w.object { w in
+                    for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+                        w.key(name)
+                        w.value(value)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension PageMeta: JSONWritable {
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("key")
+            w.string(key)
+            w.key("pageSize")
+            w.int(pageSize)
+            w.key("nextToken")
+            if let nextToken { w.string(nextToken) } else { w.null() }
+            w.key("previousToken")
+            if let previousToken { w.string(previousToken) } else { w.null() }
+        }
+    }
+}
+
+extension RecallJSON: JSONWritable {
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("profileId")
+            w.string(profileId)
+            w.key("observations")
+            w.array(observations) { w, o in w.value(o) }
+            w.key("summaries")
+            w.array(summaries) { w, s in w.value(s) }
+            w.key("communications")
+            w.array(communications) { w, c in w.value(c) }
+            w.key("traits")
+            w.traits(traits)
+            w.key("meta")
+            w.object { w in
+                w.key("queryTime")
+                w.number(meta.queryTime)
+                w.key("queryTimeUs")
+                w.int(meta.queryTimeUs)
+                w.key("effectiveQuery")
+                w.string(meta.effectiveQuery)
+            }
+        }
+    }
+}
+
+extension ObservationsPage: JSONWritable {
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("observations")
+            w.array(observations) { w, o in w.value(o) }
+            w.key("meta")
+            w.value(meta)
+        }
+    }
+}
