@@ -88,6 +88,24 @@ extension API {
                     profileId: r.profileId, summaries: r.summaryIds.map { CreatedSummariesJSON.Created(id: $0) }),
                 status: .created)
         }
+        profile.get("ConversationSummaries") { request, context in
+            let (store, id) = try ids(context)
+            let page = try page(request, order: "DESC")
+            var q = Wire.ListSummariesRequest()
+            q.storeId = store
+            q.profileId = id
+            q.pageSize = page.size
+            q.pageToken = page.token
+            q.conversationId = request.uri.queryParameters.get("conversationId") ?? ""
+            let r = try await call(Methods.listSummaries, q, context)
+            try redirectIfMerged(request, named: id, canonical: r.profileId, status: .movedPermanently)
+            return json(
+                SummariesPage(
+                    summaries: r.summaries.map(SummaryJSON.init),
+                    meta: PageMeta(
+                        key: "summaries", pageSize: page.reported,
+                        nextToken: r.nextPageToken.isEmpty ? nil : r.nextPageToken)))
+        }
         profile.post("Recall") { request, context in
             let (store, id) = try ids(context)
             let b = try await body(RecallBody.self, request, context)
@@ -114,6 +132,11 @@ extension API {
 
 struct ObservationsPage: Encodable {
     var observations: [ObservationJSON]
+    var meta: PageMeta
+}
+
+struct SummariesPage: Encodable {
+    var summaries: [SummaryJSON]
     var meta: PageMeta
 }
 

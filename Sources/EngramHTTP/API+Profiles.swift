@@ -16,6 +16,20 @@ extension API {
             let r = try await call(Methods.resolveIdentity, q, context)
             return json(ResolvedProfileJSON(r), status: r.outcome == .created ? .created : .ok)
         }
+        profiles.get { request, context in
+            let page = try page(request, order: "ASC")
+            var q = Wire.ListProfilesRequest()
+            q.storeId = try parameter("storeId", context)
+            q.pageSize = page.size
+            q.pageToken = page.token
+            let r = try await call(Methods.listProfiles, q, context)
+            return json(
+                ProfilesPage(
+                    profiles: r.profiles.map(ProfileJSON.init),
+                    meta: PageMeta(
+                        key: "profiles", pageSize: page.reported,
+                        nextToken: r.nextPageToken.isEmpty ? nil : r.nextPageToken)))
+        }
         profiles.post("Lookup") { request, context in
             let b = try await body(LookupBody.self, request, context)
             var q = Wire.LookupProfilesRequest()
@@ -75,6 +89,11 @@ extension API {
         try redirectIfMerged(request, named: id, canonical: profile.id, status: .movedPermanently)
         return profile
     }
+}
+
+struct ProfilesPage: Encodable {
+    var profiles: [ProfileJSON]
+    var meta: PageMeta
 }
 
 struct ProfileDeletedJSON: Encodable {

@@ -44,6 +44,7 @@ paths:
           links:
             GetStore: {operationId: GetStore, parameters: {storeId: '$response.body#/id'}}
             ResolveIdentity: {operationId: ResolveIdentity, parameters: {storeId: '$response.body#/id'}}
+            ListProfiles: {operationId: ListProfiles, parameters: {storeId: '$response.body#/id'}}
             PutIdentitySettings: {operationId: PutIdentitySettings, parameters: {storeId: '$response.body#/id'}}
         '400': {$ref: '#/components/responses/Error'}
         '401': {$ref: '#/components/responses/Error'}
@@ -134,6 +135,20 @@ paths:
   /v1/Stores/{storeId}/Profiles:
     parameters:
       - $ref: '#/components/parameters/storeId'
+    get:
+      operationId: ListProfiles
+      tags: [Profiles]
+      summary: The store's profiles by id. Each page reads all the store's profiles; for browsing and exports.
+      parameters:
+        - $ref: '#/components/parameters/pageSize'
+        - $ref: '#/components/parameters/pageToken'
+        - {name: orderBy, in: query, schema: {type: string, enum: [ASC]}}
+      responses:
+        '200': {description: A page of profiles., content: {application/json: {schema: {$ref: '#/components/schemas/ProfileList'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
     post:
       operationId: ResolveIdentity
       tags: [Profiles]
@@ -152,6 +167,7 @@ paths:
             UpdateTraits: {operationId: UpdateTraits, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
             Observe: {operationId: Observe, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
             ObserveSummaries: {operationId: ObserveSummaries, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            ListSummaries: {operationId: ListSummaries, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
             ListObservations: {operationId: ListObservations, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
             ListIdentifiers: {operationId: ListIdentifiers, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
             Recall: {operationId: Recall, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
@@ -164,6 +180,7 @@ paths:
             UpdateTraits: {operationId: UpdateTraits, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
             Observe: {operationId: Observe, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
             ObserveSummaries: {operationId: ObserveSummaries, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
+            ListSummaries: {operationId: ListSummaries, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
             ListObservations: {operationId: ListObservations, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
             ListIdentifiers: {operationId: ListIdentifiers, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
             Recall: {operationId: Recall, parameters: {storeId: '$response.body#/storeId', profileId: '$response.body#/id'}}
@@ -350,6 +367,22 @@ paths:
     parameters:
       - $ref: '#/components/parameters/storeId'
       - $ref: '#/components/parameters/profileId'
+    get:
+      operationId: ListSummaries
+      tags: [Observations]
+      summary: The profile's summaries, the most recent conversation first.
+      parameters:
+        - $ref: '#/components/parameters/pageSize'
+        - $ref: '#/components/parameters/pageToken'
+        - {name: orderBy, in: query, schema: {type: string, enum: [DESC]}}
+        - {name: conversationId, in: query, schema: {type: string}}
+      responses:
+        '200': {description: A page of summaries., content: {application/json: {schema: {$ref: '#/components/schemas/SummaryList'}}}}
+        '301': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
     post:
       operationId: ObserveSummaries
       tags: [Observations]
@@ -473,12 +506,12 @@ components:
       required: [displayName]
       properties:
         displayName: {type: string, pattern: '^[A-Za-z0-9-]{1,64}$'}
-        description: {type: ['string', 'null'], maxLength: 128}
+        description: {type: ['string', 'null'], description: 'At most 128 characters (grapheme clusters, as Swift counts them; an emoji with a skin tone is one).'}
     UpdateStoreRequest:
       type: object
       properties:
         displayName: {type: ['string', 'null'], pattern: '^[A-Za-z0-9-]{1,64}$'}
-        description: {type: ['string', 'null'], maxLength: 128}
+        description: {type: ['string', 'null'], description: 'At most 128 characters (grapheme clusters, as Swift counts them; an emoji with a skin tone is one).'}
     StoreList:
       type: object
       required: [stores, meta]
@@ -610,6 +643,12 @@ components:
         idType: {type: string}
         normalizedValue: {type: string}
         profiles: {type: array, items: {type: string}}
+    ProfileList:
+      type: object
+      required: [profiles, meta]
+      properties:
+        profiles: {type: array, items: {$ref: '#/components/schemas/Profile'}}
+        meta: {$ref: '#/components/schemas/PageMeta'}
     IdentifierList:
       type: object
       required: [profileId, identifiers]
@@ -648,7 +687,7 @@ components:
       type: object
       required: [content, source, occurredAt]
       properties:
-        content: {type: string, minLength: 1, maxLength: 4096}
+        content: {type: string, minLength: 1, description: '1-4,096 characters (grapheme clusters).'}
         source: {type: string, pattern: '^[A-Za-z0-9 _.-]{1,100}$'}
         occurredAt: {$ref: '#/components/schemas/Time'}
         conversationIds: {type: ['array', 'null'], maxItems: 10, items: {type: string}}
@@ -711,11 +750,17 @@ components:
         updatedAt: {$ref: '#/components/schemas/Time'}
         score: {type: number, minimum: 0, maximum: 1}
         explanation: {$ref: '#/components/schemas/Explanation'}
+    SummaryList:
+      type: object
+      required: [summaries, meta]
+      properties:
+        summaries: {type: array, items: {$ref: '#/components/schemas/Summary'}}
+        meta: {$ref: '#/components/schemas/PageMeta'}
     NewSummary:
       type: object
       required: [content, conversationId]
       properties:
-        content: {type: string, minLength: 1, maxLength: 4096}
+        content: {type: string, minLength: 1, description: '1-4,096 characters (grapheme clusters).'}
         conversationId: {type: string, minLength: 1}
         occurredAt: {oneOf: [{$ref: '#/components/schemas/Time'}, {type: 'null'}]}
         source: {type: ['string', 'null']}
@@ -752,7 +797,7 @@ components:
     RecallRequest:
       type: object
       properties:
-        query: {type: ['string', 'null'], maxLength: 1024}
+        query: {type: ['string', 'null'], description: 'At most 1,024 characters (grapheme clusters).'}
         conversationId: {type: ['string', 'null'], description: With no query, the query is built from this conversation's last 10 messages.}
         beginDate: {oneOf: [{$ref: '#/components/schemas/Time'}, {type: 'null'}]}
         endDate: {oneOf: [{$ref: '#/components/schemas/Time'}, {type: 'null'}]}

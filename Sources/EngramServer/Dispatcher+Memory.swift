@@ -32,6 +32,22 @@ extension Dispatcher {
         return response
     }
 
+    func listSummaries(_ r: Wire.ListSummariesRequest, _ context: RequestContext) throws(ServiceError)
+        -> Wire.ListSummariesResponse
+    {
+        let page = try engineCall { () throws(EngineError) in
+            try engine.listSummaries(
+                storeID: r.storeId, profileID: r.profileId,
+                conversationID: r.conversationId.isEmpty ? nil : r.conversationId, pageSize: Int(r.pageSize),
+                pageToken: r.pageToken.isEmpty ? nil : r.pageToken)
+        }
+        var response = Wire.ListSummariesResponse()
+        response.summaries = page.summaries.map(Wire.Summary.init)
+        response.nextPageToken = page.nextPageToken ?? ""
+        response.profileId = page.profileID
+        return response
+    }
+
     func listObservationRevisions(_ r: Wire.ListObservationRevisionsRequest, _ context: RequestContext)
         throws(ServiceError)
         -> Wire.ListObservationRevisionsResponse

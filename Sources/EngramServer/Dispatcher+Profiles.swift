@@ -76,6 +76,19 @@ extension Dispatcher {
         return (response, receipt.logPosition)
     }
 
+    func listProfiles(_ r: Wire.ListProfilesRequest, _ context: RequestContext) throws(ServiceError)
+        -> Wire.ListProfilesResponse
+    {
+        let page = try engineCall { () throws(EngineError) in
+            try engine.listProfiles(
+                storeID: r.storeId, pageSize: Int(r.pageSize), pageToken: r.pageToken.isEmpty ? nil : r.pageToken)
+        }
+        var response = Wire.ListProfilesResponse()
+        response.profiles = page.profiles.map(Wire.Profile.init)
+        response.nextPageToken = page.nextPageToken ?? ""
+        return response
+    }
+
     func profile(store: String, id: String) throws(ServiceError) -> Wire.Profile {
         let p = try engineCall { () throws(EngineError) in try engine.getProfile(storeID: store, profileID: id) }
         return Wire.Profile(p)

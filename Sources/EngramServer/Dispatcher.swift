@@ -79,6 +79,7 @@ final class Dispatcher: Sendable {
         r.add(Methods.getProfile) { d, q, c in d.answer(q, c, d.getProfile) }
         r.add(Methods.updateTraits) { d, q, c in d.commit(q, c, d.updateTraits) }
         r.add(Methods.deleteProfile) { d, q, c in d.commit(q, c, d.deleteProfile) }
+        r.add(Methods.listProfiles) { d, q, c in d.answer(q, c, d.listProfiles) }
         r.add(Methods.observe) { d, q, c in
             guard d.engine.configuration.recall.embedder.isExpensive else { return d.commit(q, c, d.observe) }
             return d.offloaded(c) { d.commit(q, c, d.observe) }
@@ -86,6 +87,7 @@ final class Dispatcher: Sendable {
         r.add(Methods.listObservations) { d, q, c in d.answer(q, c, d.listObservations) }
         r.add(Methods.listObservationRevisions) { d, q, c in d.answer(q, c, d.listObservationRevisions) }
         r.add(Methods.deleteObservation) { d, q, c in d.commit(q, c, d.deleteObservation) }
+        r.add(Methods.listSummaries) { d, q, c in d.answer(q, c, d.listSummaries) }
         r.add(Methods.recall) { d, q, c in
             guard d.recallNeedsModel(q) else { return d.answer(q, c, d.recall) }
             return d.offloaded(c) { d.answer(q, c, d.recall) }

@@ -583,3 +583,69 @@ extension Wire {
         }
     }
 }
+
+extension Wire {
+    public struct ListSummariesRequest: ProtoMessage {
+        public static let protoMessageName = "ListSummariesRequest"
+        public var storeId: String = ""
+        public var profileId: String = ""
+        public var pageSize: UInt32 = 0
+        public var pageToken: String = ""
+        public var conversationId: String = ""
+        public init() {}
+
+        @inlinable
+        public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
+            w.string(1, storeId)
+            w.string(2, profileId)
+            w.uint32(3, pageSize)
+            w.string(4, pageToken)
+            w.string(5, conversationId)
+        }
+
+        public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
+            throws(WireDecodingError)
+            -> Bool
+        {
+            switch n {
+            case 1: storeId = try r.string(t, "store_id")
+            case 2: profileId = try r.string(t, "profile_id")
+            case 3: pageSize = try r.uint32(t, "page_size")
+            case 4: pageToken = try r.string(t, "page_token")
+            case 5: conversationId = try r.string(t, "conversation_id")
+            default: return false
+            }
+            return true
+        }
+    }
+}
+
+extension Wire {
+    public struct ListSummariesResponse: ProtoMessage {
+        public static let protoMessageName = "ListSummariesResponse"
+        public var summaries: [Summary] = []
+        public var nextPageToken: String = ""
+        public var profileId: String = ""
+        public init() {}
+
+        @inlinable
+        public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
+            w.messages(1, summaries)
+            w.string(2, nextPageToken)
+            w.string(3, profileId)
+        }
+
+        public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
+            throws(WireDecodingError)
+            -> Bool
+        {
+            switch n {
+            case 1: try r.message(t, "summaries", appendingTo: &summaries)
+            case 2: nextPageToken = try r.string(t, "next_page_token")
+            case 3: profileId = try r.string(t, "profile_id")
+            default: return false
+            }
+            return true
+        }
+    }
+}

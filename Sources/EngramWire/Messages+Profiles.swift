@@ -503,3 +503,60 @@ extension Wire {
         }
     }
 }
+
+extension Wire {
+    public struct ListProfilesRequest: ProtoMessage {
+        public static let protoMessageName = "ListProfilesRequest"
+        public var storeId: String = ""
+        public var pageSize: UInt32 = 0
+        public var pageToken: String = ""
+        public init() {}
+
+        @inlinable
+        public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
+            w.string(1, storeId)
+            w.uint32(2, pageSize)
+            w.string(3, pageToken)
+        }
+
+        public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
+            throws(WireDecodingError)
+            -> Bool
+        {
+            switch n {
+            case 1: storeId = try r.string(t, "store_id")
+            case 2: pageSize = try r.uint32(t, "page_size")
+            case 3: pageToken = try r.string(t, "page_token")
+            default: return false
+            }
+            return true
+        }
+    }
+}
+
+extension Wire {
+    public struct ListProfilesResponse: ProtoMessage {
+        public static let protoMessageName = "ListProfilesResponse"
+        public var profiles: [Profile] = []
+        public var nextPageToken: String = ""
+        public init() {}
+
+        @inlinable
+        public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
+            w.messages(1, profiles)
+            w.string(2, nextPageToken)
+        }
+
+        public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
+            throws(WireDecodingError)
+            -> Bool
+        {
+            switch n {
+            case 1: try r.message(t, "profiles", appendingTo: &profiles)
+            case 2: nextPageToken = try r.string(t, "next_page_token")
+            default: return false
+            }
+            return true
+        }
+    }
+}

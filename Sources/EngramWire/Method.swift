@@ -16,10 +16,12 @@ public enum Method: UInt16, CaseIterable, Sendable, CustomStringConvertible {
     case getProfile = 22
     case updateTraits = 23
     case deleteProfile = 24
+    case listProfiles = 25
     case observe = 30
     case listObservations = 31
     case listObservationRevisions = 32
     case deleteObservation = 33
+    case listSummaries = 34
     case recall = 40
 
     /// The method's name in the schema, e.g. `Observe`.
@@ -41,10 +43,12 @@ public enum Method: UInt16, CaseIterable, Sendable, CustomStringConvertible {
         case .getProfile: "GetProfile"
         case .updateTraits: "UpdateTraits"
         case .deleteProfile: "DeleteProfile"
+        case .listProfiles: "ListProfiles"
         case .observe: "Observe"
         case .listObservations: "ListObservations"
         case .listObservationRevisions: "ListObservationRevisions"
         case .deleteObservation: "DeleteObservation"
+        case .listSummaries: "ListSummaries"
         case .recall: "Recall"
         }
     }
@@ -99,6 +103,10 @@ public enum Methods {
     >.write(
         .deleteObservation)
     public static let recall = MethodDescriptor<Wire.RecallRequest, Wire.RecallResponse>.read(.recall)
+    public static let listProfiles = MethodDescriptor<Wire.ListProfilesRequest, Wire.ListProfilesResponse>.read(
+        .listProfiles)
+    public static let listSummaries = MethodDescriptor<Wire.ListSummariesRequest, Wire.ListSummariesResponse>.read(
+        .listSummaries)
 
     /// Every method, in id order.
     public static let all: [AnyMethodDescriptor] = [
@@ -106,7 +114,9 @@ public enum Methods {
         createStore.erased, getStore.erased, listStores.erased, updateStore.erased, deleteStore.erased,
         getIdentitySettings.erased, putIdentitySettings.erased,
         resolveIdentity.erased, lookupProfiles.erased, getProfile.erased, updateTraits.erased, deleteProfile.erased,
+        listProfiles.erased,
         observe.erased, listObservations.erased, listObservationRevisions.erased, deleteObservation.erased,
+        listSummaries.erased,
         recall.erased,
     ]
 
@@ -141,12 +151,14 @@ public enum MessageRegistry {
         Wire.DemotedIdentifier.self, Wire.ResolveIdentityRequest.self, Wire.ResolveIdentityResponse.self,
         Wire.LookupProfilesRequest.self, Wire.LookupProfilesResponse.self, Wire.GetProfileRequest.self,
         Wire.GetProfileResponse.self, Wire.UpdateTraitsRequest.self, Wire.UpdateTraitsResponse.self,
-        Wire.DeleteProfileRequest.self, Wire.DeleteProfileResponse.self,
+        Wire.DeleteProfileRequest.self, Wire.DeleteProfileResponse.self, Wire.ListProfilesRequest.self,
+        Wire.ListProfilesResponse.self,
         Wire.Observation.self, Wire.NewObservation.self, Wire.Summary.self, Wire.NewSummary.self, Wire.Participant.self,
         Wire.Communication.self, Wire.ObservationResult.self, Wire.ObserveRequest.self, Wire.ObserveResponse.self,
         Wire.ListObservationsRequest.self, Wire.ListObservationsResponse.self, Wire.ObservationRevision.self,
         Wire.ListObservationRevisionsRequest.self, Wire.ListObservationRevisionsResponse.self,
-        Wire.DeleteObservationRequest.self, Wire.DeleteObservationResponse.self,
+        Wire.DeleteObservationRequest.self, Wire.DeleteObservationResponse.self, Wire.ListSummariesRequest.self,
+        Wire.ListSummariesResponse.self,
         Wire.RecallRequest.self, Wire.ScoreExplanation.self, Wire.ScoredObservation.self, Wire.ScoredSummary.self,
         Wire.RecallResponse.self,
     ]

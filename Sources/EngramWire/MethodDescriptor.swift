@@ -75,3 +75,5 @@ extension Wire.ListObservationsRequest: StoreScopedRequest {}
 extension Wire.ListObservationRevisionsRequest: StoreScopedRequest {}
 extension Wire.DeleteObservationRequest: StoreScopedRequest {}
 extension Wire.RecallRequest: StoreScopedRequest {}
+extension Wire.ListProfilesRequest: StoreScopedRequest {}
+extension Wire.ListSummariesRequest: StoreScopedRequest {}

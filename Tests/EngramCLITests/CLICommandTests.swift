@@ -187,6 +187,16 @@ struct CLICommandTests {
             ).json()
             #expect((revisions["revisions"] as? [[String: Any]])?.first?["kind"] as? String == "SUPERSEDED")
             #expect((revisions["current"] as? [String: Any])?["status"] as? String == "SUPERSEDED")
+
+            let profiles = try await engram(["profile", "list", "--json"], port: port, environment: env).json()
+            #expect((profiles["profiles"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [profile])
+            let table = await engram(["profile", "list"], port: port, environment: env)
+            #expect(table.status == 0 && table.out.contains(profile) && table.out.contains("email:"), "\(table.out)")
+            let summaries = try await engram(
+                ["summaries", "--profile", profile, "--json"], port: port, environment: env
+            ).json()
+            #expect((summaries["summaries"] as? [Any])?.isEmpty == true)
+            #expect(summaries["profile_id"] as? String == profile)
         }
     }
 

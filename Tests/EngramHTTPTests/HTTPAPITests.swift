@@ -126,6 +126,40 @@ import Testing
         }
     }
 
+    @Test func profilesAndSummariesList() async throws {
+        try await withHTTP { c in
+            let store = try await makeStore(c)
+            var ids: [String] = []
+            for i in 0..<3 {
+                ids.append(
+                    try await c.post(
+                        "/v1/Stores/\(store)/Profiles", #"{"traits": {"Contact": {"email": "p\#(i)@b.co"}}}"#
+                    )
+                    .string("id"))
+            }
+            let first = try await c.get("/v1/Stores/\(store)/Profiles?pageSize=2")
+            #expect(first.status == 200)
+            let next = (first["meta"] as? [String: Any])?["nextToken"] as? String
+            #expect(next != nil)
+            let second = try await c.get("/v1/Stores/\(store)/Profiles?pageSize=2&pageToken=\(next ?? "")")
+            let listed = (first.list("profiles") + second.list("profiles")).compactMap { $0["id"] as? String }
+            #expect(listed == ids.sorted())
+
+            let base = "/v1/Stores/\(store)/Profiles/\(ids[0])/ConversationSummaries"
+            let created = try await c.post(
+                base,
+                #"{"summaries": [{"content": "Asked about a refund.", "conversationId": "c1", "occurredAt": "2026-05-01T10:00:00Z", "source": "agent"}, {"content": "Moved house.", "conversationId": "c2", "occurredAt": "2026-05-02T10:00:00Z", "source": "agent"}]}"#
+            )
+            #expect(created.status == 201)
+            #expect(created.list("summaries").count == 2)
+            let summaries = try await c.get(base)
+            #expect(summaries.status == 200)
+            #expect(summaries.list("summaries").compactMap { $0["conversationId"] as? String } == ["c2", "c1"])
+            let one = try await c.get(base + "?conversationId=c1")
+            #expect(one.list("summaries").first?["content"] as? String == "Asked about a refund.")
+        }
+    }
+
     @Test func badInputNamesTheField() async throws {
         try await withHTTP { c in
             let store = try await makeStore(c)

@@ -99,10 +99,12 @@ typedef enum engram_method {
     ENGRAM_METHOD_GET_PROFILE = 22,
     ENGRAM_METHOD_UPDATE_TRAITS = 23,
     ENGRAM_METHOD_DELETE_PROFILE = 24,
+    ENGRAM_METHOD_LIST_PROFILES = 25,
     ENGRAM_METHOD_OBSERVE = 30,
     ENGRAM_METHOD_LIST_OBSERVATIONS = 31,
     ENGRAM_METHOD_LIST_OBSERVATION_REVISIONS = 32,
     ENGRAM_METHOD_DELETE_OBSERVATION = 33,
+    ENGRAM_METHOD_LIST_SUMMARIES = 34,
     ENGRAM_METHOD_RECALL = 40
 } engram_method;
 
@@ -269,6 +271,9 @@ int engram_update_traits(engram_client *client, const Engram__V1__UpdateTraitsRe
 /* Permanent and complete. */
 int engram_delete_profile(engram_client *client, const Engram__V1__DeleteProfileRequest *request,
                           Engram__V1__DeleteProfileResponse **response, engram_status *status);
+/* A store's profiles by id, paged. */
+int engram_list_profiles(engram_client *client, const Engram__V1__ListProfilesRequest *request,
+                         Engram__V1__ListProfilesResponse **response, engram_status *status);
 
 /* Observations, summaries and communications in one call (at most 100 items). */
 int engram_observe(engram_client *client, const Engram__V1__ObserveRequest *request,
@@ -285,6 +290,9 @@ int engram_delete_observation(engram_client *client,
                               const Engram__V1__DeleteObservationRequest *request,
                               Engram__V1__DeleteObservationResponse **response,
                               engram_status *status);
+/* A profile's summaries, the most recent conversation first, paged. */
+int engram_list_summaries(engram_client *client, const Engram__V1__ListSummariesRequest *request,
+                          Engram__V1__ListSummariesResponse **response, engram_status *status);
 
 /* Ranked recall. Set the optional limits with engram_recall_set_*(). */
 int engram_recall(engram_client *client, const Engram__V1__RecallRequest *request,

@@ -21,10 +21,12 @@
     X(22, get_profile, GetProfile)                                             \
     X(23, update_traits, UpdateTraits)                                         \
     X(24, delete_profile, DeleteProfile)                                       \
+    X(25, list_profiles, ListProfiles)                                         \
     X(30, observe, Observe)                                                    \
     X(31, list_observations, ListObservations)                                 \
     X(32, list_observation_revisions, ListObservationRevisions)                \
     X(33, delete_observation, DeleteObservation)                               \
+    X(34, list_summaries, ListSummaries)                                       \
     X(40, recall, Recall)
 
 #define ENGRAM_TABLE_ROW(id, snake, Camel)                                     \
@@ -86,10 +88,12 @@ const char *engram_method_name(uint16_t method_id)
     X(22, get_profile, GetProfile)                                             \
     X(23, update_traits, UpdateTraits)                                         \
     X(24, delete_profile, DeleteProfile)                                       \
+    X(25, list_profiles, ListProfiles)                                         \
     X(30, observe, Observe)                                                    \
     X(31, list_observations, ListObservations)                                 \
     X(32, list_observation_revisions, ListObservationRevisions)                \
     X(33, delete_observation, DeleteObservation)                               \
+    X(34, list_summaries, ListSummaries)                                       \
     X(40, recall, Recall)
 
 ENGRAM_METHOD_LIST_NO_HELLO(ENGRAM_TYPED_CALL)

@@ -39,10 +39,12 @@ METHODS: tuple[MethodInfo, ...] = (
     _m(22, "GetProfile"),
     _m(23, "UpdateTraits"),
     _m(24, "DeleteProfile"),
+    _m(25, "ListProfiles"),
     _m(30, "Observe"),
     _m(31, "ListObservations"),
     _m(32, "ListObservationRevisions"),
     _m(33, "DeleteObservation"),
+    _m(34, "ListSummaries"),
     _m(40, "Recall"),
 )
 

@@ -602,6 +602,50 @@ class Client:
             ),
         ))
 
+    async def list_profiles(
+        self,
+        request: Optional[pb.ListProfilesRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.ListProfilesResponse:
+        """Method 25: a store's profiles by id, paged."""
+        return cast(pb.ListProfilesResponse, await self._invoke(
+            _M["ListProfiles"],
+            request,
+            timeout,
+            dict(store_id=store_id, page_size=page_size, page_token=page_token),
+        ))
+
+    async def list_summaries(
+        self,
+        request: Optional[pb.ListSummariesRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        profile_id: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        conversation_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.ListSummariesResponse:
+        """Method 34: a profile's summaries, the most recent conversation first, paged."""
+        return cast(pb.ListSummariesResponse, await self._invoke(
+            _M["ListSummaries"],
+            request,
+            timeout,
+            dict(
+                store_id=store_id,
+                profile_id=profile_id,
+                page_size=page_size,
+                page_token=page_token,
+                conversation_id=conversation_id,
+            ),
+        ))
+
     async def list_observation_revisions(
         self,
         request: Optional[pb.ListObservationRevisionsRequest] = None,

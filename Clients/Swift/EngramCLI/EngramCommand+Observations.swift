@@ -107,3 +107,46 @@ struct ObservationsCommand: AsyncParsableCommand {
         }
     }
 }
+
+struct SummariesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summaries", abstract: "List a profile's conversation summaries, the most recent first.")
+    @Option(help: "The profile id.") var profile: String
+    @Option(help: "Only this conversation's.") var conversation: String?
+    @Option(help: "At most this many (pages are fetched up to it).") var limit = 100
+    @OptionGroup var store: StoreOption
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        let storeID = try store.storeID()
+        var all: [Wire.Summary] = []
+        var profileID = profile
+        try await connection.withClient { client in
+            var token = ""
+            while all.count < limit {
+                let page = try await client.listSummaries(
+                    .with {
+                        $0.storeId = storeID
+                        $0.profileId = profile
+                        $0.pageSize = UInt32(min(1000, limit - all.count))
+                        $0.pageToken = token
+                        $0.conversationId = conversation ?? ""
+                    })
+                all += page.summaries
+                profileID = page.profileId
+                token = page.nextPageToken
+                if token.isEmpty || page.summaries.isEmpty { break }
+            }
+        }
+        var table = TextTable(["ID", "CONVERSATION", "OCCURRED", "SUMMARY"])
+        for s in all { table.add([s.id, s.conversationId, TimeInput.format(s.occurredAtUs), s.content]) }
+        output.emit(
+            ["profile_id": .of(profileID), "summaries": .array(all.map(\.json))],
+            all.isEmpty ? "no summaries" : table.rendered())
+    }
+}

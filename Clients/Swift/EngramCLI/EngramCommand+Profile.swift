@@ -5,7 +5,7 @@ import EngramWire
 struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile", abstract: "Resolve, show, look up and delete profiles.",
-        subcommands: [Resolve.self, Get.self, Lookup.self, Delete.self])
+        subcommands: [Resolve.self, Get.self, List.self, Lookup.self, Delete.self])
 
     struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -73,6 +73,45 @@ struct ProfileCommand: AsyncParsableCommand {
                 ).profile ?? Wire.Profile()
             }
             output.emit(profile.json, profile.text)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a store's profiles by id.")
+        @Option(help: "At most this many (pages are fetched up to it).") var limit = 100
+        @OptionGroup var store: StoreOption
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() async throws {
+            let storeID = try store.storeID()
+            var all: [Wire.Profile] = []
+            try await connection.withClient { client in
+                var token = ""
+                while all.count < limit {
+                    let page = try await client.listProfiles(
+                        .with {
+                            $0.storeId = storeID
+                            $0.pageSize = UInt32(min(1000, limit - all.count))
+                            $0.pageToken = token
+                        })
+                    all += page.profiles
+                    token = page.nextPageToken
+                    if token.isEmpty || page.profiles.isEmpty { break }
+                }
+            }
+            var table = TextTable(["ID", "IDENTIFIERS", "OBSERVATIONS", "CREATED"])
+            for p in all {
+                table.add([
+                    p.id, p.identifiers.map { "\($0.type):\($0.value)" }.joined(separator: " "),
+                    String(p.observationCount), TimeInput.format(p.createdAtUs),
+                ])
+            }
+            output.emit(["profiles": .array(all.map(\.json))], all.isEmpty ? "no profiles" : table.rendered())
         }
     }
 

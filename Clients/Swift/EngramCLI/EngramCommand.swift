@@ -16,7 +16,7 @@ public struct EngramCommand: AsyncParsableCommand {
             """,
         subcommands: [
             StoreCommand.self, ProfileCommand.self, ObserveCommand.self, RecallCommand.self,
-            ObservationsCommand.self, PingCommand.self, InfoCommand.self, SnapshotCommand.self,
+            ObservationsCommand.self, SummariesCommand.self, PingCommand.self, InfoCommand.self, SnapshotCommand.self,
             ImportCommand.self,
         ])
 

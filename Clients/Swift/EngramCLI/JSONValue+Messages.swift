@@ -69,6 +69,16 @@ extension Wire.Profile {
     }
 }
 
+extension Wire.Summary {
+    public var json: JSONValue {
+        [
+            "id": .of(id), "content": .of(content), "conversation_id": .of(conversationId),
+            "occurred_at_us": .of(occurredAtUs), "source": .of(source), "created_at_us": .of(createdAtUs),
+            "updated_at_us": .of(updatedAtUs),
+        ]
+    }
+}
+
 extension Wire.ResolveIdentityResponse {
     public var json: JSONValue {
         [
@@ -161,12 +171,7 @@ extension Wire.RecallResponse {
             "summaries": .array(
                 summaries.map { s in
                     [
-                        "summary": s.summary.map { m in
-                            [
-                                "id": .of(m.id), "content": .of(m.content), "conversation_id": .of(m.conversationId),
-                                "occurred_at_us": .of(m.occurredAtUs), "source": .of(m.source),
-                            ] as JSONValue
-                        } ?? .null,
+                        "summary": s.summary?.json ?? .null,
                         "score": .of(s.score), "explanation": s.explanation?.json ?? .null,
                     ]
                 }),

@@ -112,6 +112,18 @@ extension EngramClient {
         try await call(Methods.deleteObservation, request, deadline: deadline)
     }
 
+    public func listProfiles(_ request: Wire.ListProfilesRequest, deadline: Duration? = nil) async throws
+        -> Wire.ListProfilesResponse
+    {
+        try await call(Methods.listProfiles, request, deadline: deadline)
+    }
+
+    public func listSummaries(_ request: Wire.ListSummariesRequest, deadline: Duration? = nil) async throws
+        -> Wire.ListSummariesResponse
+    {
+        try await call(Methods.listSummaries, request, deadline: deadline)
+    }
+
     public func recall(_ request: Wire.RecallRequest, deadline: Duration? = nil) async throws -> Wire.RecallResponse {
         try await call(Methods.recall, request, deadline: deadline)
     }
