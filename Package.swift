@@ -246,6 +246,7 @@ let package = Package(
             dependencies: [
                 "EngramTestSupport", "EngramServerTestSupport", "EngramHTTP", "EngramServer", "EngramWire",
                 "EngramCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

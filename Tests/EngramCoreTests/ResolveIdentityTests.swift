@@ -308,3 +308,38 @@ import Testing
         #expect(storeGone.erasedAt == before + 3)
     }
 }
+
+@Suite struct IdentifiersFromTraitsTests {
+    /// `Contact` traits named after an identifier type resolve like identifiers (the hosted
+    /// product's create-from-traits), and a bad one is reported under the trait's name.
+    @Test func contactTraitsAreIdentifiers() throws {
+        let t = makeEngine()
+        let store = try t.engine.makeStore()
+        func contact(_ traits: [String: TraitValue]) -> [TraitUpdate] {
+            traits.map { TraitUpdate(group: "Contact", name: $0.key, value: $0.value) }
+        }
+        let created = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [],
+            traits: contact([
+                "email": .string("Ada@Example.com"), "phone": .string("+13175551234"), "firstName": .string("Ada"),
+            ]))
+        #expect(created.outcome == .created)
+        #expect(Set(created.profile.identifiers.map(\.type)) == ["email", "phone"])
+        let again = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [email("ada@example.com")],
+            traits: contact(["email": .string("ada@example.com")]))
+        #expect(again.outcome == .matched)
+        #expect(again.profileID == created.profileID)
+        // Other groups, and names that are not identifier types, stay traits only.
+        let other = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [email("bob@example.com")],
+            traits: [TraitUpdate(group: "Account", name: "email", value: .string("ada@example.com"))])
+        #expect(other.profileID != created.profileID)
+
+        expectError(.invalidArgument, field: "traits.Contact.phone") {
+            try t.engine.resolveIdentity(
+                storeID: store, identifiers: [email("carol@example.com")], traits: contact(["phone": .string("12")]))
+        }
+        #expect(t.engine.counts().profiles == 2, "the failed call created nothing")
+    }
+}

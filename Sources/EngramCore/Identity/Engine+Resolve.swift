@@ -10,16 +10,34 @@ extension Engine {
         TraitUpdate.validate(traits, path: "traits", limits: configuration.limits, into: &problems)
         try problems.check()
         let at = now()
+        let derived = identifiersFromTraits(storeID: storeID, traits, besides: identifiers)
         let command = Command.ResolveIdentity(
             storeID: storeID, newProfileID: newID(.profile),
-            identifiers: identifiers + identifiersFromTraits(storeID: storeID, traits, besides: identifiers),
+            identifiers: identifiers + derived,
             traits: traits.map { update in
                 var update = update
                 update.updatedAt = update.updatedAt ?? at
                 return update
             }, at: at)
-        guard case .resolved(let result) = try apply(.resolveIdentity(command), .live) else { throw .unexpectedOutput }
-        return result
+        do throws(EngineError) {
+            guard case .resolved(let result) = try apply(.resolveIdentity(command), .live) else {
+                throw EngineError.unexpectedOutput
+            }
+            return result
+        } catch  where !derived.isEmpty && !error.fieldViolations.isEmpty {
+            // A problem with an identifier taken from a trait names the trait the caller sent.
+            let violations = error.fieldViolations.map { violation in
+                var violation = violation
+                for (offset, input) in derived.enumerated() {
+                    let path = "identifiers[\(identifiers.count + offset)]"
+                    if violation.field == path || violation.field.hasPrefix(path + ".") {
+                        violation.field = "traits.\(Self.identifierTraitGroup).\(input.type)"
+                    }
+                }
+                return violation
+            }
+            throw EngineError.fields(violations, code: error.code)
+        }
     }
 
     /// The `Contact` traits named after an identifier type the store knows (`email`, `phone`,
