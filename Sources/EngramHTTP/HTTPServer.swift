@@ -1,6 +1,7 @@
 import EngramNIO
 import EngramServer
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -17,6 +18,8 @@ public struct HTTPConfiguration: Sendable {
     public var maxBodyBytes: Int = 4 * 1024 * 1024
     /// A keep-alive connection idle this long is closed.
     public var idleTimeout: Duration = .seconds(300)
+    /// Connections served at once; past it the server stops accepting until one closes.
+    public var maxConnections: Int = 10_000
     /// Whether failing to listen stops engramd. When false (the port was not asked for, only
     /// defaulted), the failure is logged and the binary protocol serves on without HTTP.
     public var required: Bool = true
@@ -83,7 +86,10 @@ public final class EngramHTTPServer: Service, Sendable {
                 server: .http1(
                     configuration: .init(
                         idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
-                configuration: .init(address: .hostname(configuration.host, port: configuration.port), backlog: 1024),
+                configuration: .init(
+                    address: .hostname(configuration.host, port: configuration.port), backlog: 1024,
+                    availableConnectionsDelegate: MaximumAvailableConnections(
+                        configuration.maxConnections, logger: logger)),
                 onServerRunning: { [self] channel in
                     guard let address = channel.localAddress else { return }
                     logger.info("engramd HTTP listening", metadata: ["address": "\(address)"])

@@ -321,6 +321,7 @@ struct Serve: AsyncParsableCommand {
             http.port = httpPort ?? 7412
             http.required = httpPort != nil
             http.maxBodyBytes = maxFrameBytes
+            http.maxConnections = maxConnections
             http.idleTimeout = idleTimeout > 0 ? .seconds(idleTimeout) : .seconds(86_400)
             services.append(EngramHTTPServer(configuration: http, server: engramServer, logger: logger))
         }
