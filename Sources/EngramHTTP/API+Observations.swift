@@ -48,9 +48,7 @@ extension API {
             return json(
                 ObservationsPage(
                     observations: r.observations.map(ObservationJSON.init),
-                    meta: PageMeta(
-                        key: "observations", pageSize: page.reported,
-                        nextToken: r.nextPageToken.isEmpty ? nil : r.nextPageToken)))
+                    meta: PageMeta(key: "observations", page: page, next: r.nextPageToken)))
         }
         profile.get("Observations/{observationId}") { request, context in
             let r = try await revisions(request, context)
@@ -102,9 +100,7 @@ extension API {
             return json(
                 SummariesPage(
                     summaries: r.summaries.map(SummaryJSON.init),
-                    meta: PageMeta(
-                        key: "summaries", pageSize: page.reported,
-                        nextToken: r.nextPageToken.isEmpty ? nil : r.nextPageToken)))
+                    meta: PageMeta(key: "summaries", page: page, next: r.nextPageToken)))
         }
         profile.post("Recall") { request, context in
             let (store, id) = try ids(context)

@@ -26,9 +26,7 @@ extension API {
             return json(
                 ProfilesPage(
                     profiles: r.profiles.map(ProfileJSON.init),
-                    meta: PageMeta(
-                        key: "profiles", pageSize: page.reported,
-                        nextToken: r.nextPageToken.isEmpty ? nil : r.nextPageToken)))
+                    meta: PageMeta(key: "profiles", page: page, next: r.nextPageToken)))
         }
         profiles.post("Lookup") { request, context in
             let b = try await body(LookupBody.self, request, context)

@@ -22,9 +22,7 @@ extension API {
             return json(
                 StoresPage(
                     stores: r.stores.map(StoreJSON.init),
-                    meta: PageMeta(
-                        key: "stores", pageSize: page.reported,
-                        nextToken: r.nextPageToken.isEmpty ? nil : r.nextPageToken)))
+                    meta: PageMeta(key: "stores", page: page, next: r.nextPageToken)))
         }
         stores.get("{storeId}") { _, context in
             var q = Wire.GetStoreRequest()

@@ -83,6 +83,18 @@ struct PageMeta: Encodable {
     var nextToken: String?
     var previousToken: String?
 
+    init(key: String, pageSize: Int, nextToken: String?, previousToken: String? = nil) {
+        self.key = key
+        self.pageSize = pageSize
+        self.nextToken = nextToken
+        self.previousToken = previousToken
+    }
+
+    /// A page answered for `page`; the wire's empty token (the last page) is null.
+    init(key: String, page: API.Page, next: String) {
+        self.init(key: key, pageSize: page.reported, nextToken: next.isEmpty ? nil : next)
+    }
+
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(key, forKey: .key)
