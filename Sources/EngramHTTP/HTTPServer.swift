@@ -6,7 +6,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
 
 /// Where and how the HTTP/JSON door listens.
 public struct HTTPConfiguration: Sendable {
@@ -34,9 +33,7 @@ public final class EngramHTTPServer: Service, Sendable {
     public let configuration: HTTPConfiguration
     let caller: MethodCaller
     let logger: Logger
-    private let bound = Mutex<
-        (address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, any Error>], failure: ServerError?)
-    >((nil, [], nil))
+    private let bound = BoundAddress()
 
     public init(configuration: HTTPConfiguration, server: EngramServer, logger: Logger) {
         self.configuration = configuration
@@ -56,23 +53,15 @@ public final class EngramHTTPServer: Service, Sendable {
 
     /// The address the server is listening on, once it is; throws if it could not start.
     public func localAddress() async throws -> SocketAddress {
-        try await withCheckedThrowingContinuation { c in
-            let ready = bound.withLock { s -> Result<SocketAddress, any Error>? in
-                if let a = s.address { return .success(a) }
-                if let f = s.failure { return .failure(f) }
-                s.waiters.append(c)
-                return nil
-            }
-            if let ready { c.resume(with: ready) }
-        }
+        try await bound.wait()
     }
 
     public func run() async throws {
-        if !caller.requiresKeys, !Self.isLoopback(configuration.host) {
+        if !caller.requiresKeys, !EngramServer.isLoopback(configuration.host) {
             let error = ServerError(
                 "refusing to serve HTTP on \(configuration.host) without API keys: configure a keys file, or bind to 127.0.0.1"
             )
-            fail(error)
+            bound.failed(error)
             throw error
         }
         // The group lives exactly as long as run(). Handlers run on the loop whose channel woke
@@ -93,12 +82,7 @@ public final class EngramHTTPServer: Service, Sendable {
                 onServerRunning: { [self] channel in
                     guard let address = channel.localAddress else { return }
                     logger.info("engramd HTTP listening", metadata: ["address": "\(address)"])
-                    let waiters = bound.withLock { s -> [CheckedContinuation<SocketAddress, any Error>] in
-                        s.address = address
-                        defer { s.waiters = [] }
-                        return s.waiters
-                    }
-                    for w in waiters { w.resume(returning: address) }
+                    bound.bound(address)
                 },
                 eventLoopGroupProvider: .shared(group),
                 logger: logger)
@@ -108,7 +92,7 @@ public final class EngramHTTPServer: Service, Sendable {
         } catch {
             let failure = ServerError(
                 "cannot serve HTTP on \(configuration.host):\(configuration.port): \(error)")
-            fail(failure)
+            bound.failed(failure)
             guard configuration.required else {
                 logger.warning(
                     "the HTTP/JSON API is off: its default port could not be bound (set --http-port to choose one, 0 for none)",
@@ -121,18 +105,6 @@ public final class EngramHTTPServer: Service, Sendable {
         }
     }
 
-    private func fail(_ failure: ServerError) {
-        let waiters = bound.withLock { s -> [CheckedContinuation<SocketAddress, any Error>] in
-            s.failure = failure
-            defer { s.waiters = [] }
-            return s.waiters
-        }
-        for w in waiters { w.resume(throwing: failure) }
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
 }
 
 /// A request's context: who is calling (set by `AuthenticationMiddleware`).

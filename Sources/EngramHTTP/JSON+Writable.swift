@@ -9,35 +9,20 @@ extension ObservationJSON: JSONWritable {
             w.string(content)
             w.key("source")
             w.string(source)
-            if let occurredAt {
-                w.key("occurredAt")
-                w.time(occurredAt.us)
-            }
+            w.field("occurredAt", occurredAt)
             w.key("conversationIds")
             w.strings(conversationIds)
             w.field("subject", subject)
-            if let createdAt {
-                w.key("createdAt")
-                w.time(createdAt.us)
-            }
-            if let updatedAt {
-                w.key("updatedAt")
-                w.time(updatedAt.us)
-            }
+            w.field("createdAt", createdAt)
+            w.field("updatedAt", updatedAt)
             w.key("mentionCount")
             w.int(mentionCount)
             w.key("status")
             w.string(status.name)
             w.field("supersededBy", supersededBy)
             w.field("idempotencyKey", idempotencyKey)
-            if let score {
-                w.key("score")
-                w.number(score)
-            }
-            if let explanation {
-                w.key("explanation")
-                w.value(explanation)
-            }
+            w.field("score", score)
+            w.field("explanation", explanation)
         }
     }
 }
@@ -70,27 +55,12 @@ extension SummaryJSON: JSONWritable {
             w.string(content)
             w.key("conversationId")
             w.string(conversationId)
-            if let occurredAt {
-                w.key("occurredAt")
-                w.time(occurredAt.us)
-            }
+            w.field("occurredAt", occurredAt)
             w.field("source", source)
-            if let createdAt {
-                w.key("createdAt")
-                w.time(createdAt.us)
-            }
-            if let updatedAt {
-                w.key("updatedAt")
-                w.time(updatedAt.us)
-            }
-            if let score {
-                w.key("score")
-                w.number(score)
-            }
-            if let explanation {
-                w.key("explanation")
-                w.value(explanation)
-            }
+            w.field("createdAt", createdAt)
+            w.field("updatedAt", updatedAt)
+            w.field("score", score)
+            w.field("explanation", explanation)
         }
     }
 }
@@ -123,10 +93,7 @@ extension CommunicationJSON: JSONWritable {
                 w.key("text")
                 w.string(content.text)
             }
-            if let createdAt {
-                w.key("createdAt")
-                w.time(createdAt.us)
-            }
+            w.field("createdAt", createdAt)
         }
     }
 }

@@ -114,10 +114,23 @@ struct JSONWriter {
             string(v)
         }
     }
-    mutating func field(_ name: StaticString, time us: Int64) {
-        if us != 0 {
+    mutating func field(_ name: StaticString, _ t: JSONTime?) {
+        if let t {
             key(name)
-            time(us)
+            time(t.us)
+        }
+    }
+
+    mutating func field(_ name: StaticString, _ v: Float?) {
+        if let v {
+            key(name)
+            number(v)
+        }
+    }
+    mutating func field(_ name: StaticString, _ v: (some JSONWritable)?) {
+        if let v {
+            key(name)
+            value(v)
         }
     }
 

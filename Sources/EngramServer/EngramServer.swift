@@ -29,9 +29,7 @@ public final class EngramServer: Service, Sendable {
     let metrics = ServerMetrics()
     private let connections = Mutex<[UInt64: Connection]>([:])
     private let nextConnectionID = Atomic<UInt64>(1)
-    private let bound = Mutex<
-        (address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, any Error>], failure: ServerError?)
-    >((nil, [], nil))
+    private let bound = BoundAddress()
     private let serverChannel = Mutex<(any NIOCore.Channel)?>(nil)
 
     /// - Parameters:
@@ -52,15 +50,7 @@ public final class EngramServer: Service, Sendable {
 
     /// The address the server is listening on, once it is; throws if binding failed.
     public func localAddress() async throws -> SocketAddress {
-        try await withCheckedThrowingContinuation { c in
-            let ready = bound.withLock { s -> Result<SocketAddress, any Error>? in
-                if let a = s.address { return .success(a) }
-                if let f = s.failure { return .failure(f) }
-                s.waiters.append(c)
-                return nil
-            }
-            if let ready { c.resume(with: ready) }
-        }
+        try await bound.wait()
     }
 
     public func run() async throws {
@@ -70,13 +60,7 @@ public final class EngramServer: Service, Sendable {
         do {
             try await serve(on: group)
         } catch {
-            let failure = error as? ServerError ?? ServerError("\(error)")
-            let waiters = bound.withLock { s -> [CheckedContinuation<SocketAddress, any Error>] in
-                s.failure = failure
-                defer { s.waiters = [] }
-                return s.waiters
-            }
-            for w in waiters { w.resume(throwing: failure) }
+            bound.failed(error as? ServerError ?? ServerError("\(error)"))
             throw error
         }
     }
@@ -112,12 +96,7 @@ public final class EngramServer: Service, Sendable {
             }
         serverChannel.withLock { $0 = listener.channel }
         let address = listener.channel.localAddress!
-        let waiters = bound.withLock { s -> [CheckedContinuation<SocketAddress, any Error>] in
-            s.address = address
-            defer { s.waiters = [] }
-            return s.waiters
-        }
-        for w in waiters { w.resume(returning: address) }
+        bound.bound(address)
         logger.info(
             "engramd listening",
             metadata: ["address": "\(address)", "tls": "\(tlsContext != nil)", "keys": "\(configuration.keys.count)"])
@@ -186,7 +165,7 @@ public final class EngramServer: Service, Sendable {
         return (connection, true)
     }
 
-    static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }

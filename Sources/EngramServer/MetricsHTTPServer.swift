@@ -15,8 +15,7 @@ public final class MetricsHTTPServer: Service, Sendable {
     let render: @Sendable () -> [UInt8]
     let notReady: @Sendable () -> String?
     let logger: Logger
-    private let bound = Mutex<(address: SocketAddress?, waiters: [CheckedContinuation<SocketAddress, Never>])>(
-        (nil, []))
+    private let bound = BoundAddress()
 
     /// - Parameters:
     ///   - render: the metrics page, e.g. a Prometheus registry's `emitToBuffer()`.
@@ -32,39 +31,31 @@ public final class MetricsHTTPServer: Service, Sendable {
         self.logger = logger
     }
 
-    /// The address it listens on, once it does.
-    public func localAddress() async -> SocketAddress {
-        await withCheckedContinuation { c in
-            let ready = bound.withLock { s -> SocketAddress? in
-                if let address = s.address { return address }
-                s.waiters.append(c)
-                return nil
-            }
-            if let ready { c.resume(returning: ready) }
-        }
+    /// The address it listens on, once it does; throws if it could not listen.
+    public func localAddress() async throws -> SocketAddress {
+        try await bound.wait()
     }
 
     public func run() async throws {
         let render = self.render
         let notReady = self.notReady
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(
-                        MetricsHTTPHandler(render: render, notReady: notReady))
+        let channel: any Channel
+        do {
+            channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
+                        try channel.pipeline.syncOperations.addHandler(
+                            MetricsHTTPHandler(render: render, notReady: notReady))
+                    }
                 }
-            }
-            .bind(host: host, port: port).get()
-        logger.info("metrics listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
-        if let address = channel.localAddress {
-            let waiters = bound.withLock { s in
-                s.address = address
-                defer { s.waiters = [] }
-                return s.waiters
-            }
-            for w in waiters { w.resume(returning: address) }
+                .bind(host: host, port: port).get()
+        } catch {
+            bound.failed(ServerError("cannot serve metrics on \(host):\(port): \(error)"))
+            throw error
         }
+        logger.info("metrics listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        if let address = channel.localAddress { bound.bound(address) }
         await withGracefulShutdownHandler {
             try? await channel.closeFuture.get()
         } onGracefulShutdown: {

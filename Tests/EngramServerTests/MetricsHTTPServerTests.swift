@@ -52,7 +52,7 @@ import Testing
         let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: quietLogger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            let port = try #require(await server.localAddress().port)
+            let port = try #require(try await server.localAddress().port)
             #expect(try await get("/healthz", port: port) == (200, "ok\n"))
             #expect(try await get("/readyz", port: port) == (200, "ready\n"))
             #expect(try await get("/metrics", port: port).body.contains("engram_requests_total 3"))
@@ -61,6 +61,12 @@ import Testing
             #expect(notReady.status == 503 && notReady.body.contains("disk full"))
             #expect(try await get("/healthz", port: port).status == 200, "alive while not ready")
             #expect(try await get("/nothing", port: port).status == 404)
+
+            // A port that is taken: run fails, and the address answers with the error (it used
+            // to wait for ever).
+            let second = MetricsHTTPServer(host: "127.0.0.1", port: port, logger: quietLogger) { [] }
+            await #expect(throws: (any Error).self) { try await second.run() }
+            await #expect(throws: ServerError.self) { try await second.localAddress() }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

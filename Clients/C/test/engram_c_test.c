@@ -1339,6 +1339,30 @@ static void test_real_server(void)
         }
     }
 
+    /* Listings. */
+    {
+        Engram__V1__ListProfilesRequest req = ENGRAM__V1__LIST_PROFILES_REQUEST__INIT;
+        req.store_id = store_id;
+        Engram__V1__ListProfilesResponse *resp = NULL;
+        rc = engram_list_profiles(c, &req, &resp, &st);
+        int found = 0;
+        for (size_t i = 0; rc == ENGRAM_OK && i < resp->n_profiles; i++)
+            found |= strcmp(resp->profiles[i]->id, profile_id) == 0;
+        check("ListProfiles: the store's profile is listed", rc == ENGRAM_OK && found, "%s",
+              describe(&st));
+        engram_response_free(resp);
+    }
+    {
+        Engram__V1__ListSummariesRequest req = ENGRAM__V1__LIST_SUMMARIES_REQUEST__INIT;
+        req.store_id = store_id;
+        req.profile_id = profile_id;
+        Engram__V1__ListSummariesResponse *resp = NULL;
+        rc = engram_list_summaries(c, &req, &resp, &st);
+        check("ListSummaries: answers for the canonical profile",
+              rc == ENGRAM_OK && strcmp(resp->profile_id, profile_id) == 0, "%s", describe(&st));
+        engram_response_free(resp);
+    }
+
     /* Deletions. */
     {
         Engram__V1__DeleteObservationRequest req = ENGRAM__V1__DELETE_OBSERVATION_REQUEST__INIT;

@@ -147,6 +147,11 @@ async def test_observations_and_recall(client: engram_client.Client, store: str)
     assert len(observed.summary_ids) == 1 and len(observed.communication_ids) == 1
     email_id, invoice_id = (r.observation_id for r in observed.results)
 
+    summaries = await client.list_summaries(store_id=store, profile_id=profile, page_size=10)
+    assert [s.conversation_id for s in summaries.summaries] == ["cv-1"] and summaries.profile_id == profile
+    listed_profiles = await client.list_profiles(store_id=store, page_size=1000)
+    assert profile in [p.id for p in listed_profiles.profiles]
+
     # A retry with the same idempotency key changes nothing.
     replay = await client.observe(
         store_id=store, profile_id=profile,

@@ -55,19 +55,19 @@ extension Engine {
         let cursor = pageToken.flatMap { $0.isEmpty ? nil : $0 }.map { PageCursor(token: $0) }
         if case .some(.none) = cursor { problems.add("page_token", "not a token this engine returned") }
         try problems.check()
-        let all = try listSummaries(storeID: storeID, profileID: profileID)
-        var matching = all.summaries.map(\.summary).filter { summary in
+        let profile = try readProfile(store: storeID, profile: profileID)
+        var matching = profile.summaries.values.lazy.map(\.summary).filter { summary in
             guard conversationID == nil || summary.conversationID == conversationID else { return false }
             guard let cursor = cursor ?? nil else { return true }
             return (summary.occurredAt, summary.id) < (cursor.createdAt, cursor.id)
-        }
+        }.sorted { ($0.occurredAt, $0.id) > ($1.occurredAt, $1.id) }
         let size = pageSize == 0 ? configuration.limits.defaultPageSize : pageSize
         var next: String?
         if matching.count > size {
             matching.removeSubrange(size...)
             next = PageCursor(createdAt: matching[size - 1].occurredAt, id: matching[size - 1].id).token
         }
-        return SummaryPage(profileID: all.profileID, summaries: matching, nextPageToken: next)
+        return SummaryPage(profileID: profile.id, summaries: matching, nextPageToken: next)
     }
 }
 
