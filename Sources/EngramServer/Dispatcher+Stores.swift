@@ -5,8 +5,12 @@ extension Dispatcher {
     func createStore(_ r: Wire.CreateStoreRequest, _ context: RequestContext) throws(ServiceError) -> (
         Wire.CreateStoreResponse, UInt64
     ) {
+        let settings = try r.conversationSettings.map { (w) throws(ServiceError) in
+            try self.engineConversationSettings(w, field: "conversation_settings")
+        }
         let result = try engineCall { () throws(EngineError) in
-            try engine.createStore(displayName: r.displayName, description: r.description)
+            try engine.createStore(
+                displayName: r.displayName, description: r.description, conversationSettings: settings)
         }
         var response = Wire.CreateStoreResponse()
         response.store = Wire.Store(result.store)
@@ -37,8 +41,12 @@ extension Dispatcher {
         Wire.UpdateStoreResponse, UInt64
     ) {
         try requireField(r.storeId, "store_id")
+        let settings = try r.conversationSettings.map { (w) throws(ServiceError) in
+            try self.engineConversationSettings(w, field: "conversation_settings")
+        }
         let result = try engineCall { () throws(EngineError) in
-            try engine.updateStore(r.storeId, displayName: r.displayName, description: r.description)
+            try engine.updateStore(
+                r.storeId, displayName: r.displayName, description: r.description, conversationSettings: settings)
         }
         var response = Wire.UpdateStoreResponse()
         response.store = Wire.Store(result.store)

@@ -88,6 +88,11 @@ final class Dispatcher: Sendable {
         r.add(Methods.listObservationRevisions) { d, q, c in d.answer(q, c, d.listObservationRevisions) }
         r.add(Methods.deleteObservation) { d, q, c in d.commit(q, c, d.deleteObservation) }
         r.add(Methods.listSummaries) { d, q, c in d.answer(q, c, d.listSummaries) }
+        r.add(Methods.appendCommunications) { d, q, c in d.commit(q, c, d.appendCommunications) }
+        r.add(Methods.closeConversation) { d, q, c in d.commit(q, c, d.closeConversation) }
+        r.add(Methods.getConversation) { d, q, c in d.answer(q, c, d.getConversation) }
+        r.add(Methods.listConversations) { d, q, c in d.answer(q, c, d.listConversations) }
+        r.add(Methods.listCommunications) { d, q, c in d.answer(q, c, d.listCommunications) }
         r.add(Methods.recall) { d, q, c in
             guard d.recallNeedsModel(q) else { return d.answer(q, c, d.recall) }
             return d.offloaded(c) { d.answer(q, c, d.recall) }
@@ -309,6 +314,13 @@ final class Dispatcher: Sendable {
         response.reembedPendingProfiles = UInt64(progress.pendingProfiles)
         response.reembedDoneProfiles = UInt64(progress.doneProfiles)
         response.reembedVectors = UInt64(progress.vectors)
+        let extraction = engine.extractionStats()
+        response.extractionPending = UInt64(extraction.pending)
+        response.extractionRunning = UInt64(extraction.running)
+        response.extractionCompleted = UInt64(extraction.completed)
+        response.extractionFailed = UInt64(extraction.failed)
+        response.extractionMeanLatencyUs = extraction.meanLatency
+        response.extractionMaxLatencyUs = extraction.maxLatency
         return response
     }
 }

@@ -1,9 +1,13 @@
+import EngramCore
 import NIOSSL
 
 /// Everything the server needs besides the engine.
 public struct ServerConfiguration: Sendable {
     /// The address to bind. Anything but loopback requires API keys.
     public var host: String = "127.0.0.1"
+    /// The extractors this server can run; a store may choose only these. engramd adds `.llm`
+    /// when it is given an LLM endpoint.
+    public var extractors: Set<ExtractorKind> = [.rules, .none]
     /// 0 picks a free port (tests); the protocol's default is 7411.
     public var port: Int = 7411
     /// The largest frame either side may send, header included.

@@ -15,34 +15,42 @@ extension Wire.ObserveRequest {
                 content: o.content, source: o.source, occurredAt: o.occurredAtUs == 0 ? nil : o.occurredAtUs,
                 conversationIDs: o.conversationIds, subjectKey: o.subject.isEmpty ? nil : o.subject,
                 embedding: o.embedding.isEmpty ? nil : o.embedding,
-                idempotencyKey: o.idempotencyKey.isEmpty ? nil : o.idempotencyKey)
+                idempotencyKey: o.idempotencyKey.isEmpty ? nil : o.idempotencyKey,
+                communicationIDs: o.communicationIds)
         }
         let summaries = self.summaries.map { s in
             SummaryInput(
                 content: s.content, conversationID: s.conversationId,
                 occurredAt: s.occurredAtUs == 0 ? nil : s.occurredAtUs, source: s.source)
         }
-        var communications: [CommunicationInput] = []
-        for (i, c) in self.communications.enumerated() {
-            let path = "communications[\(i)]"
-            guard let author = c.author else { throw ServiceError.invalid("\(path).author", "is required") }
-            var recipients: [CommunicationParticipant] = []
-            for (j, p) in c.recipients.enumerated() {
-                recipients.append(
-                    CommunicationParticipant(
-                        type: try engineAuthor(p.type, field: "\(path).recipients[\(j)].type"), address: p.address))
-            }
-            var input = CommunicationInput(
-                authorType: try engineAuthor(author.type, field: "\(path).author.type"),
-                channel: try engineChannel(c.channel, field: "\(path).channel"), text: c.text,
-                conversationID: c.conversationId, createdAt: c.createdAtUs == 0 ? nil : c.createdAtUs)
-            input.clientID = c.id.isEmpty ? nil : c.id
-            input.authorAddress = author.address
-            input.recipients = recipients
-            communications.append(input)
-        }
-        return (observations, summaries, communications)
+        return (observations, summaries, try engineCommunications(self.communications))
     }
+}
+
+/// The engine's inputs for messages; one without an author, or with an unknown type or
+/// channel, is INVALID_ARGUMENT naming its field.
+func engineCommunications(_ list: [Wire.Communication]) throws(ServiceError) -> [CommunicationInput] {
+    var communications: [CommunicationInput] = []
+    communications.reserveCapacity(list.count)
+    for (i, c) in list.enumerated() {
+        let path = "communications[\(i)]"
+        guard let author = c.author else { throw ServiceError.invalid("\(path).author", "is required") }
+        var recipients: [CommunicationParticipant] = []
+        for (j, p) in c.recipients.enumerated() {
+            recipients.append(
+                CommunicationParticipant(
+                    type: try engineAuthor(p.type, field: "\(path).recipients[\(j)].type"), address: p.address))
+        }
+        var input = CommunicationInput(
+            authorType: try engineAuthor(author.type, field: "\(path).author.type"),
+            channel: try engineChannel(c.channel, field: "\(path).channel"), text: c.text,
+            conversationID: c.conversationId, createdAt: c.createdAtUs == 0 ? nil : c.createdAtUs)
+        input.clientID = c.id.isEmpty ? nil : c.id
+        input.authorAddress = author.address
+        input.recipients = recipients
+        communications.append(input)
+    }
+    return communications
 }
 
 extension Wire.ObserveResponse {
@@ -142,7 +150,7 @@ extension Wire.RecallRequest {
             communicationsLimit: communicationsLimit.map { Int($0) } ?? 0,
             relevanceThreshold: Double(relevanceThreshold),
             sources: sources, includeSuperseded: includeSuperseded, explain: explain,
-            queryEmbedding: queryEmbedding.isEmpty ? nil : queryEmbedding)
+            queryEmbedding: queryEmbedding.isEmpty ? nil : queryEmbedding, rankCommunications: rankCommunications)
     }
 }
 
@@ -164,6 +172,13 @@ extension Wire.RecallResponse {
             return w
         }
         communications = result.communications.map(Wire.Communication.init)
+        rankedCommunications = result.rankedCommunications.map { item in
+            var w = Wire.ScoredCommunication()
+            w.communication = Wire.Communication(item.communication)
+            w.score = Float(item.score)
+            w.explanation = item.explanation.map(Wire.ScoreExplanation.init)
+            return w
+        }
         traits = wireTraits(result.traits)
         profileId = result.profileID
         queryTimeUs = result.queryTimeMicros

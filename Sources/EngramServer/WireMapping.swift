@@ -23,6 +23,7 @@ extension Wire.Store {
         description = s.description
         createdAtUs = s.createdAt
         updatedAtUs = s.updatedAt
+        conversationSettings = Wire.ConversationSettings(s.conversationSettings)
     }
 }
 
@@ -173,6 +174,7 @@ extension Wire.Observation {
         status = o.status == .active ? .active : .superseded
         supersededBy = o.supersededBy ?? ""
         idempotencyKey = o.idempotencyKey ?? ""
+        communicationIds = o.communicationIDs
     }
 }
 

@@ -9,8 +9,10 @@ import EngramCore
 
 extension Command {
     /// The payload format version written by `encoded()`. Version 2 added which embedder
-    /// made each observation's vector, and the Reembed command (tag 10).
-    public static let codecVersion: UInt8 = 2
+    /// made each observation's vector, and the Reembed command (tag 10). Version 3 added
+    /// observations' message ids, stores' conversation settings, and the conversation
+    /// commands (tags 11–13).
+    public static let codecVersion: UInt8 = 3
 
     /// What a version-1 record's observation vector was made by: every engine-made vector
     /// then came from the built-in hashed embedder (a client's could not be told apart).
@@ -33,12 +35,14 @@ extension Command {
             w.string(c.displayName)
             w.string(c.description)
             w.signed(c.at)
+            ConversationSettings.encode(c.conversationSettings, into: &w)
         case .updateStore(let c):
             w.byte(2)
             w.string(c.storeID)
             w.optionalString(c.displayName)
             w.optionalString(c.description)
             w.signed(c.at)
+            ConversationSettings.encode(c.conversationSettings, into: &w)
         case .deleteStore(let c):
             w.byte(3)
             w.string(c.storeID)
@@ -75,41 +79,11 @@ extension Command {
             w.string(c.storeID)
             w.string(c.profileID)
             w.count(c.observations.count)
-            for o in c.observations {
-                w.string(o.id)
-                w.string(o.content)
-                w.string(o.source)
-                w.signed(o.occurredAt)
-                w.strings(o.conversationIDs)
-                w.optionalString(o.subjectKey)
-                // A vector its embedder rebuilds from the text is left out: replay builds it.
-                w.optionalFloats(EmbedderIdentity.isRebuiltFromText(o.embedder) ? nil : o.embedding)
-                w.optionalString(o.idempotencyKey)
-                w.optionalString(o.embedder)
-            }
+            for o in c.observations { o.encode(into: &w) }
             w.count(c.summaries.count)
-            for s in c.summaries {
-                w.string(s.id)
-                w.string(s.content)
-                w.string(s.conversationID)
-                w.signed(s.occurredAt)
-                w.string(s.source)
-            }
+            for s in c.summaries { s.encode(into: &w) }
             w.count(c.communications.count)
-            for m in c.communications {
-                w.string(m.id)
-                w.string(m.conversationID)
-                w.byte(m.authorType.code)
-                w.byte(m.channel.code)
-                w.string(m.text)
-                w.signed(m.createdAt)
-                w.string(m.authorAddress)
-                w.count(m.recipients.count)
-                for r in m.recipients {
-                    w.byte(r.type.code)
-                    w.string(r.address)
-                }
-            }
+            for m in c.communications { m.encode(into: &w) }
             w.signed(c.at)
         case .deleteObservation(let c):
             w.byte(9)
@@ -129,6 +103,38 @@ extension Command {
                 w.optionalFloats(derived ? nil : v.embedding)
             }
             w.signed(c.at)
+        case .appendCommunications(let c):
+            w.byte(11)
+            w.string(c.storeID)
+            w.string(c.profileID)
+            w.string(c.conversationID)
+            w.count(c.communications.count)
+            for m in c.communications { m.encode(into: &w) }
+            w.signed(c.at)
+        case .closeConversation(let c):
+            w.byte(12)
+            w.string(c.storeID)
+            w.string(c.profileID)
+            w.string(c.conversationID)
+            w.bool(c.idle)
+            w.signed(c.at)
+        case .recordExtraction(let c):
+            w.byte(13)
+            w.string(c.storeID)
+            w.string(c.profileID)
+            w.string(c.conversationID)
+            w.string(c.extractor)
+            w.signed(Int64(c.messageCount))
+            w.count(c.observations.count)
+            for o in c.observations { o.encode(into: &w) }
+            if let summary = c.summary {
+                w.byte(1)
+                summary.encode(into: &w)
+            } else {
+                w.byte(0)
+            }
+            w.optionalString(c.failure)
+            w.signed(c.at)
         }
     }
 
@@ -137,8 +143,8 @@ extension Command {
     public init(decoding bytes: UnsafeRawBufferPointer) throws(DecodingError) {
         var r = ByteReader(bytes)
         let version = try r.byte()
-        guard version == 1 || version == 2 else {
-            throw DecodingError("unknown command codec version \(version) (this build reads 1 and 2)", offset: 0)
+        guard (1...3).contains(version) else {
+            throw DecodingError("unknown command codec version \(version) (this build reads 1 to 3)", offset: 0)
         }
         let tagOffset = r.offset
         switch try r.byte() {
@@ -146,12 +152,14 @@ extension Command {
             self = .createStore(
                 CreateStore(
                     storeID: try r.string(), displayName: try r.string(), description: try r.string(),
-                    at: try r.signed()))
+                    at: try r.signed(),
+                    conversationSettings: version >= 3 ? try ConversationSettings.decode(from: &r) : nil))
         case 2:
             self = .updateStore(
                 UpdateStore(
                     storeID: try r.string(), displayName: try r.optionalString(), description: try r.optionalString(),
-                    at: try r.signed()))
+                    at: try r.signed(),
+                    conversationSettings: version >= 3 ? try ConversationSettings.decode(from: &r) : nil))
         case 3:
             self = .deleteStore(DeleteStore(storeID: try r.string(), at: try r.signed()))
         case 4:
@@ -183,47 +191,15 @@ extension Command {
             let no = try r.count(minimumElementBytes: 8)
             var observations: [NewObservation] = []
             observations.reserveCapacity(no)
-            for _ in 0..<no {
-                var o = NewObservation(
-                    id: try r.string(), content: try r.string(), source: try r.string(), occurredAt: try r.signed(),
-                    conversationIDs: try r.strings(), subjectKey: try r.optionalString(),
-                    embedding: try r.optionalFloats(),
-                    idempotencyKey: try r.optionalString())
-                o.embedder = version >= 2 ? try r.optionalString() : o.embedding == nil ? nil : Self.versionOneEmbedder
-                observations.append(o)
-            }
+            for _ in 0..<no { observations.append(try NewObservation(from: &r, version: version)) }
             let ns = try r.count(minimumElementBytes: 5)
             var summaries: [NewSummary] = []
             summaries.reserveCapacity(ns)
-            for _ in 0..<ns {
-                summaries.append(
-                    NewSummary(
-                        id: try r.string(), content: try r.string(), conversationID: try r.string(),
-                        occurredAt: try r.signed(),
-                        source: try r.string()))
-            }
+            for _ in 0..<ns { summaries.append(try NewSummary(from: &r)) }
             let nc = try r.count(minimumElementBytes: 8)
             var communications: [NewCommunication] = []
             communications.reserveCapacity(nc)
-            for _ in 0..<nc {
-                let id = try r.string()
-                let conversationID = try r.string()
-                let authorType = try AuthorType(code: &r)
-                let channel = try Channel(code: &r)
-                let text = try r.string()
-                let createdAt = try r.signed()
-                let authorAddress = try r.string()
-                let nr = try r.count(minimumElementBytes: 2)
-                var recipients: [CommunicationParticipant] = []
-                recipients.reserveCapacity(nr)
-                for _ in 0..<nr {
-                    recipients.append(CommunicationParticipant(type: try AuthorType(code: &r), address: try r.string()))
-                }
-                communications.append(
-                    NewCommunication(
-                        id: id, conversationID: conversationID, authorType: authorType, channel: channel, text: text,
-                        createdAt: createdAt, authorAddress: authorAddress, recipients: recipients))
-            }
+            for _ in 0..<nc { communications.append(try NewCommunication(from: &r)) }
             self = .observe(
                 Observe(
                     storeID: storeID, profileID: profileID, observations: observations, summaries: summaries,
@@ -252,6 +228,42 @@ extension Command {
             self = .reembed(
                 Reembed(
                     storeID: storeID, profileID: profileID, embedder: embedder, vectors: vectors, at: try r.signed()))
+        case 11 where version >= 3:
+            let storeID = try r.string()
+            let profileID = try r.string()
+            let conversationID = try r.string()
+            let n = try r.count(minimumElementBytes: 8)
+            var communications: [NewCommunication] = []
+            communications.reserveCapacity(n)
+            for _ in 0..<n { communications.append(try NewCommunication(from: &r)) }
+            self = .appendCommunications(
+                AppendCommunications(
+                    storeID: storeID, profileID: profileID, conversationID: conversationID,
+                    communications: communications, at: try r.signed()))
+        case 12 where version >= 3:
+            self = .closeConversation(
+                CloseConversation(
+                    storeID: try r.string(), profileID: try r.string(), conversationID: try r.string(),
+                    idle: try r.bool(), at: try r.signed()))
+        case 13 where version >= 3:
+            let storeID = try r.string()
+            let profileID = try r.string()
+            let conversationID = try r.string()
+            let extractor = try r.string()
+            let messageCount = try r.signed()
+            guard messageCount >= 0, messageCount <= Int64(Int32.max) else {
+                throw DecodingError("record extraction: bad message count \(messageCount)", offset: r.offset)
+            }
+            let n = try r.count(minimumElementBytes: 8)
+            var observations: [NewObservation] = []
+            observations.reserveCapacity(n)
+            for _ in 0..<n { observations.append(try NewObservation(from: &r, version: version)) }
+            let summary = try r.bool() ? try NewSummary(from: &r) : nil
+            self = .recordExtraction(
+                RecordExtraction(
+                    storeID: storeID, profileID: profileID, conversationID: conversationID, extractor: extractor,
+                    messageCount: Int(messageCount), observations: observations, summary: summary,
+                    failure: try r.optionalString(), at: try r.signed()))
         case let tag:
             throw DecodingError("unknown command tag \(tag)", offset: tagOffset)
         }
@@ -263,6 +275,123 @@ extension Command {
     /// Decodes a payload written by `encoded()`.
     public init(decoding bytes: [UInt8]) throws(DecodingError) {
         self = try bytes.withBytes { (raw) throws(DecodingError) -> Command in try Command(decoding: raw) }
+    }
+}
+
+extension Command.NewObservation {
+    func encode(into w: inout ByteWriter) {
+        w.string(id)
+        w.string(content)
+        w.string(source)
+        w.signed(occurredAt)
+        w.strings(conversationIDs)
+        w.optionalString(subjectKey)
+        // A vector its embedder rebuilds from the text is left out: replay builds it.
+        w.optionalFloats(EmbedderIdentity.isRebuiltFromText(embedder) ? nil : embedding)
+        w.optionalString(idempotencyKey)
+        w.optionalString(embedder)
+        w.strings(communicationIDs)
+    }
+
+    init(from r: inout ByteReader, version: UInt8) throws(DecodingError) {
+        self.init(
+            id: try r.string(), content: try r.string(), source: try r.string(), occurredAt: try r.signed(),
+            conversationIDs: try r.strings(), subjectKey: try r.optionalString(), embedding: try r.optionalFloats(),
+            idempotencyKey: try r.optionalString())
+        embedder = version >= 2 ? try r.optionalString() : embedding == nil ? nil : Command.versionOneEmbedder
+        if version >= 3 { communicationIDs = try r.strings() }
+    }
+}
+
+extension Command.NewSummary {
+    func encode(into w: inout ByteWriter) {
+        w.string(id)
+        w.string(content)
+        w.string(conversationID)
+        w.signed(occurredAt)
+        w.string(source)
+    }
+
+    init(from r: inout ByteReader) throws(DecodingError) {
+        self.init(
+            id: try r.string(), content: try r.string(), conversationID: try r.string(), occurredAt: try r.signed(),
+            source: try r.string())
+    }
+}
+
+extension Command.NewCommunication {
+    func encode(into w: inout ByteWriter) {
+        w.string(id)
+        w.string(conversationID)
+        w.byte(authorType.code)
+        w.byte(channel.code)
+        w.string(text)
+        w.signed(createdAt)
+        w.string(authorAddress)
+        w.count(recipients.count)
+        for r in recipients {
+            w.byte(r.type.code)
+            w.string(r.address)
+        }
+    }
+
+    init(from r: inout ByteReader) throws(DecodingError) {
+        let id = try r.string()
+        let conversationID = try r.string()
+        let authorType = try AuthorType(code: &r)
+        let channel = try Channel(code: &r)
+        let text = try r.string()
+        let createdAt = try r.signed()
+        let authorAddress = try r.string()
+        let nr = try r.count(minimumElementBytes: 2)
+        var recipients: [CommunicationParticipant] = []
+        recipients.reserveCapacity(nr)
+        for _ in 0..<nr {
+            recipients.append(CommunicationParticipant(type: try AuthorType(code: &r), address: try r.string()))
+        }
+        self.init(
+            id: id, conversationID: conversationID, authorType: authorType, channel: channel, text: text,
+            createdAt: createdAt, authorAddress: authorAddress, recipients: recipients)
+    }
+}
+
+extension ConversationSettings {
+    /// A presence byte, then the timeout, the extractor's code and the WhatsApp link.
+    static func encode(_ settings: ConversationSettings?, into w: inout ByteWriter) {
+        guard let settings else {
+            w.byte(0)
+            return
+        }
+        w.byte(1)
+        w.signed(settings.idleTimeout)
+        w.byte(settings.extractor.code)
+        w.bool(settings.linkWhatsAppToPhone)
+    }
+
+    static func decode(from r: inout ByteReader) throws(DecodingError) -> ConversationSettings? {
+        guard try r.bool() else { return nil }
+        return ConversationSettings(
+            idleTimeout: try r.signed(), extractor: try ExtractorKind(code: &r), linkWhatsAppToPhone: try r.bool())
+    }
+}
+
+extension ExtractorKind {
+    var code: UInt8 {
+        switch self {
+        case .rules: 1
+        case .llm: 2
+        case .none: 3
+        }
+    }
+
+    init(code r: inout ByteReader) throws(DecodingError) {
+        let at = r.offset
+        switch try r.byte() {
+        case 1: self = .rules
+        case 2: self = .llm
+        case 3: self = .none
+        case let b: throw DecodingError("unknown extractor code \(b)", offset: at)
+        }
     }
 }
 

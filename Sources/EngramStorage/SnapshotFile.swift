@@ -64,7 +64,7 @@ enum SnapshotFile {
     struct Writer {
         let statements: [(String, SQLiteStatement)]
         let stores, settings, types, aliases, profiles, merges, identifiers, traits, observations, observationRevisions,
-            summaries, summaryRevisions, communications, recipients, idempotency: SQLiteStatement
+            summaries, summaryRevisions, communications, recipients, idempotency, conversations: SQLiteStatement
 
         init(db: SQLiteDatabase) throws(StorageError) {
             var statements: [(String, SQLiteStatement)] = []
@@ -77,7 +77,7 @@ enum SnapshotFile {
                 s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
             )
             (observations, observationRevisions, summaries, summaryRevisions) = (s[8], s[9], s[10], s[11])
-            (communications, recipients, idempotency) = (s[12], s[13], s[14])
+            (communications, recipients, idempotency, conversations) = (s[12], s[13], s[14], s[15])
         }
 
         func write(_ view: EngineView) throws(StorageError) {
@@ -88,6 +88,9 @@ enum SnapshotFile {
                 stores.bind(store.description)
                 stores.bind(store.createdAt)
                 stores.bind(store.updatedAt)
+                stores.bind(store.conversationSettings.idleTimeout)
+                stores.bind(store.conversationSettings.extractor.rawValue)
+                stores.bind(store.conversationSettings.linkWhatsAppToPhone)
                 try stores.insert()
 
                 let st = view.settings(for: sid) ?? .default
@@ -231,6 +234,27 @@ enum SnapshotFile {
                 idempotency.bind(record.outcome.isRetry)
                 try idempotency.insert()
             }
+            for c in p.conversations {
+                conversations.bind(sid)
+                conversations.bind(pid)
+                conversations.bind(c.id)
+                conversations.bind(c.state.rawValue)
+                conversations.bind(c.createdAt)
+                conversations.bind(c.updatedAt)
+                conversations.bind(c.lastAppendAt)
+                conversations.bind(c.firstMessageAt)
+                conversations.bind(c.lastMessageAt)
+                conversations.bind(JSONStringArray.encode(c.messageIDs))
+                conversations.bind(JSONStringArray.encode(c.channels.map(\.rawValue)))
+                conversations.bind(c.closedAt)
+                conversations.bind(c.error)
+                conversations.bind(JSONStringArray.encode(c.observationIDs))
+                conversations.bind(c.summaryID)
+                conversations.bind(c.extractor)
+                conversations.bind(c.extractedAt)
+                conversations.bind(c.extractedMessageCount)
+                try conversations.insert()
+            }
         }
 
         func bind(_ o: Observation, to s: SQLiteStatement) {
@@ -249,6 +273,7 @@ enum SnapshotFile {
             s.bind(o.status.rawValue)
             s.bind(o.supersededBy)
             s.bind(o.embedder)
+            s.bind(JSONStringArray.encode(o.communicationIDs))
         }
 
         func bind(_ m: Summary, to s: SQLiteStatement) {
@@ -304,6 +329,7 @@ enum SnapshotFile {
                 throw corrupt("the snapshot is incomplete (no complete marker or log sequence)")
             }
             for table in SnapshotSchema.tables {
+                if let added = SnapshotSchema.addedTables[table.name], formatVersion < added { continue }
                 let rows: Int64
                 let checksum: UInt32
                 if table.name == "observations" {
@@ -427,7 +453,10 @@ enum SnapshotFile {
                 while try s.step() {
                     let store = Store(
                         id: s.string(0), displayName: s.string(1), description: s.string(2), createdAt: s.int64(3),
-                        updatedAt: s.int64(4))
+                        updatedAt: s.int64(4),
+                        conversationSettings: ConversationSettings(
+                            idleTimeout: s.int64(5), extractor: try value(ExtractorKind.self, s.string(6), "extractor"),
+                            linkWhatsAppToPhone: s.bool(7)))
                     storeIndex[store.id] = stores.count
                     stores.append(StoreSnapshot(store: store, settings: IdentitySettings(), aliases: [], profiles: []))
                 }
@@ -564,6 +593,30 @@ enum SnapshotFile {
                         isRetry: s.bool(7))
                     stores[i].profiles[j].idempotencyKeys.append(IdempotencyRecord(key: key, outcome: outcome))
                 }
+            case "conversations":
+                while try s.step() {
+                    let (i, j) = try profile(s)
+                    // Columns in order: the checksum is fed as they are read.
+                    let id = s.string(2)
+                    let state = try value(ConversationState.self, s.string(3), "conversation state")
+                    let (createdAt, updatedAt, lastAppendAt) = (s.int64(4), s.int64(5), s.int64(6))
+                    let (firstMessageAt, lastMessageAt) = (s.int64(7), s.int64(8))
+                    let messageIDs = try strings(s.string(9), "message_ids")
+                    var channels: [Channel] = []
+                    for name in try strings(s.string(10), "channels") {
+                        channels.append(try value(Channel.self, name, "channel"))
+                    }
+                    let closedAt = s.int64(11)
+                    let error = s.optionalString(12)
+                    let observationIDs = try strings(s.string(13), "observation_ids")
+                    let conversation = Conversation(
+                        id: id, profileID: stores[i].profiles[j].id, state: state, createdAt: createdAt,
+                        updatedAt: updatedAt, lastAppendAt: lastAppendAt, firstMessageAt: firstMessageAt,
+                        lastMessageAt: lastMessageAt, messageIDs: messageIDs, channels: channels, closedAt: closedAt,
+                        error: error, observationIDs: observationIDs, summaryID: s.optionalString(14),
+                        extractor: s.optionalString(15), extractedAt: s.int64(16), extractedMessageCount: s.int(17))
+                    stores[i].profiles[j].conversations.append(conversation)
+                }
             default:
                 throw corrupt("no reader for table \(table)")
             }
@@ -596,6 +649,10 @@ enum SnapshotFile {
                     ? s.optionalString(c + 13) : s.string(c + 13, reusing: &lastEmbedder)
             } else {
                 o.embedder = o.embedding == nil ? nil : HashedEmbedder.standardIdentity
+            }
+            let messages = s.text(c + 14)
+            if !Self.isEmptyArray(messages) {
+                o.communicationIDs = try strings(String(decoding: messages, as: UTF8.self), "communication_ids")
             }
             return o
         }

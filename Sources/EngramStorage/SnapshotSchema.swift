@@ -1,10 +1,26 @@
+import EngramCore
+
 /// The snapshot file's tables (docs/storage.md documents them for operators). Every table is
 /// written in one pass over the engine's view and read back in rowid order; lists inside a
 /// row (conversation ids, blocked values) are JSON arrays of strings; times are µs since the
 /// Unix epoch; embeddings are little-endian float32 blobs.
 enum SnapshotSchema {
-    /// Version 2 added observations' `embedder` column; version 1 files are still read.
-    static let formatVersion = 2
+    /// Version 2 added observations' `embedder` column; version 3 the stores' conversation
+    /// settings, observations' `communication_ids` and the `conversations` table. Older files
+    /// are still read.
+    static let formatVersion = 3
+
+    /// Columns a file of an older version lacks, and what to read in their place.
+    static let addedColumns: [(name: String, version: Int, placeholder: String)] = [
+        ("embedder", 2, "NULL"),
+        ("idle_timeout_us", 3, String(ConversationSettings().idleTimeout)),
+        ("extractor", 3, "'\(ConversationSettings().extractor.rawValue)'"),
+        ("link_whatsapp_to_phone", 3, ConversationSettings().linkWhatsAppToPhone ? "1" : "0"),
+        ("communication_ids", 3, "'[]'"),
+    ]
+
+    /// Tables a file of an older version lacks (read as empty).
+    static let addedTables: [String: Int] = ["conversations": 3]
 
     /// (table, columns with types), in the order rows are read back.
     static let tables: [(name: String, columns: [(String, String)])] = [
@@ -13,6 +29,8 @@ enum SnapshotSchema {
             [
                 ("store_id", "TEXT NOT NULL"), ("display_name", "TEXT NOT NULL"), ("description", "TEXT NOT NULL"),
                 ("created_at_us", "INTEGER NOT NULL"), ("updated_at_us", "INTEGER NOT NULL"),
+                ("idle_timeout_us", "INTEGER NOT NULL"), ("extractor", "TEXT NOT NULL"),
+                ("link_whatsapp_to_phone", "INTEGER NOT NULL"),
             ]
         ),
         (
@@ -102,6 +120,18 @@ enum SnapshotSchema {
                 ("is_retry", "INTEGER NOT NULL"),
             ]
         ),
+        (
+            "conversations",
+            [
+                ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("conversation_id", "TEXT NOT NULL"),
+                ("state", "TEXT NOT NULL"), ("created_at_us", "INTEGER NOT NULL"),
+                ("updated_at_us", "INTEGER NOT NULL"), ("last_append_at_us", "INTEGER NOT NULL"),
+                ("first_message_at_us", "INTEGER NOT NULL"), ("last_message_at_us", "INTEGER NOT NULL"),
+                ("message_ids", "TEXT NOT NULL"), ("channels", "TEXT NOT NULL"), ("closed_at_us", "INTEGER NOT NULL"),
+                ("error", "TEXT"), ("observation_ids", "TEXT NOT NULL"), ("summary_id", "TEXT"), ("extractor", "TEXT"),
+                ("extracted_at_us", "INTEGER NOT NULL"), ("extracted_message_count", "INTEGER NOT NULL"),
+            ]
+        ),
     ]
 
     static func observationColumns(prefix: [(String, String)]) -> [(String, String)] {
@@ -110,7 +140,7 @@ enum SnapshotSchema {
             ("occurred_at_us", "INTEGER NOT NULL"), ("conversation_ids", "TEXT NOT NULL"), ("subject_key", "TEXT"),
             ("embedding", "BLOB"), ("idempotency_key", "TEXT"), ("created_at_us", "INTEGER NOT NULL"),
             ("updated_at_us", "INTEGER NOT NULL"), ("mention_count", "INTEGER NOT NULL"), ("status", "TEXT NOT NULL"),
-            ("superseded_by", "TEXT"), ("embedder", "TEXT"),
+            ("superseded_by", "TEXT"), ("embedder", "TEXT"), ("communication_ids", "TEXT NOT NULL"),
         ]
     }
 
@@ -149,8 +179,10 @@ enum SnapshotSchema {
         -> String
     {
         let columns = tables.first { $0.name == table }!.columns
-        // Version 1 had no embedder column: read NULL in its place.
-        let names = columns.map { formatVersion < 2 && $0.0 == "embedder" ? "NULL" : $0.0 }
+        // A column an older file lacks is read as its placeholder.
+        let names = columns.map { column in
+            addedColumns.first { $0.name == column.0 && formatVersion < $0.version }?.placeholder ?? column.0
+        }
         let range = rowids.map { " WHERE rowid BETWEEN \($0.lowerBound) AND \($0.upperBound)" } ?? ""
         return "SELECT " + names.joined(separator: ", ") + " FROM \(table)\(range) ORDER BY rowid"
     }

@@ -16,6 +16,7 @@ extension Wire {
         public var status: ObservationStatus = .unspecified
         public var supersededBy: String = ""
         public var idempotencyKey: String = ""
+        public var communicationIds: [String] = []
         public init() {}
 
         @inlinable
@@ -33,6 +34,7 @@ extension Wire {
             w.enumValue(11, status)
             w.string(12, supersededBy)
             w.string(13, idempotencyKey)
+            w.strings(14, communicationIds)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -53,6 +55,7 @@ extension Wire {
             case 11: status = try r.enumValue(t, "status")
             case 12: supersededBy = try r.string(t, "superseded_by")
             case 13: idempotencyKey = try r.string(t, "idempotency_key")
+            case 14: communicationIds.append(try r.string(t, "communication_ids"))
             default: return false
             }
             return true
@@ -70,6 +73,7 @@ extension Wire {
         public var conversationIds: [String] = []
         public var subject: String = ""
         public var idempotencyKey: String = ""
+        public var communicationIds: [String] = []
         public var embedding: [Float] = []
         public init() {}
 
@@ -82,6 +86,7 @@ extension Wire {
             w.string(5, subject)
             w.string(6, idempotencyKey)
             w.packedFloats(7, embedding)
+            w.strings(8, communicationIds)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -96,6 +101,7 @@ extension Wire {
             case 5: subject = try r.string(t, "subject")
             case 6: idempotencyKey = try r.string(t, "idempotency_key")
             case 7: try r.floats(t, "embedding", into: &embedding)
+            case 8: communicationIds.append(try r.string(t, "communication_ids"))
             default: return false
             }
             return true

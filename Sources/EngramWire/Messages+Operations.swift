@@ -163,6 +163,12 @@ extension Wire {
         public var reembedPendingProfiles: UInt64 = 0
         public var reembedDoneProfiles: UInt64 = 0
         public var reembedVectors: UInt64 = 0
+        public var extractionPending: UInt64 = 0
+        public var extractionRunning: UInt64 = 0
+        public var extractionCompleted: UInt64 = 0
+        public var extractionFailed: UInt64 = 0
+        public var extractionMeanLatencyUs: Int64 = 0
+        public var extractionMaxLatencyUs: Int64 = 0
         public init() {}
 
         @inlinable
@@ -186,6 +192,12 @@ extension Wire {
             w.uint64(17, reembedPendingProfiles)
             w.uint64(18, reembedDoneProfiles)
             w.uint64(19, reembedVectors)
+            w.uint64(20, extractionPending)
+            w.uint64(21, extractionRunning)
+            w.uint64(22, extractionCompleted)
+            w.uint64(23, extractionFailed)
+            w.int64(24, extractionMeanLatencyUs)
+            w.int64(25, extractionMaxLatencyUs)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -212,6 +224,12 @@ extension Wire {
             case 17: reembedPendingProfiles = try r.uint64(t, "reembed_pending_profiles")
             case 18: reembedDoneProfiles = try r.uint64(t, "reembed_done_profiles")
             case 19: reembedVectors = try r.uint64(t, "reembed_vectors")
+            case 20: extractionPending = try r.uint64(t, "extraction_pending")
+            case 21: extractionRunning = try r.uint64(t, "extraction_running")
+            case 22: extractionCompleted = try r.uint64(t, "extraction_completed")
+            case 23: extractionFailed = try r.uint64(t, "extraction_failed")
+            case 24: extractionMeanLatencyUs = try r.int64(t, "extraction_mean_latency_us")
+            case 25: extractionMaxLatencyUs = try r.int64(t, "extraction_max_latency_us")
             default: return false
             }
             return true

@@ -18,6 +18,7 @@ extension Wire {
         public var includeSuperseded: Bool = false
         public var explain: Bool = false
         public var queryEmbedding: [Float] = []
+        public var rankCommunications: Bool = false
         public init() {}
 
         @inlinable
@@ -37,6 +38,7 @@ extension Wire {
             w.bool(13, includeSuperseded)
             w.bool(14, explain)
             w.packedFloats(15, queryEmbedding)
+            w.bool(16, rankCommunications)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -59,6 +61,7 @@ extension Wire {
             case 13: includeSuperseded = try r.bool(t, "include_superseded")
             case 14: explain = try r.bool(t, "explain")
             case 15: try r.floats(t, "query_embedding", into: &queryEmbedding)
+            case 16: rankCommunications = try r.bool(t, "rank_communications")
             default: return false
             }
             return true
@@ -176,6 +179,7 @@ extension Wire {
         public var profileId: String = ""
         public var queryTimeUs: Int64 = 0
         public var effectiveQuery: String = ""
+        public var rankedCommunications: [ScoredCommunication] = []
         public init() {}
 
         @inlinable
@@ -187,6 +191,7 @@ extension Wire {
             w.string(5, profileId)
             w.int64(6, queryTimeUs)
             w.string(7, effectiveQuery)
+            w.messages(8, rankedCommunications)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -201,6 +206,7 @@ extension Wire {
             case 5: profileId = try r.string(t, "profile_id")
             case 6: queryTimeUs = try r.int64(t, "query_time_us")
             case 7: effectiveQuery = try r.string(t, "effective_query")
+            case 8: try r.message(t, "ranked_communications", appendingTo: &rankedCommunications)
             default: return false
             }
             return true

@@ -8,6 +8,7 @@ extension Wire {
         public var description: String = ""
         public var createdAtUs: Int64 = 0
         public var updatedAtUs: Int64 = 0
+        public var conversationSettings: ConversationSettings?
         public init() {}
 
         @inlinable
@@ -17,6 +18,7 @@ extension Wire {
             w.string(3, description)
             w.int64(4, createdAtUs)
             w.int64(5, updatedAtUs)
+            w.message(6, conversationSettings)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -29,6 +31,7 @@ extension Wire {
             case 3: description = try r.string(t, "description")
             case 4: createdAtUs = try r.int64(t, "created_at_us")
             case 5: updatedAtUs = try r.int64(t, "updated_at_us")
+            case 6: try r.message(t, "conversation_settings", merging: &conversationSettings)
             default: return false
             }
             return true
@@ -41,12 +44,14 @@ extension Wire {
         public static let protoMessageName = "CreateStoreRequest"
         public var displayName: String = ""
         public var description: String = ""
+        public var conversationSettings: ConversationSettings?
         public init() {}
 
         @inlinable
         public func encode<Output: WireOutput>(to w: inout ProtoWriter<Output>) {
             w.string(1, displayName)
             w.string(2, description)
+            w.message(3, conversationSettings)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -56,6 +61,7 @@ extension Wire {
             switch n {
             case 1: displayName = try r.string(t, "display_name")
             case 2: description = try r.string(t, "description")
+            case 3: try r.message(t, "conversation_settings", merging: &conversationSettings)
             default: return false
             }
             return true
@@ -195,6 +201,7 @@ extension Wire {
         public var storeId: String = ""
         public var displayName: String?
         public var description: String?
+        public var conversationSettings: ConversationSettings?
         public init() {}
 
         @inlinable
@@ -202,6 +209,7 @@ extension Wire {
             w.string(1, storeId)
             w.string(2, displayName)
             w.string(3, description)
+            w.message(4, conversationSettings)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -212,6 +220,7 @@ extension Wire {
             case 1: storeId = try r.string(t, "store_id")
             case 2: displayName = try r.string(t, "display_name")
             case 3: description = try r.string(t, "description")
+            case 4: try r.message(t, "conversation_settings", merging: &conversationSettings)
             default: return false
             }
             return true

@@ -22,6 +22,11 @@ public enum Method: UInt16, CaseIterable, Sendable, CustomStringConvertible {
     case listObservationRevisions = 32
     case deleteObservation = 33
     case listSummaries = 34
+    case appendCommunications = 35
+    case closeConversation = 36
+    case getConversation = 37
+    case listConversations = 38
+    case listCommunications = 39
     case recall = 40
 
     /// The method's name in the schema, e.g. `Observe`.
@@ -49,6 +54,11 @@ public enum Method: UInt16, CaseIterable, Sendable, CustomStringConvertible {
         case .listObservationRevisions: "ListObservationRevisions"
         case .deleteObservation: "DeleteObservation"
         case .listSummaries: "ListSummaries"
+        case .appendCommunications: "AppendCommunications"
+        case .closeConversation: "CloseConversation"
+        case .getConversation: "GetConversation"
+        case .listConversations: "ListConversations"
+        case .listCommunications: "ListCommunications"
         case .recall: "Recall"
         }
     }
@@ -107,6 +117,20 @@ public enum Methods {
         .listProfiles)
     public static let listSummaries = MethodDescriptor<Wire.ListSummariesRequest, Wire.ListSummariesResponse>.read(
         .listSummaries)
+    public static let appendCommunications = MethodDescriptor<
+        Wire.AppendCommunicationsRequest, Wire.AppendCommunicationsResponse
+    >.write(.appendCommunications)
+    public static let closeConversation = MethodDescriptor<
+        Wire.CloseConversationRequest, Wire.CloseConversationResponse
+    >.write(.closeConversation)
+    public static let getConversation = MethodDescriptor<Wire.GetConversationRequest, Wire.GetConversationResponse>
+        .read(.getConversation)
+    public static let listConversations = MethodDescriptor<
+        Wire.ListConversationsRequest, Wire.ListConversationsResponse
+    >.read(.listConversations)
+    public static let listCommunications = MethodDescriptor<
+        Wire.ListCommunicationsRequest, Wire.ListCommunicationsResponse
+    >.read(.listCommunications)
 
     /// Every method, in id order.
     public static let all: [AnyMethodDescriptor] = [
@@ -117,6 +141,8 @@ public enum Methods {
         listProfiles.erased,
         observe.erased, listObservations.erased, listObservationRevisions.erased, deleteObservation.erased,
         listSummaries.erased,
+        appendCommunications.erased, closeConversation.erased, getConversation.erased, listConversations.erased,
+        listCommunications.erased,
         recall.erased,
     ]
 
@@ -159,8 +185,12 @@ public enum MessageRegistry {
         Wire.ListObservationRevisionsRequest.self, Wire.ListObservationRevisionsResponse.self,
         Wire.DeleteObservationRequest.self, Wire.DeleteObservationResponse.self, Wire.ListSummariesRequest.self,
         Wire.ListSummariesResponse.self,
+        Wire.ConversationSettings.self, Wire.Conversation.self, Wire.AppendCommunicationsRequest.self,
+        Wire.AppendCommunicationsResponse.self, Wire.CloseConversationRequest.self, Wire.CloseConversationResponse.self,
+        Wire.GetConversationRequest.self, Wire.GetConversationResponse.self, Wire.ListConversationsRequest.self,
+        Wire.ListConversationsResponse.self, Wire.ListCommunicationsRequest.self, Wire.ListCommunicationsResponse.self,
         Wire.RecallRequest.self, Wire.ScoreExplanation.self, Wire.ScoredObservation.self, Wire.ScoredSummary.self,
-        Wire.RecallResponse.self,
+        Wire.ScoredCommunication.self, Wire.RecallResponse.self,
     ]
 
     /// Looks a type up by its short (`ObserveRequest`) or full (`engram.v1.ObserveRequest`) name.

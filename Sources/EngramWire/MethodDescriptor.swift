@@ -77,3 +77,8 @@ extension Wire.DeleteObservationRequest: StoreScopedRequest {}
 extension Wire.RecallRequest: StoreScopedRequest {}
 extension Wire.ListProfilesRequest: StoreScopedRequest {}
 extension Wire.ListSummariesRequest: StoreScopedRequest {}
+extension Wire.AppendCommunicationsRequest: StoreScopedRequest {}
+extension Wire.CloseConversationRequest: StoreScopedRequest {}
+extension Wire.GetConversationRequest: StoreScopedRequest {}
+extension Wire.ListConversationsRequest: StoreScopedRequest {}
+extension Wire.ListCommunicationsRequest: StoreScopedRequest {}

@@ -132,3 +132,36 @@ extension Wire {
         ]
     }
 }
+
+extension Wire {
+    /// Where a conversation is in its life.
+    public struct ConversationState: ProtoEnum {
+        public var rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        public static let unspecified = Self(rawValue: 0)
+        public static let open = Self(rawValue: 1)
+        public static let closed = Self(rawValue: 2)
+        public static let extracting = Self(rawValue: 3)
+        public static let extracted = Self(rawValue: 4)
+        public static let failed = Self(rawValue: 5)
+        public static let names: [Int32: String] = [
+            0: "CONVERSATION_STATE_UNSPECIFIED", 1: "CONVERSATION_STATE_OPEN", 2: "CONVERSATION_STATE_CLOSED",
+            3: "CONVERSATION_STATE_EXTRACTING", 4: "CONVERSATION_STATE_EXTRACTED", 5: "CONVERSATION_STATE_FAILED",
+        ]
+    }
+}
+
+extension Wire {
+    /// What turns a store's closed conversations into observations.
+    public struct Extractor: ProtoEnum {
+        public var rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        public static let unspecified = Self(rawValue: 0)
+        public static let rules = Self(rawValue: 1)
+        public static let llm = Self(rawValue: 2)
+        public static let none = Self(rawValue: 3)
+        public static let names: [Int32: String] = [
+            0: "EXTRACTOR_UNSPECIFIED", 1: "EXTRACTOR_RULES", 2: "EXTRACTOR_LLM", 3: "EXTRACTOR_NONE",
+        ]
+    }
+}

@@ -251,6 +251,26 @@ public struct ProtoReader {
         }
     }
 
+    /// Repeated enums, packed (the proto3 default) or one per tag.
+    public mutating func enumValues<E: ProtoEnum>(_ wire: WireType, _ field: String, into values: inout [E])
+        throws(WireDecodingError)
+    {
+        switch wire {
+        case .varint:
+            values.append(E(rawValue: Int32(truncatingIfNeeded: try readVarint(field))))
+        case .lengthDelimited:
+            let start = position
+            let length = try readLength(field)
+            let stop = position + length
+            while position < stop {
+                values.append(E(rawValue: Int32(truncatingIfNeeded: try readVarint(field))))
+            }
+            guard position == stop else { throw WireDecodingError(.badPackedLength, field: field, offset: start) }
+        default:
+            throw WireDecodingError(.wrongWireType, field: field, offset: position)
+        }
+    }
+
     // MARK: Messages and maps
 
     /// Decodes a length-delimited message into `value`, merging as protobuf specifies when the

@@ -203,6 +203,11 @@ public struct ProtoWriter<Output: WireOutput> {
         if let value { string(field, value, always: true) }
     }
 
+    @inlinable @inline(__always)
+    public mutating func bool(_ field: UInt32, _ value: Bool?) {
+        if let value { bool(field, value, always: true) }
+    }
+
     // MARK: Messages, repeated fields and maps
 
     @inlinable @inline(__always)
@@ -233,6 +238,16 @@ public struct ProtoWriter<Output: WireOutput> {
         #else
             for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { output.wireWrite(contentsOf: $0) } }
         #endif
+    }
+
+    /// A packed repeated enum field: one tag, one length, then each value as an int32 varint.
+    @inlinable
+    public mutating func packedEnums<E: ProtoEnum>(_ field: UInt32, _ values: [E]) {
+        guard !values.isEmpty else { return }
+        var length = 0
+        for v in values { length &+= Self.varintSize(UInt64(bitPattern: Int64(v.rawValue))) }
+        tagged(field, .lengthDelimited, varint: UInt64(length))
+        for v in values { varint(UInt64(bitPattern: Int64(v.rawValue))) }
     }
 
     /// A `map<string, M>` field. Entries are written in ascending UTF-8 byte order of their keys,

@@ -45,7 +45,9 @@ import Testing
             case .listSummaries(let s, let profile):
                 return .summaries(try engine.listSummaries(storeID: stores[s], profileID: profile))
             case .listCommunications(let s, let profile):
-                return .communications(try engine.listCommunications(storeID: stores[s], profileID: profile))
+                let page = try engine.listCommunications(storeID: stores[s], profileID: profile, pageSize: 1_000)
+                return .communications(
+                    CommunicationList(profileID: page.profileID, communications: page.communications))
             }
         } catch {
             return .failure(error.code)

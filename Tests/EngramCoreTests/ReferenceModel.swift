@@ -197,7 +197,10 @@ final class ReferenceModel {
                 guard let id = Self.canonical(all[stores[s]]!, profile) else { return .failure(.notFound) }
                 return .communications(
                     CommunicationList(
-                        profileID: id, communications: all[stores[s]]!.profiles[id]!.communications.reversed()))
+                        profileID: id,
+                        communications: all[stores[s]]!.profiles[id]!.communications.sorted {
+                            ($0.createdAt, $0.id) > ($1.createdAt, $1.id)
+                        }))
             }
         }
     }

@@ -66,7 +66,7 @@ import Testing
         #expect(
             try t.engine.listCommunications(storeID: store, profileID: id, conversationID: "c1").communications.map(
                 \.text) == ["turn 3"])
-        #expect(try t.engine.listCommunications(storeID: store, profileID: id, limit: 2).communications.count == 2)
+        #expect(try t.engine.listCommunications(storeID: store, profileID: id, pageSize: 2).communications.count == 2)
         // Older than the whole window: dropped at once.
         _ = try t.engine.observe(
             storeID: store, profileID: id,
@@ -99,8 +99,8 @@ import Testing
                         authorType: .customer, channel: .sms, text: "hi", conversationID: "c", createdAt: -1)
                 ])
         }
-        expectError(.invalidArgument, field: "limit") {
-            try t.engine.listCommunications(storeID: store, profileID: id, limit: -1)
+        expectError(.invalidArgument, field: "page_size") {
+            try t.engine.listCommunications(storeID: store, profileID: id, pageSize: -1)
         }
     }
 }

@@ -140,10 +140,10 @@ struct CodecTests {
     }
 
     @Test func methodTableMatchesTheSchema() {
-        #expect(Method.allCases.count == 23)
+        #expect(Method.allCases.count == 28)
         #expect(Method(rawValue: 40) == .recall)
         #expect(ObjectIdentifier(Method.recall.descriptor.requestType) == ObjectIdentifier(Wire.RecallRequest.self))
-        #expect(MessageRegistry.all.count == 70)
+        #expect(MessageRegistry.all.count == 83)
         #expect(
             MessageRegistry.type(named: "engram.v1.ObserveRequest").map(ObjectIdentifier.init)
                 == ObjectIdentifier(Wire.ObserveRequest.self))

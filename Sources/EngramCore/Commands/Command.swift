@@ -15,6 +15,9 @@ public enum Command: Sendable, Hashable {
     case observe(Observe)
     case deleteObservation(DeleteObservation)
     case reembed(Reembed)
+    case appendCommunications(AppendCommunications)
+    case closeConversation(CloseConversation)
+    case recordExtraction(RecordExtraction)
 
     /// Creates a store.
     public struct CreateStore: Sendable, Hashable {
@@ -26,8 +29,14 @@ public enum Command: Sendable, Hashable {
         public var description: String
         /// When the command was issued (µs since the Unix epoch); every time it sets comes from here.
         public var at: Int64
+        /// The conversation settings; nil means the defaults.
+        public var conversationSettings: ConversationSettings?
         /// Creates the value.
-        public init(storeID: String, displayName: String, description: String, at: Int64) {
+        public init(
+            storeID: String, displayName: String, description: String, at: Int64,
+            conversationSettings: ConversationSettings? = nil
+        ) {
+            self.conversationSettings = conversationSettings
             self.storeID = storeID
             self.displayName = displayName
             self.description = description
@@ -45,8 +54,14 @@ public enum Command: Sendable, Hashable {
         public var description: String?
         /// When the command was issued (µs since the Unix epoch); every time it sets comes from here.
         public var at: Int64
+        /// New conversation settings, or nil to keep them.
+        public var conversationSettings: ConversationSettings?
         /// Creates the value.
-        public init(storeID: String, displayName: String?, description: String?, at: Int64) {
+        public init(
+            storeID: String, displayName: String?, description: String?, at: Int64,
+            conversationSettings: ConversationSettings? = nil
+        ) {
+            self.conversationSettings = conversationSettings
             self.storeID = storeID
             self.displayName = displayName
             self.description = description
@@ -212,11 +227,15 @@ public enum Command: Sendable, Hashable {
         public var idempotencyKey: String?
         /// Which embedder made `embedding`; nil for a client's vector.
         public var embedder: String?
+        /// The messages it was taken from.
+        public var communicationIDs: [String]
         /// Creates the value.
         public init(
             id: String, content: String, source: String, occurredAt: Int64, conversationIDs: [String],
-            subjectKey: String?, embedding: [Float]?, idempotencyKey: String?, embedder: String? = nil
+            subjectKey: String?, embedding: [Float]?, idempotencyKey: String?, embedder: String? = nil,
+            communicationIDs: [String] = []
         ) {
+            self.communicationIDs = communicationIDs
             self.id = id
             self.content = content
             self.source = source
@@ -317,6 +336,78 @@ public enum Command: Sendable, Hashable {
         }
     }
 
+    /// Appends messages to a profile's conversation (opening it, or reopening a closed one).
+    /// A message whose id the profile holds already is skipped.
+    public struct AppendCommunications: Sendable, Hashable {
+        public var storeID: String
+        /// The profile's id (the canonical one when journaled).
+        public var profileID: String
+        public var conversationID: String
+        /// Ids and times decided; each carries `conversationID`.
+        public var communications: [NewCommunication]
+        public var at: Int64
+        public init(
+            storeID: String, profileID: String, conversationID: String, communications: [NewCommunication], at: Int64
+        ) {
+            self.storeID = storeID
+            self.profileID = profileID
+            self.conversationID = conversationID
+            self.communications = communications
+            self.at = at
+        }
+    }
+
+    /// Closes an open conversation, which queues it for extraction.
+    public struct CloseConversation: Sendable, Hashable {
+        public var storeID: String
+        /// The profile's id (the canonical one when journaled).
+        public var profileID: String
+        public var conversationID: String
+        /// True when the idle timeout closed it rather than a call.
+        public var idle: Bool
+        public var at: Int64
+        public init(storeID: String, profileID: String, conversationID: String, idle: Bool, at: Int64) {
+            self.storeID = storeID
+            self.profileID = profileID
+            self.conversationID = conversationID
+            self.idle = idle
+            self.at = at
+        }
+    }
+
+    /// What an extractor made of a conversation's first `messageCount` messages (in append
+    /// order), or why it failed. The observations go through reconciliation as Observe's do.
+    public struct RecordExtraction: Sendable, Hashable {
+        public var storeID: String
+        /// The profile's id (the canonical one when journaled).
+        public var profileID: String
+        public var conversationID: String
+        /// The extractor and its version, e.g. "rules/1".
+        public var extractor: String
+        /// How many of the conversation's messages the extraction covered.
+        public var messageCount: Int
+        /// Ids and vectors decided, as Observe's.
+        public var observations: [NewObservation]
+        public var summary: NewSummary?
+        /// Why it failed; then nothing else is applied.
+        public var failure: String?
+        public var at: Int64
+        public init(
+            storeID: String, profileID: String, conversationID: String, extractor: String, messageCount: Int,
+            observations: [NewObservation], summary: NewSummary?, failure: String?, at: Int64
+        ) {
+            self.storeID = storeID
+            self.profileID = profileID
+            self.conversationID = conversationID
+            self.extractor = extractor
+            self.messageCount = messageCount
+            self.observations = observations
+            self.summary = summary
+            self.failure = failure
+            self.at = at
+        }
+    }
+
     /// The store the command acts on.
     public var storeID: String {
         switch self {
@@ -330,6 +421,9 @@ public enum Command: Sendable, Hashable {
         case .observe(let c): c.storeID
         case .deleteObservation(let c): c.storeID
         case .reembed(let c): c.storeID
+        case .appendCommunications(let c): c.storeID
+        case .closeConversation(let c): c.storeID
+        case .recordExtraction(let c): c.storeID
         }
     }
 }

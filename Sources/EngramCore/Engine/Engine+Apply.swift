@@ -9,6 +9,9 @@ enum CommandOutput: Sendable {
     case observed(ObserveResult)
     case observationDeleted(ObservationDeletionReceipt)
     case reembedded(Int)
+    case appended(AppendResult)
+    case closed(CloseResult)
+    case extracted(ExtractionResult)
 }
 
 extension Engine {
@@ -34,6 +37,9 @@ extension Engine {
         case .observe(let c): .observed(try applyObserve(c, mode))
         case .deleteObservation(let c): .observationDeleted(try applyDeleteObservation(c, mode))
         case .reembed(let c): .reembedded(try applyReembed(c, mode))
+        case .appendCommunications(let c): .appended(try applyAppend(c, mode))
+        case .closeConversation(let c): .closed(try applyClose(c, mode))
+        case .recordExtraction(let c): .extracted(try applyRecordExtraction(c, mode))
         }
     }
 }

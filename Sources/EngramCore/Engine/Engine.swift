@@ -22,6 +22,11 @@ public final class Engine: Sendable {
     /// `configuration.recall.embedder.identity.description`, computed once: Observe stamps
     /// it on every vector it makes and Recall compares it with each profile's.
     let embedderIdentity: String
+    /// Extractions under way, and their totals.
+    let extractions = Mutex(ExtractionBook())
+    /// Conversations as they close (live, not replayed): what engramd's extraction runner waits on.
+    public let closedConversations: AsyncStream<ConversationKey>
+    let extractionQueue: AsyncStream<ConversationKey>.Continuation
 
     /// Creates an empty engine. With a `journal`, every successful command is appended to it.
     public init(configuration: EngineConfiguration = EngineConfiguration(), journal: (any CommandJournal)? = nil) {
@@ -34,6 +39,8 @@ public final class Engine: Sendable {
         self.journal = journal
         self.catalog = Mutex(CatalogState())
         self.shards = (0..<configuration.shardCount).map { _ in Shard() }
+        (closedConversations, extractionQueue) = AsyncStream.makeStream(
+            of: ConversationKey.self, bufferingPolicy: .bufferingNewest(65_536))
     }
 
     /// The shard holding a profile: a stable hash (not `Hasher`, which is seeded per process)

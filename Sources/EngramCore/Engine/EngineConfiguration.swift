@@ -2,7 +2,8 @@
 public struct EngineConfiguration: Sendable {
     /// How many shards hold profiles. Default: 4 × the core count.
     public var shardCount: Int
-    /// How many of the most recent communications each profile keeps. Default 200.
+    /// How many of the most recent communications each profile keeps. Default: all of them
+    /// (a store's retention setting bounds them by age instead).
     public var communicationsWindow: Int
     /// Observations at or above this similarity count as DUPLICATE (default 0.9).
     ///
@@ -23,7 +24,7 @@ public struct EngineConfiguration: Sendable {
     /// Creates a configuration.
     public init(
         shardCount: Int = EngineConfiguration.defaultShardCount,
-        communicationsWindow: Int = 200,
+        communicationsWindow: Int = .max,
         duplicateSimilarityThreshold: Double = 0.9,
         limits: EngineLimits = EngineLimits(),
         idGenerator: any IDGenerator = RandomIDGenerator(),
@@ -71,6 +72,10 @@ public struct EngineLimits: Sendable, Hashable {
     public var maxSourceLength = 100
     /// Conversation ids on one observation.
     public var maxConversationIDs = 10
+    /// Message ids on one observation (its provenance).
+    public var maxCommunicationIDs = 100
+    /// Messages in one AppendCommunications call.
+    public var maxMessagesPerAppend = 1_000
     /// Floats in one embedding.
     public var maxEmbeddingDimension = 4_096
     /// Largest page for listings (the proto's documented 1–1000).

@@ -1,3 +1,5 @@
+import Synchronization
+
 extension Engine {
     /// Finds the profile these identifiers belong to, creating or merging as needed, attaches
     /// the new identifiers and applies the trait updates. Several matching profiles are merged
@@ -100,13 +102,16 @@ extension Engine {
             let plan = ids.plan(candidates, blocked: blocked, limits: limits) { id in
                 profileIdentity(store: c.storeID, id: id)
             }
-            return try commit(plan, of: c, ids: &ids, mode)
+            return try commit(plan, of: c, ids: &ids, directory: identity.conversations, mode)
         }
     }
 
     /// Applies a plan under the shard locks of every profile involved. The surviving profile
     /// is built as a copy first; only if the trait limits hold is anything written.
-    private func commit(_ plan: ResolvePlan, of c: Command.ResolveIdentity, ids: inout IdentityState, _ mode: ApplyMode)
+    private func commit(
+        _ plan: ResolvePlan, of c: Command.ResolveIdentity, ids: inout IdentityState,
+        directory: borrowing Mutex<ConversationDirectory>, _ mode: ApplyMode
+    )
         throws(EngineError) -> ResolveResult
     {
         let store = c.storeID
@@ -179,6 +184,15 @@ extension Engine {
                     ids.addOwner(targetID, of: key)
                 }
                 for id in [profile.id] + profile.mergedIDs { ids.aliases[id] = targetID }
+            }
+            if absorbed.contains(where: { !$0.conversations.isEmpty }) {
+                directory.withLock { directory in
+                    for profile in absorbed {
+                        for conversation in profile.conversations.values {
+                            directory.register(target.conversations[conversation.id]!, profileID: targetID)
+                        }
+                    }
+                }
             }
             for identifier in attached {
                 ids.addOwner(targetID, of: IdentifierKey(type: identifier.type, value: identifier.value))

@@ -39,6 +39,9 @@ struct IdentityState {
 final class StoreIdentity: Sendable {
     let storeID: String
     let state: Mutex<IdentityState>
+    /// Which profile holds each conversation, and which conversations wait on a timer or an
+    /// extractor. Taken last: after shard locks, and nothing is taken while it is held.
+    let conversations = Mutex(ConversationDirectory())
 
     init(storeID: String, state: sending IdentityState) {
         self.storeID = storeID

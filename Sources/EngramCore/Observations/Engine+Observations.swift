@@ -46,7 +46,8 @@ extension Engine {
                 Command.NewObservation(
                     id: newID(.observation), content: $0.content, source: $0.source, occurredAt: $0.occurredAt!,
                     conversationIDs: $0.conversationIDs, subjectKey: $0.subjectKey, embedding: $1,
-                    idempotencyKey: $0.idempotencyKey, embedder: $0.embedding == nil ? embedder : nil)
+                    idempotencyKey: $0.idempotencyKey, embedder: $0.embedding == nil ? embedder : nil,
+                    communicationIDs: $0.communicationIDs)
             },
             summaries: summaries.map {
                 Command.NewSummary(
@@ -127,19 +128,6 @@ extension Engine {
                 .map { SummaryHistory(summary: $0.summary, revisions: $0.revisions.reversed()) })
     }
 
-    /// A profile's kept communications, newest first, optionally of one conversation.
-    public func listCommunications(storeID: String, profileID: String, conversationID: String? = nil, limit: Int? = nil)
-        throws(EngineError) -> CommunicationList
-    {
-        try requireIDs(["store_id": storeID, "profile_id": profileID])
-        if let limit, limit < 0 { throw EngineError.field("limit", "must not be negative; got \(limit)") }
-        let profile = try readProfile(store: storeID, profile: profileID)
-        let newestFirst = profile.communications.reversed().filter {
-            conversationID == nil || $0.conversationID == conversationID
-        }
-        return CommunicationList(profileID: profile.id, communications: Array(newestFirst.prefix(limit ?? Int.max)))
-    }
-
     /// Erases one observation and its revisions. Its idempotency key stays known, so a late
     /// retry of the call that created it does not bring it back.
     public func deleteObservation(storeID: String, profileID: String, observationID: String) throws(EngineError)
@@ -159,6 +147,7 @@ extension Engine {
     func applyObserve(_ c: Command.Observe, _ mode: ApplyMode) throws(EngineError) -> ObserveResult {
         // Pure function of the content: computed before taking the lock.
         let fingerprints = c.observations.map { TextFingerprint($0.content) }
+        let identity = c.communications.isEmpty ? nil : identity(of: c.storeID)
         return try withProfile(store: c.storeID, profile: c.profileID) {
             (state: inout ShardState, id: String) throws(EngineError) -> ObserveResult in
             // A retry of observations already stored, and nothing else, changes nothing: it is
@@ -182,6 +171,19 @@ extension Engine {
                     c, fingerprints: fingerprints, window: configuration.communicationsWindow,
                     maxConversationIDs: configuration.limits.maxConversationIDs)
             }!
+            if let identity {
+                // Messages sent with Observe open conversations too; one that another profile
+                // holds already stays listed under that one.
+                let profile = state.profile(store: c.storeID, id: id)!
+                identity.conversations.withLock { directory in
+                    for conversationID in Set(c.communications.map(\.conversationID))
+                    where directory.profiles[conversationID] == nil || directory.profiles[conversationID] == id {
+                        if let conversation = profile.conversations[conversationID] {
+                            directory.register(conversation, profileID: id)
+                        }
+                    }
+                }
+            }
             var logged = c
             logged.profileID = id
             return ObserveResult(

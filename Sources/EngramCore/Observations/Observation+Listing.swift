@@ -94,4 +94,9 @@ struct PageCursor: Hashable {
     func precedes(_ observation: Observation) -> Bool {
         (observation.createdAt, observation.id) < (createdAt, id)
     }
+
+    /// Whether an item at (time, id) comes after this cursor in a newest-first listing.
+    func precedes(createdAt time: Int64, id other: String) -> Bool {
+        (time, other) < (createdAt, id)
+    }
 }

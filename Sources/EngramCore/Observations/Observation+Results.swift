@@ -44,6 +44,11 @@ public struct CommunicationList: Sendable, Hashable {
     public var profileID: String
     /// The messages, newest first.
     public var communications: [Communication]
+
+    public init(profileID: String, communications: [Communication]) {
+        self.profileID = profileID
+        self.communications = communications
+    }
 }
 
 /// What DeleteObservation erased.

@@ -39,6 +39,15 @@ extension ObservationInput {
         if let idempotencyKey, let problem = idempotencyKey.plainTextProblem(maxLength: 128) {
             problems.add(path + ".idempotency_key", problem)
         }
+        if communicationIDs.count > limits.maxCommunicationIDs {
+            problems.add(
+                path + ".communication_ids", "at most \(limits.maxCommunicationIDs); got \(communicationIDs.count)")
+        }
+        for (i, id) in communicationIDs.enumerated() {
+            if let problem = CommunicationInput.idProblem(id) {
+                problems.add(path + ".communication_ids[\(i)]", problem)
+            }
+        }
     }
 
     static func sourceProblem(_ source: String, limits: EngineLimits) -> String? {
@@ -86,6 +95,13 @@ extension SummaryInput {
 }
 
 extension CommunicationInput {
+    /// A message id's problem, or nil: 1–128 characters, not blank.
+    static func idProblem(_ id: String) -> String? {
+        if id.isBlank { return "must not be blank" }
+        if let length = id.lengthIfOver(128) { return "at most 128 characters; got \(length)" }
+        return nil
+    }
+
     /// Stateless checks; `path` is `communications[i]`.
     func validate(path: String, limits: EngineLimits, into problems: inout Violations) {
         if text.isBlank {
@@ -97,13 +113,7 @@ extension CommunicationInput {
             problems.add(path + ".conversation_id", problem)
         }
         if let createdAt, createdAt < 0 { problems.add(path + ".created_at_us", "must not be before 1970-01-01") }
-        if let clientID {
-            if clientID.isBlank {
-                problems.add(path + ".id", "must not be blank when given")
-            } else if let length = clientID.lengthIfOver(128) {
-                problems.add(path + ".id", "at most 128 characters; got \(length)")
-            }
-        }
+        if let clientID, let problem = Self.idProblem(clientID) { problems.add(path + ".id", problem) }
         if let length = authorAddress.lengthIfOver(256) {
             problems.add(path + ".author.address", "at most 256 characters; got \(length)")
         }

@@ -15,12 +15,16 @@ public struct ObservationInput: Sendable, Hashable {
     public var embedding: [Float]?
     /// Optional key (e.g. the source message id): a retry with the same key changes nothing.
     public var idempotencyKey: String?
+    /// Provenance: the messages the fact was taken from, at most 100.
+    public var communicationIDs: [String]
 
     /// Creates an input.
     public init(
         content: String, source: String, occurredAt: Int64?, conversationIDs: [String] = [],
-        subjectKey: String? = nil, embedding: [Float]? = nil, idempotencyKey: String? = nil
+        subjectKey: String? = nil, embedding: [Float]? = nil, idempotencyKey: String? = nil,
+        communicationIDs: [String] = []
     ) {
+        self.communicationIDs = communicationIDs
         self.content = content
         self.source = source
         self.occurredAt = occurredAt
@@ -72,13 +76,18 @@ public struct Observation: Sendable, Hashable {
     public var status: ObservationStatus
     /// The observation that superseded this one, if any.
     public var supersededBy: String?
+    /// The messages the fact was taken from (at most 100, oldest first), so every extracted
+    /// fact traces back to what was said.
+    public var communicationIDs: [String]
 
     /// Creates an observation value.
     public init(
         id: String, content: String, source: String, occurredAt: Int64, conversationIDs: [String],
         subjectKey: String?, embedding: [Float]?, idempotencyKey: String?, createdAt: Int64, updatedAt: Int64,
-        mentionCount: Int, status: ObservationStatus, supersededBy: String?, embedder: String? = nil
+        mentionCount: Int, status: ObservationStatus, supersededBy: String?, embedder: String? = nil,
+        communicationIDs: [String] = []
     ) {
+        self.communicationIDs = communicationIDs
         self.id = id
         self.content = content
         self.source = source

@@ -79,6 +79,11 @@ extension Engine {
                     ids.removeOwner(id, of: IdentifierKey(type: identifier.type, value: identifier.value))
                 }
                 for merged in profile.mergedIDs { ids.aliases[merged] = nil }
+                if !profile.conversations.isEmpty {
+                    identity.conversations.withLock { directory in
+                        for conversation in profile.conversations.keys { directory.remove(conversation, of: id) }
+                    }
+                }
                 var logged = c
                 logged.profileID = id
                 return ProfileDeletionReceipt(

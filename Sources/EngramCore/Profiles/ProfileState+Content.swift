@@ -79,6 +79,9 @@ extension ProfileState {
                 var merged = existing.observation.conversationIDs
                 for id in item.conversationIDs where !merged.contains(id) { merged.append(id) }
                 existing.observation.conversationIDs = Array(merged.suffix(maxConversationIDs))
+                var sources = existing.observation.communicationIDs
+                for id in item.communicationIDs where !sources.contains(id) { sources.append(id) }
+                existing.observation.communicationIDs = Array(sources.suffix(Self.maxCommunicationIDs))
                 existing.observation.mentionCount += 1
                 existing.observation.updatedAt = at
                 putObservation(existing)
@@ -89,7 +92,8 @@ extension ProfileState {
                     id: item.id, content: item.content, source: item.source, occurredAt: item.occurredAt,
                     conversationIDs: item.conversationIDs, subjectKey: item.subjectKey, embedding: item.embedding,
                     idempotencyKey: item.idempotencyKey, createdAt: at, updatedAt: at, mentionCount: 1,
-                    status: .active, supersededBy: nil, embedder: item.embedder)
+                    status: .active, supersededBy: nil, embedder: item.embedder,
+                    communicationIDs: item.communicationIDs)
                 if let key = item.subjectKey, let activeID = activeBySubject[key], var active = observations[activeID] {
                     if active.observation.occurredAt <= item.occurredAt {
                         // The newer fact replaces the active one (ties go to the later arrival).
@@ -120,19 +124,11 @@ extension ProfileState {
         for item in command.summaries {
             summaryIDs.append(putSummary(item, at: at))
         }
-        var communicationIDs: [String] = []
+        // A message the profile already holds (a client's retry, by its own id) is kept once.
         for item in command.communications {
-            communicationIDs.append(item.id)
-            // A message the profile already holds (a client's retry, by its own id) is kept once.
-            if communications.contains(where: { $0.id == item.id }) { continue }
-            insertCommunication(
-                Communication(
-                    id: item.id, conversationID: item.conversationID, authorType: item.authorType,
-                    channel: item.channel, text: item.text, createdAt: item.createdAt,
-                    authorAddress: item.authorAddress,
-                    recipients: item.recipients),
-                window: window)
+            append(CollectionOfOne(item), to: item.conversationID, at: at, window: window)
         }
+        let communicationIDs = command.communications.map(\.id)
         updatedAt = at
         return (outcomes, summaryIDs, communicationIDs)
     }
@@ -182,17 +178,5 @@ extension ProfileState {
                     occurredAt: item.occurredAt, createdAt: at, updatedAt: at),
                 revisions: []))
         return item.id
-    }
-
-    /// Inserts by time (after equal times) and keeps only the newest `window`.
-    mutating func insertCommunication(_ communication: Communication, window: Int) {
-        var low = 0
-        var high = communications.count
-        while low < high {
-            let mid = (low + high) / 2
-            if communications[mid].createdAt <= communication.createdAt { low = mid + 1 } else { high = mid }
-        }
-        communications.insert(communication, at: low)
-        if communications.count > window { communications.removeFirst(communications.count - window) }
     }
 }

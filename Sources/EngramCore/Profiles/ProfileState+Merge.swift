@@ -34,8 +34,11 @@ extension ProfileState {
                 .map(\.element)
             putSummary(winner)
         }
-        for communication in other.communications {
+        for communication in other.communications where knownCommunications[communication.id] == nil {
             insertCommunication(communication, window: window)
+        }
+        for conversation in other.conversations.values {
+            absorb(conversation: conversation)
         }
         updatedAt = at
     }

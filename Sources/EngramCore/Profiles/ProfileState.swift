@@ -18,6 +18,9 @@ struct SummaryRecord: Sendable, Equatable {
 /// `putSummary` (in ProfileState+Content.swift), which keep the subject map and, once built,
 /// the derived `indexes` in step on every write.
 struct ProfileState: Sendable, Equatable {
+    /// Message ids one observation keeps as provenance (the newest when a duplicate adds more).
+    static let maxCommunicationIDs = 100
+
     var id: String
     var createdAt: Int64
     var updatedAt: Int64
@@ -34,8 +37,12 @@ struct ProfileState: Sendable, Equatable {
     var idempotency: PersistentMap<String, ObservationOutcome> = [:]
     /// Conversation id → its summary.
     var summaries: PersistentMap<String, SummaryRecord> = [:]
-    /// Oldest first, at most the configured window.
+    /// Oldest first (by their own time), at most the configured window.
     var communications: [Communication] = []
+    /// Message id → its conversation: the messages the profile holds, for deduplication.
+    var knownCommunications: PersistentMap<String, String> = [:]
+    /// Conversation id → the conversation.
+    var conversations: PersistentMap<String, Conversation> = [:]
     /// The Jaccard similarity at which an observation is a duplicate.
     let duplicateThreshold: Double
     /// The duplicate and recall indexes, derived from the content above; nil until first

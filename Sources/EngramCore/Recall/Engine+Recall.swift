@@ -157,6 +157,7 @@ extension Engine {
 
         var observations: [RecalledObservation] = []
         var summaries: [RecalledSummary] = []
+        var ranked: [RecalledCommunication] = []
         var filter = RecallFilter(
             occurred: options.occurred, sources: Set(options.sources), includeInactive: options.includeSuperseded)
         if isRanked {
@@ -220,6 +221,22 @@ extension Engine {
                     RecalledSummary(summary: $0.summary, score: ranked.score, explanation: ranked.explanation)
                 }
             }
+            if options.rankCommunications {
+                // Messages are ranked as summaries are (hashed vectors); sources name
+                // observations' and summaries' origins, not channels, so they do not apply.
+                var messages = filter
+                messages.sources = []
+                let byID = Dictionary(
+                    profile.communications.lazy.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                ranked = index.communications.rank(
+                    plan, vector: plan.summaryVector, filter: messages, limit: options.communicationsLimit,
+                    threshold: threshold, configuration: settings, explain: options.explain
+                ).compactMap { ranked in
+                    byID[ranked.id].map {
+                        RecalledCommunication(communication: $0, score: ranked.score, explanation: ranked.explanation)
+                    }
+                }
+            }
         } else {
             observations = index.observations.newest(filter: filter, limit: options.observationsLimit).compactMap {
                 profile.observations[$0.id].map {
@@ -232,7 +249,7 @@ extension Engine {
             }
         }
         var communications: [Communication] = []
-        if options.communicationsLimit > 0 {
+        if options.communicationsLimit > 0, !(isRanked && options.rankCommunications) {
             for communication in profile.communications.reversed()
             where conversation == nil || communication.conversationID == conversation {
                 communications.append(communication)
@@ -241,8 +258,8 @@ extension Engine {
         }
         return RecallResult(
             profileID: profile.id, observations: observations, summaries: summaries, communications: communications,
-            traits: profile.traits, effectiveQuery: hasText ? text : "", isRanked: isRanked,
-            queryTimeMicros: max(0, Self.monotonicMicros() - started))
+            rankedCommunications: ranked, traits: profile.traits, effectiveQuery: hasText ? text : "",
+            isRanked: isRanked, queryTimeMicros: max(0, Self.monotonicMicros() - started))
     }
 
     static func monotonicMicros() -> Int64 {

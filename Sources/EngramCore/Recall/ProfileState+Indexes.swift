@@ -32,6 +32,8 @@ struct ProfileIndexes: Sendable, Equatable {
         for record in profile.summaries.values.sorted(by: { $0.summary.conversationID < $1.summary.conversationID }) {
             recall.put(record.summary, old: nil)
         }
+        recall.communications.reserve(profile.communications.count, dimension: HashedEmbedder.standard.dimension)
+        for communication in profile.communications { recall.put(communication) }
     }
 }
 

@@ -24,14 +24,18 @@ public struct RecallOptions: Sendable, Hashable {
     /// The client's own query embedding; its length must be the engine embedder's dimension.
     /// Used for observations; summaries are compared with the query text's hashed embedding.
     public var queryEmbedding: [Float]?
+    /// Rank the profile's messages against the query (the `communicationsLimit` best, in
+    /// `rankedCommunications`) instead of listing the newest.
+    public var rankCommunications: Bool
 
     /// Creates options; all defaults are the product's.
     public init(
         query: String? = nil, conversationID: String? = nil, occurred: TimeRange = TimeRange(),
         observationsLimit: Int = 20, summariesLimit: Int = 5, communicationsLimit: Int = 0,
         relevanceThreshold: Double = 0, sources: [String] = [], includeSuperseded: Bool = false, explain: Bool = false,
-        queryEmbedding: [Float]? = nil
+        queryEmbedding: [Float]? = nil, rankCommunications: Bool = false
     ) {
+        self.rankCommunications = rankCommunications
         self.query = query
         self.conversationID = conversationID
         self.occurred = occurred
@@ -66,6 +70,15 @@ public struct RecalledSummary: Sendable, Hashable {
     public var explanation: RecallExplanation?
 }
 
+/// A message Recall ranked.
+public struct RecalledCommunication: Sendable, Hashable {
+    public var communication: Communication
+    /// In [0, 1].
+    public var score: Double
+    /// With `explain`.
+    public var explanation: RecallExplanation?
+}
+
 /// What Recall returns.
 public struct RecallResult: Sendable, Hashable {
     /// The canonical profile id (the one asked for may have been merged away into it).
@@ -74,8 +87,10 @@ public struct RecallResult: Sendable, Hashable {
     public var observations: [RecalledObservation]
     /// Best first; newest first when `isRanked` is false.
     public var summaries: [RecalledSummary]
-    /// Newest first.
+    /// Newest first (empty when they were ranked).
     public var communications: [Communication]
+    /// With `rankCommunications` and a query: the best messages, best first.
+    public var rankedCommunications: [RecalledCommunication] = []
     /// The profile's traits.
     public var traits: Traits
     /// The query that was ranked on: the given one, or the text built from the conversation;

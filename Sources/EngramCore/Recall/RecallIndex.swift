@@ -11,6 +11,15 @@
 struct RecallIndex: Sendable {
     var observations = RecallCorpus()
     var summaries = RecallCorpus()
+    /// Messages, by id, with hashed vectors; the channel stands as their source.
+    var communications = RecallCorpus()
+
+    /// Indexes a message (messages never change once stored).
+    mutating func put(_ communication: Communication) {
+        communications.put(
+            id: communication.id, text: nil, source: communication.channel.rawValue,
+            occurredAt: communication.createdAt, active: true, vector: .hashed(communication.text))
+    }
 
     /// Indexes an observation's new state; `old` is its state before this write, if any.
     /// `vector` is the vector it came with, when its stored form no longer holds it.
@@ -55,6 +64,7 @@ extension RecallIndex: Equatable {
     /// not compared.
     static func == (lhs: RecallIndex, rhs: RecallIndex) -> Bool {
         lhs.observations.canonical == rhs.observations.canonical && lhs.summaries.canonical == rhs.summaries.canonical
+            && lhs.communications.canonical == rhs.communications.canonical
     }
 }
 

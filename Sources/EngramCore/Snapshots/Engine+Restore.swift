@@ -23,6 +23,13 @@ extension Engine {
                 shard(store: storeID, profile: profile.id).state.withLock { $0.put(profile, store: storeID) }
             }
             let identity = StoreIdentity(storeID: storeID, state: state)
+            identity.conversations.withLock { directory in
+                for profile in built[storeIndex] {
+                    for conversation in profile.conversations.values {
+                        directory.register(conversation, profileID: profile.id)
+                    }
+                }
+            }
             catalog.withLock { catalog in
                 catalog.stores[storeID] = item.store
                 catalog.identities[storeID] = identity

@@ -70,13 +70,16 @@ public struct ProfileSnapshot: Sendable, Hashable {
     public var communications: [Communication]
     /// By key.
     public var idempotencyKeys: [IdempotencyRecord]
+    /// By id.
+    public var conversations: [Conversation]
 
     /// Creates a profile snapshot.
     public init(
         id: String, createdAt: Int64, updatedAt: Int64, identifiers: [StoredIdentifier], traits: Traits,
         mergedIDs: [String], observations: [ObservationSnapshot], summaries: [SummarySnapshot],
-        communications: [Communication], idempotencyKeys: [IdempotencyRecord]
+        communications: [Communication], idempotencyKeys: [IdempotencyRecord], conversations: [Conversation] = []
     ) {
+        self.conversations = conversations
         self.id = id
         self.createdAt = createdAt
         self.updatedAt = updatedAt
@@ -148,7 +151,8 @@ extension ProfileState {
             communications: communications,
             idempotencyKeys: idempotency.map { IdempotencyRecord(key: $0.key, outcome: $0.value) }.sorted {
                 $0.key < $1.key
-            })
+            },
+            conversations: conversations.values.sorted { $0.id < $1.id })
     }
 
     /// Rebuilds a profile's content; its indexes (duplicate fingerprints, recall) are built
@@ -174,6 +178,12 @@ extension ProfileState {
             putSummary(SummaryRecord(summary: item.summary, revisions: item.revisions))
         }
         communications = snapshot.communications
+        for communication in communications { knownCommunications[communication.id] = communication.conversationID }
+        for conversation in snapshot.conversations {
+            var conversation = conversation
+            conversation.profileID = id
+            conversations[conversation.id] = conversation
+        }
         for record in snapshot.idempotencyKeys { idempotency[record.key] = record.outcome }
     }
 }

@@ -1,13 +1,17 @@
 extension Engine {
     /// Creates a store. The display name is 1–64 characters of `[A-Za-z0-9-]`, unique among
     /// stores ignoring case (else `alreadyExists`); the description at most 128 characters.
-    public func createStore(displayName: String, description: String = "") throws(EngineError) -> StoreResult {
+    public func createStore(
+        displayName: String, description: String = "", conversationSettings: ConversationSettings? = nil
+    ) throws(EngineError) -> StoreResult {
         var problems = Violations()
         if let problem = Store.displayNameProblem(displayName) { problems.add("display_name", problem) }
         if let problem = Store.descriptionProblem(description) { problems.add("description", problem) }
+        conversationSettings?.validate(path: "conversation_settings", into: &problems)
         try problems.check()
         let command = Command.CreateStore(
-            storeID: newID(.store), displayName: displayName, description: description, at: now())
+            storeID: newID(.store), displayName: displayName, description: description, at: now(),
+            conversationSettings: conversationSettings)
         guard case .store(let result) = try apply(.createStore(command), .live) else { throw .unexpectedOutput }
         return result
     }
@@ -44,7 +48,10 @@ extension Engine {
     }
 
     /// Changes a store's display name and/or description; nil leaves a field unchanged.
-    public func updateStore(_ storeID: String, displayName: String? = nil, description: String? = nil)
+    public func updateStore(
+        _ storeID: String, displayName: String? = nil, description: String? = nil,
+        conversationSettings: ConversationSettings? = nil
+    )
         throws(EngineError)
         -> StoreResult
     {
@@ -54,9 +61,11 @@ extension Engine {
             problems.add("display_name", problem)
         }
         if let description, let problem = Store.descriptionProblem(description) { problems.add("description", problem) }
+        conversationSettings?.validate(path: "conversation_settings", into: &problems)
         try problems.check()
         let command = Command.UpdateStore(
-            storeID: storeID, displayName: displayName, description: description, at: now())
+            storeID: storeID, displayName: displayName, description: description, at: now(),
+            conversationSettings: conversationSettings)
         guard case .store(let result) = try apply(.updateStore(command), .live) else { throw .unexpectedOutput }
         return result
     }
@@ -78,7 +87,8 @@ extension Engine {
             }
             try Self.requireUniqueName(c.displayName, except: nil, in: catalog)
             let store = Store(
-                id: c.storeID, displayName: c.displayName, description: c.description, createdAt: c.at, updatedAt: c.at)
+                id: c.storeID, displayName: c.displayName, description: c.description, createdAt: c.at, updatedAt: c.at,
+                conversationSettings: c.conversationSettings ?? ConversationSettings())
             catalog.stores[c.storeID] = store
             catalog.identities[c.storeID] = StoreIdentity(
                 storeID: c.storeID, state: IdentityState(settings: IdentitySettings.default))
@@ -92,6 +102,7 @@ extension Engine {
             if let name = c.displayName { try Self.requireUniqueName(name, except: c.storeID, in: catalog) }
             store.displayName = c.displayName ?? store.displayName
             store.description = c.description ?? store.description
+            store.conversationSettings = c.conversationSettings ?? store.conversationSettings
             store.updatedAt = c.at
             catalog.stores[c.storeID] = store
             return StoreResult(store: store, logPosition: record(.updateStore(c), mode))

@@ -10,9 +10,15 @@ public struct Store: Sendable, Hashable {
     public var createdAt: Int64
     /// Microseconds since the Unix epoch.
     public var updatedAt: Int64
+    /// How its conversations close and are extracted.
+    public var conversationSettings: ConversationSettings
 
     /// Creates a store value.
-    public init(id: String, displayName: String, description: String, createdAt: Int64, updatedAt: Int64) {
+    public init(
+        id: String, displayName: String, description: String, createdAt: Int64, updatedAt: Int64,
+        conversationSettings: ConversationSettings = ConversationSettings()
+    ) {
+        self.conversationSettings = conversationSettings
         self.id = id
         self.displayName = displayName
         self.description = description
