@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "EngramRecall", targets: ["EngramRecall"]),
         .library(name: "EngramCore", targets: ["EngramCore"]),
         .library(name: "EngramServer", targets: ["EngramServer"]),
+        .library(name: "EngramExtraction", targets: ["EngramExtraction"]),
         .library(name: "EngramHTTP", targets: ["EngramHTTP"]),
         .library(name: "EngramClient", targets: ["EngramClient"]),
         .library(name: "EngramStorage", targets: ["EngramStorage"]),
@@ -77,6 +78,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Extraction: the rules extractor, the LLM extractor and the runner that feeds them the
+        // conversations that close.
+        .target(
+            name: "EngramExtraction",
+            dependencies: [
+                "EngramCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // The HTTP/JSON door (Hummingbird 2): paths and JSON shaped like the hosted product's API,
         // each route mapped onto a method of the table through the server's in-process caller.
         .target(
@@ -111,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "engramd",
             dependencies: [
-                "EngramServer", "EngramHTTP", "EngramCore", "EngramStorage", "EngramEmbeddings",
+                "EngramServer", "EngramHTTP", "EngramCore", "EngramStorage", "EngramEmbeddings", "EngramExtraction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -193,7 +205,8 @@ let package = Package(
         ),
         // The LoCoMo evaluation of Recall: reads the data file from a path it is given.
         .executableTarget(
-            name: "engram-eval", dependencies: ["EngramCore", "EngramEmbeddings"], swiftSettings: strict),
+            name: "engram-eval", dependencies: ["EngramCore", "EngramEmbeddings", "EngramExtraction"],
+            swiftSettings: strict),
         // Helpers every test target shares: seeded randomness, threads, a quiet logger.
         .target(
             name: "EngramTestSupport",
@@ -217,6 +230,14 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "EngramCoreTests", dependencies: ["EngramCore", "EngramRecall", "EngramTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EngramExtractionTests",
+            dependencies: [
+                "EngramExtraction", "EngramCore", "EngramTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "EngramEmbeddingsTests", dependencies: ["EngramEmbeddings", "EngramCore"], swiftSettings: strict),

@@ -17,9 +17,19 @@ struct Sample {
         var evidence: Set<String>
     }
 
+    struct Turn {
+        /// The turn id ("D1:3").
+        var id: String
+        var speaker: String
+        var session: Int
+        var text: String
+    }
+
     var id: String
     /// Session number → when it happened (µs since the Unix epoch).
     var sessionTimes: [Int: Int64]
+    /// Every turn, by session then order.
+    var turns: [Turn] = []
     var facts: [Fact]
     var questions: [Question]
     /// Questions of categories 1-4 left out because none of their evidence names a turn.
@@ -62,6 +72,7 @@ func loadLoCoMo(path: String) throws -> [Sample] {
         else { throw LoCoMoError.layout("a sample lacks sample_id, conversation, observation or qa") }
         var times: [Int: Int64] = [:]
         var turns = Set<String>()
+        var said: [Sample.Turn] = []
         for (key, value) in conversation {
             let parts = key.split(separator: "_")
             guard parts.count >= 2, parts[0] == "session", let n = Int(parts[1]) else { continue }
@@ -71,7 +82,16 @@ func loadLoCoMo(path: String) throws -> [Sample] {
                 }
                 times[n] = Int64(date.timeIntervalSince1970) * 1_000_000
             } else if parts.count == 2, let list = value as? [[String: Any]] {
-                for turn in list { if let dia = turn["dia_id"] as? String { turns.formUnion(turnIDs(in: dia)) } }
+                for turn in list {
+                    guard let dia = turn["dia_id"] as? String else { continue }
+                    turns.formUnion(turnIDs(in: dia))
+                    var text = turn["text"] as? String ?? ""
+                    // An image shared in the turn is known by its caption.
+                    if let caption = turn["blip_caption"] as? String { text += " [shares \(caption)]" }
+                    if let id = turnIDs(in: dia).first, let speaker = turn["speaker"] as? String, !text.isEmpty {
+                        said.append(Sample.Turn(id: id, speaker: speaker, session: n, text: text))
+                    }
+                }
             }
         }
         var facts: [Sample.Fact] = []
@@ -105,6 +125,13 @@ func loadLoCoMo(path: String) throws -> [Sample] {
             }
             questions.append(Sample.Question(text: text, category: category, evidence: evidence))
         }
-        return Sample(id: id, sessionTimes: times, facts: facts, questions: questions, unanswerable: unanswerable)
+        // By session, then turn number (the dictionary gave sessions in no order).
+        said.sort { a, b in
+            let ta = Int(a.id.split(separator: ":").last ?? "") ?? 0
+            let tb = Int(b.id.split(separator: ":").last ?? "") ?? 0
+            return (a.session, ta) < (b.session, tb)
+        }
+        return Sample(
+            id: id, sessionTimes: times, turns: said, facts: facts, questions: questions, unanswerable: unanswerable)
     }
 }

@@ -11,6 +11,7 @@
 
 import EngramCore
 import EngramEmbeddings
+import EngramExtraction
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -133,6 +134,23 @@ for (name, configuration, vectors) in runs {
 }
 printTable(rows)
 print("")
+
+// The conversation path: raw turns in as messages, extracted by the rules extractor.
+do {
+    let conversations = try evaluateConversations(samples, configuration: tuned, extractor: RulesExtractor())
+    print(
+        "Conversations: \(conversations.messageCount) turns in \(conversations.conversationCount) sessions, extracted by rules/1 into \(conversations.observationCount) observations; extraction \(String(format: "%.0f", Double(conversations.messageCount) / max(conversations.extractionSeconds, 1e-9))) messages/s (the rules alone: \(String(format: "%.1f", conversations.extractorSeconds * 1e6 / Double(max(conversations.messageCount, 1)))) µs a message), close → EXTRACTED p50 \(String(format: "%.0f", percentile(conversations.closeToExtracted, 0.5))) µs, p99 \(String(format: "%.0f", percentile(conversations.closeToExtracted, 0.99))) µs (in process)"
+    )
+    print("")
+    printTable([
+        ("extracted observations (rules)", conversations.extracted), ("ranked messages", conversations.messages),
+        ("both, merged by score", conversations.merged), ("both, interleaved", conversations.interleaved),
+    ])
+    print("")
+} catch {
+    print("engram-eval: conversations: \(error)")
+    exit(1)
+}
 let asked = rows.reduce(0) { $0 + $1.1.leakQuestions }
 let leaks = rows.reduce(0) { $0 + $1.1.leaks }
 print(

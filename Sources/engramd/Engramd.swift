@@ -1,6 +1,7 @@
 import ArgumentParser
 import EngramCore
 import EngramEmbeddings
+import EngramExtraction
 import EngramHTTP
 import EngramServer
 import EngramStorage
@@ -314,7 +315,9 @@ struct Serve: AsyncParsableCommand {
             logger: logger)
         // Services stop in reverse order: the server drains its calls first, then storage
         // writes its shutdown snapshot and closes the log.
-        var services: [any Service] = [hooks, engramServer]
+        let extraction = ExtractionRunner(
+            engine: storage.engine, extractors: [.rules: RulesExtractor()], concurrency: 4, logger: logger)
+        var services: [any Service] = [hooks, extraction, engramServer]
         if httpPort != 0 {
             var http = HTTPConfiguration()
             http.host = httpHost ?? host

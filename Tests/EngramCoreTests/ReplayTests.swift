@@ -51,6 +51,7 @@ extension Engine {
         let live = makeEngine(window: 5)
         let stores = try randomWorkload(seed: seed, steps: 600, engine: live.engine)
         _ = try live.engine.deleteStore(stores[1])
+        try runConversationScenario(live.engine) { live.clock.advance(by: $0) }
         let commands = live.journal.commands
         #expect(commands.count > 100)
 

@@ -94,7 +94,7 @@ struct CodecTests {
             #expect(decoded == command, "command \(i): \(command)")
             if decoded != command { break }
         }
-        #expect(seen == Set(1...10), "every command case was generated")
+        #expect(seen == Set(1...13), "every command case was generated")
     }
 
     /// The built-in hashed embedder's vectors are not written (replay builds them from the
@@ -263,17 +263,57 @@ func randomTraits(_ rng: inout SeededGenerator) -> [TraitUpdate] {
     }
 }
 
+func randomConversationSettings(_ rng: inout SeededGenerator) -> ConversationSettings? {
+    maybe(&rng) { rng in
+        ConversationSettings(
+            idleTimeout: Int64.random(in: 0...ConversationSettings.maxIdleTimeout, using: &rng),
+            extractor: ExtractorKind.allCases.randomElement(using: &rng)!, linkWhatsAppToPhone: Bool.random(using: &rng)
+        )
+    }
+}
+
+func randomNewObservations(_ rng: inout SeededGenerator) -> [Command.NewObservation] {
+    randomList(&rng) { rng in
+        Command.NewObservation(
+            id: randomString(&rng), content: randomString(&rng, max: 200), source: randomString(&rng),
+            occurredAt: randomTime(&rng),
+            conversationIDs: randomList(&rng) { randomString(&$0) }, subjectKey: maybe(&rng) { randomString(&$0) },
+            embedding: maybe(&rng) { rng in randomList(&rng, max: 8) { Float.random(in: -1...1, using: &$0) } },
+            idempotencyKey: maybe(&rng) { randomString(&$0) }, embedder: maybe(&rng) { randomString(&$0) },
+            communicationIDs: randomList(&rng) { randomString(&$0) })
+    }
+}
+
+func randomNewCommunications(_ rng: inout SeededGenerator) -> [Command.NewCommunication] {
+    randomList(&rng) { rng in
+        Command.NewCommunication(
+            id: randomString(&rng), conversationID: randomString(&rng),
+            authorType: AuthorType.allCases.randomElement(using: &rng)!,
+            channel: Channel.allCases.randomElement(using: &rng)!, text: randomString(&rng, max: 100),
+            createdAt: randomTime(&rng),
+            authorAddress: randomString(&rng),
+            recipients: randomList(&rng) {
+                CommunicationParticipant(
+                    type: AuthorType.allCases.randomElement(using: &$0)!, address: randomString(&$0))
+            })
+    }
+}
+
 func randomCommand(_ rng: inout SeededGenerator) -> Command {
     let s = randomString(&rng, max: 8)
     let at = randomTime(&rng)
-    switch Int.random(in: 1...10, using: &rng) {
+    switch Int.random(in: 1...13, using: &rng) {
     case 1:
-        return .createStore(.init(storeID: s, displayName: randomString(&rng), description: randomString(&rng), at: at))
+        return .createStore(
+            .init(
+                storeID: s, displayName: randomString(&rng), description: randomString(&rng), at: at,
+                conversationSettings: randomConversationSettings(&rng)))
     case 2:
         return .updateStore(
             .init(
                 storeID: s, displayName: maybe(&rng) { randomString(&$0) },
-                description: maybe(&rng) { randomString(&$0) }, at: at))
+                description: maybe(&rng) { randomString(&$0) }, at: at,
+                conversationSettings: randomConversationSettings(&rng)))
     case 3: return .deleteStore(.init(storeID: s, at: at))
     case 4:
         let types = randomList(&rng) { rng in
@@ -299,32 +339,14 @@ func randomCommand(_ rng: inout SeededGenerator) -> Command {
     case 6: return .updateTraits(.init(storeID: s, profileID: randomString(&rng), traits: randomTraits(&rng), at: at))
     case 7: return .deleteProfile(.init(storeID: s, profileID: randomString(&rng), at: at))
     case 8:
-        let observations = randomList(&rng) { rng in
-            Command.NewObservation(
-                id: randomString(&rng), content: randomString(&rng, max: 200), source: randomString(&rng),
-                occurredAt: randomTime(&rng),
-                conversationIDs: randomList(&rng) { randomString(&$0) }, subjectKey: maybe(&rng) { randomString(&$0) },
-                embedding: maybe(&rng) { rng in randomList(&rng, max: 8) { Float.random(in: -1...1, using: &$0) } },
-                idempotencyKey: maybe(&rng) { randomString(&$0) }, embedder: maybe(&rng) { randomString(&$0) })
-        }
+        let observations = randomNewObservations(&rng)
         let summaries = randomList(&rng) { rng in
             Command.NewSummary(
                 id: randomString(&rng), content: randomString(&rng), conversationID: randomString(&rng),
                 occurredAt: randomTime(&rng),
                 source: randomString(&rng))
         }
-        let communications = randomList(&rng) { rng in
-            Command.NewCommunication(
-                id: randomString(&rng), conversationID: randomString(&rng),
-                authorType: AuthorType.allCases.randomElement(using: &rng)!,
-                channel: Channel.allCases.randomElement(using: &rng)!, text: randomString(&rng, max: 100),
-                createdAt: randomTime(&rng),
-                authorAddress: randomString(&rng),
-                recipients: randomList(&rng) {
-                    CommunicationParticipant(
-                        type: AuthorType.allCases.randomElement(using: &$0)!, address: randomString(&$0))
-                })
-        }
+        let communications = randomNewCommunications(&rng)
         return .observe(
             .init(
                 storeID: s, profileID: randomString(&rng), observations: observations, summaries: summaries,
@@ -332,6 +354,27 @@ func randomCommand(_ rng: inout SeededGenerator) -> Command {
     case 9:
         return .deleteObservation(
             .init(storeID: s, profileID: randomString(&rng), observationID: randomString(&rng), at: at))
+    case 11:
+        return .appendCommunications(
+            .init(
+                storeID: s, profileID: randomString(&rng), conversationID: randomString(&rng),
+                communications: randomNewCommunications(&rng), at: at))
+    case 12:
+        return .closeConversation(
+            .init(
+                storeID: s, profileID: randomString(&rng), conversationID: randomString(&rng),
+                idle: Bool.random(using: &rng), at: at))
+    case 13:
+        return .recordExtraction(
+            .init(
+                storeID: s, profileID: randomString(&rng), conversationID: randomString(&rng),
+                extractor: randomString(&rng), messageCount: Int.random(in: 0...5_000, using: &rng),
+                observations: randomNewObservations(&rng),
+                summary: maybe(&rng) { rng in
+                    Command.NewSummary(
+                        id: randomString(&rng), content: randomString(&rng), conversationID: randomString(&rng),
+                        occurredAt: randomTime(&rng), source: randomString(&rng))
+                }, failure: maybe(&rng) { randomString(&$0) }, at: at))
     default:
         let vectors = randomList(&rng) { rng in
             Command.ObservationVector(

@@ -34,7 +34,9 @@ struct StorageTests {
                         authorAddress: "bot@x",
                         recipients: [CommunicationParticipant(type: .customer, address: "x@y.z")])
                 ])
+            try runConversationScenario(engine) { _ in }
             let view = engine.view()
+            #expect(view.snapshot().stores.contains { $0.profiles.contains { !$0.conversations.isEmpty } })
             let path = dir + "/s.sqlite"
             _ = try SnapshotFile.write(view, to: path, createdAtUs: 1, faults: nil)
             let read = try SnapshotFile.read(path)
@@ -74,6 +76,7 @@ struct StorageTests {
             let info = try await storage.snapshotNow()
             #expect(info.sequence == storage.engine.view().logPosition)
             try runRandomOperations(storage.engine, seed: 13, count: 1500)
+            try runConversationScenario(storage.engine) { _ in }
             let before = storage.engine.view().snapshot()
             await storage.close(snapshot: false)
 

@@ -18,6 +18,27 @@ extension Wire.Store {
         [
             "id": .of(id), "display_name": .of(displayName), "description": .of(description),
             "created_at_us": .of(createdAtUs), "updated_at_us": .of(updatedAtUs),
+            "conversation_settings": conversationSettings.map { s in
+                [
+                    "idle_timeout_seconds": s.idleTimeoutSeconds.map { JSONValue.of($0) } ?? .null,
+                    "extractor": .of(s.extractor.shortName),
+                    "link_whatsapp_to_phone": s.linkWhatsappToPhone.map { JSONValue.bool($0) } ?? .null,
+                ]
+            } ?? .null,
+        ]
+    }
+}
+
+extension Wire.Conversation {
+    public var json: JSONValue {
+        [
+            "id": .of(id), "profile_id": .of(profileId), "state": .of(state.shortName),
+            "created_at_us": .of(createdAtUs), "updated_at_us": .of(updatedAtUs),
+            "last_append_at_us": .of(lastAppendAtUs), "first_message_at_us": .of(firstMessageAtUs),
+            "last_message_at_us": .of(lastMessageAtUs), "message_count": .of(messageCount),
+            "channels": .of(channels.map(\.shortName)), "closed_at_us": .of(closedAtUs), "error": .of(error),
+            "observation_ids": .of(observationIds), "summary_id": .of(summaryId), "extractor": .of(extractor),
+            "extracted_at_us": .of(extractedAtUs), "extracted_message_count": .of(extractedMessageCount),
         ]
     }
 }
@@ -108,6 +129,7 @@ extension Wire.Observation {
             "conversation_ids": .of(conversationIds), "subject": .of(subject), "created_at_us": .of(createdAtUs),
             "updated_at_us": .of(updatedAtUs), "mention_count": .of(mentionCount), "status": .of(status.shortName),
             "superseded_by": .of(supersededBy), "idempotency_key": .of(idempotencyKey),
+            "communication_ids": .of(communicationIds),
         ]
     }
 }
@@ -176,6 +198,13 @@ extension Wire.RecallResponse {
                     ]
                 }),
             "communications": .array(communications.map(\.json)), "traits": traitsJSON(traits),
+            "ranked_communications": .array(
+                rankedCommunications.map { c in
+                    [
+                        "communication": c.communication?.json ?? .null, "score": .of(c.score),
+                        "explanation": c.explanation?.json ?? .null,
+                    ]
+                }),
         ]
     }
 }
@@ -192,6 +221,10 @@ extension Wire.ServerInfoResponse {
             "snapshot_at_us": .of(snapshotAtUs), "embedder": .of(embedder),
             "embedding_dimension": .of(embeddingDimension),
             "fsync_mode": .of(fsyncMode),
+            "extraction_pending": .of(extractionPending), "extraction_running": .of(extractionRunning),
+            "extraction_completed": .of(extractionCompleted), "extraction_failed": .of(extractionFailed),
+            "extraction_mean_latency_us": .of(extractionMeanLatencyUs),
+            "extraction_max_latency_us": .of(extractionMaxLatencyUs),
         ]
     }
 }

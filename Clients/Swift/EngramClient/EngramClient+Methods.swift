@@ -124,6 +124,36 @@ extension EngramClient {
         try await call(Methods.listSummaries, request, deadline: deadline)
     }
 
+    public func appendCommunications(_ request: Wire.AppendCommunicationsRequest, deadline: Duration? = nil)
+        async throws -> Wire.AppendCommunicationsResponse
+    {
+        try await call(Methods.appendCommunications, request, deadline: deadline)
+    }
+
+    public func closeConversation(_ request: Wire.CloseConversationRequest, deadline: Duration? = nil) async throws
+        -> Wire.CloseConversationResponse
+    {
+        try await call(Methods.closeConversation, request, deadline: deadline)
+    }
+
+    public func getConversation(_ request: Wire.GetConversationRequest, deadline: Duration? = nil) async throws
+        -> Wire.GetConversationResponse
+    {
+        try await call(Methods.getConversation, request, deadline: deadline)
+    }
+
+    public func listConversations(_ request: Wire.ListConversationsRequest, deadline: Duration? = nil) async throws
+        -> Wire.ListConversationsResponse
+    {
+        try await call(Methods.listConversations, request, deadline: deadline)
+    }
+
+    public func listCommunications(_ request: Wire.ListCommunicationsRequest, deadline: Duration? = nil) async throws
+        -> Wire.ListCommunicationsResponse
+    {
+        try await call(Methods.listCommunications, request, deadline: deadline)
+    }
+
     public func recall(_ request: Wire.RecallRequest, deadline: Duration? = nil) async throws -> Wire.RecallResponse {
         try await call(Methods.recall, request, deadline: deadline)
     }

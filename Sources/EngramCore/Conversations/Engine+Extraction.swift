@@ -33,6 +33,20 @@ public struct ExtractionJob: Sendable, Hashable {
     public var summary: String?
     /// When the conversation closed (µs).
     public var closedAt: Int64
+
+    public init(
+        key: ConversationKey, extractor: ExtractorKind, messages: [Communication], newMessageIDs: Set<String>,
+        messageCount: Int, activeObservations: [Observation], summary: String?, closedAt: Int64
+    ) {
+        self.key = key
+        self.extractor = extractor
+        self.messages = messages
+        self.newMessageIDs = newMessageIDs
+        self.messageCount = messageCount
+        self.activeObservations = activeObservations
+        self.summary = summary
+        self.closedAt = closedAt
+    }
 }
 
 /// Extraction's counters, for ServerInfo and /metrics.
