@@ -79,6 +79,8 @@ struct Serve: AsyncParsableCommand {
         ("snapshot-interval", false),
         ("snapshot-every", false), ("segment-bytes", false), ("accept-log-loss", true), ("embedder", false),
         ("model-dir", false), ("query-cache", false), ("http-port", false), ("http-host", false),
+        ("llm-url", false), ("llm-model", false), ("llm-api-key", false), ("llm-timeout", false),
+        ("llm-concurrency", false), ("extraction-concurrency", false),
     ]
 
     @Option(help: "Address to listen on. Anything but loopback requires API keys. (ENGRAM_HOST)")
@@ -184,6 +186,27 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Query vectors the MiniLM embedder keeps, least recently used first out. (ENGRAM_QUERY_CACHE)")
     var queryCache = 4096
 
+    @Option(
+        help:
+            "An OpenAI-compatible Chat Completions endpoint for the llm extractor, e.g. http://localhost:8080/v1; stores may choose EXTRACTOR_LLM only with it. (ENGRAM_LLM_URL)"
+    )
+    var llmURL: String?
+
+    @Option(help: "The model the llm extractor asks for. (ENGRAM_LLM_MODEL)")
+    var llmModel = "gpt-4o-mini"
+
+    @Option(help: "The endpoint's API key, sent as a bearer token; prefer the environment. (ENGRAM_LLM_API_KEY)")
+    var llmAPIKey: String?
+
+    @Option(help: "Seconds one LLM request may take before it is retried. (ENGRAM_LLM_TIMEOUT)")
+    var llmTimeout = 60
+
+    @Option(help: "LLM requests in flight at once. (ENGRAM_LLM_CONCURRENCY)")
+    var llmConcurrency = 4
+
+    @Option(help: "Conversations extracted at once. (ENGRAM_EXTRACTION_CONCURRENCY)")
+    var extractionConcurrency = 4
+
     func validate() throws {
         guard ["hashed", "minilm"].contains(embedder) else {
             throw ValidationError("--embedder must be hashed or minilm; got '\(embedder)'")
@@ -216,6 +239,16 @@ struct Serve: AsyncParsableCommand {
         }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         if let httpPort, !(0...65535).contains(httpPort) { throw ValidationError("--http-port must be 0-65535") }
+        if let llmURL {
+            guard let url = URL(string: llmURL), let scheme = url.scheme, ["http", "https"].contains(scheme),
+                url.host != nil
+            else { throw ValidationError("--llm-url must be an http or https URL; got '\(llmURL)'") }
+        }
+        guard (1...3600).contains(llmTimeout) else { throw ValidationError("--llm-timeout must be 1-3600 seconds") }
+        guard (1...256).contains(llmConcurrency) else { throw ValidationError("--llm-concurrency must be 1-256") }
+        guard (1...256).contains(extractionConcurrency) else {
+            throw ValidationError("--extraction-concurrency must be 1-256")
+        }
         if let metricsPort, !(1...65535).contains(metricsPort) {
             throw ValidationError("--metrics-port must be 1-65535")
         }
@@ -241,6 +274,7 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(metricsFactory)
 
         var server = ServerConfiguration()
+        if llmURL != nil { server.extractors.insert(.llm) }
         server.host = host
         server.port = port
         server.maxFrameBytes = maxFrameBytes
@@ -315,8 +349,18 @@ struct Serve: AsyncParsableCommand {
             logger: logger)
         // Services stop in reverse order: the server drains its calls first, then storage
         // writes its shutdown snapshot and closes the log.
+        var extractors: [ExtractorKind: any ConversationExtractor] = [.rules: RulesExtractor()]
+        if let llmURL {
+            var llm = LLMExtractor.Configuration(
+                url: llmURL, model: llmModel,
+                apiKey: llmAPIKey)
+            llm.timeout = .seconds(llmTimeout)
+            llm.concurrency = llmConcurrency
+            extractors[.llm] = LLMExtractor(configuration: llm, logger: logger)
+            logger.info("llm extractor", metadata: ["url": "\(llmURL)", "model": "\(llmModel)"])
+        }
         let extraction = ExtractionRunner(
-            engine: storage.engine, extractors: [.rules: RulesExtractor()], concurrency: 4, logger: logger)
+            engine: storage.engine, extractors: extractors, concurrency: extractionConcurrency, logger: logger)
         var services: [any Service] = [hooks, extraction, engramServer]
         if httpPort != 0 {
             var http = HTTPConfiguration()
