@@ -294,6 +294,30 @@ int engram_delete_observation(engram_client *client,
 int engram_list_summaries(engram_client *client, const Engram__V1__ListSummariesRequest *request,
                           Engram__V1__ListSummariesResponse **response, engram_status *status);
 
+/* Messages into a conversation (1-1,000); the profile given, known, or resolved from the
+ * customer's address. Set `close` to close it afterwards. */
+int engram_append_communications(engram_client *client,
+                                 const Engram__V1__AppendCommunicationsRequest *request,
+                                 Engram__V1__AppendCommunicationsResponse **response,
+                                 engram_status *status);
+/* Closes a conversation, which queues its extraction. */
+int engram_close_conversation(engram_client *client,
+                              const Engram__V1__CloseConversationRequest *request,
+                              Engram__V1__CloseConversationResponse **response,
+                              engram_status *status);
+int engram_get_conversation(engram_client *client, const Engram__V1__GetConversationRequest *request,
+                            Engram__V1__GetConversationResponse **response, engram_status *status);
+/* A profile's or the store's conversations, the latest message first, paged. */
+int engram_list_conversations(engram_client *client,
+                              const Engram__V1__ListConversationsRequest *request,
+                              Engram__V1__ListConversationsResponse **response,
+                              engram_status *status);
+/* A profile's or a conversation's messages, newest first, paged. */
+int engram_list_communications(engram_client *client,
+                               const Engram__V1__ListCommunicationsRequest *request,
+                               Engram__V1__ListCommunicationsResponse **response,
+                               engram_status *status);
+
 /* Ranked recall. Set the optional limits with engram_recall_set_*(). */
 int engram_recall(engram_client *client, const Engram__V1__RecallRequest *request,
                   Engram__V1__RecallResponse **response, engram_status *status);

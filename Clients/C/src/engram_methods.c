@@ -27,6 +27,11 @@
     X(32, list_observation_revisions, ListObservationRevisions)                \
     X(33, delete_observation, DeleteObservation)                               \
     X(34, list_summaries, ListSummaries)                                       \
+    X(35, append_communications, AppendCommunications)                         \
+    X(36, close_conversation, CloseConversation)                               \
+    X(37, get_conversation, GetConversation)                                   \
+    X(38, list_conversations, ListConversations)                               \
+    X(39, list_communications, ListCommunications)                             \
     X(40, recall, Recall)
 
 #define ENGRAM_TABLE_ROW(id, snake, Camel)                                     \
@@ -94,6 +99,11 @@ const char *engram_method_name(uint16_t method_id)
     X(32, list_observation_revisions, ListObservationRevisions)                \
     X(33, delete_observation, DeleteObservation)                               \
     X(34, list_summaries, ListSummaries)                                       \
+    X(35, append_communications, AppendCommunications)                         \
+    X(36, close_conversation, CloseConversation)                               \
+    X(37, get_conversation, GetConversation)                                   \
+    X(38, list_conversations, ListConversations)                               \
+    X(39, list_communications, ListCommunications)                             \
     X(40, recall, Recall)
 
 ENGRAM_METHOD_LIST_NO_HELLO(ENGRAM_TYPED_CALL)

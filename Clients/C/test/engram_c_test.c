@@ -1363,6 +1363,98 @@ static void test_real_server(void)
         engram_response_free(resp);
     }
 
+    /* Conversations: append (the profile resolved from the caller's number), close, get, list. */
+    {
+        Engram__V1__Participant author = ENGRAM__V1__PARTICIPANT__INIT;
+        author.type = ENGRAM__V1__PARTICIPANT_TYPE__PARTICIPANT_TYPE_CUSTOMER;
+        author.address = "+1 415 555 0177";
+        Engram__V1__Communication message = ENGRAM__V1__COMMUNICATION__INIT;
+        message.id = "c-msg-1";
+        message.author = &author;
+        message.channel = ENGRAM__V1__CHANNEL__CHANNEL_VOICE;
+        message.text = "Please text me instead of calling, I prefer SMS.";
+        Engram__V1__Communication *messages[] = {&message};
+        Engram__V1__AppendCommunicationsRequest req = ENGRAM__V1__APPEND_COMMUNICATIONS_REQUEST__INIT;
+        req.store_id = store_id;
+        req.conversation_id = "c-call-1";
+        req.n_communications = 1;
+        req.communications = messages;
+        Engram__V1__AppendCommunicationsResponse *resp = NULL;
+        rc = engram_append_communications(c, &req, &resp, &st);
+        check("AppendCommunications: a new profile resolved from the caller's number",
+              rc == ENGRAM_OK && resp->added == 1 &&
+                  resp->resolve_outcome == ENGRAM__V1__RESOLVE_OUTCOME__RESOLVE_OUTCOME_CREATED &&
+                  resp->conversation &&
+                  resp->conversation->state == ENGRAM__V1__CONVERSATION_STATE__CONVERSATION_STATE_OPEN,
+              "%s", describe(&st));
+        engram_response_free(resp);
+        resp = NULL;
+        rc = engram_append_communications(c, &req, &resp, &st);
+        check("AppendCommunications: a retry stores nothing", rc == ENGRAM_OK && resp->added == 0, "%s",
+              describe(&st));
+        engram_response_free(resp);
+    }
+    {
+        Engram__V1__CloseConversationRequest req = ENGRAM__V1__CLOSE_CONVERSATION_REQUEST__INIT;
+        req.store_id = store_id;
+        req.conversation_id = "c-call-1";
+        Engram__V1__CloseConversationResponse *resp = NULL;
+        rc = engram_close_conversation(c, &req, &resp, &st);
+        check("CloseConversation: closed (or already extracted)",
+              rc == ENGRAM_OK && resp->conversation &&
+                  resp->conversation->state != ENGRAM__V1__CONVERSATION_STATE__CONVERSATION_STATE_OPEN,
+              "%s", describe(&st));
+        engram_response_free(resp);
+    }
+    {
+        /* The rules extractor runs in the background: wait for it. */
+        int state = 0;
+        char conversation_profile[64] = "";
+        for (int i = 0; i < 400 && state != ENGRAM__V1__CONVERSATION_STATE__CONVERSATION_STATE_EXTRACTED; i++) {
+            Engram__V1__GetConversationRequest req = ENGRAM__V1__GET_CONVERSATION_REQUEST__INIT;
+            req.store_id = store_id;
+            req.conversation_id = "c-call-1";
+            Engram__V1__GetConversationResponse *resp = NULL;
+            rc = engram_get_conversation(c, &req, &resp, &st);
+            if (rc != ENGRAM_OK || !resp->conversation) {
+                engram_response_free(resp);
+                break;
+            }
+            state = resp->conversation->state;
+            snprintf(conversation_profile, sizeof conversation_profile, "%s",
+                     resp->conversation->profile_id);
+            engram_response_free(resp);
+            if (state != ENGRAM__V1__CONVERSATION_STATE__CONVERSATION_STATE_EXTRACTED) usleep(5000);
+        }
+        check("GetConversation: extracted by the rules extractor",
+              state == ENGRAM__V1__CONVERSATION_STATE__CONVERSATION_STATE_EXTRACTED, "state %d, %s", state,
+              describe(&st));
+
+        Engram__V1__ListConversationsRequest lreq = ENGRAM__V1__LIST_CONVERSATIONS_REQUEST__INIT;
+        lreq.store_id = store_id;
+        lreq.state = ENGRAM__V1__CONVERSATION_STATE__CONVERSATION_STATE_EXTRACTED;
+        Engram__V1__ListConversationsResponse *lresp = NULL;
+        rc = engram_list_conversations(c, &lreq, &lresp, &st);
+        int listed = 0;
+        for (size_t i = 0; rc == ENGRAM_OK && i < lresp->n_conversations; i++)
+            listed |= strcmp(lresp->conversations[i]->id, "c-call-1") == 0;
+        check("ListConversations: the extracted conversation is listed", rc == ENGRAM_OK && listed, "%s",
+              describe(&st));
+        engram_response_free(lresp);
+
+        Engram__V1__ListCommunicationsRequest mreq = ENGRAM__V1__LIST_COMMUNICATIONS_REQUEST__INIT;
+        mreq.store_id = store_id;
+        mreq.conversation_id = "c-call-1";
+        Engram__V1__ListCommunicationsResponse *mresp = NULL;
+        rc = engram_list_communications(c, &mreq, &mresp, &st);
+        check("ListCommunications: the conversation's message, for its profile",
+              rc == ENGRAM_OK && mresp->n_communications == 1 &&
+                  strcmp(mresp->communications[0]->id, "c-msg-1") == 0 &&
+                  strcmp(mresp->profile_id, conversation_profile) == 0,
+              "%s", describe(&st));
+        engram_response_free(mresp);
+    }
+
     /* Deletions. */
     {
         Engram__V1__DeleteObservationRequest req = ENGRAM__V1__DELETE_OBSERVATION_REQUEST__INIT;

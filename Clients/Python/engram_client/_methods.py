@@ -45,6 +45,11 @@ METHODS: tuple[MethodInfo, ...] = (
     _m(32, "ListObservationRevisions"),
     _m(33, "DeleteObservation"),
     _m(34, "ListSummaries"),
+    _m(35, "AppendCommunications"),
+    _m(36, "CloseConversation"),
+    _m(37, "GetConversation"),
+    _m(38, "ListConversations"),
+    _m(39, "ListCommunications"),
     _m(40, "Recall"),
 )
 

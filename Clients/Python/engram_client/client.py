@@ -405,10 +405,14 @@ class Client:
         *,
         display_name: Optional[str] = None,
         description: Optional[str] = None,
+        conversation_settings: Optional[Union[pb.ConversationSettings, Mapping[str, Any]]] = None,
         timeout: Optional[float] = None,
     ) -> pb.CreateStoreResponse:
         """Method 10 (admin)."""
-        return cast(pb.CreateStoreResponse, await self._invoke(_M["CreateStore"], request, timeout, dict(display_name=display_name, description=description)))
+        return cast(pb.CreateStoreResponse, await self._invoke(
+            _M["CreateStore"], request, timeout,
+            dict(display_name=display_name, description=description, conversation_settings=conversation_settings),
+        ))
 
     async def get_store(
         self, request: Optional[pb.GetStoreRequest] = None, /, *, store_id: Optional[str] = None, timeout: Optional[float] = None
@@ -436,11 +440,14 @@ class Client:
         store_id: Optional[str] = None,
         display_name: Optional[str] = None,
         description: Optional[str] = None,
+        conversation_settings: Optional[Union[pb.ConversationSettings, Mapping[str, Any]]] = None,
         timeout: Optional[float] = None,
     ) -> pb.UpdateStoreResponse:
         """Method 13 (admin). Fields left None are not changed."""
         return cast(pb.UpdateStoreResponse, await self._invoke(
-            _M["UpdateStore"], request, timeout, dict(store_id=store_id, display_name=display_name, description=description)
+            _M["UpdateStore"], request, timeout,
+            dict(store_id=store_id, display_name=display_name, description=description,
+                 conversation_settings=conversation_settings),
         ))
 
     async def delete_store(
@@ -646,6 +653,128 @@ class Client:
             ),
         ))
 
+    async def append_communications(
+        self,
+        request: Optional[pb.AppendCommunicationsRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        conversation_id: Optional[str] = None,
+        profile_id: Optional[str] = None,
+        communications: Optional[Sequence[pb.Communication]] = None,
+        close: Optional[bool] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.AppendCommunicationsResponse:
+        """Method 35: messages into a conversation; the profile given, known, or resolved from the customer's address."""
+        return cast(pb.AppendCommunicationsResponse, await self._invoke(
+            _M["AppendCommunications"],
+            request,
+            timeout,
+            dict(
+                store_id=store_id,
+                conversation_id=conversation_id,
+                profile_id=profile_id,
+                communications=communications,
+                close=close,
+            ),
+        ))
+
+    async def close_conversation(
+        self,
+        request: Optional[pb.CloseConversationRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        conversation_id: Optional[str] = None,
+        profile_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.CloseConversationResponse:
+        """Method 36: closes a conversation, which queues its extraction."""
+        return cast(pb.CloseConversationResponse, await self._invoke(
+            _M["CloseConversation"],
+            request,
+            timeout,
+            dict(store_id=store_id, conversation_id=conversation_id, profile_id=profile_id),
+        ))
+
+    async def get_conversation(
+        self,
+        request: Optional[pb.GetConversationRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        conversation_id: Optional[str] = None,
+        profile_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.GetConversationResponse:
+        """Method 37: a conversation, its state and what its extraction produced."""
+        return cast(pb.GetConversationResponse, await self._invoke(
+            _M["GetConversation"],
+            request,
+            timeout,
+            dict(store_id=store_id, conversation_id=conversation_id, profile_id=profile_id),
+        ))
+
+    async def list_conversations(
+        self,
+        request: Optional[pb.ListConversationsRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        profile_id: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        state: Optional[int] = None,
+        last_message_after_us: Optional[int] = None,
+        last_message_before_us: Optional[int] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.ListConversationsResponse:
+        """Method 38: a profile's or the store's conversations, the latest message first, paged."""
+        return cast(pb.ListConversationsResponse, await self._invoke(
+            _M["ListConversations"],
+            request,
+            timeout,
+            dict(
+                store_id=store_id,
+                profile_id=profile_id,
+                page_size=page_size,
+                page_token=page_token,
+                state=state,
+                last_message_after_us=last_message_after_us,
+                last_message_before_us=last_message_before_us,
+            ),
+        ))
+
+    async def list_communications(
+        self,
+        request: Optional[pb.ListCommunicationsRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        profile_id: Optional[str] = None,
+        conversation_id: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        created_after_us: Optional[int] = None,
+        created_before_us: Optional[int] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.ListCommunicationsResponse:
+        """Method 39: a profile's or a conversation's messages, newest first, paged."""
+        return cast(pb.ListCommunicationsResponse, await self._invoke(
+            _M["ListCommunications"],
+            request,
+            timeout,
+            dict(
+                store_id=store_id,
+                profile_id=profile_id,
+                conversation_id=conversation_id,
+                page_size=page_size,
+                page_token=page_token,
+                created_after_us=created_after_us,
+                created_before_us=created_before_us,
+            ),
+        ))
+
     async def list_observation_revisions(
         self,
         request: Optional[pb.ListObservationRevisionsRequest] = None,
@@ -702,6 +831,7 @@ class Client:
         include_superseded: Optional[bool] = None,
         explain: Optional[bool] = None,
         query_embedding: Optional[Sequence[float]] = None,
+        rank_communications: Optional[bool] = None,
         timeout: Optional[float] = None,
     ) -> pb.RecallResponse:
         """Method 40: what the memory holds about a profile, ranked for ``query``."""
@@ -725,5 +855,6 @@ class Client:
                 include_superseded=include_superseded,
                 explain=explain,
                 query_embedding=query_embedding,
+                rank_communications=rank_communications,
             ),
         ))

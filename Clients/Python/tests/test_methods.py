@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import engram_client
+import pytest
 from engram_client import pb, now_us, traits_to_python
 from conftest import ADMIN_KEY, READ_ONLY_KEY, READ_ONLY_STORE, EngramServer, unique
 
@@ -233,3 +236,39 @@ async def test_read_only_key(server: EngramServer) -> None:
             raise AssertionError("a read-only key wrote")
         assert len((await ro.list_stores()).stores) == 0
         assert other in {s.id for s in (await admin.list_stores(page_size=1000)).stores}
+
+
+async def test_conversations(client: engram_client.Client, store: str) -> None:
+    message = {"id": "py-msg-1", "text": "I moved to Lisbon last month, please email me at ana@example.com",
+               "channel": pb.CHANNEL_EMAIL, "author": {"type": pb.PARTICIPANT_TYPE_CUSTOMER, "address": "ana@example.com"}}
+    appended = await client.append_communications(
+        store_id=store, conversation_id="py-mail-1", communications=[message], close=True)
+    assert appended.added == 1 and appended.resolve_outcome == pb.RESOLVE_OUTCOME_CREATED
+    assert appended.conversation.state in (pb.CONVERSATION_STATE_CLOSED, pb.CONVERSATION_STATE_EXTRACTING,
+                                           pb.CONVERSATION_STATE_EXTRACTED)
+    retry = await client.append_communications(store_id=store, conversation_id="py-mail-1", communications=[message])
+    assert retry.added == 0 and retry.profile_id == appended.profile_id
+
+    state = 0
+    conversation = None
+    for _ in range(400):
+        conversation = (await client.get_conversation(store_id=store, conversation_id="py-mail-1")).conversation
+        state = conversation.state
+        if state == pb.CONVERSATION_STATE_EXTRACTED:
+            break
+        await asyncio.sleep(0.005)
+    assert state == pb.CONVERSATION_STATE_EXTRACTED and conversation is not None
+    facts = await client.list_observations(store_id=store, profile_id=appended.profile_id)
+    assert any(o.subject == "personal.location" and list(o.communication_ids) == ["py-msg-1"] for o in facts.observations)
+    assert set(conversation.observation_ids) == {o.id for o in facts.observations}
+
+    listed = await client.list_conversations(store_id=store, profile_id=appended.profile_id)
+    assert [c.id for c in listed.conversations] == ["py-mail-1"]
+    messages = await client.list_communications(store_id=store, conversation_id="py-mail-1")
+    assert [m.id for m in messages.communications] == ["py-msg-1"] and messages.profile_id == appended.profile_id
+    closed = await client.close_conversation(store_id=store, conversation_id="py-mail-1")
+    assert closed.conversation.state == pb.CONVERSATION_STATE_EXTRACTED
+
+    with pytest.raises(engram_client.EngramError) as missing:
+        await client.get_conversation(store_id=store, conversation_id="no-such-conversation")
+    assert missing.value.code == engram_client.StatusCode.NOT_FOUND
