@@ -32,7 +32,7 @@ import Testing
             let tools = EngramTools(client: client, storeID: store)
             #expect(
                 Set(EngramTools.definitions.map(\.name))
-                    == ["resolve_customer", "recall_memory", "remember", "get_profile"])
+                    == ["resolve_customer", "recall_memory", "remember", "get_profile", "append_messages"])
 
             let resolved = try object(
                 await tools.call(
@@ -71,6 +71,24 @@ import Testing
                 await tools.call("get_profile", ["identifier": .object(["type": "phone", "value": "+14155550100"])]))
             #expect(described["id"] as? String == profileID)
             #expect(described["observation_count"] as? Int == 2)
+
+            // A call's messages, the customer found by the number they call from.
+            let appended = try object(
+                await tools.call(
+                    "append_messages",
+                    [
+                        "conversation_id": "call-9", "channel": "voice", "close": true,
+                        "messages": .array([
+                            .object(["role": "customer", "text": "Text me instead, I prefer SMS.", "address": "+14155550100"]),
+                            .object(["role": "ai_agent", "text": "Noted, I will text you."]),
+                        ]),
+                    ]))
+            #expect(appended["profile_id"] as? String == profileID && appended["added"] as? Int == 2)
+            let conversation = try #require(appended["conversation"] as? [String: Any])
+            #expect(conversation["state"] as? String != "OPEN")
+            let badRole = await tools.call(
+                "append_messages", ["conversation_id": "c", "messages": .array([.object(["role": "bot", "text": "x"])])])
+            #expect(badRole.isError == true && text(badRole).contains("messages[0]"))
         }
     }
 

@@ -45,7 +45,7 @@ async def main() -> None:
             check(field(info, "server_info", "serverInfo").name == "engram", "initialize: the server is engram")
 
             tools = {tool.name: tool for tool in (await session.list_tools()).tools}
-            check(set(tools) == {"resolve_customer", "recall_memory", "remember", "get_profile"},
+            check(set(tools) == {"resolve_customer", "recall_memory", "remember", "get_profile", "append_messages"},
                   f"list_tools: {sorted(tools)}")
             check(all(tool.description and field(tool, "input_schema", "inputSchema").get("type") == "object" for tool in tools.values()),
                   "every tool has a description and an object schema")
@@ -78,6 +78,14 @@ async def main() -> None:
 
             described = await session.call_tool("get_profile", {"profile_id": profile_id})
             check(not is_error(described) and json.loads(text(described))["observation_count"] == 1, "get_profile")
+
+            appended = await session.call_tool("append_messages", {
+                "conversation_id": "mail-7", "channel": "email", "close": True,
+                "messages": [{"role": "customer", "text": "Please send invoices to my work address from now on.",
+                              "address": "grace.hopper@example.com"}],
+            })
+            check(not is_error(appended) and json.loads(text(appended))["profile_id"] == profile_id,
+                  f"append_messages finds the customer by her address: {text(appended)[:160]}")
 
             bad = await session.call_tool("remember", {"profile_id": profile_id})
             check(is_error(bad) and "'content' is required" in text(bad),

@@ -116,6 +116,49 @@ public struct EngramTools: Sendable {
                 "required": .array(["content"]),
             ])),
         Tool(
+            name: "append_messages",
+            description: """
+                Add the messages of a conversation as they happen (the customer's and the agent's), so                 they are kept, searchable, and turned into facts when the conversation closes. Give                 the customer as profile_id or identifier, or let the customer message's address find                 them (a phone number on voice or sms, an e-mail address on email). Set close to true                 when the conversation ends: the server then extracts the facts and a summary. A                 message sent again with the same id is stored once.
+                """,
+            inputSchema: .object([
+                "type": "object",
+                "properties": .object(
+                    customerProperties.merging([
+                        "conversation_id": .object([
+                            "type": "string", "description": "The conversation's id (the call or chat session id).",
+                        ]),
+                        "channel": .object([
+                            "type": "string", "enum": .array(["voice", "sms", "rcs", "email", "whatsapp", "chat", "api"]),
+                            "description": "Where the conversation happens (default chat).",
+                        ]),
+                        "messages": .object([
+                            "type": "array", "minItems": 1, "maxItems": 1000,
+                            "items": .object([
+                                "type": "object",
+                                "properties": .object([
+                                    "role": .object([
+                                        "type": "string", "enum": .array(["customer", "agent", "ai_agent", "system"]),
+                                        "description": "Who wrote it.",
+                                    ]),
+                                    "text": .object(["type": "string"]),
+                                    "address": .object([
+                                        "type": "string",
+                                        "description": "The author's phone number, e-mail address or id (optional).",
+                                    ]),
+                                    "id": .object([
+                                        "type": "string", "description": "The message's own id, if it has one.",
+                                    ]),
+                                ]),
+                                "required": .array(["role", "text"]),
+                            ]),
+                        ]),
+                        "close": .object([
+                            "type": "boolean", "description": "Close the conversation after these messages.",
+                        ]),
+                    ]) { a, _ in a }),
+                "required": .array(["conversation_id", "messages"]),
+            ])),
+        Tool(
             name: "get_profile",
             description: "A customer's profile: identifiers, traits, and how many observations it holds.",
             inputSchema: .object(["type": "object", "properties": .object(customerProperties)])),
@@ -132,6 +175,7 @@ public struct EngramTools: Sendable {
             case "recall_memory": answer = try await recallMemory(arguments)
             case "remember": answer = try await remember(arguments)
             case "get_profile": answer = try await getProfile(arguments)
+            case "append_messages": answer = try await appendMessages(arguments)
             default:
                 throw ArgumentError(
                     description:
@@ -215,6 +259,69 @@ public struct EngramTools: Sendable {
         observation.occurredAtUs = Int64(Date().timeIntervalSince1970 * 1_000_000)
         request.observations = [observation]
         return try await client.observe(request).json
+    }
+
+    private func appendMessages(_ arguments: [String: Value]) async throws -> JSONValue {
+        guard case .string(let conversation)? = arguments["conversation_id"], !conversation.isEmpty else {
+            throw ArgumentError(description: "append_messages: 'conversation_id' is required: a non-empty string")
+        }
+        var channel = Wire.Channel.chat
+        if let given = arguments["channel"] {
+            let channels: [String: Wire.Channel] = [
+                "voice": .voice, "sms": .sms, "rcs": .rcs, "email": .email, "whatsapp": .whatsapp, "chat": .chat,
+                "api": .api,
+            ]
+            guard case .string(let name) = given, let known = channels[name] else {
+                throw ArgumentError(
+                    description: "append_messages: 'channel' must be one of \(channels.keys.sorted().joined(separator: ", "))")
+            }
+            channel = known
+        }
+        guard case .array(let list)? = arguments["messages"], !list.isEmpty else {
+            throw ArgumentError(description: "append_messages: 'messages' must be a non-empty array of {role, text}")
+        }
+        let roles: [String: Wire.ParticipantType] = [
+            "customer": .customer, "agent": .humanAgent, "ai_agent": .aiAgent, "system": .system,
+        ]
+        var request = Wire.AppendCommunicationsRequest()
+        request.storeId = storeID
+        request.conversationId = conversation
+        if arguments["profile_id"] != nil || arguments["identifier"] != nil {
+            switch try customer(arguments, tool: "append_messages") {
+            case .profile(let id): request.profileId = id
+            case .identifier(let identifier):
+                var resolve = Wire.ResolveIdentityRequest()
+                resolve.storeId = storeID
+                resolve.identifiers = [identifier]
+                request.profileId = try await client.resolveIdentity(resolve).profile?.id ?? ""
+            }
+        }
+        for (i, item) in list.enumerated() {
+            guard case .object(let fields) = item, case .string(let role)? = fields["role"], let type = roles[role],
+                case .string(let text)? = fields["text"]
+            else {
+                throw ArgumentError(
+                    description:
+                        "append_messages: 'messages[\(i)]' must be {\"role\": customer|agent|ai_agent|system, \"text\": string}"
+                )
+            }
+            var message = Wire.Communication()
+            var author = Wire.Participant()
+            author.type = type
+            if case .string(let address)? = fields["address"] { author.address = address }
+            message.author = author
+            message.channel = channel
+            message.text = text
+            if case .string(let id)? = fields["id"] { message.id = id }
+            request.communications.append(message)
+        }
+        if case .bool(let close)? = arguments["close"] { request.close = close }
+        let response = try await client.appendCommunications(request)
+        return [
+            "profile_id": .of(response.profileId), "added": .of(response.added),
+            "communication_ids": .of(response.communicationIds),
+            "conversation": response.conversation?.json ?? .null,
+        ]
     }
 
     private func getProfile(_ arguments: [String: Value]) async throws -> JSONValue {
