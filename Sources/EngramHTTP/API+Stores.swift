@@ -10,6 +10,7 @@ extension API {
             var q = Wire.CreateStoreRequest()
             q.displayName = b.displayName ?? ""
             q.description = b.description ?? ""
+            q.conversationSettings = b.conversationSettings?.wire
             let r = try await call(Methods.createStore, q, context)
             return json(StoreJSON(r.store ?? Wire.Store()), status: .created)
         }
@@ -36,6 +37,7 @@ extension API {
             q.storeId = try parameter("storeId", context)
             q.displayName = b.displayName
             q.description = b.description
+            q.conversationSettings = b.conversationSettings?.wire
             let r = try await call(Methods.updateStore, q, context)
             return json(StoreJSON(r.store ?? Wire.Store()))
         }

@@ -24,6 +24,7 @@ struct API: Sendable {
         addStoreRoutes(to: router)
         addProfileRoutes(to: router)
         addObservationRoutes(to: router)
+        addConversationRoutes(to: router)
     }
 
     /// Each path the API serves (`*` for a parameter) and its methods, for 405 answers.
@@ -40,6 +41,12 @@ struct API: Sendable {
         ("v1/Stores/*/Profiles/*/Observations/*/Revisions", ["GET"]),
         ("v1/Stores/*/Profiles/*/ConversationSummaries", ["GET", "POST"]),
         ("v1/Stores/*/Profiles/*/Recall", ["POST"]),
+        ("v1/Stores/*/Profiles/*/Conversations", ["GET"]),
+        ("v1/Stores/*/Profiles/*/Communications", ["GET"]),
+        ("v1/Stores/*/Conversations", ["GET"]),
+        ("v1/Stores/*/Conversations/*", ["GET"]),
+        ("v1/Stores/*/Conversations/*/Communications", ["GET", "POST"]),
+        ("v1/Stores/*/Conversations/*/Close", ["POST"]),
         ("openapi.yaml", ["GET"]),
         ("healthz", ["GET"]),
     ].map { ($0.0.split(separator: "/"), $0.1) }

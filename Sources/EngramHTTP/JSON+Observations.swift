@@ -13,6 +13,7 @@ struct ObservationJSON: Encodable {
     var status: JSONEnum<Wire.ObservationStatus>
     var supersededBy: String?
     var idempotencyKey: String?
+    var communicationIds: [String]
     // Recall's additions.
     var score: Float?
     var explanation: ExplanationJSON?
@@ -31,6 +32,7 @@ struct ObservationJSON: Encodable {
         status = o.status.json
         supersededBy = o.supersededBy.isEmpty ? nil : o.supersededBy
         idempotencyKey = o.idempotencyKey.isEmpty ? nil : o.idempotencyKey
+        communicationIds = o.communicationIds
     }
 }
 
@@ -61,6 +63,7 @@ struct NewObservationJSON: Decodable {
     var subject: String?
     var idempotencyKey: String?
     var embedding: [Double]?
+    var communicationIds: [String]?
 
     func wire(_ path: String) throws(APIError) -> Wire.NewObservation {
         var o = Wire.NewObservation()
@@ -71,6 +74,7 @@ struct NewObservationJSON: Decodable {
         o.subject = subject ?? ""
         o.idempotencyKey = idempotencyKey ?? ""
         o.embedding = try floats(embedding, "\(path).embedding")
+        o.communicationIds = communicationIds ?? []
         return o
     }
 }
@@ -200,6 +204,9 @@ struct CommunicationJSON: Encodable {
     var recipients: [Participant]
     var content: Content
     var createdAt: JSONTime?
+    // Recall's additions, for ranked messages.
+    var score: Float?
+    var explanation: ExplanationJSON?
 
     struct Participant: Encodable {
         var type: JSONEnum<Wire.ParticipantType>

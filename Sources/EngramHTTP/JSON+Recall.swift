@@ -15,6 +15,7 @@ struct RecallBody: Decodable {
     var includeSuperseded: Bool?
     var explain: Bool?
     var queryEmbedding: [Double]?
+    var rankCommunications: Bool?
 
     func wire(store: String, profile: String) throws(APIError) -> Wire.RecallRequest {
         var r = Wire.RecallRequest()
@@ -33,6 +34,7 @@ struct RecallBody: Decodable {
         r.includeSuperseded = includeSuperseded ?? false
         r.explain = explain ?? false
         r.queryEmbedding = try floats(queryEmbedding, "queryEmbedding")
+        r.rankCommunications = rankCommunications ?? false
         return r
     }
 }
@@ -42,6 +44,7 @@ struct RecallJSON: Encodable {
     var observations: [ObservationJSON]
     var summaries: [SummaryJSON]
     var communications: [CommunicationJSON]
+    var rankedCommunications: [CommunicationJSON]
     var traits: TraitsJSON
     var meta: Meta
 
@@ -69,6 +72,12 @@ struct RecallJSON: Encodable {
             return j
         }
         communications = r.communications.map(CommunicationJSON.init)
+        rankedCommunications = r.rankedCommunications.map { s in
+            var c = CommunicationJSON(s.communication ?? Wire.Communication())
+            c.score = s.score.isFinite ? s.score : 0
+            c.explanation = ExplanationJSON(s.explanation)
+            return c
+        }
         traits = r.traits.json
         meta = Meta(
             queryTime: Double(r.queryTimeUs) / 1000, queryTimeUs: r.queryTimeUs, effectiveQuery: r.effectiveQuery)

@@ -7,6 +7,7 @@ struct StoreJSON: Encodable {
     var description: String
     var createdAt: JSONTime?
     var updatedAt: JSONTime?
+    var conversationSettings: ConversationSettingsJSON
 
     init(_ s: Wire.Store) {
         id = s.id
@@ -14,17 +15,20 @@ struct StoreJSON: Encodable {
         description = s.description
         createdAt = s.createdAtUs.time
         updatedAt = s.updatedAtUs.time
+        conversationSettings = ConversationSettingsJSON(s.conversationSettings)
     }
 }
 
 struct CreateStoreBody: Decodable {
     var displayName: String?
     var description: String?
+    var conversationSettings: ConversationSettingsJSON?
 }
 
 struct UpdateStoreBody: Decodable {
     var displayName: String?
     var description: String?
+    var conversationSettings: ConversationSettingsJSON?
 }
 
 /// What an erasure removed.

@@ -21,6 +21,8 @@ extension ObservationJSON: JSONWritable {
             w.string(status.name)
             w.field("supersededBy", supersededBy)
             w.field("idempotencyKey", idempotencyKey)
+            w.key("communicationIds")
+            w.strings(communicationIds)
             w.field("score", score)
             w.field("explanation", explanation)
         }
@@ -94,6 +96,8 @@ extension CommunicationJSON: JSONWritable {
                 w.string(content.text)
             }
             w.field("createdAt", createdAt)
+            w.field("score", score)
+            w.field("explanation", explanation)
         }
     }
 }
@@ -154,6 +158,8 @@ extension RecallJSON: JSONWritable {
             w.array(summaries) { w, s in w.value(s) }
             w.key("communications")
             w.array(communications) { w, c in w.value(c) }
+            w.key("rankedCommunications")
+            w.array(rankedCommunications) { w, c in w.value(c) }
             w.key("traits")
             w.traits(traits)
             w.key("meta")

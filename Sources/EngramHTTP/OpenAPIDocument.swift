@@ -26,6 +26,7 @@ tags:
   - name: Profiles
   - name: Observations
   - name: Recall
+  - name: Conversations
 paths:
   /v1/ControlPlane/Stores:
     post:
@@ -424,6 +425,143 @@ paths:
         '404': {$ref: '#/components/responses/Error'}
         '413': {$ref: '#/components/responses/Error'}
         '429': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Profiles/{profileId}/Conversations:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/profileId'
+    get:
+      operationId: ListProfileConversations
+      tags: [Conversations]
+      summary: The profile's conversations, the latest message first.
+      parameters:
+        - $ref: '#/components/parameters/pageSize'
+        - $ref: '#/components/parameters/pageToken'
+        - {name: orderBy, in: query, schema: {type: string, enum: [DESC]}}
+        - $ref: '#/components/parameters/conversationState'
+        - {name: lastMessageAfter, in: query, schema: {$ref: '#/components/schemas/Time'}}
+        - {name: lastMessageBefore, in: query, schema: {$ref: '#/components/schemas/Time'}}
+      responses:
+        '200': {description: A page of conversations., content: {application/json: {schema: {$ref: '#/components/schemas/ConversationList'}}}}
+        '301': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Profiles/{profileId}/Communications:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/profileId'
+    get:
+      operationId: ListProfileCommunications
+      tags: [Conversations]
+      summary: The profile's messages (all of them, kept in full), newest first.
+      parameters:
+        - $ref: '#/components/parameters/pageSize'
+        - $ref: '#/components/parameters/pageToken'
+        - {name: orderBy, in: query, schema: {type: string, enum: [DESC]}}
+        - {name: conversationId, in: query, schema: {type: string}}
+        - {name: createdAfter, in: query, schema: {$ref: '#/components/schemas/Time'}}
+        - {name: createdBefore, in: query, schema: {$ref: '#/components/schemas/Time'}}
+      responses:
+        '200': {description: A page of messages., content: {application/json: {schema: {$ref: '#/components/schemas/CommunicationList'}}}}
+        '301': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Conversations:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+    get:
+      operationId: ListConversations
+      tags: [Conversations]
+      summary: The store's conversations, the latest message first (e.g. state=FAILED to find the ones to retry).
+      parameters:
+        - $ref: '#/components/parameters/pageSize'
+        - $ref: '#/components/parameters/pageToken'
+        - {name: orderBy, in: query, schema: {type: string, enum: [DESC]}}
+        - $ref: '#/components/parameters/conversationState'
+        - {name: lastMessageAfter, in: query, schema: {$ref: '#/components/schemas/Time'}}
+        - {name: lastMessageBefore, in: query, schema: {$ref: '#/components/schemas/Time'}}
+      responses:
+        '200': {description: A page of conversations., content: {application/json: {schema: {$ref: '#/components/schemas/ConversationList'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Conversations/{conversationId}:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/conversationId'
+    get:
+      operationId: GetConversation
+      tags: [Conversations]
+      summary: A conversation, its state, and the observations and summary its extraction produced.
+      parameters:
+        - {name: profileId, in: query, schema: {type: string}, description: Optional; the store knows each conversation's profile.}
+      responses:
+        '200': {description: The conversation., content: {application/json: {schema: {$ref: '#/components/schemas/Conversation'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Conversations/{conversationId}/Communications:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/conversationId'
+    post:
+      operationId: AppendCommunications
+      tags: [Conversations]
+      summary: Add messages to a conversation (1-1,000), created when new. The profile is profileId, the conversation's, or the one the customer's address resolves to (created when new). A message whose id is stored already is stored once.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/AppendCommunicationsRequest'}
+      responses:
+        '201': {description: Messages were added., content: {application/json: {schema: {$ref: '#/components/schemas/AppendCommunicationsResponse'}}}}
+        '200': {description: Every message was stored already (a retry); nothing changed., content: {application/json: {schema: {$ref: '#/components/schemas/AppendCommunicationsResponse'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+    get:
+      operationId: ListConversationCommunications
+      tags: [Conversations]
+      summary: The conversation's messages, newest first.
+      parameters:
+        - $ref: '#/components/parameters/pageSize'
+        - $ref: '#/components/parameters/pageToken'
+        - {name: orderBy, in: query, schema: {type: string, enum: [DESC]}}
+        - {name: createdAfter, in: query, schema: {$ref: '#/components/schemas/Time'}}
+        - {name: createdBefore, in: query, schema: {$ref: '#/components/schemas/Time'}}
+      responses:
+        '200': {description: A page of messages., content: {application/json: {schema: {$ref: '#/components/schemas/CommunicationList'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/Conversations/{conversationId}/Close:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/conversationId'
+    post:
+      operationId: CloseConversation
+      tags: [Conversations]
+      summary: Close a conversation; the store's extractor then turns it into observations and a summary (GET the conversation to follow it). Closing a FAILED one retries it.
+      parameters:
+        - {name: profileId, in: query, schema: {type: string}}
+      responses:
+        '200': {description: The conversation., content: {application/json: {schema: {$ref: '#/components/schemas/Conversation'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
   /openapi.yaml:
     get:
       operationId: OpenAPI
@@ -451,6 +589,8 @@ components:
     observationId: {name: observationId, in: path, required: true, schema: {type: string}}
     pageSize: {name: pageSize, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 50}}
     pageToken: {name: pageToken, in: query, schema: {type: string}}
+    conversationId: {name: conversationId, in: path, required: true, schema: {type: string}}
+    conversationState: {name: state, in: query, schema: {type: string, enum: [OPEN, CLOSED, EXTRACTING, EXTRACTED, FAILED]}}
   responses:
     Error:
       description: An error.
@@ -501,17 +641,27 @@ components:
         description: {type: string}
         createdAt: {$ref: '#/components/schemas/Time'}
         updatedAt: {$ref: '#/components/schemas/Time'}
+        conversationSettings: {$ref: '#/components/schemas/ConversationSettings'}
+    ConversationSettings:
+      type: object
+      description: How the store's conversations close and what extracts them. In a request, a field left out takes its default.
+      properties:
+        idleTimeoutSeconds: {type: ['integer', 'null'], minimum: 0, maximum: 2592000, default: 1800, description: An open conversation with no new message for this long closes by itself; 0 = never.}
+        extractor: {type: ['string', 'null'], enum: [RULES, LLM, NONE, null], default: RULES, description: LLM needs a server started with --llm-url.}
+        linkWhatsappToPhone: {type: ['boolean', 'null'], default: true, description: A WhatsApp number and the same phone number name the same customer.}
     CreateStoreRequest:
       type: object
       required: [displayName]
       properties:
         displayName: {type: string, pattern: '^[A-Za-z0-9-]{1,64}$'}
         description: {type: ['string', 'null'], description: 'At most 128 characters (grapheme clusters, as Swift counts them; an emoji with a skin tone is one).'}
+        conversationSettings: {oneOf: [{$ref: '#/components/schemas/ConversationSettings'}, {type: 'null'}]}
     UpdateStoreRequest:
       type: object
       properties:
         displayName: {type: ['string', 'null'], pattern: '^[A-Za-z0-9-]{1,64}$'}
         description: {type: ['string', 'null'], description: 'At most 128 characters (grapheme clusters, as Swift counts them; an emoji with a skin tone is one).'}
+        conversationSettings: {oneOf: [{$ref: '#/components/schemas/ConversationSettings'}, {type: 'null'}], description: Given, it replaces the settings.}
     StoreList:
       type: object
       required: [stores, meta]
@@ -681,6 +831,7 @@ components:
         status: {type: string, enum: [UNSPECIFIED, ACTIVE, SUPERSEDED]}
         supersededBy: {type: string}
         idempotencyKey: {type: string}
+        communicationIds: {type: array, items: {type: string}, description: The messages the fact was taken from.}
         score: {type: number, minimum: 0, maximum: 1, description: Recall only; absent in recency order.}
         explanation: {$ref: '#/components/schemas/Explanation'}
     NewObservation:
@@ -694,6 +845,7 @@ components:
         subject: {type: ['string', 'null'], description: 'e.g. preference.contact_channel: a newer observation with the same subject supersedes.'}
         idempotencyKey: {type: ['string', 'null'], description: A retry with the same key changes nothing and returns the original result.}
         embedding: {type: ['array', 'null'], items: {type: number}, description: Your own embedding; its dimension must match the server's embedder.}
+        communicationIds: {type: ['array', 'null'], maxItems: 100, items: {type: string}, description: The messages the fact was taken from.}
     CreateObservationsRequest:
       type: object
       required: [observations]
@@ -794,6 +946,75 @@ components:
         recipients: {type: array, items: {$ref: '#/components/schemas/Participant'}}
         content: {type: object, required: [text], properties: {text: {type: string}}}
         createdAt: {$ref: '#/components/schemas/Time'}
+        score: {type: number, minimum: 0, maximum: 1, description: In rankedCommunications only.}
+        explanation: {$ref: '#/components/schemas/Explanation'}
+    CommunicationList:
+      type: object
+      required: [profileId, communications, meta]
+      properties:
+        profileId: {type: string}
+        communications: {type: array, items: {$ref: '#/components/schemas/Communication'}}
+        meta: {$ref: '#/components/schemas/PageMeta'}
+    NewParticipant:
+      type: object
+      properties:
+        type: {type: ['string', 'null'], enum: [CUSTOMER, HUMAN_AGENT, AI_AGENT, SYSTEM, UNKNOWN, null]}
+        address: {type: ['string', 'null'], description: 'A phone number, e-mail address or id; a customer''s finds (or creates) the profile when none is given.'}
+        channel: {type: ['string', 'null'], enum: [VOICE, SMS, RCS, EMAIL, WHATSAPP, CHAT, API, SYSTEM, null]}
+    NewCommunication:
+      type: object
+      required: [author]
+      properties:
+        id: {type: ['string', 'null'], description: Your own id for the message; a retry with the same id is stored once.}
+        author: {$ref: '#/components/schemas/NewParticipant'}
+        recipients: {type: ['array', 'null'], maxItems: 20, items: {$ref: '#/components/schemas/NewParticipant'}}
+        channel: {type: ['string', 'null'], enum: [VOICE, SMS, RCS, EMAIL, WHATSAPP, CHAT, API, SYSTEM, null], description: Or author.channel.}
+        content: {oneOf: [{type: object, properties: {text: {type: ['string', 'null']}}}, {type: 'null'}]}
+        text: {type: ['string', 'null'], description: 'Or content.text: 1-4,096 characters.'}
+        createdAt: {oneOf: [{$ref: '#/components/schemas/Time'}, {type: 'null'}], description: When it was sent; now when absent.}
+    AppendCommunicationsRequest:
+      type: object
+      required: [communications]
+      properties:
+        profileId: {type: ['string', 'null']}
+        communications: {type: array, minItems: 1, maxItems: 1000, items: {$ref: '#/components/schemas/NewCommunication'}}
+        close: {type: ['boolean', 'null'], description: Close the conversation once the messages are in.}
+    AppendCommunicationsResponse:
+      type: object
+      required: [profileId, communicationIds, added, conversation]
+      properties:
+        profileId: {type: string}
+        communicationIds: {type: array, items: {type: string}}
+        added: {type: integer}
+        resolveOutcome: {type: string, enum: [CREATED, MATCHED, MERGED], description: How the profile was found when the request named none.}
+        conversation: {$ref: '#/components/schemas/Conversation'}
+    Conversation:
+      type: object
+      required: [id, profileId, state, messageCount, channels, observationIds, extractedMessageCount]
+      properties:
+        id: {type: string}
+        profileId: {type: string}
+        state: {type: string, enum: [UNSPECIFIED, OPEN, CLOSED, EXTRACTING, EXTRACTED, FAILED]}
+        createdAt: {$ref: '#/components/schemas/Time'}
+        updatedAt: {$ref: '#/components/schemas/Time'}
+        lastAppendAt: {$ref: '#/components/schemas/Time'}
+        firstMessageAt: {$ref: '#/components/schemas/Time'}
+        lastMessageAt: {$ref: '#/components/schemas/Time'}
+        messageCount: {type: integer}
+        channels: {type: array, items: {type: string, enum: [UNSPECIFIED, VOICE, SMS, RCS, EMAIL, WHATSAPP, CHAT, API, SYSTEM]}}
+        closedAt: {$ref: '#/components/schemas/Time'}
+        error: {type: string, description: FAILED only; why.}
+        observationIds: {type: array, items: {type: string}}
+        summaryId: {type: string}
+        extractor: {type: string}
+        extractedAt: {$ref: '#/components/schemas/Time'}
+        extractedMessageCount: {type: integer}
+    ConversationList:
+      type: object
+      required: [conversations, meta]
+      properties:
+        conversations: {type: array, items: {$ref: '#/components/schemas/Conversation'}}
+        meta: {$ref: '#/components/schemas/PageMeta'}
     RecallRequest:
       type: object
       properties:
@@ -809,14 +1030,16 @@ components:
         includeSuperseded: {type: ['boolean', 'null']}
         explain: {type: ['boolean', 'null']}
         queryEmbedding: {type: ['array', 'null'], items: {type: number}}
+        rankCommunications: {type: ['boolean', 'null'], description: Rank the profile's messages against the query; the best communicationsLimit come in rankedCommunications.}
     RecallResponse:
       type: object
-      required: [profileId, observations, summaries, communications, traits, meta]
+      required: [profileId, observations, summaries, communications, rankedCommunications, traits, meta]
       properties:
         profileId: {type: string, description: The canonical profile id.}
         observations: {type: array, items: {$ref: '#/components/schemas/Observation'}}
         summaries: {type: array, items: {$ref: '#/components/schemas/Summary'}}
         communications: {type: array, items: {$ref: '#/components/schemas/Communication'}}
+        rankedCommunications: {type: array, items: {$ref: '#/components/schemas/Communication'}}
         traits: {$ref: '#/components/schemas/Traits'}
         meta:
           type: object

@@ -79,7 +79,9 @@ import Testing
                     [
                         "conversation_id": "call-9", "channel": "voice", "close": true,
                         "messages": .array([
-                            .object(["role": "customer", "text": "Text me instead, I prefer SMS.", "address": "+14155550100"]),
+                            .object([
+                                "role": "customer", "text": "Text me instead, I prefer SMS.", "address": "+14155550100",
+                            ]),
                             .object(["role": "ai_agent", "text": "Noted, I will text you."]),
                         ]),
                     ]))
@@ -87,7 +89,8 @@ import Testing
             let conversation = try #require(appended["conversation"] as? [String: Any])
             #expect(conversation["state"] as? String != "OPEN")
             let badRole = await tools.call(
-                "append_messages", ["conversation_id": "c", "messages": .array([.object(["role": "bot", "text": "x"])])])
+                "append_messages",
+                ["conversation_id": "c", "messages": .array([.object(["role": "bot", "text": "x"])])])
             #expect(badRole.isError == true && text(badRole).contains("messages[0]"))
         }
     }

@@ -376,3 +376,73 @@ import Testing
         }
     }
 }
+
+@Suite struct HTTPConversationTests {
+    @Test func conversationsFromMessagesToFacts() async throws {
+        try await withHTTP { c in
+            let created = try await c.post(
+                "/v1/ControlPlane/Stores",
+                #"{"displayName": "calls", "conversationSettings": {"idleTimeoutSeconds": 600}}"#)
+            #expect(created.status == 201)
+            let settings = created["conversationSettings"] as? [String: Any]
+            #expect(settings?["idleTimeoutSeconds"] as? Int == 600)
+            #expect(settings?["extractor"] as? String == "RULES" && settings?["linkWhatsappToPhone"] as? Bool == true)
+            let store = created.string("id")
+
+            // The customer is found by the number they call from; the channel may sit on the author.
+            let body = #"""
+                {"communications": [
+                  {"id": "m1", "author": {"type": "CUSTOMER", "address": "+1 415 555 0100", "channel": "VOICE"},
+                   "content": {"text": "Please text me instead, I prefer SMS."}, "createdAt": "2026-05-06T19:45:00Z"},
+                  {"id": "m2", "author": {"type": "AI_AGENT", "address": "bot"}, "channel": "VOICE", "text": "Noted."}
+                ], "close": false}
+                """#
+            let appended = try await c.post("/v1/Stores/\(store)/Conversations/call-1/Communications", body)
+            #expect(appended.status == 201, "\(appended.text)")
+            #expect(appended.string("resolveOutcome") == "CREATED" && appended["added"] as? Int == 2)
+            let profile = appended.string("profileId")
+            let retry = try await c.post("/v1/Stores/\(store)/Conversations/call-1/Communications", body)
+            #expect(retry.status == 200 && retry["added"] as? Int == 0)
+
+            let listed = try await c.get("/v1/Stores/\(store)/Conversations/call-1/Communications?pageSize=1")
+            #expect(listed.status == 200 && listed.list("communications").count == 1)
+            let meta = listed["meta"] as? [String: Any]
+            #expect(meta?["key"] as? String == "communications" && meta?["nextToken"] is String)
+
+            let closed = try await c.post("/v1/Stores/\(store)/Conversations/call-1/Close", "")
+            #expect(closed.status == 200 && closed.string("state") != "OPEN", "\(closed.text)")
+            // No runner in this test: the conversation waits, CLOSED, for an extractor.
+            let waiting = try await c.get("/v1/Stores/\(store)/Conversations?state=CLOSED")
+            #expect(waiting.list("conversations").map { $0["id"] as? String } == ["call-1"])
+            let mine = try await c.get("/v1/Stores/\(store)/Profiles/\(profile)/Conversations")
+            #expect(mine.list("conversations").count == 1)
+            let got = try await c.get("/v1/Stores/\(store)/Conversations/call-1")
+            #expect(got.string("profileId") == profile && got["messageCount"] as? Int == 2)
+            #expect(got["channels"] as? [String] == ["VOICE"])
+
+            let recall = try await c.post(
+                "/v1/Stores/\(store)/Profiles/\(profile)/Recall",
+                #"{"query": "text SMS", "communicationsLimit": 1, "rankCommunications": true, "explain": true}"#)
+            let ranked = recall.list("rankedCommunications")
+            #expect(ranked.count == 1 && ranked.first?["id"] as? String == "m1")
+            #expect(ranked.first?["score"] as? Double ?? 0 > 0 && ranked.first?["explanation"] != nil)
+            #expect(recall.list("communications").isEmpty)
+
+            let messages = try await c.get("/v1/Stores/\(store)/Profiles/\(profile)/Communications")
+            #expect(messages.list("communications").count == 2)
+
+            // Bad input names the field, as the binary protocol does.
+            let noAuthor = try await c.post(
+                "/v1/Stores/\(store)/Conversations/c2/Communications",
+                #"{"communications": [{"text": "x", "channel": "SMS"}]}"#)
+            #expect(noAuthor.status == 400 && noAuthor.string("message").contains("communications[0].author"))
+            let badState = try await c.get("/v1/Stores/\(store)/Conversations?state=SLEEPING")
+            #expect(badState.status == 400 && badState.string("message").contains("state"))
+            let missing = try await c.get("/v1/Stores/\(store)/Conversations/nope")
+            #expect(missing.status == 404 && missing.string("message").contains("conversationId"))
+            let llm = try await c.send(
+                .patch, "/v1/ControlPlane/Stores/\(store)", #"{"conversationSettings": {"extractor": "LLM"}}"#)
+            #expect(llm.status == 400 && llm.string("message").contains("--llm-url"), "\(llm.text)")
+        }
+    }
+}

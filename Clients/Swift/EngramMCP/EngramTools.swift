@@ -128,7 +128,8 @@ public struct EngramTools: Sendable {
                             "type": "string", "description": "The conversation's id (the call or chat session id).",
                         ]),
                         "channel": .object([
-                            "type": "string", "enum": .array(["voice", "sms", "rcs", "email", "whatsapp", "chat", "api"]),
+                            "type": "string",
+                            "enum": .array(["voice", "sms", "rcs", "email", "whatsapp", "chat", "api"]),
                             "description": "Where the conversation happens (default chat).",
                         ]),
                         "messages": .object([
@@ -273,7 +274,8 @@ public struct EngramTools: Sendable {
             ]
             guard case .string(let name) = given, let known = channels[name] else {
                 throw ArgumentError(
-                    description: "append_messages: 'channel' must be one of \(channels.keys.sorted().joined(separator: ", "))")
+                    description:
+                        "append_messages: 'channel' must be one of \(channels.keys.sorted().joined(separator: ", "))")
             }
             channel = known
         }
