@@ -86,6 +86,7 @@ let package = Package(
             dependencies: [
                 "EngramCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -251,7 +252,7 @@ let package = Package(
             name: "EngramStorageTests",
             dependencies: [
                 "EngramTestSupport",
-                "EngramStorage", "EngramCore", "EngramClient", "EngramWire", "CSQLite",
+                "EngramStorage", "EngramCore", "EngramClient", "EngramWire", "CSQLite", "EngramExtraction",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

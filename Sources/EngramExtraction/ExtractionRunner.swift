@@ -1,6 +1,17 @@
 import EngramCore
 import Logging
+import Metrics
 import ServiceLifecycle
+
+/// What /metrics shows of extraction.
+enum ExtractionMetrics {
+    static let pending = Gauge(label: "engram_extraction_pending")
+    static let running = Gauge(label: "engram_extraction_running")
+    static let completed = Counter(label: "engram_extraction_completed_total")
+    static let failed = Counter(label: "engram_extraction_failed_total")
+    /// From a conversation's close to its result.
+    static let latency = Metrics.Timer(label: "engram_extraction_latency_seconds", preferredDisplayUnit: .seconds)
+}
 
 /// Runs the extractors on closed conversations, as a service beside the server.
 ///
@@ -40,6 +51,9 @@ public struct ExtractionRunner: Service {
                         while !Task.isCancelled {
                             engine.closeIdleConversations()
                             for key in engine.pendingExtractions() { await queue.push(key) }
+                            let stats = engine.extractionStats()
+                            ExtractionMetrics.pending.record(stats.pending)
+                            ExtractionMetrics.running.record(stats.running)
                             try? await Task.sleep(for: sweepInterval)
                         }
                     }
@@ -64,6 +78,14 @@ public struct ExtractionRunner: Service {
         }
     }
 
+    func record(_ result: ExtractionResult, _ job: ExtractionJob) {
+        if result.conversation.state == .failed { ExtractionMetrics.failed.increment() } else {
+            ExtractionMetrics.completed.increment()
+        }
+        let latency = max(0, result.conversation.updatedAt - job.closedAt)
+        ExtractionMetrics.latency.recordNanoseconds(latency * 1_000)
+    }
+
     /// Extracts one conversation, if it is still waiting.
     func extract(_ key: ConversationKey) async {
         guard
@@ -83,6 +105,7 @@ public struct ExtractionRunner: Service {
                 return
             }
             let result = try engine.finishExtraction(job, extractorName: extractor.name, output: output)
+            record(result, job)
             logger.debug(
                 "extracted",
                 metadata: [
@@ -98,7 +121,9 @@ public struct ExtractionRunner: Service {
                 "extraction failed",
                 metadata: ["store": "\(key.storeID)", "conversation": "\(key.conversationID)", "error": "\(error)"])
             do {
-                try engine.finishExtraction(job, extractorName: extractor.name, output: nil, failure: error.message)
+                record(
+                    try engine.finishExtraction(job, extractorName: extractor.name, output: nil, failure: error.message),
+                    job)
             } catch {
                 engine.abandonExtraction(job)
             }
