@@ -79,7 +79,9 @@ public struct ExtractionRunner: Service {
     }
 
     func record(_ result: ExtractionResult, _ job: ExtractionJob) {
-        if result.conversation.state == .failed { ExtractionMetrics.failed.increment() } else {
+        if result.conversation.state == .failed {
+            ExtractionMetrics.failed.increment()
+        } else {
             ExtractionMetrics.completed.increment()
         }
         let latency = max(0, result.conversation.updatedAt - job.closedAt)
@@ -122,7 +124,8 @@ public struct ExtractionRunner: Service {
                 metadata: ["store": "\(key.storeID)", "conversation": "\(key.conversationID)", "error": "\(error)"])
             do {
                 record(
-                    try engine.finishExtraction(job, extractorName: extractor.name, output: nil, failure: error.message),
+                    try engine.finishExtraction(
+                        job, extractorName: extractor.name, output: nil, failure: error.message),
                     job)
             } catch {
                 engine.abandonExtraction(job)

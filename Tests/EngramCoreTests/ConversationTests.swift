@@ -319,4 +319,48 @@ import Testing
             ])
         #expect(try t.engine.getConversation(storeID: store, conversationID: "c9").messageCount == 1)
     }
+
+    @Test func extractedFactsAreDuplicatesByMeaningTooAndReplayTheSame() throws {
+        // Letter counts: "the man bites the dog" and "the dog bites the man" are one vector,
+        // while their word pairs differ (word overlap alone keeps them apart).
+        let clock = ManualClock()
+        let journal = RecordingJournal()
+        var configuration = EngineConfiguration(idGenerator: SequentialIDGenerator(), clock: { clock.tick() })
+        configuration.recall.embedder = LetterEmbedder()
+        let engine = Engine(configuration: configuration, journal: journal)
+        let store = try engine.makeStore()
+        let profile = try engine.makeProfile(store: store, email: "a@example.com")
+        let first = try engine.observe(
+            storeID: store, profileID: profile, observations: [observation("the man bites the dog")])
+        // Observe keeps its word-overlap rule.
+        let plain = try engine.observe(
+            storeID: store, profileID: profile, observations: [observation("the dog bites the man")])
+        #expect(plain.observations[0].kind == .added)
+        _ = try engine.deleteObservation(
+            storeID: store, profileID: profile, observationID: plain.observations[0].observationID)
+
+        _ = try engine.appendCommunications(
+            storeID: store, conversationID: "c1", profileID: profile,
+            communications: [customer("the dog bites the man", id: "m1")], close: true)
+        let key = ConversationKey(storeID: store, profileID: profile, conversationID: "c1")
+        let job = try #require(engine.beginExtraction(key, extractorName: { _ in "test/1" }))
+        let result = try engine.finishExtraction(
+            job, extractorName: "test/1",
+            output: ExtractionOutput(
+                observations: [
+                    ObservationInput(
+                        content: "the dog bites the man", source: "test", occurredAt: 5, communicationIDs: ["m1"])
+                ], summary: nil))
+        #expect(result.outcomes.map(\.kind) == [.duplicate])
+        #expect(result.outcomes.first?.observationID == first.observations[0].observationID)
+        let stored = try engine.listObservations(storeID: store, profileID: profile).observations
+        #expect(stored.count == 1 && stored[0].mentionCount == 2 && stored[0].communicationIDs == ["m1"])
+
+        // Replayed, the log decides the same.
+        let replayed = Engine(configuration: configuration)
+        for (offset, command) in journal.commands.enumerated() {
+            try replayed.replay(command, logPosition: UInt64(offset + 1))
+        }
+        #expect(replayed.view().snapshot() == engine.view().snapshot())
+    }
 }

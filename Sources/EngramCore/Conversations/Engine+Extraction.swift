@@ -204,6 +204,13 @@ extension Engine {
     {
         guard let identity = identity(of: c.storeID) else { throw .storeNotFound(c.storeID) }
         let fingerprints = c.observations.map { TextFingerprint($0.content) }
+        // Pure functions of the command: computed before taking the lock. A vector the log
+        // leaves out (the built-in hashed embedder's) is rebuilt from the text, as replay does.
+        let semantic = SemanticDuplicates(
+            vectors: c.observations.map { o in
+                o.embedding
+                    ?? (EmbedderIdentity.isRebuiltFromText(o.embedder) ? HashedEmbedder.standard.embed(o.content) : nil)
+            }, threshold: configuration.semanticDuplicateThreshold)
         return try withProfile(store: c.storeID, profile: c.profileID) {
             (state: inout ShardState, id: String) throws(EngineError) -> ExtractionResult in
             guard state.profile(store: c.storeID, id: id)!.conversations[c.conversationID] != nil else {
@@ -223,7 +230,7 @@ extension Engine {
                         communications: [], at: c.at)
                     let output = profile.observe(
                         observe, fingerprints: fingerprints, window: configuration.communicationsWindow,
-                        maxConversationIDs: configuration.limits.maxConversationIDs)
+                        maxConversationIDs: configuration.limits.maxConversationIDs, semantic: semantic)
                     outcomes = output.outcomes
                 }
                 var conversation = profile.conversations[c.conversationID]!

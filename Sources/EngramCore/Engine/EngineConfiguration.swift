@@ -12,6 +12,9 @@ public struct EngineConfiguration: Sendable {
     /// Identical normalised texts are always duplicates, whatever the threshold. Bigrams keep
     /// reordered sentences ("dog bites man") apart; 0.9 only tolerates a tiny edit in a long text.
     public var duplicateSimilarityThreshold: Double
+    /// An extracted fact whose vector has at least this cosine with an active observation's
+    /// (same embedder) is a DUPLICATE of it, besides the word-overlap test (default 0.92).
+    public var semanticDuplicateThreshold: Double = 0.92
     /// Sizes and caps.
     public var limits: EngineLimits
     /// Where new ids come from.

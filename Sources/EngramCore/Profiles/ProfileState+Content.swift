@@ -1,3 +1,10 @@
+/// Duplicate detection by meaning, for an extraction's facts: each new observation's vector
+/// (the command's, or the hashed one rebuilt from its text) and the cosine that makes a match.
+struct SemanticDuplicates {
+    var vectors: [[Float]?]
+    var threshold: Double
+}
+
 extension ProfileState {
     // MARK: The write hook for recall indexes
 
@@ -55,21 +62,23 @@ extension ProfileState {
 
     /// Applies an Observe command's items in order; each item sees the ones before it.
     mutating func observe(
-        _ command: Command.Observe, fingerprints: [TextFingerprint], window: Int, maxConversationIDs: Int
+        _ command: Command.Observe, fingerprints: [TextFingerprint], window: Int, maxConversationIDs: Int,
+        semantic: SemanticDuplicates? = nil
     ) -> (outcomes: [ObservationOutcome], summaryIDs: [String], communicationIDs: [String]) {
         // Duplicate detection searches the index.
         buildIndexes()
         let at = command.at
         var outcomes: [ObservationOutcome] = []
         outcomes.reserveCapacity(command.observations.count)
-        for (item, fingerprint) in zip(command.observations, fingerprints) {
+        for (index, (item, fingerprint)) in zip(command.observations, fingerprints).enumerated() {
             if let key = item.idempotencyKey, var earlier = idempotency[key] {
                 earlier.isRetry = true
                 outcomes.append(earlier)
                 continue
             }
             let outcome: ObservationOutcome
-            if let duplicateID = duplicate(of: fingerprint),
+            if let duplicateID = duplicate(of: fingerprint)
+                ?? semantic.flatMap({ semanticDuplicate(of: item, vector: $0.vectors[index], threshold: $0.threshold) }),
                 var existing = observations[duplicateID]
             {
                 existing.revisions.append(
@@ -147,6 +156,38 @@ extension ProfileState {
             let score = fingerprint.similarity(to: theirs)
             guard score >= duplicates.threshold || score == 1 else { continue }
             let candidate = (score, stored.observation.createdAt, id)
+            if let current = best {
+                if candidate.0 > current.score
+                    || (candidate.0 == current.score && (candidate.1, candidate.2) < (current.createdAt, current.id))
+                {
+                    best = candidate
+                }
+            } else {
+                best = candidate
+            }
+        }
+        return best?.id
+    }
+
+    /// The active observation whose vector is nearest `vector`, if its cosine reaches
+    /// `threshold`: a duplicate by meaning. Only vectors of the same embedder compare (a
+    /// client's vector, with no embedder named, never does); ties go to the earliest created.
+    func semanticDuplicate(of item: Command.NewObservation, vector: [Float]?, threshold: Double) -> String? {
+        guard let vector, let embedder = item.embedder, let corpus = indexes?.recall.observations,
+            corpus.space == embedder, corpus.dimension == vector.count, corpus.vectorCount > 0
+        else { return nil }
+        var unit = vector
+        normalize(&unit)
+        var scores = [Float](repeating: -1, count: corpus.slotCapacity)
+        corpus.cosines(unit, into: &scores)
+        var best: (score: Float, createdAt: Int64, id: String)?
+        for slot in scores.indices where scores[slot] >= Float(threshold) {
+            let entry = corpus.entry(at: slot)
+            guard entry.flags & RecallBlock.occupied != 0, entry.flags & RecallBlock.active != 0,
+                entry.flags & RecallBlock.hasVector != 0, let stored = observations[entry.id],
+                stored.observation.status == .active
+            else { continue }
+            let candidate = (scores[slot], stored.observation.createdAt, entry.id)
             if let current = best {
                 if candidate.0 > current.score
                     || (candidate.0 == current.score && (candidate.1, candidate.2) < (current.createdAt, current.id))
