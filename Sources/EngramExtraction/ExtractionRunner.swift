@@ -25,6 +25,7 @@ public struct ExtractionRunner: Service {
     let extractors: [ExtractorKind: any ConversationExtractor]
     let concurrency: Int
     let sweepInterval: Duration
+    let retentionInterval: Duration
     let logger: Logger
 
     /// - Parameters:
@@ -32,8 +33,9 @@ public struct ExtractionRunner: Service {
     ///   - concurrency: extractions at once (an LLM call takes seconds; rules take microseconds).
     public init(
         engine: Engine, extractors: [ExtractorKind: any ConversationExtractor], concurrency: Int = 4,
-        sweepInterval: Duration = .seconds(1), logger: Logger
+        sweepInterval: Duration = .seconds(1), retentionInterval: Duration = .seconds(60), logger: Logger
     ) {
+        self.retentionInterval = retentionInterval
         self.engine = engine
         self.extractors = extractors
         self.concurrency = max(1, concurrency)
@@ -55,6 +57,22 @@ public struct ExtractionRunner: Service {
                             ExtractionMetrics.pending.record(stats.pending)
                             ExtractionMetrics.running.record(stats.running)
                             try? await Task.sleep(for: sweepInterval)
+                        }
+                    }
+                    // Retention: what a store keeps no longer is erased.
+                    group.addTask {
+                        while !Task.isCancelled {
+                            let erased = engine.expireRetained()
+                            if !erased.isEmpty {
+                                logger.info(
+                                    "retention erased",
+                                    metadata: [
+                                        "profiles": "\(erased.count)",
+                                        "messages": "\(erased.reduce(0) { $0 + $1.messagesErased })",
+                                        "observations": "\(erased.reduce(0) { $0 + $1.observationsErased })",
+                                    ])
+                            }
+                            try? await Task.sleep(for: retentionInterval)
                         }
                     }
                     // Conversations as they close.

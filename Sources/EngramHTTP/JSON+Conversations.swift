@@ -6,12 +6,16 @@ struct ConversationSettingsJSON: Codable {
     var idleTimeoutSeconds: UInt32?
     var extractor: JSONEnum<Wire.Extractor>?
     var linkWhatsappToPhone: Bool?
+    var messageRetentionDays: UInt32?
+    var observationRetentionDays: UInt32?
 
     init(_ s: Wire.ConversationSettings?) {
         let s = s ?? Wire.ConversationSettings()
         idleTimeoutSeconds = s.idleTimeoutSeconds
         extractor = s.extractor == .unspecified ? Wire.Extractor.rules.json : s.extractor.json
         linkWhatsappToPhone = s.linkWhatsappToPhone
+        messageRetentionDays = s.messageRetentionDays
+        observationRetentionDays = s.observationRetentionDays
     }
 
     var wire: Wire.ConversationSettings {
@@ -19,6 +23,8 @@ struct ConversationSettingsJSON: Codable {
         s.idleTimeoutSeconds = idleTimeoutSeconds
         s.extractor = extractor?.value ?? .unspecified
         s.linkWhatsappToPhone = linkWhatsappToPhone
+        s.messageRetentionDays = messageRetentionDays
+        s.observationRetentionDays = observationRetentionDays
         return s
     }
 }

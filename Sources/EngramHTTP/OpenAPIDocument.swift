@@ -649,6 +649,8 @@ components:
         idleTimeoutSeconds: {type: ['integer', 'null'], minimum: 0, maximum: 2592000, default: 1800, description: An open conversation with no new message for this long closes by itself; 0 = never.}
         extractor: {type: ['string', 'null'], enum: [RULES, LLM, NONE, null], default: RULES, description: LLM needs a server started with --llm-url.}
         linkWhatsappToPhone: {type: ['boolean', 'null'], default: true, description: A WhatsApp number and the same phone number name the same customer.}
+        messageRetentionDays: {type: ['integer', 'null'], minimum: 0, maximum: 36500, default: 0, description: Messages older than this are erased (gone from disk after the next snapshot); 0 = kept for ever.}
+        observationRetentionDays: {type: ['integer', 'null'], minimum: 0, maximum: 36500, default: 0, description: The same for observations, by occurredAt.}
     CreateStoreRequest:
       type: object
       required: [displayName]

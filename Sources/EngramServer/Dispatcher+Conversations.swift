@@ -115,6 +115,8 @@ extension Dispatcher {
         var settings = ConversationSettings()
         if let seconds = w.idleTimeoutSeconds { settings.idleTimeout = Int64(seconds) * 1_000_000 }
         if let link = w.linkWhatsappToPhone { settings.linkWhatsAppToPhone = link }
+        if let days = w.messageRetentionDays { settings.messageRetention = Int64(days) * 86_400_000_000 }
+        if let days = w.observationRetentionDays { settings.observationRetention = Int64(days) * 86_400_000_000 }
         switch w.extractor {
         case .unspecified, .rules: settings.extractor = .rules
         case .llm: settings.extractor = .llm
@@ -124,10 +126,10 @@ extension Dispatcher {
                 field + ".extractor", "must be one of EXTRACTOR_RULES, EXTRACTOR_LLM, EXTRACTOR_NONE")
         }
         guard configuration.extractors.contains(settings.extractor) else {
-            throw ServiceError(
-                .failedPrecondition,
-                "\(field).extractor: this server has no LLM endpoint (start engramd with --llm-url)",
-                field: field + ".extractor")
+            let reason = "this server has no LLM endpoint (start engramd with --llm-url)"
+            var error = ServiceError(.failedPrecondition, "\(field).extractor: \(reason)")
+            error.status.fieldViolations = [Wire.FieldViolation(field: field + ".extractor", description: reason)]
+            throw error
         }
         return settings
     }
@@ -144,6 +146,8 @@ extension Wire.ConversationSettings {
             case .none: .none
             }
         linkWhatsappToPhone = s.linkWhatsAppToPhone
+        messageRetentionDays = UInt32(clamping: s.messageRetention / 86_400_000_000)
+        observationRetentionDays = UInt32(clamping: s.observationRetention / 86_400_000_000)
     }
 }
 

@@ -118,6 +118,11 @@ public struct ByteReader: ~Copyable {
         try bool() ? try string() : nil
     }
 
+    /// Reads a presence byte and the zigzag varint if present.
+    public mutating func optionalSigned() throws(DecodingError) -> Int64? {
+        try bool() ? try signed() : nil
+    }
+
     /// Reads a count and that many strings.
     public mutating func strings() throws(DecodingError) -> [String] {
         let n = try count()

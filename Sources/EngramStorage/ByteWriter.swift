@@ -66,6 +66,16 @@ public struct ByteWriter: Sendable {
         }
     }
 
+    /// Appends a presence byte, then the zigzag varint if present.
+    @inlinable public mutating func optionalSigned(_ value: Int64?) {
+        if let value {
+            bytes.append(1)
+            signed(value)
+        } else {
+            bytes.append(0)
+        }
+    }
+
     /// Appends a count, then each string.
     @inlinable public mutating func strings(_ values: [String]) {
         count(values.count)

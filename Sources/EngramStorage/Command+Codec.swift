@@ -135,6 +135,13 @@ extension Command {
             }
             w.optionalString(c.failure)
             w.signed(c.at)
+        case .expire(let c):
+            w.byte(14)
+            w.string(c.storeID)
+            w.string(c.profileID)
+            w.optionalSigned(c.messagesBefore)
+            w.optionalSigned(c.observationsBefore)
+            w.signed(c.at)
         }
     }
 
@@ -264,6 +271,11 @@ extension Command {
                     storeID: storeID, profileID: profileID, conversationID: conversationID, extractor: extractor,
                     messageCount: Int(messageCount), observations: observations, summary: summary,
                     failure: try r.optionalString(), at: try r.signed()))
+        case 14 where version >= 3:
+            self = .expire(
+                Expire(
+                    storeID: try r.string(), profileID: try r.string(), messagesBefore: try r.optionalSigned(),
+                    observationsBefore: try r.optionalSigned(), at: try r.signed()))
         case let tag:
             throw DecodingError("unknown command tag \(tag)", offset: tagOffset)
         }
@@ -366,12 +378,15 @@ extension ConversationSettings {
         w.signed(settings.idleTimeout)
         w.byte(settings.extractor.code)
         w.bool(settings.linkWhatsAppToPhone)
+        w.signed(settings.messageRetention)
+        w.signed(settings.observationRetention)
     }
 
     static func decode(from r: inout ByteReader) throws(DecodingError) -> ConversationSettings? {
         guard try r.bool() else { return nil }
         return ConversationSettings(
-            idleTimeout: try r.signed(), extractor: try ExtractorKind(code: &r), linkWhatsAppToPhone: try r.bool())
+            idleTimeout: try r.signed(), extractor: try ExtractorKind(code: &r), linkWhatsAppToPhone: try r.bool(),
+            messageRetention: try r.signed(), observationRetention: try r.signed())
     }
 }
 

@@ -91,6 +91,8 @@ enum SnapshotFile {
                 stores.bind(store.conversationSettings.idleTimeout)
                 stores.bind(store.conversationSettings.extractor.rawValue)
                 stores.bind(store.conversationSettings.linkWhatsAppToPhone)
+                stores.bind(store.conversationSettings.messageRetention)
+                stores.bind(store.conversationSettings.observationRetention)
                 try stores.insert()
 
                 let st = view.settings(for: sid) ?? .default
@@ -456,7 +458,8 @@ enum SnapshotFile {
                         updatedAt: s.int64(4),
                         conversationSettings: ConversationSettings(
                             idleTimeout: s.int64(5), extractor: try value(ExtractorKind.self, s.string(6), "extractor"),
-                            linkWhatsAppToPhone: s.bool(7)))
+                            linkWhatsAppToPhone: s.bool(7), messageRetention: s.int64(8),
+                            observationRetention: s.int64(9)))
                     storeIndex[store.id] = stores.count
                     stores.append(StoreSnapshot(store: store, settings: IdentitySettings(), aliases: [], profiles: []))
                 }

@@ -16,6 +16,7 @@ enum SnapshotSchema {
         ("idle_timeout_us", 3, String(ConversationSettings().idleTimeout)),
         ("extractor", 3, "'\(ConversationSettings().extractor.rawValue)'"),
         ("link_whatsapp_to_phone", 3, ConversationSettings().linkWhatsAppToPhone ? "1" : "0"),
+        ("message_retention_us", 3, "0"), ("observation_retention_us", 3, "0"),
         ("communication_ids", 3, "'[]'"),
     ]
 
@@ -30,7 +31,8 @@ enum SnapshotSchema {
                 ("store_id", "TEXT NOT NULL"), ("display_name", "TEXT NOT NULL"), ("description", "TEXT NOT NULL"),
                 ("created_at_us", "INTEGER NOT NULL"), ("updated_at_us", "INTEGER NOT NULL"),
                 ("idle_timeout_us", "INTEGER NOT NULL"), ("extractor", "TEXT NOT NULL"),
-                ("link_whatsapp_to_phone", "INTEGER NOT NULL"),
+                ("link_whatsapp_to_phone", "INTEGER NOT NULL"), ("message_retention_us", "INTEGER NOT NULL"),
+                ("observation_retention_us", "INTEGER NOT NULL"),
             ]
         ),
         (

@@ -6,6 +6,8 @@ extension Wire {
         public var idleTimeoutSeconds: UInt32?
         public var extractor: Extractor = .unspecified
         public var linkWhatsappToPhone: Bool?
+        public var messageRetentionDays: UInt32?
+        public var observationRetentionDays: UInt32?
         public init() {}
 
         @inlinable
@@ -13,6 +15,8 @@ extension Wire {
             w.uint32(1, idleTimeoutSeconds)
             w.enumValue(2, extractor)
             w.bool(3, linkWhatsappToPhone)
+            w.uint32(4, messageRetentionDays)
+            w.uint32(5, observationRetentionDays)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -22,6 +26,8 @@ extension Wire {
             case 1: idleTimeoutSeconds = try r.uint32(t, "idle_timeout_seconds")
             case 2: extractor = try r.enumValue(t, "extractor")
             case 3: linkWhatsappToPhone = try r.bool(t, "link_whatsapp_to_phone")
+            case 4: messageRetentionDays = try r.uint32(t, "message_retention_days")
+            case 5: observationRetentionDays = try r.uint32(t, "observation_retention_days")
             default: return false
             }
             return true

@@ -363,4 +363,44 @@ import Testing
         }
         #expect(replayed.view().snapshot() == engine.view().snapshot())
     }
+
+    @Test func retentionErasesOldMessagesAndObservations() throws {
+        let t = makeEngine()
+        let day: Int64 = 86_400_000_000
+        let store = try t.engine.createStore(
+            displayName: "retained", conversationSettings: ConversationSettings(messageRetention: 30 * day)
+        ).store.id
+        let now = t.clock.current
+        let opened = try t.engine.appendCommunications(
+            storeID: store, conversationID: "c1",
+            communications: [
+                customer("an old message", id: "old", at: now - 40 * day),
+                customer("a recent one", id: "new", at: now - day),
+            ], close: true)
+        let profile = opened.conversation.profileID
+        _ = try extract(t.engine, ConversationKey(storeID: store, profileID: profile, conversationID: "c1"))
+        _ = try t.engine.observe(
+            storeID: store, profileID: profile, observations: [observation("an old fact", at: now - 400 * day)])
+        let erased = t.engine.expireRetained()
+        #expect(erased.map(\.messagesErased) == [1] && erased.map(\.observationsErased) == [0])
+        let left = try t.engine.listCommunications(storeID: store, profileID: profile).communications
+        #expect(left.map(\.id) == ["new"])
+        let conversation = try t.engine.getConversation(storeID: store, conversationID: "c1")
+        #expect(conversation.messageIDs == ["new"] && conversation.extractedMessageCount == 1)
+        // Nothing more to erase: nothing logged.
+        let journaled = t.journal.commands.count
+        #expect(t.engine.expireRetained().isEmpty && t.journal.commands.count == journaled)
+        // A retried old message can come back only until the next sweep.
+        _ = try t.engine.updateStore(
+            store,
+            conversationSettings: ConversationSettings(messageRetention: 30 * day, observationRetention: 365 * day))
+        #expect(t.engine.expireRetained().map(\.observationsErased) == [1])
+        #expect(
+            try t.engine.listObservations(storeID: store, profileID: profile).observations.allSatisfy {
+                $0.content != "an old fact"
+            })
+        expectError(.invalidArgument, field: "conversation_settings.message_retention_days") {
+            try t.engine.updateStore(store, conversationSettings: ConversationSettings(messageRetention: -1))
+        }
+    }
 }

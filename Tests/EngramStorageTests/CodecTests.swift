@@ -94,7 +94,7 @@ struct CodecTests {
             #expect(decoded == command, "command \(i): \(command)")
             if decoded != command { break }
         }
-        #expect(seen == Set(1...13), "every command case was generated")
+        #expect(seen == Set(1...14), "every command case was generated")
     }
 
     /// The built-in hashed embedder's vectors are not written (replay builds them from the
@@ -302,7 +302,7 @@ func randomNewCommunications(_ rng: inout SeededGenerator) -> [Command.NewCommun
 func randomCommand(_ rng: inout SeededGenerator) -> Command {
     let s = randomString(&rng, max: 8)
     let at = randomTime(&rng)
-    switch Int.random(in: 1...13, using: &rng) {
+    switch Int.random(in: 1...14, using: &rng) {
     case 1:
         return .createStore(
             .init(
@@ -375,6 +375,11 @@ func randomCommand(_ rng: inout SeededGenerator) -> Command {
                         id: randomString(&rng), content: randomString(&rng), conversationID: randomString(&rng),
                         occurredAt: randomTime(&rng), source: randomString(&rng))
                 }, failure: maybe(&rng) { randomString(&$0) }, at: at))
+    case 14:
+        return .expire(
+            .init(
+                storeID: s, profileID: randomString(&rng), messagesBefore: maybe(&rng, randomTime),
+                observationsBefore: maybe(&rng, randomTime), at: at))
     default:
         let vectors = randomList(&rng) { rng in
             Command.ObservationVector(

@@ -61,6 +61,12 @@ package func runConversationScenario(_ engine: Engine, advance: (Int64) -> Void)
         storeID: store, conversationID: "chat-1",
         communications: [message("any news?", .chat, from: "visitor-1", id: "m6")])
     engine.closeIdleConversations()
+    // Retention erases the oldest message.
+    _ = try engine.updateStore(
+        store,
+        conversationSettings: ConversationSettings(
+            idleTimeout: 60_000_000, extractor: .rules, linkWhatsAppToPhone: true, messageRetention: 1_000))
+    engine.expireRetained()
     // Another profile with a conversation, merged into the first by a shared e-mail.
     let other = try engine.appendCommunications(
         storeID: store, conversationID: "mail-1",

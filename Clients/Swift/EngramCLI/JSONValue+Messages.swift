@@ -23,6 +23,8 @@ extension Wire.Store {
                     "idle_timeout_seconds": s.idleTimeoutSeconds.map { JSONValue.of($0) } ?? .null,
                     "extractor": .of(s.extractor.shortName),
                     "link_whatsapp_to_phone": s.linkWhatsappToPhone.map { JSONValue.bool($0) } ?? .null,
+                    "message_retention_days": s.messageRetentionDays.map { JSONValue.of($0) } ?? .null,
+                    "observation_retention_days": s.observationRetentionDays.map { JSONValue.of($0) } ?? .null,
                 ]
             } ?? .null,
         ]

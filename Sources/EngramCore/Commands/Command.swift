@@ -18,6 +18,7 @@ public enum Command: Sendable, Hashable {
     case appendCommunications(AppendCommunications)
     case closeConversation(CloseConversation)
     case recordExtraction(RecordExtraction)
+    case expire(Expire)
 
     /// Creates a store.
     public struct CreateStore: Sendable, Hashable {
@@ -408,6 +409,25 @@ public enum Command: Sendable, Hashable {
         }
     }
 
+    /// Erases a profile's messages and observations older than its store's retention allows.
+    public struct Expire: Sendable, Hashable {
+        public var storeID: String
+        /// The profile's id (the canonical one when journaled).
+        public var profileID: String
+        /// Messages created before this time go; nil keeps them.
+        public var messagesBefore: Int64?
+        /// Observations that occurred before this time go; nil keeps them.
+        public var observationsBefore: Int64?
+        public var at: Int64
+        public init(storeID: String, profileID: String, messagesBefore: Int64?, observationsBefore: Int64?, at: Int64) {
+            self.storeID = storeID
+            self.profileID = profileID
+            self.messagesBefore = messagesBefore
+            self.observationsBefore = observationsBefore
+            self.at = at
+        }
+    }
+
     /// The store the command acts on.
     public var storeID: String {
         switch self {
@@ -424,6 +444,7 @@ public enum Command: Sendable, Hashable {
         case .appendCommunications(let c): c.storeID
         case .closeConversation(let c): c.storeID
         case .recordExtraction(let c): c.storeID
+        case .expire(let c): c.storeID
         }
     }
 }

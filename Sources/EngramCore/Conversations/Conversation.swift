@@ -33,15 +33,26 @@ public struct ConversationSettings: Sendable, Hashable {
     /// resolved by one also attaches the other, so a caller who later writes on WhatsApp
     /// stays one profile.
     public var linkWhatsAppToPhone: Bool
+    /// Messages older than this (by their own time) are erased (µs); 0 = kept for ever.
+    public var messageRetention: Int64
+    /// Observations that occurred longer ago than this are erased (µs); 0 = kept for ever.
+    public var observationRetention: Int64
 
-    /// The defaults: 30 minutes idle, the rules extractor, WhatsApp linked with phone.
+    /// The defaults: 30 minutes idle, the rules extractor, WhatsApp linked with phone, nothing
+    /// expires.
     public init(
-        idleTimeout: Int64 = 30 * 60 * 1_000_000, extractor: ExtractorKind = .rules, linkWhatsAppToPhone: Bool = true
+        idleTimeout: Int64 = 30 * 60 * 1_000_000, extractor: ExtractorKind = .rules, linkWhatsAppToPhone: Bool = true,
+        messageRetention: Int64 = 0, observationRetention: Int64 = 0
     ) {
         self.idleTimeout = idleTimeout
         self.extractor = extractor
         self.linkWhatsAppToPhone = linkWhatsAppToPhone
+        self.messageRetention = messageRetention
+        self.observationRetention = observationRetention
     }
+
+    /// The longest retention (100 years).
+    public static let maxRetention: Int64 = 36_500 * 86_400 * 1_000_000
 
     /// The longest idle timeout (30 days).
     public static let maxIdleTimeout: Int64 = 30 * 24 * 3600 * 1_000_000
@@ -51,6 +62,11 @@ public struct ConversationSettings: Sendable, Hashable {
             problems.add(
                 path + ".idle_timeout_seconds", "must be 0 (never) to 2592000 (30 days); got \(idleTimeout / 1_000_000)"
             )
+        }
+        for (field, value) in [
+            ("message_retention_days", messageRetention), ("observation_retention_days", observationRetention),
+        ] where value < 0 || value > Self.maxRetention {
+            problems.add(path + "." + field, "must be 0 (for ever) to 36500 days; got \(value / 86_400_000_000)")
         }
     }
 }

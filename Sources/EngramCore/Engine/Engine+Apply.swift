@@ -12,6 +12,7 @@ enum CommandOutput: Sendable {
     case appended(AppendResult)
     case closed(CloseResult)
     case extracted(ExtractionResult)
+    case expired(ExpiryResult)
 }
 
 extension Engine {
@@ -40,6 +41,7 @@ extension Engine {
         case .appendCommunications(let c): .appended(try applyAppend(c, mode))
         case .closeConversation(let c): .closed(try applyClose(c, mode))
         case .recordExtraction(let c): .extracted(try applyRecordExtraction(c, mode))
+        case .expire(let c): .expired(try applyExpire(c, mode))
         }
     }
 }
