@@ -210,7 +210,10 @@ let package = Package(
         ),
         // The LoCoMo evaluation of Recall: reads the data file from a path it is given.
         .executableTarget(
-            name: "engram-eval", dependencies: ["EngramCore", "EngramEmbeddings", "EngramExtraction"],
+            name: "engram-eval",
+            dependencies: [
+                "EngramCore", "EngramEmbeddings", "EngramExtraction", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
         // Helpers every test target shares: seeded randomness, threads, a quiet logger.
         .target(

@@ -22,11 +22,13 @@ struct ConversationEvaluation {
     var extractorSeconds = 0.0
     /// Per conversation: from its close to EXTRACTED (µs).
     var closeToExtracted: [Double] = []
+    /// Conversations whose extraction failed, with the reason.
+    var failures: [String] = []
 }
 
-func evaluateConversations(_ samples: [Sample], configuration: RecallConfiguration, extractor: RulesExtractor) throws
-    -> ConversationEvaluation
-{
+func evaluateConversations(
+    _ samples: [Sample], configuration: RecallConfiguration, extractor: any ConversationExtractor
+) async throws -> ConversationEvaluation {
     let engine = Engine(configuration: EngineConfiguration(idGenerator: SequentialIDGenerator(), recall: configuration))
     let store = try engine.createStore(displayName: "locomo-conversations").store.id
     var result = ConversationEvaluation()
@@ -63,12 +65,20 @@ func evaluateConversations(_ samples: [Sample], configuration: RecallConfigurati
                 throw LoCoMoError.layout("\(conversation) was not waiting for extraction")
             }
             let rulesBegin = DispatchTime.now().uptimeNanoseconds
-            let output = extractor.extractNow(job)
+            let output: ExtractionOutput
+            do {
+                output = try await extractor.extract(job)
+            } catch {
+                _ = try engine.finishExtraction(job, extractorName: extractor.name, output: nil, failure: error.message)
+                result.failures.append("\(conversation): \(error.message)")
+                continue
+            }
             result.extractorSeconds += Double(DispatchTime.now().uptimeNanoseconds - rulesBegin) / 1e9
             let recorded = try engine.finishExtraction(job, extractorName: extractor.name, output: output)
             let end = DispatchTime.now().uptimeNanoseconds
             guard recorded.conversation.state == .extracted else {
-                throw LoCoMoError.layout("\(conversation) ended \(recorded.conversation.state)")
+                result.failures.append("\(conversation): \(recorded.conversation.error ?? "failed")")
+                continue
             }
             result.extractionSeconds += Double(end - begin) / 1e9
             result.closeToExtracted.append(Double(end - closedAt) / 1_000)

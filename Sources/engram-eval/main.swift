@@ -3,7 +3,7 @@
 //   swift run -c release engram-eval PATH/locomo-dev.json [--client-embeddings VECTORS.json]
 //       [--lexical W] [--semantic W] [--recency W] [--half-life-days D] [--k1 K] [--b B]
 //       [--dimension N] [--term-weight W] [--pair-weight W] [--char-weight W] [--gram-min N]
-//       [--gram-max N] [--reweight 0|1] [--model-dir DIR]
+//       [--gram-max N] [--reweight 0|1] [--model-dir DIR] [--llm-url URL --llm-model M [--llm-api-key K]]
 // The data file is read from the path given; it is never part of this repository.
 // VECTORS.json (text → vector, from scripts/minilm-embed.py) adds rows where observations and
 // questions carry a client's own embeddings, as the API allows. DIR (scripts/fetch-model)
@@ -13,6 +13,7 @@ import EngramCore
 import EngramEmbeddings
 import EngramExtraction
 import Foundation
+import Logging
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let path = arguments.first, !path.hasPrefix("--") else {
@@ -25,11 +26,19 @@ arguments.removeFirst()
 var overrides: [String: Double] = [:]
 var vectorsPath: String?
 var modelDirectory: String?
+var llm: LLMExtractor.Configuration?
+var llmAPIKey = ProcessInfo.processInfo.environment["ENGRAM_LLM_API_KEY"]
 while arguments.count >= 2, arguments[0].hasPrefix("--") {
     if arguments[0] == "--client-embeddings" {
         vectorsPath = arguments[1]
     } else if arguments[0] == "--model-dir" {
         modelDirectory = arguments[1]
+    } else if arguments[0] == "--llm-url" {
+        llm = LLMExtractor.Configuration(url: arguments[1], model: llm?.model ?? "gpt-4o-mini")
+    } else if arguments[0] == "--llm-model" {
+        llm = LLMExtractor.Configuration(url: llm?.url ?? "", model: arguments[1])
+    } else if arguments[0] == "--llm-api-key" {
+        llmAPIKey = arguments[1]
     } else if let value = Double(arguments[1]) {
         overrides[String(arguments[0].dropFirst(2))] = value
     } else {
@@ -135,18 +144,28 @@ for (name, configuration, vectors) in runs {
 printTable(rows)
 print("")
 
-// The conversation path: raw turns in as messages, extracted by the rules extractor.
+// The conversation path: raw turns in as messages, extracted by the rules extractor, and by
+// the llm one when --llm-url names an endpoint.
 do {
-    let conversations = try evaluateConversations(samples, configuration: tuned, extractor: RulesExtractor())
-    print(
-        "Conversations: \(conversations.messageCount) turns in \(conversations.conversationCount) sessions, extracted by rules/1 into \(conversations.observationCount) observations; extraction \(String(format: "%.0f", Double(conversations.messageCount) / max(conversations.extractionSeconds, 1e-9))) messages/s (the rules alone: \(String(format: "%.1f", conversations.extractorSeconds * 1e6 / Double(max(conversations.messageCount, 1)))) µs a message), close → EXTRACTED p50 \(String(format: "%.0f", percentile(conversations.closeToExtracted, 0.5))) µs, p99 \(String(format: "%.0f", percentile(conversations.closeToExtracted, 0.99))) µs (in process)"
-    )
-    print("")
-    printTable([
-        ("extracted observations (rules)", conversations.extracted), ("ranked messages", conversations.messages),
-        ("both, merged by score", conversations.merged), ("both, interleaved", conversations.interleaved),
-    ])
-    print("")
+    var extractors: [any ConversationExtractor] = [RulesExtractor()]
+    if var llm, !llm.url.isEmpty {
+        llm.apiKey = llmAPIKey
+        extractors.append(LLMExtractor(configuration: llm, logger: Logger(label: "engram-eval")))
+    }
+    for extractor in extractors {
+        let conversations = try await evaluateConversations(samples, configuration: tuned, extractor: extractor)
+        print(
+            "Conversations: \(conversations.messageCount) turns in \(conversations.conversationCount) sessions, extracted by \(extractor.name) into \(conversations.observationCount) observations; extraction \(String(format: "%.0f", Double(conversations.messageCount) / max(conversations.extractionSeconds, 1e-9))) messages/s (the extractor alone: \(String(format: "%.1f", conversations.extractorSeconds * 1e6 / Double(max(conversations.messageCount, 1)))) µs a message), close → EXTRACTED p50 \(String(format: "%.0f", percentile(conversations.closeToExtracted, 0.5))) µs, p99 \(String(format: "%.0f", percentile(conversations.closeToExtracted, 0.99))) µs (in process)"
+        )
+        for failure in conversations.failures { print("  FAILED \(failure)") }
+        print("")
+        printTable([
+            ("extracted observations (\(extractor.name))", conversations.extracted),
+            ("ranked messages", conversations.messages), ("both, merged by score", conversations.merged),
+            ("both, interleaved", conversations.interleaved),
+        ])
+        print("")
+    }
 } catch {
     print("engram-eval: conversations: \(error)")
     exit(1)

@@ -207,6 +207,78 @@ struct CrashTests {
         }
     }
 
+    /// A conversation closed and acknowledged, then SIGKILL before any extractor ran: after
+    /// the restart it is still CLOSED, and extracted once its store has an extractor.
+    @Test func aClosedConversationSurvivesSIGKILLAndIsExtractedAfterTheRestart() async throws {
+        try await withTemporaryDirectory { dir in
+            let data = dir + "/data"
+            let first = try EngramdProcess(dataDirectory: data)
+            defer { first.removeLog() }
+            try await first.waitUntilServing()
+            let client = try first.client()
+            // A store that extracts nothing yet: its closed conversation waits.
+            var none = Wire.ConversationSettings()
+            none.extractor = .none
+            let store = try #require(
+                try await client.createStore(
+                    .with {
+                        $0.displayName = "killed"
+                        $0.conversationSettings = none
+                    }
+                ).store?.id)
+            var author = Wire.Participant()
+            author.type = .customer
+            author.address = "+1 415 555 0100"
+            var message = Wire.Communication()
+            message.id = "m1"
+            message.author = author
+            message.channel = .sms
+            message.text = "Please text me instead of calling."
+            let appended = try await client.appendCommunications(
+                .with {
+                    $0.storeId = store
+                    $0.conversationId = "sms-1"
+                    $0.communications = [message]
+                    $0.close = true
+                })
+            #expect(appended.conversation?.state == .closed)
+            client.close()
+            first.kill()
+            _ = await first.waitForExit()
+
+            let second = try EngramdProcess(dataDirectory: data)
+            defer { second.removeLog() }
+            try await second.waitUntilServing()
+            let again = try second.client()
+            defer { again.close() }
+            func state() async throws -> Wire.Conversation {
+                try await again.getConversation(
+                    .with {
+                        $0.storeId = store
+                        $0.conversationId = "sms-1"
+                    }
+                ).conversation ?? Wire.Conversation()
+            }
+            #expect(try await state().state == .closed)
+            var rules = Wire.ConversationSettings()
+            rules.extractor = .rules
+            _ = try await again.updateStore(
+                .with {
+                    $0.storeId = store
+                    $0.conversationSettings = rules
+                })
+            let deadline = ContinuousClock.now + .seconds(20)
+            var conversation = try await state()
+            while conversation.state != .extracted && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                conversation = try await state()
+            }
+            #expect(conversation.state == .extracted && !conversation.observationIds.isEmpty, "\(conversation)")
+            second.kill(SIGTERM)
+            #expect(await second.waitForExit() == 0)
+        }
+    }
+
     @Test func secondServerOnTheSameDirectoryRefusesToStart() async throws {
         try await withTemporaryDirectory { dir in
             let data = dir + "/data"
