@@ -311,6 +311,17 @@ import Testing
         let newest = try t.engine.recall(
             storeID: store, profileID: profile, RecallOptions(communicationsLimit: 2, rankCommunications: true))
         #expect(newest.communications.map(\.id) == ["m3", "m2"] && newest.rankedCommunications.isEmpty)
+        // A message is searched with its author's name when the address reads as one.
+        _ = try t.engine.appendCommunications(
+            storeID: store, conversationID: "group", profileID: profile,
+            communications: [
+                customer("went hiking in the hills", from: "Melanie", id: "g1", at: 40),
+                customer("went hiking in the hills", from: "Caroline", id: "g2", at: 41),
+            ])
+        let named = try t.engine.recall(
+            storeID: store, profileID: profile,
+            RecallOptions(query: "Where did Caroline go hiking?", communicationsLimit: 1, rankCommunications: true))
+        #expect(named.rankedCommunications.map(\.communication.id) == ["g2"])
         // Observe's messages open conversations too, and are kept in full.
         _ = try t.engine.observe(
             storeID: store, profileID: profile,

@@ -18,7 +18,18 @@ struct RecallIndex: Sendable {
     mutating func put(_ communication: Communication) {
         communications.put(
             id: communication.id, text: nil, source: communication.channel.rawValue,
-            occurredAt: communication.createdAt, active: true, vector: .hashed(communication.text))
+            occurredAt: communication.createdAt, active: true, vector: .hashed(Self.indexedText(communication)))
+    }
+
+    /// A message as it is searched: its text, after its author's name when the address reads
+    /// as one ("Caroline"), so "what did Caroline say about …" finds her messages. A phone
+    /// number or e-mail address adds nothing.
+    static func indexedText(_ communication: Communication) -> String {
+        let address = communication.authorAddress
+        let isName =
+            !address.isEmpty && address.count <= 40
+            && address.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == " " || $0 == "-" || $0 == "." }
+        return isName ? address + ": " + communication.text : communication.text
     }
 
     /// Indexes an observation's new state; `old` is its state before this write, if any.
