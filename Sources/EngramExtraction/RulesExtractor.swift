@@ -5,7 +5,8 @@ import EngramCore
 /// From each customer message it keeps what the customer states about themselves (first-person
 /// statements: preferences, plans, requests, complaints, personal facts), rewritten in the
 /// third person and with relative dates resolved against the message's time ("yesterday" →
-/// "(7 May 2023)"), one observation per message citing it. Statements that name something a
+/// "(7 May 2023)"), one observation per message citing it; an answer keeps the question the
+/// message before it asked ("(Asked: which day suits you?)"), without which it means little. Statements that name something a
 /// newer statement should replace become their own facts with a subject: the contact channel
 /// (`preference.contact_channel`), e-mail and phone (`contact.email`, `contact.phone`), where the
 /// customer lives (`personal.location`), their name (`personal.name`), language
@@ -32,16 +33,27 @@ public struct RulesExtractor: ConversationExtractor {
         // its speaker when the address reads as a name.
         let named = speakers.count > 1
         var observations: [ObservationInput] = []
-        for message in job.messages where message.authorType == .customer && job.newMessageIDs.contains(message.id) {
+        for (index, message) in job.messages.enumerated()
+        where message.authorType == .customer && job.newMessageIDs.contains(message.id) {
             let subject = named ? Speaker(address: message.authorAddress) : Speaker.customer
-            observations += facts(in: message, speaker: subject, conversationID: job.key.conversationID)
+            // The question this message answers, when the one before it (by someone else) asked one.
+            var question: String?
+            if index > 0, job.messages[index - 1].authorAddress != message.authorAddress,
+                let asked = Sentences.split(job.messages[index - 1].text).last(where: { $0.hasSuffix("?") })
+            {
+                question = asked
+            }
+            observations += facts(
+                in: message, speaker: subject, conversationID: job.key.conversationID, answering: question)
         }
         let summary = Summarizer.summary(of: job.messages)
         return ExtractionOutput(observations: observations, summary: summary)
     }
 
     /// The facts of one message: subject facts first, then its other statements as one fact.
-    func facts(in message: Communication, speaker: Speaker, conversationID: String) -> [ObservationInput] {
+    func facts(in message: Communication, speaker: Speaker, conversationID: String, answering question: String? = nil)
+        -> [ObservationInput]
+    {
         var out: [ObservationInput] = []
         var kept: [String] = []
         var seenSubjects = Set<String>()
@@ -68,6 +80,7 @@ public struct RulesExtractor: ConversationExtractor {
             var content = kept.joined(separator: " ")
             if content.count > 1_000 { content = String(content.prefix(1_000)) }
             if let tag = Statement.tag(for: Words(message.text)) { content = tag + ": " + content }
+            if let question, content.count + question.count < 1_000 { content += " (Asked: \(question))" }
             out.append(
                 ObservationInput(
                     content: content, source: source, occurredAt: message.createdAt,

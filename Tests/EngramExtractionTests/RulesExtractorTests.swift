@@ -113,6 +113,21 @@ import Testing
             ])
     }
 
+    @Test func anAnswerKeepsTheQuestionItAnswers() {
+        let out = RulesExtractor().extractNow(
+            job([
+                said(
+                    "Thanks for calling. Which day suits you for the delivery?", id: "q", by: .aiAgent, address: "bot"),
+                said("Tuesday morning works best for my schedule.", id: "a"),
+            ])
+        ).observations
+        #expect(
+            out.map(\.content) == [
+                "Tuesday morning works best for the customer's schedule. (Asked: Which day suits you for the delivery?)"
+            ])
+        #expect(out.first?.communicationIDs == ["a"])
+    }
+
     @Test func onlyNewMessagesAreExtractedButTheSummaryCoversAll() {
         let messages = [
             said("I prefer email for updates about my order.", id: "old"),
