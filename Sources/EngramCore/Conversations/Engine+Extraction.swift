@@ -64,10 +64,10 @@ public struct ExtractionStats: Sendable, Hashable {
 
 extension Engine {
     /// The closed conversations waiting for extraction, across stores (by store, then id).
+    /// Stores whose extractor is `none` are left out: theirs wait until it changes.
     public func pendingExtractions() -> [ConversationKey] {
-        let identities = catalog.withLock { $0.identities.values.map { $0 } }
         var keys: [ConversationKey] = []
-        for identity in identities {
+        for identity in extractingIdentities() {
             identity.conversations.withLock { directory in
                 for id in directory.pending {
                     if let owner = directory.profiles[id] {
@@ -77,6 +77,15 @@ extension Engine {
             }
         }
         return keys.sorted { ($0.storeID, $0.conversationID) < ($1.storeID, $1.conversationID) }
+    }
+
+    /// The identity locks of the stores that run an extractor.
+    func extractingIdentities() -> [StoreIdentity] {
+        catalog.withLock { catalog in
+            catalog.stores.values.filter { $0.conversationSettings.extractor != .none }.compactMap {
+                catalog.identities[$0.id]
+            }
+        }
     }
 
     /// Takes a closed conversation for extraction by `extractorName` (e.g. "rules/1"): it
@@ -185,7 +194,7 @@ extension Engine {
 
     /// Extraction's counters.
     public func extractionStats() -> ExtractionStats {
-        let pending = catalog.withLock { $0.identities.values.map { $0 } }.reduce(0) { sum, identity in
+        let pending = extractingIdentities().reduce(0) { sum, identity in
             sum + identity.conversations.withLock { $0.pending.count }
         }
         return extractions.withLock { book in
