@@ -60,6 +60,10 @@ struct InfoCommand: AsyncParsableCommand {
                 ("snapshot at", TimeInput.format(info.snapshotAtUs)),
                 ("embedder", info.embedder.isEmpty ? "-" : "\(info.embedder) (\(info.embeddingDimension))"),
                 ("fsync", info.fsyncMode),
+                (
+                    "extraction",
+                    "\(info.extractionPending) waiting, \(info.extractionRunning) running, \(info.extractionCompleted) done, \(info.extractionFailed) failed; close to result mean \(info.extractionMeanLatencyUs) µs, max \(info.extractionMaxLatencyUs) µs"
+                ),
             ]))
     }
 }
