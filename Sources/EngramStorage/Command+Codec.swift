@@ -141,6 +141,7 @@ extension Command {
             w.string(c.profileID)
             w.optionalSigned(c.messagesBefore)
             w.optionalSigned(c.observationsBefore)
+            w.optionalSigned(c.idempotencyBefore)
             w.signed(c.at)
         }
     }
@@ -275,7 +276,8 @@ extension Command {
             self = .expire(
                 Expire(
                     storeID: try r.string(), profileID: try r.string(), messagesBefore: try r.optionalSigned(),
-                    observationsBefore: try r.optionalSigned(), at: try r.signed()))
+                    observationsBefore: try r.optionalSigned(), idempotencyBefore: try r.optionalSigned(),
+                    at: try r.signed()))
         case let tag:
             throw DecodingError("unknown command tag \(tag)", offset: tagOffset)
         }

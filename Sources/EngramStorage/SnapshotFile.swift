@@ -234,6 +234,7 @@ enum SnapshotFile {
                 idempotency.bind(record.outcome.replacedID)
                 idempotency.bind(record.outcome.status.rawValue)
                 idempotency.bind(record.outcome.isRetry)
+                idempotency.bind(record.recordedAt)
                 try idempotency.insert()
             }
             for c in p.conversations {
@@ -594,7 +595,8 @@ enum SnapshotFile {
                         replacedID: s.optionalString(5),
                         status: try value(ObservationStatus.self, s.string(6), "status"),
                         isRetry: s.bool(7))
-                    stores[i].profiles[j].idempotencyKeys.append(IdempotencyRecord(key: key, outcome: outcome))
+                    stores[i].profiles[j].idempotencyKeys.append(
+                        IdempotencyRecord(key: key, outcome: outcome, recordedAt: s.int64(8)))
                 }
             case "conversations":
                 while try s.step() {

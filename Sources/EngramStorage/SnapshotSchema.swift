@@ -16,7 +16,7 @@ enum SnapshotSchema {
         ("idle_timeout_us", 3, String(ConversationSettings().idleTimeout)),
         ("extractor", 3, "'\(ConversationSettings().extractor.rawValue)'"),
         ("link_whatsapp_to_phone", 3, ConversationSettings().linkWhatsAppToPhone ? "1" : "0"),
-        ("message_retention_us", 3, "0"), ("observation_retention_us", 3, "0"),
+        ("message_retention_us", 3, "0"), ("observation_retention_us", 3, "0"), ("recorded_at_us", 3, "0"),
         ("communication_ids", 3, "'[]'"),
     ]
 
@@ -119,7 +119,7 @@ enum SnapshotSchema {
                 ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("idempotency_key", "TEXT NOT NULL"),
                 ("outcome", "TEXT NOT NULL"), ("observation_id", "TEXT NOT NULL"), ("replaced_id", "TEXT"),
                 ("status", "TEXT NOT NULL"),
-                ("is_retry", "INTEGER NOT NULL"),
+                ("is_retry", "INTEGER NOT NULL"), ("recorded_at_us", "INTEGER NOT NULL"),
             ]
         ),
         (

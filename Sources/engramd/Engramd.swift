@@ -80,7 +80,7 @@ struct Serve: AsyncParsableCommand {
         ("snapshot-every", false), ("segment-bytes", false), ("accept-log-loss", true), ("embedder", false),
         ("model-dir", false), ("query-cache", false), ("http-port", false), ("http-host", false),
         ("llm-url", false), ("llm-model", false), ("llm-api-key", false), ("llm-timeout", false),
-        ("llm-concurrency", false), ("extraction-concurrency", false),
+        ("llm-concurrency", false), ("extraction-concurrency", false), ("idempotency-hours", false),
     ]
 
     @Option(help: "Address to listen on. Anything but loopback requires API keys. (ENGRAM_HOST)")
@@ -207,6 +207,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Conversations extracted at once. (ENGRAM_EXTRACTION_CONCURRENCY)")
     var extractionConcurrency = 4
 
+    @Option(
+        help:
+            "Hours an idempotency key is remembered (a retry within them changes nothing); 0 = for ever. (ENGRAM_IDEMPOTENCY_HOURS)"
+    )
+    var idempotencyHours = 24
+
     func validate() throws {
         guard ["hashed", "minilm"].contains(embedder) else {
             throw ValidationError("--embedder must be hashed or minilm; got '\(embedder)'")
@@ -246,6 +252,9 @@ struct Serve: AsyncParsableCommand {
         }
         guard (1...3600).contains(llmTimeout) else { throw ValidationError("--llm-timeout must be 1-3600 seconds") }
         guard (1...256).contains(llmConcurrency) else { throw ValidationError("--llm-concurrency must be 1-256") }
+        guard (0...87_600).contains(idempotencyHours) else {
+            throw ValidationError("--idempotency-hours must be 0 (for ever) to 87600")
+        }
         guard (1...256).contains(extractionConcurrency) else {
             throw ValidationError("--extraction-concurrency must be 1-256")
         }
@@ -313,6 +322,7 @@ struct Serve: AsyncParsableCommand {
 
         var engineConfiguration = EngineConfiguration()
         if shards > 0 { engineConfiguration.shardCount = shards }
+        engineConfiguration.idempotencyWindow = Int64(idempotencyHours) * 3_600_000_000
         if embedder == "minilm" {
             do {
                 let started = ContinuousClock.now

@@ -414,4 +414,32 @@ import Testing
             try t.engine.updateStore(store, conversationSettings: ConversationSettings(messageRetention: -1))
         }
     }
+
+    @Test func idempotencyKeysAreForgottenAfterTheWindowAndReplayTheSame() throws {
+        let t = makeEngine()
+        let store = try t.engine.makeStore()
+        let profile = try t.engine.makeProfile(store: store, email: "a@example.com")
+        let first = try t.engine.observe(
+            storeID: store, profileID: profile, observations: [observation("likes tea", key: "k1")])
+        let retry = try t.engine.observe(
+            storeID: store, profileID: profile, observations: [observation("likes tea", key: "k1")])
+        #expect(retry.observations[0].isRetry)
+        // Within the window nothing is forgotten.
+        t.clock.advance(by: t.engine.configuration.idempotencyWindow - 10)
+        #expect(t.engine.expireRetained().isEmpty)
+        t.clock.advance(by: 20)
+        let forgotten = t.engine.expireRetained()
+        #expect(forgotten.map(\.idempotencyKeysForgotten) == [1])
+        // The same call again is a new call: reconciliation, not the stored answer.
+        let later = try t.engine.observe(
+            storeID: store, profileID: profile, observations: [observation("likes tea", key: "k1")])
+        #expect(!later.observations[0].isRetry && later.observations[0].kind == .duplicate)
+        #expect(later.observations[0].observationID == first.observations[0].observationID)
+
+        let replayed = makeEngine()
+        for (offset, command) in t.journal.commands.enumerated() {
+            try replayed.engine.replay(command, logPosition: UInt64(offset + 1))
+        }
+        expectSameState(t.engine, replayed.engine)
+    }
 }

@@ -379,7 +379,7 @@ func randomCommand(_ rng: inout SeededGenerator) -> Command {
         return .expire(
             .init(
                 storeID: s, profileID: randomString(&rng), messagesBefore: maybe(&rng, randomTime),
-                observationsBefore: maybe(&rng, randomTime), at: at))
+                observationsBefore: maybe(&rng, randomTime), idempotencyBefore: maybe(&rng, randomTime), at: at))
     default:
         let vectors = randomList(&rng) { rng in
             Command.ObservationVector(

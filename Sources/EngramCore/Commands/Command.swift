@@ -418,12 +418,18 @@ public enum Command: Sendable, Hashable {
         public var messagesBefore: Int64?
         /// Observations that occurred before this time go; nil keeps them.
         public var observationsBefore: Int64?
+        /// Idempotency keys first used before this time are forgotten; nil keeps them.
+        public var idempotencyBefore: Int64?
         public var at: Int64
-        public init(storeID: String, profileID: String, messagesBefore: Int64?, observationsBefore: Int64?, at: Int64) {
+        public init(
+            storeID: String, profileID: String, messagesBefore: Int64?, observationsBefore: Int64?,
+            idempotencyBefore: Int64? = nil, at: Int64
+        ) {
             self.storeID = storeID
             self.profileID = profileID
             self.messagesBefore = messagesBefore
             self.observationsBefore = observationsBefore
+            self.idempotencyBefore = idempotencyBefore
             self.at = at
         }
     }

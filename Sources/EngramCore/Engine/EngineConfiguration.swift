@@ -15,6 +15,10 @@ public struct EngineConfiguration: Sendable {
     /// An extracted fact whose vector has at least this cosine with an active observation's
     /// (same embedder) is a DUPLICATE of it, besides the word-overlap test (default 0.92).
     public var semanticDuplicateThreshold: Double = 0.92
+    /// How long an idempotency key is remembered (µs; default 24 hours; 0 = for ever). Keys
+    /// older than this are forgotten by the minute sweep (`expireRetained`), which bounds the
+    /// memory they take.
+    public var idempotencyWindow: Int64 = 24 * 3_600_000_000
     /// Sizes and caps.
     public var limits: EngineLimits
     /// Where new ids come from.

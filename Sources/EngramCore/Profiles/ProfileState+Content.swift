@@ -126,7 +126,10 @@ extension ProfileState {
                 }
                 putObservation(StoredObservation(observation: new, revisions: []), fingerprint: fingerprint)
             }
-            if let key = item.idempotencyKey { idempotency[key] = outcome }
+            if let key = item.idempotencyKey {
+                idempotency[key] = outcome
+                idempotencyTimes[key] = at
+            }
             outcomes.append(outcome)
         }
         var summaryIDs: [String] = []

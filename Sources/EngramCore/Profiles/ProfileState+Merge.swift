@@ -15,6 +15,7 @@ extension ProfileState {
         }
         for (key, outcome) in other.idempotency where idempotency[key] == nil {
             idempotency[key] = outcome
+            idempotencyTimes[key] = other.idempotencyTimes[key]
         }
         for theirs in other.summaries.values {
             guard let mine = summaries[theirs.summary.conversationID] else {

@@ -35,6 +35,8 @@ struct ProfileState: Sendable, Equatable {
     var activeBySubject: [String: String] = [:]
     /// Idempotency key → the outcome first returned for it.
     var idempotency: PersistentMap<String, ObservationOutcome> = [:]
+    /// Idempotency key → when it was first used: keys older than the engine's window expire.
+    var idempotencyTimes: PersistentMap<String, Int64> = [:]
     /// Conversation id → its summary.
     var summaries: PersistentMap<String, SummaryRecord> = [:]
     /// Oldest first (by their own time), at most the configured window.

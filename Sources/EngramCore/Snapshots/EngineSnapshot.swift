@@ -127,11 +127,14 @@ public struct IdempotencyRecord: Sendable, Hashable {
     public var key: String
     /// The outcome first returned for it.
     public var outcome: ObservationOutcome
+    /// When the key was first used (µs); it expires after the engine's idempotency window.
+    public var recordedAt: Int64
 
     /// Creates a record.
-    public init(key: String, outcome: ObservationOutcome) {
+    public init(key: String, outcome: ObservationOutcome, recordedAt: Int64 = 0) {
         self.key = key
         self.outcome = outcome
+        self.recordedAt = recordedAt
     }
 }
 
@@ -149,7 +152,9 @@ extension ProfileState {
                 .sorted { $0.summary.conversationID < $1.summary.conversationID }
                 .map { SummarySnapshot(summary: $0.summary, revisions: $0.revisions) },
             communications: communications,
-            idempotencyKeys: idempotency.map { IdempotencyRecord(key: $0.key, outcome: $0.value) }.sorted {
+            idempotencyKeys: idempotency.map {
+                IdempotencyRecord(key: $0.key, outcome: $0.value, recordedAt: idempotencyTimes[$0.key] ?? 0)
+            }.sorted {
                 $0.key < $1.key
             },
             conversations: conversations.values.sorted { $0.id < $1.id })
@@ -184,6 +189,9 @@ extension ProfileState {
             conversation.profileID = id
             conversations[conversation.id] = conversation
         }
-        for record in snapshot.idempotencyKeys { idempotency[record.key] = record.outcome }
+        for record in snapshot.idempotencyKeys {
+            idempotency[record.key] = record.outcome
+            idempotencyTimes[record.key] = record.recordedAt
+        }
     }
 }
