@@ -114,7 +114,7 @@ extension Storage {
             (sequence, command) throws(EngineError) in
             try engine.replay(command, logPosition: sequence)
             switch command {
-            case .deleteProfile, .deleteStore: log.noteErasure(sequence)
+            case .deleteProfile, .deleteStore, .deleteObservation, .expire: log.noteErasure(sequence)
             default: break
             }
         }

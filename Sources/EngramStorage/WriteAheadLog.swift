@@ -127,7 +127,8 @@ public final class WriteAheadLog: CommandJournal, Sendable {
         }
         let isErasure: Bool
         switch command {
-        case .deleteProfile, .deleteStore: isErasure = true
+        // Whatever erases content: the next snapshot then replaces every older file.
+        case .deleteProfile, .deleteStore, .deleteObservation, .expire: isErasure = true
         default: isErasure = false
         }
         let (sequence, wakeWriter) = pending.withLock { p -> (UInt64, Bool) in

@@ -230,6 +230,67 @@ struct StorageTests {
         }
     }
 
+    /// A deleted observation and messages a store's retention erased are gone from disk after
+    /// the next snapshot too, as a deleted profile is: no older snapshot or log segment survives.
+    @Test func deletedObservationsAndExpiredMessagesLeaveNoBytesOnDiskAfterTheNextSnapshot() async throws {
+        try await withTemporaryDirectory { dir in
+            let storage = try Storage.open(options(dir, segmentBytes: 32 << 10), logger: quietLogger)
+            let engine = storage.engine
+            // Writes that erase nothing (random operations would delete profiles, which makes
+            // every snapshot replace the older ones anyway).
+            let filler = try engine.createStore(displayName: "filler").store.id
+            let fillerProfile = try engine.resolveIdentity(
+                storeID: filler, identifiers: [IdentifierInput(type: "email", value: "f@x.io")]
+            ).profileID
+            func fill(_ round: Int) throws {
+                for i in 0..<40 {
+                    _ = try engine.observe(
+                        storeID: filler, profileID: fillerProfile,
+                        observations: [
+                            ObservationInput(
+                                content: "filler fact \(round)-\(i) " + String(repeating: "x", count: 400), source: "t",
+                                occurredAt: 1)
+                        ])
+                }
+            }
+            try fill(0)
+            let store = try engine.createStore(
+                displayName: "retained", conversationSettings: ConversationSettings(messageRetention: 86_400_000_000)
+            ).store.id
+            let factSecret = "factneedle-\(UUID().uuidString)"
+            let messageSecret = "msgneedle-\(UUID().uuidString)"
+            let profile = try engine.resolveIdentity(
+                storeID: store, identifiers: [IdentifierInput(type: "email", value: "r@x.io")]
+            ).profileID
+            let fact = try engine.observe(
+                storeID: store, profileID: profile,
+                observations: [ObservationInput(content: "the secret is \(factSecret)", source: "t", occurredAt: 1)])
+            _ = try engine.appendCommunications(
+                storeID: store, conversationID: "old", profileID: profile,
+                communications: [
+                    CommunicationInput(
+                        authorType: .customer, channel: .sms, text: "my code is \(messageSecret)", conversationID: "",
+                        createdAt: engine.now() - 2 * 86_400_000_000)
+                ])
+            _ = try await storage.snapshotNow()
+            try fill(1)
+            try await storage.waitUntilDurable(storage.log.lastSequence)
+            #expect(
+                !filesContaining(factSecret, under: dir).isEmpty && !filesContaining(messageSecret, under: dir).isEmpty)
+
+            _ = try engine.deleteObservation(
+                storeID: store, profileID: profile, observationID: fact.observations[0].observationID)
+            #expect(engine.expireRetained().contains { $0.messagesErased == 1 })
+            try await storage.waitUntilDurable(storage.log.lastSequence)
+            _ = try await storage.snapshotNow()
+            try fill(2)
+            try await storage.waitUntilDurable(storage.log.lastSequence)
+            #expect(filesContaining(factSecret, under: dir) == [])
+            #expect(filesContaining(messageSecret, under: dir) == [])
+            await storage.close()
+        }
+    }
+
     @Test func secondOpenOfTheSameDirectoryIsRefused() async throws {
         try await withTemporaryDirectory { dir in
             let storage = try Storage.open(options(dir), logger: quietLogger)
