@@ -20,6 +20,7 @@ enum ExtractionMetrics {
 /// `concurrency` at once; every second it closes the conversations whose store's idle
 /// timeout has passed, and looks for closed ones it has not seen (a merge can close one).
 /// An extractor's failure leaves the conversation FAILED with the reason and nothing written.
+/// Run one per engine: it is the only reader of the engine's `closedConversations` stream.
 public struct ExtractionRunner: Service {
     let engine: Engine
     let extractors: [ExtractorKind: any ConversationExtractor]
