@@ -178,7 +178,10 @@ actor WorkQueue {
         }
     }
 
+    /// The next conversation; nil once the queue is closed (what waits is left for the next
+    /// run, which finds it again among the closed ones).
     func pop() async -> ConversationKey? {
+        if closed { return nil }
         if head < waiting.count {
             let key = waiting[head]
             head += 1

@@ -102,25 +102,11 @@ struct Speaker: Hashable {
     /// A speaker named by their address when it reads as a name (letters, spaces, dots,
     /// hyphens); a phone number or e-mail address reads as "the customer".
     init(address: String) {
-        let trimmed = address.trimmingSpaces
-        let isName =
-            !trimmed.isEmpty && trimmed.count <= 40
-            && trimmed.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == " " || $0 == "." || $0 == "-" }
-        self = isName ? Speaker(subject: trimmed, inner: trimmed) : .customer
+        self = CommunicationParticipant.name(inAddress: address).map { Speaker(subject: $0, inner: $0) } ?? .customer
     }
 
     init(subject: String, inner: String) {
         self.subject = subject
         self.inner = inner
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        return String(scalars[first...last])
     }
 }

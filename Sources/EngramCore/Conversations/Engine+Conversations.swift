@@ -326,16 +326,17 @@ extension Engine {
                         "conversation \"\(c.conversationID)\" belongs to profile \(owner), not \(id)",
                         code: .failedPrecondition)
                 }
-                let (added, conversation) = state.update(store: c.storeID, id: id) { profile in
-                    let added = profile.append(
+                let (appended, conversation) = state.update(store: c.storeID, id: id) { profile in
+                    let appended = profile.append(
                         c.communications, to: c.conversationID, at: c.at, window: configuration.communicationsWindow)
-                    return (added, profile.conversations[c.conversationID]!)
+                    return (appended, profile.conversations[c.conversationID]!)
                 }!
+                let added = appended.added
                 directory.register(conversation, profileID: id)
                 var logged = c
                 logged.profileID = id
                 let position =
-                    added > 0 || conversation.createdAt == c.at
+                    added > 0 || appended.created
                     ? record(.appendCommunications(logged), mode) : unchanged(mode)
                 var presented = conversation
                 presented.profileID = id

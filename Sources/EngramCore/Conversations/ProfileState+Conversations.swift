@@ -1,11 +1,11 @@
 extension ProfileState {
     /// Appends messages to a conversation, creating it, or reopening it if it was closed and
     /// a message is new. Messages the profile holds already (by id) are skipped, so a retried
-    /// append changes nothing. Returns how many were new.
+    /// append changes nothing. Returns how many were new, and whether the conversation was.
     @discardableResult
     mutating func append(
         _ items: some Sequence<Command.NewCommunication>, to conversationID: String, at: Int64, window: Int
-    ) -> Int {
+    ) -> (added: Int, created: Bool) {
         var conversation =
             conversations[conversationID]
             ?? Conversation(
@@ -26,7 +26,7 @@ extension ProfileState {
             if !conversation.channels.contains(item.channel) { conversation.channels.append(item.channel) }
             added += 1
         }
-        guard added > 0 || isNew else { return 0 }
+        guard added > 0 || isNew else { return (0, false) }
         if conversation.state != .open {
             conversation.state = .open
             conversation.error = nil
@@ -35,7 +35,7 @@ extension ProfileState {
         conversation.updatedAt = at
         conversations[conversationID] = conversation
         updatedAt = at
-        return added
+        return (added, isNew)
     }
 
     /// Closes an open conversation, or queues a FAILED one for another extraction; returns

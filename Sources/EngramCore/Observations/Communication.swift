@@ -18,6 +18,24 @@ public struct CommunicationParticipant: Sendable, Hashable {
     }
 }
 
+extension CommunicationParticipant {
+    /// The address when it reads as a person's name (letters, spaces, dots and hyphens, at
+    /// most 40 characters, trimmed), e.g. "Caroline"; nil for a phone number, an e-mail address
+    /// or an id. Search indexes a message under its author's name, and extraction names the
+    /// speakers of a group by it.
+    public static func name(inAddress address: String) -> String? {
+        let scalars = address.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return nil }
+        let trimmed = String(scalars[first...last])
+        guard trimmed.count <= 40,
+            trimmed.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0 == " " || $0 == "." || $0 == "-" })
+        else { return nil }
+        return trimmed
+    }
+}
+
 /// Where a message travelled.
 public enum Channel: String, Sendable, Hashable, CaseIterable {
     case voice, sms, rcs, email, whatsapp, chat, api, system

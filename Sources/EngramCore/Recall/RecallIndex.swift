@@ -25,11 +25,8 @@ struct RecallIndex: Sendable {
     /// as one ("Caroline"), so "what did Caroline say about …" finds her messages. A phone
     /// number or e-mail address adds nothing.
     static func indexedText(_ communication: Communication) -> String {
-        let address = communication.authorAddress
-        let isName =
-            !address.isEmpty && address.count <= 40
-            && address.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == " " || $0 == "-" || $0 == "." }
-        return isName ? address + ": " + communication.text : communication.text
+        CommunicationParticipant.name(inAddress: communication.authorAddress).map { $0 + ": " + communication.text }
+            ?? communication.text
     }
 
     /// Indexes an observation's new state; `old` is its state before this write, if any.
