@@ -208,6 +208,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Distils MiniLM into the static table `--embedder static` loads (scripts/distill-static).
+        .executableTarget(
+            name: "engram-distill",
+            dependencies: [
+                "EngramEmbeddings", "COpenBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
         // The LoCoMo evaluation of Recall: reads the data file from a path it is given.
         .executableTarget(
             name: "engram-eval",

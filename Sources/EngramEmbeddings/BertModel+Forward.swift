@@ -2,14 +2,15 @@ import COpenBLAS
 import Foundation
 
 extension BertModel {
-    /// Mean-pooled, L2-normalised sentence vectors of `sequences` (token ids, `[CLS]` … `[SEP]`),
-    /// one per sequence, computed in one batch.
+    /// Mean-pooled sentence vectors of `sequences` (token ids, `[CLS]` … `[SEP]`), one per
+    /// sequence, computed in one batch; L2-normalised unless `normalize` is false (the
+    /// distillation wants the raw means).
     ///
     /// The batch is packed, not padded: every sequence's tokens sit in one matrix, so each
     /// dense layer is one matrix product over all tokens, and attention runs per sequence
     /// over its own tokens. That is what a padded batch with an attention mask computes,
     /// without the padding's work.
-    public func embed(_ sequences: [[Int32]]) -> [[Float]] {
+    public func embed(_ sequences: [[Int32]], normalize: Bool = true) -> [[Float]] {
         let h = shape.hidden
         let lengths = sequences.map { min($0.count, shape.maxPositions) }
         let total = lengths.reduce(0, +)
@@ -135,6 +136,7 @@ extension BertModel {
                     pooled[j] /= Float(n)
                     norm += pooled[j] * pooled[j]
                 }
+                guard normalize else { return pooled }
                 let inverse = 1 / max(norm.squareRoot(), 1e-12)
                 for j in 0..<h { pooled[j] *= inverse }
                 return pooled

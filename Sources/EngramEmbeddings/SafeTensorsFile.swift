@@ -23,6 +23,8 @@ public final class SafeTensorsFile: @unchecked Sendable {
 
     /// Every tensor, by name.
     public let tensors: [String: TensorInfo]
+    /// The header's `__metadata__` (string to string), empty if it has none.
+    public let metadata: [String: String]
     public let path: String
     private let base: UnsafeRawPointer
     private let size: Int
@@ -70,6 +72,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
                 tensors[name] = TensorInfo(dtype: dtype, shape: shape, range: offsets[0]..<offsets[1])
             }
             self.tensors = tensors
+            metadata = object["__metadata__"] as? [String: String] ?? [:]
         } catch {
             munmap(mapped, size)
             throw error

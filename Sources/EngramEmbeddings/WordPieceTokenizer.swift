@@ -9,6 +9,8 @@ import Foundation
 public struct WordPieceTokenizer: Sendable {
     /// Token ids by piece; continuation pieces carry their `##`.
     let vocabulary: [String: Int32]
+    /// Every piece, by id.
+    public let pieces: [String]
     public let clsID: Int32
     public let sepID: Int32
     public let unknownID: Int32
@@ -44,6 +46,7 @@ public struct WordPieceTokenizer: Sendable {
         }
         guard maxLength >= 2 else { throw EmbeddingError(.badModel, "max length must be at least 2; got \(maxLength)") }
         self.vocabulary = vocabulary
+        self.pieces = pieces
         self.clsID = try id("[CLS]")
         self.sepID = try id("[SEP]")
         self.unknownID = try id("[UNK]")
@@ -61,6 +64,28 @@ public struct WordPieceTokenizer: Sendable {
         if ids.count > room { ids.removeLast(ids.count - room) }
         ids.append(sepID)
         return ids
+    }
+
+    /// The pieces of `text` alone, without `[CLS]` and `[SEP]`, at most `limit` of them: what
+    /// a static embedder looks up.
+    public func pieceIDs(_ text: String, limit: Int = 4_096) -> [Int32] {
+        var ids: [Int32] = []
+        for word in Self.basicTokens(text) {
+            appendPieces(of: word, to: &ids)
+            if ids.count >= limit { break }
+        }
+        if ids.count > limit { ids.removeLast(ids.count - limit) }
+        return ids
+    }
+
+    /// Calls `body` with each word (or punctuation mark) of `text`, lower-cased, and its pieces.
+    public func forEachWord(in text: String, _ body: (_ word: [Unicode.Scalar], _ pieces: [Int32]) -> Void) {
+        var ids: [Int32] = []
+        for word in Self.basicTokens(text) {
+            ids.removeAll(keepingCapacity: true)
+            appendPieces(of: word, to: &ids)
+            body(word, ids)
+        }
     }
 
     /// The words and punctuation marks of `text` after cleaning, lower-casing and accent stripping.
@@ -153,7 +178,7 @@ public struct WordPieceTokenizer: Sendable {
     }
 
     /// Greedy longest-match-first pieces of one word, or `[UNK]` if some part matches nothing.
-    private func appendPieces(of word: [Unicode.Scalar], to ids: inout [Int32]) {
+    func appendPieces(of word: [Unicode.Scalar], to ids: inout [Int32]) {
         guard word.count <= maxCharactersPerWord else {
             ids.append(unknownID)
             return

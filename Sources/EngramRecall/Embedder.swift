@@ -30,6 +30,22 @@ public protocol Embedder: Sendable {
     /// True when a vector is a pure function of its text, bit for bit, so the log and the
     /// snapshots keep none and build it again from the text. Default false.
     var rebuildsVectorsFromText: Bool { get }
+    /// The query analysed once so that Recall can weight its words by their rarity in each
+    /// corpus it ranks (`RecallConfiguration.reweightQuery`), or nil if this embedder cannot
+    /// (a transformer's vector is not a sum over words). Default nil.
+    func termWeightedQuery(_ text: String) -> (any TermWeightedQuery)?
+}
+
+/// A query's vector kept as a sum over its words, so it can be made again with each word
+/// scaled: Recall weights a word by its rarity in the corpus it ranks (idf over the largest
+/// idf there), as BM25 weights terms, so a name that every fact repeats does not decide the
+/// cosine.
+public protocol TermWeightedQuery: Sendable {
+    /// The length of the vectors `vector(termScale:)` returns.
+    var dimension: Int { get }
+    /// The query's vector with each word's part scaled by `termScale(term hash)` (the hash of
+    /// its stemmed term, as `Tokenizer` makes it), L2-normalised.
+    func vector(termScale: (UInt64) -> Float) -> [Float]
 }
 
 extension Embedder {
@@ -38,6 +54,7 @@ extension Embedder {
     public func embedQuery(_ text: String) -> [Float] { embed([text]).first ?? [] }
     public func hasCachedQuery(_ text: String) -> Bool { !isExpensive }
     public var rebuildsVectorsFromText: Bool { false }
+    public func termWeightedQuery(_ text: String) -> (any TermWeightedQuery)? { nil }
     /// Name, version and dimension together: what a store records of the vectors it holds.
     public var identity: EmbedderIdentity { EmbedderIdentity(name: name, version: version, dimension: dimension) }
 }

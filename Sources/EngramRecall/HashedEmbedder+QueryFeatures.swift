@@ -2,7 +2,7 @@
 /// each corpus with its words scaled by their rarity there, and this replays the same sums
 /// without tokenizing and hashing the text again (the vector's bits are the same as
 /// `embed(_:termScale:)` makes).
-package struct HashedQueryFeatures: Sendable {
+package struct HashedQueryFeatures: TermWeightedQuery {
     /// What a feature's weight is made of.
     enum Kind: UInt8, Sendable {
         case term, pair, gram
@@ -23,6 +23,7 @@ package struct HashedQueryFeatures: Sendable {
     package private(set) var termHashes: [UInt64] = []
     var features: [Feature] = []
     package let embedder: HashedEmbedder
+    package var dimension: Int { embedder.dimension }
 
     package init(_ text: String, embedder: HashedEmbedder) {
         self.embedder = embedder

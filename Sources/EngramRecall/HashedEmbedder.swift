@@ -58,6 +58,10 @@ public struct HashedEmbedder: Embedder, Hashable {
     }
 
     /// One text's vector, L2-normalised (all zeros for a text with no words).
+    public func termWeightedQuery(_ text: String) -> (any TermWeightedQuery)? {
+        HashedQueryFeatures(text, embedder: self)
+    }
+
     public func embed(_ text: String) -> [Float] {
         embed(text, termScale: nil)
     }

@@ -14,9 +14,9 @@ package struct RecallQueryPlan {
     package var observationVector: [Float]?
     /// Unit-length hashed query vector for summaries, if any.
     package var summaryVector: [Float]?
-    /// The query's hashed features, when the query vector is to be made per corpus, its
-    /// words weighted by their rarity there (it overrides the vector).
-    package var reweighting: HashedQueryFeatures?
+    /// The query as a sum over its words, when the query vector is to be made per corpus,
+    /// its words weighted by their rarity there (it overrides the vector).
+    package var reweighting: (any TermWeightedQuery)?
 
     package init(text: String, observationVector: [Float]?, summaryVector: [Float]?) {
         var terms: [UInt64] = []
@@ -137,7 +137,7 @@ extension RecallCorpus {
             into: &lexical)
         var semantic = [Float](repeating: 0, count: capacity)
         var vector = vector.flatMap { $0.count == dimension ? $0 : nil }
-        if let features = plan.reweighting, features.embedder.dimension == dimension {
+        if let features = plan.reweighting, features.dimension == dimension {
             let weighted = features.vector(termScale: { self.rarity(of: $0) })
             if weighted.contains(where: { $0 != 0 }) { vector = weighted }
         }

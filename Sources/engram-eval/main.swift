@@ -26,11 +26,17 @@ arguments.removeFirst()
 var overrides: [String: Double] = [:]
 var vectorsPath: String?
 var modelDirectory: String?
+var staticDirectory: String?
+var faqPaths: String?
 var llm: LLMExtractor.Configuration?
 var llmAPIKey = ProcessInfo.processInfo.environment["ENGRAM_LLM_API_KEY"]
 while arguments.count >= 2, arguments[0].hasPrefix("--") {
     if arguments[0] == "--client-embeddings" {
         vectorsPath = arguments[1]
+    } else if arguments[0] == "--faq" {
+        faqPaths = arguments[1]
+    } else if arguments[0] == "--static-dir" {
+        staticDirectory = arguments[1]
     } else if arguments[0] == "--model-dir" {
         modelDirectory = arguments[1]
     } else if arguments[0] == "--llm-url" {
@@ -131,6 +137,22 @@ if let modelDirectory {
     neuralOnly.embedder = model
     runs += [("MiniLM only (engine)", neuralOnly, nil), ("hybrid, MiniLM (engine)", neural, nil)]
 }
+if let staticDirectory {
+    let table: StaticEmbedder
+    do {
+        table = try StaticEmbedder(directory: URL(fileURLWithPath: staticDirectory))
+    } catch {
+        print("engram-eval: \(error)")
+        exit(1)
+    }
+    var hybrid = tuned
+    hybrid.embedder = table
+    hybrid.lexicalWeight = overrides["static-lexical"] ?? hybrid.lexicalWeight
+    hybrid.semanticWeight = overrides["static-semantic"] ?? hybrid.semanticWeight
+    var only = semantic
+    only.embedder = table
+    runs += [("static only (engine)", only, nil), ("hybrid, static (engine)", hybrid, nil)]
+}
 var rows: [(String, Evaluation)] = []
 for (name, configuration, vectors) in runs {
     do {
@@ -143,6 +165,22 @@ for (name, configuration, vectors) in runs {
 }
 printTable(rows)
 print("")
+
+// A second check: FeedbackQA's FAQ passages, when --faq names its files (comma-separated).
+if let faq = ProcessInfo.processInfo.environment["ENGRAM_EVAL_FAQ"] ?? faqPaths {
+    let sources = try faq.split(separator: ",").map { try loadFeedbackQA(path: String($0)) }
+    print("| FAQ retrieval (FeedbackQA), ranking | source | n | hit@1 | hit@5 | MRR@10 |")
+    print("|---|---|---:|---:|---:|---:|")
+    for (name, configuration, vectors) in runs where vectors == nil {
+        for source in sources {
+            let r = try evaluateFAQ(source, configuration: configuration)
+            print(
+                "| \(name) | \(source.name) | \(r.questions) | \(String(format: "%.1f", r.hit1)) | \(String(format: "%.1f", r.hit5)) | \(String(format: "%.3f", r.mrr)) |"
+            )
+        }
+    }
+    print("")
+}
 
 // The conversation path: raw turns in as messages, extracted by the rules extractor, and by
 // the llm one when --llm-url names an endpoint.

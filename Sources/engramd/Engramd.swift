@@ -173,15 +173,15 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help:
-            "hashed (built in, no files) or minilm (all-MiniLM-L6-v2 from --model-dir; better recall, ms per text). (ENGRAM_EMBEDDER)"
+            "hashed (built in, no files), static (MiniLM distilled into a table by scripts/distill-static; better recall, µs per text) or minilm (all-MiniLM-L6-v2 from --model-dir; ms per text). (ENGRAM_EMBEDDER)"
     )
     var embedder = "hashed"
 
     @Option(
         help:
-            "The MiniLM model directory (vocab.txt, model.safetensors, config.json), as scripts/fetch-model unpacks it. (ENGRAM_MODEL_DIR)"
+            "The embedder's files: for minilm the model directory scripts/fetch-model unpacks (default models/all-MiniLM-L6-v2); for static the table scripts/distill-static writes (default models/static-minilm). (ENGRAM_MODEL_DIR)"
     )
-    var modelDir = "models/all-MiniLM-L6-v2"
+    var modelDir: String?
 
     @Option(help: "Query vectors the MiniLM embedder keeps, least recently used first out. (ENGRAM_QUERY_CACHE)")
     var queryCache = 4096
@@ -213,9 +213,20 @@ struct Serve: AsyncParsableCommand {
     )
     var idempotencyHours = 24
 
+    /// The `--embedder` named, loaded from `directory`; a missing or bad file fails naming it.
+    func loadEmbedder(from directory: String) throws -> any Embedder {
+        let url = URL(fileURLWithPath: directory)
+        do {
+            if embedder == "static" { return try StaticEmbedder(directory: url) }
+            return try MiniLMEmbedder(directory: url, queryCacheSize: queryCache)
+        } catch {
+            throw ValidationError("--embedder \(embedder): \(error.message)")
+        }
+    }
+
     func validate() throws {
-        guard ["hashed", "minilm"].contains(embedder) else {
-            throw ValidationError("--embedder must be hashed or minilm; got '\(embedder)'")
+        guard ["hashed", "static", "minilm"].contains(embedder) else {
+            throw ValidationError("--embedder must be hashed, static or minilm; got '\(embedder)'")
         }
         guard queryCache >= 1 && queryCache <= 10_000_000 else {
             throw ValidationError("--query-cache must be 1-10000000")
@@ -323,20 +334,17 @@ struct Serve: AsyncParsableCommand {
         var engineConfiguration = EngineConfiguration()
         if shards > 0 { engineConfiguration.shardCount = shards }
         engineConfiguration.idempotencyWindow = Int64(idempotencyHours) * 3_600_000_000
-        if embedder == "minilm" {
-            do {
-                let started = ContinuousClock.now
-                let model = try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDir), queryCacheSize: queryCache)
-                engineConfiguration.recall.embedder = model
-                logger.info(
-                    "embedder loaded",
-                    metadata: [
-                        "embedder": "\(model.identity)", "model_dir": "\(modelDir)",
-                        "took": "\(ContinuousClock.now - started)",
-                    ])
-            } catch {
-                throw ValidationError("--embedder minilm: \(error.message)")
-            }
+        if embedder != "hashed" {
+            let directory = modelDir ?? (embedder == "static" ? "models/static-minilm" : "models/all-MiniLM-L6-v2")
+            let started = ContinuousClock.now
+            let model = try loadEmbedder(from: directory)
+            engineConfiguration.recall.embedder = model
+            logger.info(
+                "embedder loaded",
+                metadata: [
+                    "embedder": "\(model.identity)", "model_dir": "\(directory)",
+                    "took": "\(ContinuousClock.now - started)",
+                ])
         }
         var storageOptions = StorageOptions(dataDirectory: dataDir)
         storageOptions.fsync = FsyncMode(rawValue: fsync)!

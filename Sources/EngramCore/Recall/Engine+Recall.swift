@@ -161,8 +161,9 @@ extension Engine {
         var filter = RecallFilter(
             occurred: options.occurred, sources: Set(options.sources), includeInactive: options.includeSuperseded)
         if isRanked {
-            // The query vectors. With a hashed embedder and reweighting on, each corpus embeds
-            // the query itself, its words weighted by their idf there; otherwise one call here.
+            // The query vectors. With an embedder that sums over words (hashed, static) and
+            // reweighting on, each corpus embeds the query itself, its words weighted by their
+            // idf there; otherwise one call here.
             let standard = HashedEmbedder.standard
             let reweight = settings.reweightQuery && hasText
             // The query is embedded by the embedder whose vectors this profile's matrix holds:
@@ -179,12 +180,11 @@ extension Engine {
             } else if space == HashedEmbedder.standardIdentity {
                 queryEmbedder = standard
             }
-            let hashed = queryEmbedder as? HashedEmbedder
             var observationVector = options.queryEmbedding
-            var observationReweighting: HashedQueryFeatures?
+            var observationReweighting: (any TermWeightedQuery)?
             if observationVector == nil, hasText {
-                if reweight, let hashed {
-                    observationReweighting = HashedQueryFeatures(text, embedder: hashed)
+                if reweight, let weighted = queryEmbedder?.termWeightedQuery(text) {
+                    observationReweighting = weighted
                 } else {
                     observationVector = queryEmbedder?.embedQuery(text)
                 }
@@ -207,9 +207,8 @@ extension Engine {
             // Summary vectors are always the standard hashed embedder's.
             if reweight {
                 // Tokenized and hashed once when both corpora use the standard embedder.
-                plan.reweighting =
-                    observationReweighting?.embedder == standard
-                    ? observationReweighting : HashedQueryFeatures(text, embedder: standard)
+                let hashed = observationReweighting as? HashedQueryFeatures
+                plan.reweighting = hashed?.embedder == standard ? hashed : HashedQueryFeatures(text, embedder: standard)
             } else {
                 plan.reweighting = nil
             }
