@@ -21,13 +21,16 @@ public struct WordPieceTokenizer: Sendable {
 
     /// Reads `vocab.txt`: one piece per line, its id the line number from 0.
     public init(vocabularyFile url: URL, maxLength: Int = 256) throws(EmbeddingError) {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
             throw EmbeddingError(.missingFile, "cannot read the vocabulary \(url.path): \(error.localizedDescription)")
         }
-        // By scalars: a Character would join "\r\n".
-        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map {
-            String(String.UnicodeScalarView($0.last == "\r" ? $0.dropLast() : $0))
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw EmbeddingError(.badModel, "the vocabulary \(url.path) is not UTF-8")
+        }
+        // By bytes: a Character would join "\r\n", and 80,000 lines split as Strings cost a second.
+        var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map {
+            String(decoding: $0.last == 0x0D ? $0.dropLast() : $0, as: UTF8.self)
         }
         if lines.last == "" { lines.removeLast() }
         try self.init(pieces: lines, maxLength: maxLength)
@@ -99,7 +102,19 @@ public struct WordPieceTokenizer: Sendable {
             }
         }
         for scalar in normalized(text) {
-            if scalar.properties.isWhitespace {
+            // ASCII is decided by its code alone: Unicode property lookups cost more than the
+            // rest of tokenising.
+            let v = scalar.value
+            if v < 0x80 {
+                if v == 0x20 || (0x09...0x0D).contains(v) {
+                    flush()
+                } else if isASCIIPunctuation(v) {
+                    flush()
+                    words.append([scalar])
+                } else {
+                    current.append(scalar)
+                }
+            } else if scalar.properties.isWhitespace {
                 flush()
             } else if isPunctuation(scalar) {
                 flush()
@@ -122,7 +137,17 @@ public struct WordPieceTokenizer: Sendable {
         var ascii = true
         for scalar in text.unicodeScalars {
             let v = scalar.value
-            if v == 0 || v == 0xFFFD || isControl(scalar) { continue }
+            if v < 0x80 {
+                // ASCII as below, without property lookups: tab, newline and carriage return
+                // are whitespace; the other C0 controls and DEL are dropped.
+                if v == 0x20 || v == 0x09 || v == 0x0A || v == 0x0D {
+                    cleaned.append(" ")
+                } else if v >= 0x20 && v != 0x7F {
+                    cleaned.append(scalar)
+                }
+                continue
+            }
+            if v == 0xFFFD || isControl(scalar) { continue }
             if scalar.properties.isWhitespace {
                 cleaned.append(" ")
             } else if isCJK(v) {
@@ -157,11 +182,14 @@ public struct WordPieceTokenizer: Sendable {
         }
     }
 
+    @inline(__always)
+    static func isASCIIPunctuation(_ v: UInt32) -> Bool {
+        (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v)
+    }
+
     static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
-        if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) {
-            return true
-        }
+        if isASCIIPunctuation(v) { return true }
         switch scalar.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
             .finalPunctuation, .otherPunctuation:
@@ -183,28 +211,46 @@ public struct WordPieceTokenizer: Sendable {
             ids.append(unknownID)
             return
         }
-        var pieces: [Int32] = []
+        // The word's UTF-8 bytes and where each scalar starts in them: a candidate is then a
+        // slice (after "##" past the start), and a String of up to 15 bytes needs no allocation.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(word.count * 2)
+        var offsets: [Int] = []
+        offsets.reserveCapacity(word.count + 1)
+        for scalar in word {
+            offsets.append(bytes.count)
+            bytes.append(contentsOf: UTF8.encode(scalar)!)
+        }
+        offsets.append(bytes.count)
+        let count = ids.count
+        var continuation: [UInt8] = [UInt8(ascii: "#"), UInt8(ascii: "#")]
+        continuation.reserveCapacity(2 + bytes.count)
         var start = 0
         while start < word.count {
             var end = word.count
             var found: Int32?
             while start < end {
-                var candidate = String.UnicodeScalarView()
-                if start > 0 { candidate.append(contentsOf: "##".unicodeScalars) }
-                candidate.append(contentsOf: word[start..<end])
-                if let id = vocabulary[String(candidate)] {
+                let candidate: String
+                if start == 0 {
+                    candidate = String(decoding: bytes[0..<offsets[end]], as: UTF8.self)
+                } else {
+                    continuation.removeSubrange(2...)
+                    continuation.append(contentsOf: bytes[offsets[start]..<offsets[end]])
+                    candidate = String(decoding: continuation, as: UTF8.self)
+                }
+                if let id = vocabulary[candidate] {
                     found = id
                     break
                 }
                 end -= 1
             }
             guard let found else {
+                ids.removeLast(ids.count - count)
                 ids.append(unknownID)
                 return
             }
-            pieces.append(found)
+            ids.append(found)
             start = end
         }
-        ids.append(contentsOf: pieces)
     }
 }

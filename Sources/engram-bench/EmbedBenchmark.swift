@@ -157,7 +157,7 @@ private func simdMatrixProduct(_ a: [Float], _ b: [Float], _ c: inout [Float], m
     }
 }
 
-private func recallEndToEnd(embedder: MiniLMEmbedder, facts: [String]) {
+func recallEndToEnd(embedder: any Embedder, facts: [String], label: String = "MiniLM hybrid") {
     var configuration = EngineConfiguration()
     configuration.recall.embedder = embedder
     let engine = Engine(configuration: configuration)
@@ -199,7 +199,7 @@ private func recallEndToEnd(embedder: MiniLMEmbedder, facts: [String]) {
         cold.sort()
         cached.sort()
         print(
-            "Recall, 200-observation profile, MiniLM hybrid: query not cached p50 \(format(cold.percentile(0.5) / 1000)) ms p99 \(format(cold.percentile(0.99) / 1000)) ms; cached p50 \(Int(cached.percentile(0.5))) µs p99 \(Int(cached.percentile(0.99))) µs"
+            "Recall, 200-observation profile, \(label): query not cached p50 \(format(cold.percentile(0.5) / 1000)) ms p99 \(format(cold.percentile(0.99) / 1000)) ms; cached p50 \(Int(cached.percentile(0.5))) µs p99 \(Int(cached.percentile(0.99))) µs"
         )
     } catch {
         print("engram-bench embed: recall: \(error)")
@@ -212,7 +212,7 @@ private let benchWords = """
     billing account upgrade cancel order address return repair policy renewal card payment plan support
     """.split(separator: " ").map(String.init)
 
-private func syntheticFact(_ rng: inout BenchRandom) -> String {
+func syntheticFact(_ rng: inout BenchRandom) -> String {
     let subjects = ["Customer", "She", "He", "The caller", "Account holder"]
     let verbs = ["prefers", "asked about", "complained about", "wants", "mentioned", "was upset about", "called about"]
     let count = 5 + Int(rng.next() % 6)

@@ -1,5 +1,5 @@
 // engram-bench: release-build benchmarks that print figures. Not tests.
-// Usage: swift run -c release engram-bench [wire|core|core-count|server|recall [SIZES...]|memory [N]|storage|duplicates|embed [MODEL_DIR]|all]
+// Usage: swift run -c release engram-bench [wire|core|core-count|server|recall [SIZES...]|memory [N]|storage|duplicates|embed [MODEL_DIR]|static [TABLE_DIR]|all]
 
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 switch which {
@@ -17,6 +17,7 @@ case "recall":
 case "storage": await runStorageBenchmark()
 case "duplicates": runDuplicateBenchmark()
 case "embed": runEmbedBenchmark(modelDirectory: CommandLine.arguments.dropFirst(2).first)
+case "static": runStaticBenchmark(directory: CommandLine.arguments.dropFirst(2).first)
 case "all":
     runWireBenchmark()
     runCoreBenchmark()
@@ -25,6 +26,6 @@ case "all":
     await runStorageBenchmark()
 default:
     print(
-        "usage: engram-bench [wire|core|core-count|server|recall [SIZES...]|memory [N]|storage|duplicates|embed [MODEL_DIR]|all]"
+        "usage: engram-bench [wire|core|core-count|server|recall [SIZES...]|memory [N]|storage|duplicates|embed [MODEL_DIR]|static [TABLE_DIR]|all]"
     )
 }
