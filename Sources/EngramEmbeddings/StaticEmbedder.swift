@@ -78,7 +78,7 @@ extension StaticEmbedder {
 /// by its rarity in the corpus it ranks: by √rarity, gentler than the hashed embedder's
 /// rarity, since SIF already weighted the rows by how common the word is in English; a word
 /// Recall's tokenizer does not index (a stop word, punctuation) by one half. Both chosen on
-/// the LoCoMo dev split (docs/recall.md: R@5 +1.0, R@10 +1.9 over no reweighting).
+/// the LoCoMo dev split (docs/embeddings.md: R@5 +0.9, R@10 +1.9 over no reweighting).
 struct StaticWeightedQuery: TermWeightedQuery {
     static let unindexedWeight: Float = 0.5
     let dimension: Int
