@@ -177,8 +177,11 @@ struct LogRecovery {
                 return outcome
             }
             if Int(length) > size - payloadStart {
+                // A write cut short, unless a whole record follows: then the length itself was
+                // damaged, and calling it torn would drop acknowledged records.
                 outcome.damage = Damage(
-                    offset: offset, reason: "record of \(length) bytes runs past the end of the file", looksTorn: true)
+                    offset: offset, reason: "record of \(length) bytes runs past the end of the file",
+                    looksTorn: !Self.wholeRecordFollows(raw, after: offset, sequence: expected + 1))
                 return outcome
             }
             let end = payloadStart + Int(length)
@@ -216,6 +219,29 @@ struct LogRecovery {
             offset = end
         }
         return outcome
+    }
+
+    /// Whether a whole record with `sequence` (its checksum right) starts anywhere after
+    /// `offset`. Only run on damage, so a byte-by-byte search is affordable.
+    static func wholeRecordFollows(_ raw: UnsafeRawBufferPointer, after offset: Int, sequence: UInt64) -> Bool {
+        var p = offset + 1
+        while p + LogFormat.recordHeaderBytes <= raw.count {
+            let candidate = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: p + 8, as: UInt64.self))
+            if candidate == sequence {
+                let crc = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: p, as: UInt32.self))
+                let length = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: p + 4, as: UInt32.self))
+                let start = p + LogFormat.recordHeaderBytes
+                if Int(length) <= raw.count - start,
+                    LogFormat.checksum(
+                        payload: UnsafeRawBufferPointer(rebasing: raw[start..<start + Int(length)]), sequence: sequence,
+                        length: length) == crc
+                {
+                    return true
+                }
+            }
+            p += 1
+        }
+        return false
     }
 
     static func allZero(_ raw: UnsafeRawBufferPointer, from offset: Int) -> Bool {
