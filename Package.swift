@@ -264,6 +264,7 @@ let package = Package(
                 "EngramTestSupport",
                 "EngramStorage", "EngramCore", "EngramClient", "EngramWire", "CSQLite", "EngramExtraction",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),

@@ -3,12 +3,14 @@ import Synchronization
 
 /// What group commit does: how many records each write (and fsync) of the log carries, and
 /// how long it takes. Exported through swift-metrics (`engram_wal_batch_records`,
-/// `engram_wal_batch_bytes`, `engram_wal_write_duration_seconds`), and kept as totals a
-/// benchmark can read in-process.
+/// `engram_wal_batch_bytes`, `engram_wal_write_duration_seconds` for the write and its fsync,
+/// `engram_wal_fsync_duration_seconds` for each fsync alone), and kept as totals a benchmark
+/// can read in-process.
 public final class LogMetrics: Sendable {
-    private let records = Recorder(label: "engram_wal_batch_records")
-    private let bytes = Recorder(label: "engram_wal_batch_bytes")
-    private let duration = Metrics.Timer(label: "engram_wal_write_duration_seconds")
+    private let records: Recorder
+    private let bytes: Recorder
+    private let duration: Metrics.Timer
+    private let fsyncDuration: Metrics.Timer
     private let totals = Mutex(Totals())
 
     /// Batches written, the records they held, and the largest.
@@ -20,14 +22,23 @@ public final class LogMetrics: Sendable {
         public var meanBatch: Double { batches == 0 ? 0 : Double(records) / Double(batches) }
     }
 
-    public init() {}
+    /// Metrics made by `factory` (swift-metrics' global one by default; a test passes its own).
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        records = Recorder(label: "engram_wal_batch_records", factory: factory)
+        bytes = Recorder(label: "engram_wal_batch_bytes", factory: factory)
+        duration = Metrics.Timer(label: "engram_wal_write_duration_seconds", factory: factory)
+        fsyncDuration = Metrics.Timer(label: "engram_wal_fsync_duration_seconds", factory: factory)
+    }
 
     public var current: Totals { totals.withLock { $0 } }
 
+    /// One fsync of the log, begun at `start`.
+    func recordFsync(since start: ContinuousClock.Instant) {
+        fsyncDuration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+    }
+
     func record(records count: UInt64, bytes size: Int, since start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
-        let (s, a) = elapsed.components
-        duration.recordNanoseconds(s * 1_000_000_000 + a / 1_000_000_000)
+        duration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
         records.record(count)
         bytes.record(size)
         totals.withLock {

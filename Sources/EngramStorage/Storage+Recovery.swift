@@ -2,6 +2,7 @@ import Dispatch
 import EngramCore
 import Glibc
 import Logging
+import Metrics
 import Synchronization
 
 extension Storage {
@@ -101,10 +102,11 @@ extension Storage {
         }
 
         let snapshotRead = ContinuousClock.now
+        let factory = options.metricsFactory ?? MetricsSystem.factory
         let log = WriteAheadLog(
             directory: directory.logPath, mode: options.fsync, fsyncInterval: options.fsyncInterval,
             segmentBytes: options.segmentBytes,
-            faults: options.faults, logger: logger)
+            faults: options.faults, metrics: LogMetrics(factory: factory), logger: logger)
         let engine =
             restored.map { Engine(restoring: $0.snapshot, configuration: options.engine, journal: log) }
             ?? Engine(configuration: options.engine, journal: log)
@@ -129,7 +131,12 @@ extension Storage {
                 "engine_restore": "\(snapshotLoaded - snapshotRead)",
                 "replay": "\(done - snapshotLoaded)", "fsync": "\(options.fsync)",
             ])
+        let metrics = StorageMetrics(factory: factory)
+        metrics.recoveryDuration.record((done - started).seconds)
+        metrics.recoveryRecords.record(Int64(replayed.records))
+        if let restored { metrics.snapshotBytes.record(Int64(restored.info.sizeBytes)) }
         return Storage(
-            engine: engine, options: options, directory: directory, log: log, newest: restored?.info, logger: logger)
+            engine: engine, options: options, directory: directory, log: log, newest: restored?.info,
+            metrics: metrics, logger: logger)
     }
 }

@@ -32,6 +32,7 @@ extension Storage {
                 $0.lastAttempt = .now
                 $0.lastAttemptFailed = true
             }
+            metrics.snapshotFailures.increment()
             throw error
         }
     }
@@ -72,6 +73,8 @@ extension Storage {
                 throw error
             }
             let elapsed = ContinuousClock.now - started
+            metrics.snapshotDuration.recordNanoseconds(elapsed.nanoseconds)
+            metrics.snapshotBytes.record(size)
             info = StorageSnapshotInfo(
                 sequence: sequence, path: path, sizeBytes: UInt64(size),
                 durationUs: elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000,

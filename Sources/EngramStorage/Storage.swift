@@ -27,6 +27,8 @@ public final class Storage: Sendable {
     let closed = Atomic<Bool>(false)
     /// Background indexing threads still running.
     let indexing = Atomic<Int>(0)
+    /// Snapshot, recovery and queue figures for /metrics.
+    let metrics: StorageMetrics
 
     /// What is known about snapshot files.
     struct SnapshotState {
@@ -42,8 +44,9 @@ public final class Storage: Sendable {
 
     init(
         engine: Engine, options: StorageOptions, directory: DataDirectory, log: WriteAheadLog,
-        newest: StorageSnapshotInfo?, logger: Logger
+        newest: StorageSnapshotInfo?, metrics: StorageMetrics, logger: Logger
     ) {
+        self.metrics = metrics
         self.engine = engine
         self.options = options
         self.directory = directory
@@ -60,6 +63,16 @@ public final class Storage: Sendable {
 
     /// Group commit's figures: records per write of the log.
     public var logMetrics: LogMetrics { log.metrics }
+
+    /// Brings the gauges that are read rather than recorded up to date: the newest snapshot's
+    /// age, the log's queue and sequence. engramd calls it before each /metrics scrape.
+    public func refreshMetrics() {
+        if let newest = snapshots.withLock({ $0.newest }), newest.completedAtUs > 0 {
+            metrics.snapshotAge.record(Double(max(0, options.engine.clock() - newest.completedAtUs)) / 1e6)
+        }
+        metrics.pendingRecords.record(Int64(log.pendingRecords))
+        metrics.sequence.record(Int64(log.acknowledgedSequence))
+    }
 
     /// Calls `body` once record `sequence` is durable (nil) or its write failed (the error), on
     /// the log writer's thread or the caller's: keep it short.

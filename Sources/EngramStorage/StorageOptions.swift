@@ -1,4 +1,5 @@
 import EngramCore
+import Metrics
 
 /// How storage is set up. engramd fills it from its flags.
 public struct StorageOptions: Sendable {
@@ -21,6 +22,9 @@ public struct StorageOptions: Sendable {
     public var engine = EngineConfiguration()
     /// Injected faults, for tests.
     public var faults: StorageFaults?
+    /// Where storage's metrics go (`StorageMetrics`, `LogMetrics`); nil = swift-metrics'
+    /// global factory (what engramd bootstraps). Tests pass their own.
+    public var metricsFactory: (any MetricsFactory)?
 
     /// Options with defaults for `dataDirectory`.
     public init(dataDirectory: String) {

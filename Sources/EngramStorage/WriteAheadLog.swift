@@ -81,14 +81,15 @@ public final class WriteAheadLog: CommandJournal, Sendable {
     let pending = Mutex(Pending())
     let progress = Mutex(Progress())
     /// Group commit's figures: records and bytes per batch, and each batch's write + fsync.
-    public let metrics = LogMetrics()
+    public let metrics: LogMetrics
     let wake = DispatchSemaphore(value: 0)
 
     /// Creates a log over `directory`; nothing is written until `start(nextSequence:)`.
     public init(
         directory: String, mode: FsyncMode, fsyncInterval: Duration = .milliseconds(1000), segmentBytes: Int = 64 << 20,
-        faults: StorageFaults? = nil, logger: Logger
+        faults: StorageFaults? = nil, metrics: LogMetrics = LogMetrics(), logger: Logger
     ) {
+        self.metrics = metrics
         self.directory = directory
         self.mode = mode
         self.fsyncInterval = fsyncInterval
@@ -110,6 +111,19 @@ public final class WriteAheadLog: CommandJournal, Sendable {
             var writer = Writer(log: self, segment: segment, written: nextSequence - 1)
             writer.run()
         }
+    }
+
+    /// fdatasync of the writer's segment, timed for `engram_wal_fsync_duration_seconds`.
+    fileprivate func fdatasync(_ segment: Segment) throws(StorageError) {
+        let started = ContinuousClock.now
+        try FileIO.fdatasync(segment.fd, path: segment.path, faults: faults)
+        metrics.recordFsync(since: started)
+    }
+
+    /// Records appended but not yet durable.
+    var pendingRecords: UInt64 {
+        let next = pending.withLock { $0.nextSequence }
+        return (next - 1) - min(next - 1, acknowledgedSequence)
     }
 
     // MARK: CommandJournal
@@ -365,7 +379,7 @@ extension WriteAheadLog {
                     if !batch.isEmpty { try write(batch, last: batchLast) }
                     if log.mode == .interval && synced < written && ContinuousClock.now - lastSync >= log.fsyncInterval
                     {
-                        try FileIO.fdatasync(segment.fd, path: segment.path, faults: log.faults)
+                        try log.fdatasync(segment)
                         synced = written
                         lastSync = .now
                         log.acknowledge(through: written, synced: synced)
@@ -410,7 +424,7 @@ extension WriteAheadLog {
                     if !drained { continue }
                     var failure: StorageError?
                     do throws(StorageError) {
-                        try FileIO.fdatasync(segment.fd, path: segment.path, faults: log.faults)
+                        try log.fdatasync(segment)
                         synced = written
                         log.acknowledge(through: written, synced: synced)
                     } catch {
@@ -442,7 +456,7 @@ extension WriteAheadLog {
                     try FileIO.pwriteAll(segment.fd, raw, at: segment.size, path: segment.path, faults: log.faults)
                 }
                 if log.mode == .always {
-                    try FileIO.fdatasync(segment.fd, path: segment.path, faults: log.faults)
+                    try log.fdatasync(segment)
                 }
             } catch {
                 _ = ftruncate(segment.fd, off_t(segment.size))
@@ -460,7 +474,7 @@ extension WriteAheadLog {
         mutating func roll(firstSequence: UInt64) throws(StorageError) {
             let next = try Segment.create(directory: log.directory, firstSequence: firstSequence, faults: log.faults)
             do {
-                try FileIO.fdatasync(segment.fd, path: segment.path, faults: log.faults)
+                try log.fdatasync(segment)
             } catch {
                 Glibc.close(next.fd)
                 _ = unlink(next.path)

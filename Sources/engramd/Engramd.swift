@@ -395,7 +395,10 @@ struct Serve: AsyncParsableCommand {
                 MetricsHTTPServer(
                     host: metricsHost, port: metricsPort, logger: logger,
                     notReady: { storage.state().failure.map { "storage cannot write: \($0)" } }
-                ) { registry.emitToBuffer() })
+                ) {
+                    storage.refreshMetrics()
+                    return registry.emitToBuffer()
+                })
         }
         let group = ServiceGroup(
             configuration: .init(
