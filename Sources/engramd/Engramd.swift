@@ -81,6 +81,7 @@ struct Serve: AsyncParsableCommand {
         ("model-dir", false), ("query-cache", false), ("http-port", false), ("http-host", false),
         ("llm-url", false), ("llm-model", false), ("llm-api-key", false), ("llm-timeout", false),
         ("llm-concurrency", false), ("extraction-concurrency", false), ("idempotency-hours", false),
+        ("max-revisions", false),
     ]
 
     @Option(help: "Address to listen on. Anything but loopback requires API keys. (ENGRAM_HOST)")
@@ -213,6 +214,9 @@ struct Serve: AsyncParsableCommand {
     )
     var idempotencyHours = 24
 
+    @Option(help: "Revisions kept per observation and summary; the oldest go first. (ENGRAM_MAX_REVISIONS)")
+    var maxRevisions = 100
+
     /// The `--embedder` named, loaded from `directory`; a missing or bad file fails naming it.
     func loadEmbedder(from directory: String) throws -> any Embedder {
         let url = URL(fileURLWithPath: directory)
@@ -263,6 +267,7 @@ struct Serve: AsyncParsableCommand {
         }
         guard (1...3600).contains(llmTimeout) else { throw ValidationError("--llm-timeout must be 1-3600 seconds") }
         guard (1...256).contains(llmConcurrency) else { throw ValidationError("--llm-concurrency must be 1-256") }
+        guard (1...100_000).contains(maxRevisions) else { throw ValidationError("--max-revisions must be 1-100000") }
         guard (0...87_600).contains(idempotencyHours) else {
             throw ValidationError("--idempotency-hours must be 0 (for ever) to 87600")
         }
@@ -334,6 +339,7 @@ struct Serve: AsyncParsableCommand {
         var engineConfiguration = EngineConfiguration()
         if shards > 0 { engineConfiguration.shardCount = shards }
         engineConfiguration.idempotencyWindow = Int64(idempotencyHours) * 3_600_000_000
+        engineConfiguration.limits.maxRevisions = maxRevisions
         if embedder != "hashed" {
             let directory = modelDir ?? (embedder == "static" ? "models/static-minilm" : "models/all-MiniLM-L6-v2")
             let started = ContinuousClock.now

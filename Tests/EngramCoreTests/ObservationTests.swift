@@ -195,3 +195,36 @@ import Testing
         #expect(t.engine.counts().observations == 2)
     }
 }
+
+@Suite struct RevisionBoundTests {
+    @Test func revisionsAreBoundedOldestFirstOut() throws {
+        var limits = EngineLimits()
+        limits.maxRevisions = 5
+        let t = makeEngine(limits: limits)
+        let store = try t.engine.makeStore()
+        let id = try t.engine.makeProfile(store: store, email: "a@example.com")
+        let first = try t.engine.observe(
+            storeID: store, profileID: id, observations: [observation("Likes jazz.", conversations: ["c0"])]
+        ).observations[0].observationID
+        // Eight repeats, each from its own conversation: eight duplicate revisions, five kept.
+        for i in 1...8 {
+            _ = try t.engine.observe(
+                storeID: store, profileID: id, observations: [observation("likes JAZZ", conversations: ["c\(i)"])])
+        }
+        let history = try t.engine.listObservationRevisions(storeID: store, profileID: id, observationID: first)
+        #expect(history.observation.mentionCount == 9)
+        #expect(history.revisions.count == 5)
+        // Newest first: conversations c8 back to c4; c1-c3 were dropped.
+        #expect(history.revisions.map(\.conversationIDs) == (4...8).reversed().map { ["c\($0)"] })
+
+        // Summaries too: one conversation's summary replaced eight times keeps five revisions.
+        for i in 0...8 {
+            _ = try t.engine.observe(
+                storeID: store, profileID: id, observations: [],
+                summaries: [SummaryInput(content: "version \(i)", conversationID: "conv", occurredAt: 1, source: "a")])
+        }
+        let summary = try #require(try t.engine.listSummaries(storeID: store, profileID: id).summaries.first)
+        #expect(summary.summary.content == "version 8")
+        #expect(summary.revisions.map(\.prior.content) == (3...7).reversed().map { "version \($0)" })
+    }
+}

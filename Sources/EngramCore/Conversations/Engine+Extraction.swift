@@ -239,7 +239,8 @@ extension Engine {
                         communications: [], at: c.at)
                     let output = profile.observe(
                         observe, fingerprints: fingerprints, window: configuration.communicationsWindow,
-                        maxConversationIDs: configuration.limits.maxConversationIDs, semantic: semantic)
+                        maxConversationIDs: configuration.limits.maxConversationIDs,
+                        maxRevisions: configuration.limits.maxRevisions, semantic: semantic)
                     outcomes = output.outcomes
                 }
                 var conversation = profile.conversations[c.conversationID]!

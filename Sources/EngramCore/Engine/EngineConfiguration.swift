@@ -81,6 +81,9 @@ public struct EngineLimits: Sendable, Hashable {
     public var maxConversationIDs = 10
     /// Message ids on one observation (its provenance).
     public var maxCommunicationIDs = 100
+    /// Revisions kept per observation and per summary: past it the oldest are dropped, so an
+    /// often-repeated fact does not grow without bound.
+    public var maxRevisions = 100
     /// Messages in one AppendCommunications call.
     public var maxMessagesPerAppend = 1_000
     /// Floats in one embedding.

@@ -144,7 +144,7 @@ extension Engine {
                 absorbed.append(found)
                 target.absorb(found, at: c.at, window: configuration.communicationsWindow)
             }
-            if !absorbed.isEmpty { target.settleSubjects(at: c.at) }
+            if !absorbed.isEmpty { target.settleSubjects(at: c.at, maxRevisions: configuration.limits.maxRevisions) }
 
             var attached: [StoredIdentifier] = []
             for item in plan.accepted

@@ -169,7 +169,8 @@ extension Engine {
             let output = state.update(store: c.storeID, id: id) { profile in
                 profile.observe(
                     c, fingerprints: fingerprints, window: configuration.communicationsWindow,
-                    maxConversationIDs: configuration.limits.maxConversationIDs)
+                    maxConversationIDs: configuration.limits.maxConversationIDs,
+                    maxRevisions: configuration.limits.maxRevisions)
             }!
             if let identity {
                 // Messages sent with Observe open conversations too; one that another profile

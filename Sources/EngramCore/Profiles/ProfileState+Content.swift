@@ -63,7 +63,7 @@ extension ProfileState {
     /// Applies an Observe command's items in order; each item sees the ones before it.
     mutating func observe(
         _ command: Command.Observe, fingerprints: [TextFingerprint], window: Int, maxConversationIDs: Int,
-        semantic: SemanticDuplicates? = nil
+        maxRevisions: Int, semantic: SemanticDuplicates? = nil
     ) -> (outcomes: [ObservationOutcome], summaryIDs: [String], communicationIDs: [String]) {
         // Duplicate detection searches the index.
         buildIndexes()
@@ -81,10 +81,10 @@ extension ProfileState {
                 ?? semantic.flatMap({ semanticDuplicate(of: item, vector: $0.vectors[index], threshold: $0.threshold) }),
                 var existing = observations[duplicateID]
             {
-                existing.revisions.append(
+                existing.revisions.appendBounded(
                     ObservationRevision(
                         recordedAt: at, reason: .duplicate, conversationIDs: item.conversationIDs,
-                        prior: existing.observation))
+                        prior: existing.observation), limit: maxRevisions)
                 var merged = existing.observation.conversationIDs
                 for id in item.conversationIDs where !merged.contains(id) { merged.append(id) }
                 existing.observation.conversationIDs = Array(merged.suffix(maxConversationIDs))
@@ -106,10 +106,10 @@ extension ProfileState {
                 if let key = item.subjectKey, let activeID = activeBySubject[key], var active = observations[activeID] {
                     if active.observation.occurredAt <= item.occurredAt {
                         // The newer fact replaces the active one (ties go to the later arrival).
-                        active.revisions.append(
+                        active.revisions.appendBounded(
                             ObservationRevision(
                                 recordedAt: at, reason: .superseded, conversationIDs: item.conversationIDs,
-                                prior: active.observation))
+                                prior: active.observation), limit: maxRevisions)
                         active.observation.status = .superseded
                         active.observation.supersededBy = item.id
                         active.observation.updatedAt = at
@@ -134,7 +134,7 @@ extension ProfileState {
         }
         var summaryIDs: [String] = []
         for item in command.summaries {
-            summaryIDs.append(putSummary(item, at: at))
+            summaryIDs.append(putSummary(item, at: at, maxRevisions: maxRevisions))
         }
         // A message the profile already holds (a client's retry, by its own id) is kept once.
         for item in command.communications {
@@ -205,9 +205,9 @@ extension ProfileState {
     }
 
     /// Stores a summary, replacing (and keeping as a revision) the conversation's earlier one.
-    private mutating func putSummary(_ item: Command.NewSummary, at: Int64) -> String {
+    private mutating func putSummary(_ item: Command.NewSummary, at: Int64, maxRevisions: Int) -> String {
         if var record = summaries[item.conversationID] {
-            record.revisions.append(SummaryRevision(recordedAt: at, prior: record.summary))
+            record.revisions.appendBounded(SummaryRevision(recordedAt: at, prior: record.summary), limit: maxRevisions)
             record.summary.content = item.content
             record.summary.source = item.source
             record.summary.occurredAt = item.occurredAt

@@ -1,5 +1,5 @@
 extension ProfileState {
-    /// Takes in everything of a profile merged into this one. Call `settleSubjects(at:)`
+    /// Takes in everything of a profile merged into this one. Call `settleSubjects(at:maxRevisions:)`
     /// once after the last merge.
     mutating func absorb(_ other: ProfileState, at: Int64, window: Int) {
         // Both may hold the same shared (non-unique) value: keep it once, at its earliest.
@@ -46,7 +46,7 @@ extension ProfileState {
 
     /// After a merge, two active observations may share a subject key: the one that
     /// happened last stays active and the others become superseded by it, with a revision.
-    mutating func settleSubjects(at: Int64) {
+    mutating func settleSubjects(at: Int64, maxRevisions: Int) {
         var bySubject: [String: [Observation]] = [:]
         for stored in observations.values where stored.observation.status == .active {
             if let key = stored.observation.subjectKey { bySubject[key, default: []].append(stored.observation) }
@@ -57,10 +57,10 @@ extension ProfileState {
             settled[key] = winner.id
             for loser in actives where loser.id != winner.id {
                 guard var stored = observations[loser.id] else { continue }
-                stored.revisions.append(
+                stored.revisions.appendBounded(
                     ObservationRevision(
                         recordedAt: at, reason: .superseded, conversationIDs: winner.conversationIDs,
-                        prior: stored.observation))
+                        prior: stored.observation), limit: maxRevisions)
                 stored.observation.status = .superseded
                 stored.observation.supersededBy = winner.id
                 stored.observation.updatedAt = at

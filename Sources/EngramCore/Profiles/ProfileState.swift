@@ -5,6 +5,15 @@ struct StoredObservation: Sendable, Equatable {
     var revisions: [ObservationRevision]
 }
 
+extension Array {
+    /// Appends `element`, then drops the oldest elements past `limit` (at least one is kept).
+    mutating func appendBounded(_ element: Element, limit: Int) {
+        append(element)
+        let excess = count - Swift.max(1, limit)
+        if excess > 0 { removeFirst(excess) }
+    }
+}
+
 /// A summary with its history.
 struct SummaryRecord: Sendable, Equatable {
     var summary: Summary
