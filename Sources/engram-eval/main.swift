@@ -3,11 +3,13 @@
 //   swift run -c release engram-eval PATH/locomo-dev.json [--client-embeddings VECTORS.json]
 //       [--lexical W] [--semantic W] [--recency W] [--half-life-days D] [--k1 K] [--b B]
 //       [--dimension N] [--term-weight W] [--pair-weight W] [--char-weight W] [--gram-min N]
-//       [--gram-max N] [--reweight 0|1] [--model-dir DIR] [--llm-url URL --llm-model M [--llm-api-key K]]
-// The data file is read from the path given; it is never part of this repository.
+//       [--gram-max N] [--reweight 0|1] [--model-dir DIR] [--static-dir TABLE] [--faq CDC.json,WHO.json]
+//       [--llm-url URL --llm-model M [--llm-api-key K]]
+// The data files are read from the paths given; they are never part of this repository.
 // VECTORS.json (text → vector, from scripts/minilm-embed.py) adds rows where observations and
 // questions carry a client's own embeddings, as the API allows. DIR (scripts/fetch-model)
-// adds rows where the engine's own embedder is the neural MiniLM one.
+// adds rows where the engine's own embedder is the neural MiniLM one, TABLE
+// (scripts/distill-static) the static one. --faq adds FeedbackQA's FAQ retrieval for every row.
 
 import EngramCore
 import EngramEmbeddings
@@ -120,38 +122,32 @@ if let clientVectors {
     clientOnly.embedder = client.embedder
     runs += [("client vectors only", clientOnly, clientVectors), ("hybrid, client vectors", client, clientVectors)]
 }
-if let modelDirectory {
-    let model: MiniLMEmbedder
-    do {
-        model = try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDirectory))
-    } catch {
-        print("engram-eval: \(error)")
-        exit(1)
-    }
-    var neural = tuned
-    neural.embedder = model
-    neural.lexicalWeight = overrides["neural-lexical"] ?? neural.lexicalWeight
-    neural.semanticWeight = overrides["neural-semantic"] ?? neural.semanticWeight
-    neural.recencyWeight = overrides["neural-recency"] ?? neural.recencyWeight
-    var neuralOnly = semantic
-    neuralOnly.embedder = model
-    runs += [("MiniLM only (engine)", neuralOnly, nil), ("hybrid, MiniLM (engine)", neural, nil)]
-}
-if let staticDirectory {
-    let table: StaticEmbedder
-    do {
-        table = try StaticEmbedder(directory: URL(fileURLWithPath: staticDirectory))
-    } catch {
-        print("engram-eval: \(error)")
-        exit(1)
-    }
+/// The two rows of an engine embedder: alone, and in the hybrid, with its own weights from
+/// `--PREFIX-lexical`, `--PREFIX-semantic` and `--PREFIX-recency` when given.
+@MainActor func embedderRuns(_ name: String, _ embedder: any Embedder, prefix: String) -> [(
+    String, RecallConfiguration, [String: [Float]]?
+)] {
     var hybrid = tuned
-    hybrid.embedder = table
-    hybrid.lexicalWeight = overrides["static-lexical"] ?? hybrid.lexicalWeight
-    hybrid.semanticWeight = overrides["static-semantic"] ?? hybrid.semanticWeight
+    hybrid.embedder = embedder
+    hybrid.lexicalWeight = overrides["\(prefix)-lexical"] ?? hybrid.lexicalWeight
+    hybrid.semanticWeight = overrides["\(prefix)-semantic"] ?? hybrid.semanticWeight
+    hybrid.recencyWeight = overrides["\(prefix)-recency"] ?? hybrid.recencyWeight
     var only = semantic
-    only.embedder = table
-    runs += [("static only (engine)", only, nil), ("hybrid, static (engine)", hybrid, nil)]
+    only.embedder = embedder
+    return [("\(name) only (engine)", only, nil), ("hybrid, \(name) (engine)", hybrid, nil)]
+}
+do {
+    if let modelDirectory {
+        runs += embedderRuns(
+            "MiniLM", try MiniLMEmbedder(directory: URL(fileURLWithPath: modelDirectory)), prefix: "neural")
+    }
+    if let staticDirectory {
+        runs += embedderRuns(
+            "static", try StaticEmbedder(directory: URL(fileURLWithPath: staticDirectory)), prefix: "static")
+    }
+} catch {
+    print("engram-eval: \(error)")
+    exit(1)
 }
 var rows: [(String, Evaluation)] = []
 for (name, configuration, vectors) in runs {
