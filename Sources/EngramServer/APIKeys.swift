@@ -110,6 +110,12 @@ public struct APIKeys: Sendable {
         return match.map { ($0.role, $0.name) }
     }
 
+    /// Whether a connection that authenticated as (`role`, `name`) with the key hashed
+    /// `digest` may stay open under these keys: the same key with the same role and name.
+    func stillGrants(digest: [UInt8], role: Role, name: String) -> Bool {
+        entries.contains { $0.hash == digest && $0.role == role && $0.name == name }
+    }
+
     /// The hex SHA-256 of a key, as the keys file wants it.
     public static func hashLine(for key: String) -> String {
         "sha256:" + hash(key).map { String($0, radix: 16).leftPadded(to: 2) }.joined()

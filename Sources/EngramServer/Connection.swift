@@ -12,6 +12,8 @@ final class Connection: Sendable {
     /// Answers handed to the event loop but not yet written: the last one written flushes, so
     /// answers that finish together leave in one system call.
     let pendingDeliveries = Atomic<Int>(0)
+    /// The key it authenticated with (nil before Hello, or with authentication off).
+    let credential = Mutex<Credential?>(nil)
 
     init(id: UInt64, channel: any Channel) {
         self.id = id
@@ -21,6 +23,11 @@ final class Connection: Sendable {
     /// Tells the client the server is going away; in-flight requests still complete.
     func drain() {
         channel.pipeline.fireUserInboundEventTriggered(ConnectionHandler.Drain())
+    }
+
+    /// Ends the connection with GOAWAY UNAUTHENTICATED: its key was revoked or changed.
+    func revoke() {
+        channel.pipeline.fireUserInboundEventTriggered(ConnectionHandler.Revoke())
     }
 }
 

@@ -24,6 +24,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Fired through the pipeline to start a graceful drain.
     struct Drain: Sendable {}
+    /// Fired through the pipeline when the connection's key was revoked by a keys reload.
+    struct Revoke: Sendable {}
 
     let connection: Connection
     let dispatcher: Dispatcher
@@ -169,6 +171,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is Revoke {
+            guard !closing else { return }
+            logger.info("API key revoked: closing its connection", metadata: ["connection": "\(connection.id)"])
+            goAway(lastRequestID: state.lastRequestID, code: .unauthenticated, reason: "API key revoked")
+            return
+        }
         guard event is Drain else {
             context.fireUserInboundEventTriggered(event)
             return
@@ -365,10 +373,14 @@ final class ConnectionHandler: ChannelDuplexHandler {
             return
         }
         let principal: ConnectionState.Principal
-        if configuration.keys.isEmpty {
+        let keys = dispatcher.keyRing.current
+        if keys.isEmpty {
             principal = .init(role: .admin, name: "anonymous")
-        } else if let match = configuration.keys.authenticate(request.apiKey) {
+        } else if let match = keys.authenticate(request.apiKey) {
             principal = .init(role: match.role, name: match.name)
+            connection.credential.withLock {
+                $0 = Credential(digest: APIKeys.hash(request.apiKey), role: match.role, name: match.name)
+            }
         } else {
             metrics.authFailures.increment()
             logger.info(

@@ -32,6 +32,8 @@ final class Dispatcher: Sendable {
     let snapshotter: (any Snapshotter)?
     let status: (any ServerStatusSource)?
     let configuration: ServerConfiguration
+    /// The API keys in force: `configuration.keys` at start, then whatever a reload put in.
+    let keyRing: KeyRing
     let startedAtUs: Int64
     let liveConnections = Atomic<Int>(0)
     let responseSizes = FrameSizeHints()
@@ -46,6 +48,7 @@ final class Dispatcher: Sendable {
         self.snapshotter = snapshotter
         self.status = status
         self.configuration = configuration
+        self.keyRing = KeyRing(configuration.keys)
         self.startedAtUs = startedAtUs
     }
 

@@ -165,6 +165,33 @@ public final class EngramServer: Service, Sendable {
         return (connection, true)
     }
 
+    /// Puts `keys` in force (engramd calls it on SIGHUP with the keys file read again). New
+    /// connections and HTTP calls authenticate against them at once; an open connection whose
+    /// key is gone, or now has another role or name, gets GOAWAY UNAUTHENTICATED and is
+    /// closed. A server started without keys cannot be given some, nor one with keys be left
+    /// with none: that would change who may connect. Returns how many connections were closed.
+    @discardableResult
+    public func reloadKeys(_ keys: APIKeys) throws(ServerError) -> Int {
+        let current = dispatcher.keyRing.current
+        guard current.isEmpty == keys.isEmpty else {
+            throw ServerError(
+                current.isEmpty
+                    ? "the server was started without API keys; restart it to turn authentication on"
+                    : "the new keys file holds no keys; keeping the current \(current.count)")
+        }
+        dispatcher.keyRing.replace(with: keys)
+        var revoked = 0
+        for connection in connections.withLock({ Array($0.values) }) {
+            guard let credential = connection.credential.withLock({ $0 }) else { continue }
+            if !keys.stillGrants(digest: credential.digest, role: credential.role, name: credential.name) {
+                connection.revoke()
+                revoked += 1
+            }
+        }
+        logger.notice("API keys reloaded", metadata: ["keys": "\(keys.count)", "connections_closed": "\(revoked)"])
+        return revoked
+    }
+
     package static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }

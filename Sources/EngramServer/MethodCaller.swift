@@ -15,11 +15,11 @@ package struct MethodCaller: Sendable {
 
     /// Whether the server was started with API keys (without them, every caller is an admin and
     /// the server listens on loopback only).
-    package var requiresKeys: Bool { !dispatcher.configuration.keys.isEmpty }
+    package var requiresKeys: Bool { !dispatcher.keyRing.current.isEmpty }
 
     /// The caller a key stands for, or nil when keys are configured and this is none of them.
     package func principal(apiKey: String?) -> ConnectionState.Principal? {
-        let keys = dispatcher.configuration.keys
+        let keys = dispatcher.keyRing.current
         if keys.isEmpty { return .init(role: .admin, name: "anonymous") }
         guard let apiKey, let match = keys.authenticate(apiKey) else {
             metrics.authFailures.increment()

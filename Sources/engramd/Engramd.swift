@@ -95,7 +95,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help:
-            "API keys file: lines of 'sha256:<hex> role=admin|read-write|read-only [stores=ID,...] [name=...]'. (ENGRAM_KEYS_FILE)"
+            "API keys file: lines of 'sha256:<hex> role=admin|read-write|read-only [stores=ID,...] [name=...]'. SIGHUP reloads it. (ENGRAM_KEYS_FILE)"
     )
     var keysFile: String?
 
@@ -386,6 +386,7 @@ struct Serve: AsyncParsableCommand {
         let extraction = ExtractionRunner(
             engine: storage.engine, extractors: extractors, concurrency: extractionConcurrency, logger: logger)
         var services: [any Service] = [hooks, extraction, engramServer]
+        if let keysFile { services.append(KeysReloader(path: keysFile, server: engramServer, logger: logger)) }
         if httpPort != 0 {
             var http = HTTPConfiguration()
             http.host = httpHost ?? host

@@ -42,6 +42,45 @@ struct AuthTests {
         }
     }
 
+    /// A keys reload (engramd does it on SIGHUP): a removed key's open connection is closed with
+    /// GOAWAY UNAUTHENTICATED and cannot come back; a key whose role changed is closed too; the
+    /// other keys' connections carry on; a new key works at once; an empty set is refused.
+    @Test func reloadedKeysRevokeTheRemovedOnesConnections() async throws {
+        try await withServer(configure: { $0.keys = Self.keys(stores: ["st_a"]) }) { server in
+            let admin = try server.client(apiKey: "admin-secret")
+            let rw = try server.client(apiKey: "rw-secret")
+            let ro = try server.client(apiKey: "ro-secret")
+            defer {
+                admin.close()
+                rw.close()
+                ro.close()
+            }
+            for client in [admin, rw, ro] { _ = try await client.ping() }
+
+            var next = APIKeys()
+            next.add(key: "admin-secret", role: .admin, name: "ops")
+            next.add(key: "ro-secret", role: .readOnly(stores: ["st_b"]), name: "analysts")
+            next.add(key: "new-secret", role: .readOnly(stores: ["st_a"]), name: "new")
+            #expect(try server.server.reloadKeys(next) == 2)
+
+            _ = try await admin.ping()
+            await expectFailure(.unauthenticated) { try await rw.ping() }
+            // The read-only key stays, with other stores: its connection was closed, and a new
+            // one gets the new role.
+            _ = try await ro.ping()
+            let reconnected = try server.client(apiKey: "ro-secret")
+            defer { reconnected.close() }
+            #expect(try await reconnected.serverHello().role == "read-only")
+            let newcomer = try server.client(apiKey: "new-secret")
+            defer { newcomer.close() }
+            _ = try await newcomer.ping()
+            await expectFailure(.unauthenticated) { try await server.client(apiKey: "rw-secret").ping() }
+
+            #expect(throws: ServerError.self) { try server.server.reloadKeys(APIKeys()) }
+            _ = try await admin.ping()
+        }
+    }
+
     @Test func rolesAreEnforced() async throws {
         let engine = Engine()
         let storeA = try engine.createStore(displayName: "a").store.id

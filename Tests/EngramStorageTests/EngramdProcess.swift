@@ -76,9 +76,9 @@ final class EngramdProcess: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    func client(connections: Int = 2) throws -> EngramClient {
+    func client(connections: Int = 2, apiKey: String = "") throws -> EngramClient {
         var configuration = EngramClient.Configuration(
-            host: "127.0.0.1", port: port, apiKey: "", clientName: "crash-test")
+            host: "127.0.0.1", port: port, apiKey: apiKey, clientName: "crash-test")
         configuration.connections = connections
         configuration.reconnectGiveUpAfter = .milliseconds(200)
         return try EngramClient(configuration: configuration)
@@ -86,12 +86,12 @@ final class EngramdProcess: @unchecked Sendable {
 
     /// Waits until the server answers Ping (recovery done). Throws if it exits first or does
     /// not answer within a generous bound.
-    func waitUntilServing() async throws {
+    func waitUntilServing(apiKey: String = "") async throws {
         for _ in 0..<600 {
             if !process.isRunning {
                 throw EngramdError("engramd exited with \(process.terminationStatus) before serving:\n\(log)")
             }
-            let client = try self.client(connections: 1)
+            let client = try self.client(connections: 1, apiKey: apiKey)
             defer { client.close() }
             if (try? await client.ping(deadline: .seconds(1))) != nil { return }
             try await Task.sleep(for: .milliseconds(25))
