@@ -57,11 +57,12 @@ public struct HashedEmbedder: Embedder, Hashable {
         texts.map(embed)
     }
 
-    /// One text's vector, L2-normalised (all zeros for a text with no words).
+    /// The query's hashed features, to be weighted per corpus (`HashedQueryFeatures`).
     public func termWeightedQuery(_ text: String) -> (any TermWeightedQuery)? {
         HashedQueryFeatures(text, embedder: self)
     }
 
+    /// One text's vector, L2-normalised (all zeros for a text with no words).
     public func embed(_ text: String) -> [Float] {
         embed(text, termScale: nil)
     }
