@@ -25,9 +25,13 @@ final class Connection: Sendable {
         channel.pipeline.fireUserInboundEventTriggered(ConnectionHandler.Drain())
     }
 
-    /// Ends the connection with GOAWAY UNAUTHENTICATED: its key was revoked or changed.
-    func revoke() {
-        channel.pipeline.fireUserInboundEventTriggered(ConnectionHandler.Revoke())
+    /// Ends the connection with GOAWAY UNAUTHENTICATED: its key was revoked or changed. Done
+    /// once the GOAWAY is written and the connection closing, so nothing else is served on it.
+    func revoke() async {
+        let channel = self.channel
+        try? await channel.eventLoop.submit {
+            channel.pipeline.fireUserInboundEventTriggered(ConnectionHandler.Revoke())
+        }.get()
     }
 }
 

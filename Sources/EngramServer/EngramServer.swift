@@ -168,10 +168,11 @@ public final class EngramServer: Service, Sendable {
     /// Puts `keys` in force (engramd calls it on SIGHUP with the keys file read again). New
     /// connections and HTTP calls authenticate against them at once; an open connection whose
     /// key is gone, or now has another role or name, gets GOAWAY UNAUTHENTICATED and is
-    /// closed. A server started without keys cannot be given some, nor one with keys be left
-    /// with none: that would change who may connect. Returns how many connections were closed.
+    /// closed; when this returns, their GOAWAYs are sent and nothing more is served on them.
+    /// A server started without keys cannot be given some, nor one with keys be left with none:
+    /// that would change who may connect. Returns how many connections were closed.
     @discardableResult
-    public func reloadKeys(_ keys: APIKeys) throws(ServerError) -> Int {
+    public func reloadKeys(_ keys: APIKeys) async throws(ServerError) -> Int {
         let current = dispatcher.keyRing.current
         guard current.isEmpty == keys.isEmpty else {
             throw ServerError(
@@ -184,7 +185,7 @@ public final class EngramServer: Service, Sendable {
         for connection in connections.withLock({ Array($0.values) }) {
             guard let credential = connection.credential.withLock({ $0 }) else { continue }
             if !keys.stillGrants(digest: credential.digest, role: credential.role, name: credential.name) {
-                connection.revoke()
+                await connection.revoke()
                 revoked += 1
             }
         }

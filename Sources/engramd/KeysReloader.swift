@@ -15,14 +15,14 @@ struct KeysReloader: Service {
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         for await _ in signals.cancelOnGracefulShutdown() {
-            reload()
+            await reload()
         }
     }
 
-    func reload() {
+    func reload() async {
         do {
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            try server.reloadKeys(try APIKeys(fileContents: text))
+            try await server.reloadKeys(try APIKeys(fileContents: text))
         } catch {
             logger.error(
                 "keys file not reloaded; the current keys stay in force",
