@@ -11,8 +11,8 @@ extension Command {
     /// The payload format version written by `encoded()`. Version 2 added which embedder
     /// made each observation's vector, and the Reembed command (tag 10). Version 3 added
     /// observations' message ids, stores' conversation settings, and the conversation
-    /// commands (tags 11–13).
-    public static let codecVersion: UInt8 = 3
+    /// commands (tags 11–13). Version 4 added the knowledge commands (tags 15–20).
+    public static let codecVersion: UInt8 = 4
 
     /// What a version-1 record's observation vector was made by: every engine-made vector
     /// then came from the built-in hashed embedder (a client's could not be told apart).
@@ -143,6 +143,9 @@ extension Command {
             w.optionalSigned(c.observationsBefore)
             w.optionalSigned(c.idempotencyBefore)
             w.signed(c.at)
+        case .createKnowledgeBase, .updateKnowledgeBase, .deleteKnowledgeBase, .putKnowledge, .updateKnowledgeInfo,
+            .deleteKnowledge:
+            encodeKnowledge(into: &w)
         }
     }
 
@@ -151,8 +154,8 @@ extension Command {
     public init(decoding bytes: UnsafeRawBufferPointer) throws(DecodingError) {
         var r = ByteReader(bytes)
         let version = try r.byte()
-        guard (1...3).contains(version) else {
-            throw DecodingError("unknown command codec version \(version) (this build reads 1 to 3)", offset: 0)
+        guard (1...4).contains(version) else {
+            throw DecodingError("unknown command codec version \(version) (this build reads 1 to 4)", offset: 0)
         }
         let tagOffset = r.offset
         switch try r.byte() {
@@ -278,6 +281,8 @@ extension Command {
                     storeID: try r.string(), profileID: try r.string(), messagesBefore: try r.optionalSigned(),
                     observationsBefore: try r.optionalSigned(), idempotencyBefore: try r.optionalSigned(),
                     at: try r.signed()))
+        case let tag where version >= 4 && (15...20).contains(tag):
+            self = try Self.decodeKnowledge(tag: tag, from: &r)
         case let tag:
             throw DecodingError("unknown command tag \(tag)", offset: tagOffset)
         }

@@ -64,7 +64,8 @@ enum SnapshotFile {
     struct Writer {
         let statements: [(String, SQLiteStatement)]
         let stores, settings, types, aliases, profiles, merges, identifiers, traits, observations, observationRevisions,
-            summaries, summaryRevisions, communications, recipients, idempotency, conversations: SQLiteStatement
+            summaries, summaryRevisions, communications, recipients, idempotency, conversations, knowledgeBases,
+            knowledgeItems, knowledgeChunks: SQLiteStatement
 
         init(db: SQLiteDatabase) throws(StorageError) {
             var statements: [(String, SQLiteStatement)] = []
@@ -78,6 +79,7 @@ enum SnapshotFile {
             )
             (observations, observationRevisions, summaries, summaryRevisions) = (s[8], s[9], s[10], s[11])
             (communications, recipients, idempotency, conversations) = (s[12], s[13], s[14], s[15])
+            (knowledgeBases, knowledgeItems, knowledgeChunks) = (s[16], s[17], s[18])
         }
 
         func write(_ view: EngineView) throws(StorageError) {
@@ -124,6 +126,44 @@ enum SnapshotFile {
                 } catch {
                     throw StorageError(.io, "writing store \(sid): \(error)")
                 }
+                for base in view.knowledgeBases(in: sid) { try write(base, store: sid) }
+            }
+        }
+
+        func write(_ k: KnowledgeBaseSnapshot, store sid: String) throws(StorageError) {
+            let bid = k.base.id
+            knowledgeBases.bind(sid)
+            knowledgeBases.bind(bid)
+            knowledgeBases.bind(k.base.displayName)
+            knowledgeBases.bind(k.base.description)
+            knowledgeBases.bind(k.base.createdAt)
+            knowledgeBases.bind(k.base.updatedAt)
+            knowledgeBases.bind(k.embedder)
+            try knowledgeBases.insert()
+            for item in k.items {
+                knowledgeItems.bind(sid)
+                knowledgeItems.bind(bid)
+                knowledgeItems.bind(item.id)
+                knowledgeItems.bind(item.name)
+                knowledgeItems.bind(item.description)
+                knowledgeItems.bind(JSONStringArray.encode(item.metadata.flatMap { [$0.key, $0.value] }))
+                knowledgeItems.bind(item.sourceType.rawValue)
+                knowledgeItems.bind(item.sourceBytes)
+                knowledgeItems.bind(item.createdAt)
+                knowledgeItems.bind(item.updatedAt)
+                try knowledgeItems.insert()
+            }
+            for row in k.chunks {
+                knowledgeChunks.bind(sid)
+                knowledgeChunks.bind(bid)
+                knowledgeChunks.bind(row.chunk.knowledgeID)
+                knowledgeChunks.bind(row.chunk.index)
+                knowledgeChunks.bind(row.chunk.content)
+                knowledgeChunks.bind(JSONStringArray.encode(row.chunk.headingPath))
+                knowledgeChunks.bind(row.chunk.start)
+                knowledgeChunks.bind(row.chunk.end)
+                knowledgeChunks.bind(floats: row.embedding)
+                try knowledgeChunks.insert()
             }
         }
 
@@ -622,8 +662,84 @@ enum SnapshotFile {
                         extractor: s.optionalString(15), extractedAt: s.int64(16), extractedMessageCount: s.int(17))
                     stores[i].profiles[j].conversations.append(conversation)
                 }
+            case "knowledge_bases", "knowledge", "knowledge_chunks":
+                try readKnowledge(table, s)
             default:
                 throw corrupt("no reader for table \(table)")
+            }
+        }
+
+        /// Knowledge base index by store id + NUL + base id.
+        var baseIndex: [String: (Int, Int)] = [:]
+        /// Document titles by base key + NUL + document id, for their chunks.
+        var titles: [String: String] = [:]
+
+        mutating func knowledgeBase(_ s: SQLiteStatement) throws(StorageError) -> (Int, Int) {
+            let key = s.string(0) + "\0" + s.string(1)
+            guard let found = baseIndex[key] else {
+                throw corrupt("a row names knowledge base \(s.string(1)), which is not in knowledge_bases")
+            }
+            return found
+        }
+
+        mutating func readKnowledge(_ table: String, _ s: SQLiteStatement) throws(StorageError) {
+            switch table {
+            case "knowledge_bases":
+                while try s.step() {
+                    let i = try store(s.string(0))
+                    let base = KnowledgeBase(
+                        id: s.string(1), displayName: s.string(2), description: s.string(3), createdAt: s.int64(4),
+                        updatedAt: s.int64(5))
+                    baseIndex[s.string(0) + "\0" + base.id] = (i, stores[i].knowledgeBases.count)
+                    stores[i].knowledgeBases.append(
+                        KnowledgeBaseSnapshot(base: base, items: [], chunks: [], embedder: s.optionalString(6)))
+                }
+            case "knowledge":
+                while try s.step() {
+                    let (i, j) = try knowledgeBase(s)
+                    let id = s.string(2)
+                    let name = s.string(3)
+                    let description = s.string(4)
+                    let flat = try strings(s.string(5), "metadata")
+                    guard flat.count % 2 == 0 else { throw corrupt("knowledge \(id): metadata has an odd length") }
+                    let metadata = stride(from: 0, to: flat.count, by: 2).map {
+                        MetadataPair(key: flat[$0], value: flat[$0 + 1])
+                    }
+                    let type = try value(KnowledgeSourceType.self, s.string(6), "knowledge source type")
+                    let item = Knowledge(
+                        id: id, knowledgeBaseID: stores[i].knowledgeBases[j].base.id, name: name,
+                        description: description, metadata: metadata, sourceType: type, sourceBytes: s.int(7),
+                        status: .ready, chunkCount: 0, embeddedCount: 0, createdAt: s.int64(8), updatedAt: s.int64(9))
+                    titles[s.string(0) + "\0" + s.string(1) + "\0" + id] = name
+                    stores[i].knowledgeBases[j].items.append(item)
+                }
+            default:
+                while try s.step() {
+                    let (i, j) = try knowledgeBase(s)
+                    let knowledgeID = s.string(2)
+                    guard let title = titles[s.string(0) + "\0" + s.string(1) + "\0" + knowledgeID] else {
+                        throw corrupt("a chunk names knowledge \(knowledgeID), which is not in knowledge")
+                    }
+                    let chunk = KnowledgeChunk(
+                        knowledgeID: knowledgeID, index: s.int(3), content: s.string(4), documentTitle: title,
+                        headingPath: try strings(s.string(5), "heading_path"), start: s.int(6), end: s.int(7))
+                    stores[i].knowledgeBases[j].chunks.append(
+                        KnowledgeChunkSnapshot(chunk: chunk, embedding: s.floats(8)))
+                }
+                // Counts follow from the rows.
+                for i in stores.indices {
+                    for j in stores[i].knowledgeBases.indices {
+                        var counts: [String: Int] = [:]
+                        for row in stores[i].knowledgeBases[j].chunks { counts[row.chunk.knowledgeID, default: 0] += 1 }
+                        for k in stores[i].knowledgeBases[j].items.indices {
+                            let n = counts[stores[i].knowledgeBases[j].items[k].id] ?? 0
+                            stores[i].knowledgeBases[j].items[k].chunkCount = n
+                            stores[i].knowledgeBases[j].items[k].embeddedCount = n
+                        }
+                        stores[i].knowledgeBases[j].base.knowledgeCount = stores[i].knowledgeBases[j].items.count
+                        stores[i].knowledgeBases[j].base.chunkCount = stores[i].knowledgeBases[j].chunks.count
+                    }
+                }
             }
         }
 

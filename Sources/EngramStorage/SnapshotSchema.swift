@@ -6,9 +6,9 @@ import EngramCore
 /// Unix epoch; embeddings are little-endian float32 blobs.
 enum SnapshotSchema {
     /// Version 2 added observations' `embedder` column; version 3 the stores' conversation
-    /// settings, observations' `communication_ids` and the `conversations` table. Older files
-    /// are still read.
-    static let formatVersion = 3
+    /// settings, observations' `communication_ids` and the `conversations` table; version 4 the
+    /// knowledge tables. Older files are still read.
+    static let formatVersion = 4
 
     /// Columns a file of an older version lacks, and what to read in their place.
     static let addedColumns: [(name: String, version: Int, placeholder: String)] = [
@@ -21,7 +21,9 @@ enum SnapshotSchema {
     ]
 
     /// Tables a file of an older version lacks (read as empty).
-    static let addedTables: [String: Int] = ["conversations": 3]
+    static let addedTables: [String: Int] = [
+        "conversations": 3, "knowledge_bases": 4, "knowledge": 4, "knowledge_chunks": 4,
+    ]
 
     /// (table, columns with types), in the order rows are read back.
     static let tables: [(name: String, columns: [(String, String)])] = [
@@ -132,6 +134,34 @@ enum SnapshotSchema {
                 ("message_ids", "TEXT NOT NULL"), ("channels", "TEXT NOT NULL"), ("closed_at_us", "INTEGER NOT NULL"),
                 ("error", "TEXT"), ("observation_ids", "TEXT NOT NULL"), ("summary_id", "TEXT"), ("extractor", "TEXT"),
                 ("extracted_at_us", "INTEGER NOT NULL"), ("extracted_message_count", "INTEGER NOT NULL"),
+            ]
+        ),
+        (
+            "knowledge_bases",
+            [
+                ("store_id", "TEXT NOT NULL"), ("knowledge_base_id", "TEXT NOT NULL"),
+                ("display_name", "TEXT NOT NULL"),
+                ("description", "TEXT NOT NULL"), ("created_at_us", "INTEGER NOT NULL"),
+                ("updated_at_us", "INTEGER NOT NULL"), ("embedder", "TEXT"),
+            ]
+        ),
+        (
+            "knowledge",
+            [
+                ("store_id", "TEXT NOT NULL"), ("knowledge_base_id", "TEXT NOT NULL"),
+                ("knowledge_id", "TEXT NOT NULL"),
+                ("name", "TEXT NOT NULL"), ("description", "TEXT NOT NULL"), ("metadata", "TEXT NOT NULL"),
+                ("source_type", "TEXT NOT NULL"), ("source_bytes", "INTEGER NOT NULL"),
+                ("created_at_us", "INTEGER NOT NULL"), ("updated_at_us", "INTEGER NOT NULL"),
+            ]
+        ),
+        (
+            "knowledge_chunks",
+            [
+                ("store_id", "TEXT NOT NULL"), ("knowledge_base_id", "TEXT NOT NULL"),
+                ("knowledge_id", "TEXT NOT NULL"),
+                ("chunk_index", "INTEGER NOT NULL"), ("content", "TEXT NOT NULL"), ("heading_path", "TEXT NOT NULL"),
+                ("start_offset", "INTEGER NOT NULL"), ("end_offset", "INTEGER NOT NULL"), ("embedding", "BLOB"),
             ]
         ),
     ]

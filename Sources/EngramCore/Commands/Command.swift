@@ -19,6 +19,12 @@ public enum Command: Sendable, Hashable {
     case closeConversation(CloseConversation)
     case recordExtraction(RecordExtraction)
     case expire(Expire)
+    case createKnowledgeBase(CreateKnowledgeBase)
+    case updateKnowledgeBase(UpdateKnowledgeBase)
+    case deleteKnowledgeBase(DeleteKnowledgeBase)
+    case putKnowledge(PutKnowledge)
+    case updateKnowledgeInfo(UpdateKnowledgeInfo)
+    case deleteKnowledge(DeleteKnowledge)
 
     /// Creates a store.
     public struct CreateStore: Sendable, Hashable {
@@ -451,6 +457,12 @@ public enum Command: Sendable, Hashable {
         case .closeConversation(let c): c.storeID
         case .recordExtraction(let c): c.storeID
         case .expire(let c): c.storeID
+        case .createKnowledgeBase(let c): c.storeID
+        case .updateKnowledgeBase(let c): c.storeID
+        case .deleteKnowledgeBase(let c): c.storeID
+        case .putKnowledge(let c): c.storeID
+        case .updateKnowledgeInfo(let c): c.storeID
+        case .deleteKnowledge(let c): c.storeID
         }
     }
 }

@@ -13,6 +13,9 @@ enum CommandOutput: Sendable {
     case closed(CloseResult)
     case extracted(ExtractionResult)
     case expired(ExpiryResult)
+    case knowledgeBase(KnowledgeBaseResult)
+    case knowledge(KnowledgeResult)
+    case knowledgeDeleted(KnowledgeDeletionReceipt)
 }
 
 extension Engine {
@@ -42,6 +45,12 @@ extension Engine {
         case .closeConversation(let c): .closed(try applyClose(c, mode))
         case .recordExtraction(let c): .extracted(try applyRecordExtraction(c, mode))
         case .expire(let c): .expired(try applyExpire(c, mode))
+        case .createKnowledgeBase(let c): .knowledgeBase(try applyCreateKnowledgeBase(c, mode))
+        case .updateKnowledgeBase(let c): .knowledgeBase(try applyUpdateKnowledgeBase(c, mode))
+        case .deleteKnowledgeBase(let c): .knowledgeDeleted(try applyDeleteKnowledgeBase(c, mode))
+        case .putKnowledge(let c): .knowledge(try applyPutKnowledge(c, mode))
+        case .updateKnowledgeInfo(let c): .knowledge(try applyUpdateKnowledgeInfo(c, mode))
+        case .deleteKnowledge(let c): .knowledgeDeleted(try applyDeleteKnowledge(c, mode))
         }
     }
 }

@@ -6,7 +6,8 @@ import Synchronization
 /// order, and none is taken while a later one is held:
 /// 1. the catalog (stores and their identity locks),
 /// 2. one store's identity lock (all of them, by store id, only in `view()`),
-/// 3. shard locks, in ascending shard index.
+/// 3. shard locks, in ascending shard index,
+/// 4. the knowledge catalog, then one knowledge base's lock.
 /// Calls on different profiles touch different shard locks and never wait on each other;
 /// ResolveIdentity, lookups and profile deletion serialise per store on the identity lock.
 public final class Engine: Sendable {
@@ -27,6 +28,8 @@ public final class Engine: Sendable {
     /// Conversations as they close (live, not replayed): what engramd's extraction runner waits on.
     public let closedConversations: AsyncStream<ConversationKey>
     let extractionQueue: AsyncStream<ConversationKey>.Continuation
+    /// Knowledge bases, by store (locked after the catalog, before any base's own lock).
+    let knowledge = Mutex(KnowledgeCatalog())
 
     /// Creates an empty engine. With a `journal`, every successful command is appended to it.
     public init(configuration: EngineConfiguration = EngineConfiguration(), journal: (any CommandJournal)? = nil) {

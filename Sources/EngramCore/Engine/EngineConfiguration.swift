@@ -27,6 +27,8 @@ public struct EngineConfiguration: Sendable {
     public var clock: @Sendable () -> Int64
     /// Recall's embedder and ranking weights.
     public var recall: RecallConfiguration
+    /// How knowledge search weighs BM25 against the embedder (which is `recall.embedder`).
+    public var knowledge = KnowledgeSearchConfiguration()
 
     /// Creates a configuration.
     public init(
@@ -93,6 +95,41 @@ public struct EngineLimits: Sendable, Hashable {
     /// The page size of a listing that asks for 0 (the proto's documented default).
     public var defaultPageSize = 100
 
+    /// Knowledge bases in one store.
+    public var maxKnowledgeBasesPerStore = 100
+    /// Documents in one knowledge base.
+    public var maxKnowledgePerBase = 10_000
+    /// UTF-8 bytes of one knowledge item's source (16 MiB).
+    public var maxKnowledgeSourceBytes = 16 << 20
+    /// Chunks one knowledge item may be cut into.
+    public var maxChunksPerKnowledge = 100_000
+    /// How knowledge items are cut into chunks.
+    public var chunker = KnowledgeChunker()
+
     /// The product's limits.
     public init() {}
+}
+
+/// Knowledge search's ranking: BM25 and the embedder's cosine, mixed as Recall mixes them
+/// (`RecallConfiguration`), with no recency part. The defaults come from the FeedbackQA
+/// evaluation (`engram-eval --knowledge`).
+public struct KnowledgeSearchConfiguration: Sendable, Hashable {
+    public var lexicalWeight: Double
+    public var semanticWeight: Double
+    public var bm25K1: Double
+    public var bm25B: Double
+    /// Weight the query's words by their rarity in the knowledge base when embedding it
+    /// (embedders that sum over words), as Recall does.
+    public var reweightQuery: Bool
+
+    public init(
+        lexicalWeight: Double = 0.3, semanticWeight: Double = 0.7, bm25K1: Double = 0.9, bm25B: Double = 0.4,
+        reweightQuery: Bool = true
+    ) {
+        self.lexicalWeight = lexicalWeight
+        self.semanticWeight = semanticWeight
+        self.bm25K1 = bm25K1
+        self.bm25B = bm25B
+        self.reweightQuery = reweightQuery
+    }
 }

@@ -7,6 +7,8 @@ public enum IDKind: String, Sendable, Hashable, CaseIterable {
     case observation = "ob"
     case summary = "su"
     case communication = "cm"
+    case knowledgeBase = "kb"
+    case knowledge = "kn"
 }
 
 /// Makes new ids. Called before a command is built, never while applying one,

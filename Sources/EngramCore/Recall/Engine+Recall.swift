@@ -21,8 +21,9 @@ extension Engine {
         let started = Self.monotonicMicros()
         try requireIDs(["store_id": storeID, "profile_id": profileID])
         let query = try validate(options)
+        let bases = try knowledgeBases(for: storeID, options)
         let profile = try readIndexedProfile(store: storeID, profile: profileID)
-        return recall(in: profile, options, query, started: started)
+        return recall(in: profile, options, query, bases: bases, started: started)
     }
 
     /// Recall for the one profile holding an identifier (normalised as the store's settings
@@ -34,6 +35,7 @@ extension Engine {
         let started = Self.monotonicMicros()
         try requireIDs(["store_id": storeID, "identifier.type": identifier.type, "identifier.value": identifier.value])
         let query = try validate(options)
+        let bases = try knowledgeBases(for: storeID, options)
         let found: LookupResult
         do {
             found = try lookupProfiles(storeID: storeID, type: identifier.type, value: identifier.value)
@@ -58,7 +60,15 @@ extension Engine {
                 code: .failedPrecondition)
         }
         let profile = try readIndexedProfile(store: storeID, profile: profileID)
-        return recall(in: profile, options, query, started: started)
+        return recall(in: profile, options, query, bases: bases, started: started)
+    }
+
+    /// The knowledge bases a Recall searches (none unless it names some).
+    private func knowledgeBases(for storeID: String, _ options: RecallOptions) throws(EngineError)
+        -> [KnowledgeBaseBox]
+    {
+        guard !options.knowledgeBaseIDs.isEmpty else { return [] }
+        return try knowledgeBases(storeID, options.knowledgeBaseIDs, field: "knowledge_base_ids")
     }
 
     /// Embeds the observations that came without an embedding, in one batch.
@@ -110,6 +120,12 @@ extension Engine {
                 problems.add("end_us", "must be after begin_us (\(begin)); got \(end)")
             }
         }
+        if !(0...20).contains(options.knowledgeLimit) {
+            problems.add("knowledge_limit", "must be between 0 and 20; got \(options.knowledgeLimit)")
+        }
+        for (i, id) in options.knowledgeBaseIDs.enumerated() where id.isEmpty {
+            problems.add("knowledge_base_ids[\(i)]", "must not be empty")
+        }
         for (field, value) in [
             ("observations_limit", options.observationsLimit), ("summaries_limit", options.summariesLimit),
             ("communications_limit", options.communicationsLimit),
@@ -140,9 +156,10 @@ extension Engine {
         return query
     }
 
-    private func recall(in profile: ProfileState, _ options: RecallOptions, _ query: String?, started: Int64)
-        -> RecallResult
-    {
+    private func recall(
+        in profile: ProfileState, _ options: RecallOptions, _ query: String?, bases: [KnowledgeBaseBox],
+        started: Int64
+    ) -> RecallResult {
         let settings = configuration.recall
         let index = profile.indexed.recall
         let conversation = options.conversationID.flatMap { $0.isEmpty ? nil : $0 }
@@ -255,10 +272,16 @@ extension Engine {
                 if communications.count == options.communicationsLimit { break }
             }
         }
-        return RecallResult(
+        var result = RecallResult(
             profileID: profile.id, observations: observations, summaries: summaries, communications: communications,
             rankedCommunications: ranked, traits: profile.traits, effectiveQuery: hasText ? text : "",
-            isRanked: isRanked, queryTimeMicros: max(0, Self.monotonicMicros() - started))
+            isRanked: isRanked, queryTimeMicros: 0)
+        if !bases.isEmpty, hasText {
+            let limit = options.knowledgeLimit == 0 ? 5 : options.knowledgeLimit
+            result.knowledge = search(bases, text: text, limit: limit, explain: options.explain)
+        }
+        result.queryTimeMicros = max(0, Self.monotonicMicros() - started)
+        return result
     }
 
     static func monotonicMicros() -> Int64 {

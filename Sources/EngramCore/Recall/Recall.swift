@@ -27,6 +27,11 @@ public struct RecallOptions: Sendable, Hashable {
     /// Rank the profile's messages against the query (the `communicationsLimit` best, in
     /// `rankedCommunications`) instead of listing the newest.
     public var rankCommunications: Bool
+    /// Knowledge bases to search with the same effective query (the given one, or the one
+    /// built from the conversation); the best `knowledgeLimit` chunks come in `knowledge`.
+    public var knowledgeBaseIDs: [String] = []
+    /// 0–20 (default 0: none; 5 when `knowledgeBaseIDs` is given and this is 0).
+    public var knowledgeLimit: Int = 0
 
     /// Creates options; all defaults are the product's.
     public init(
@@ -100,4 +105,6 @@ public struct RecallResult: Sendable, Hashable {
     public var isRanked: Bool
     /// How long the call took inside the engine, in microseconds.
     public var queryTimeMicros: Int64
+    /// The knowledge chunks that best answer the effective query, best first.
+    public var knowledge: [ScoredKnowledgeChunk] = []
 }

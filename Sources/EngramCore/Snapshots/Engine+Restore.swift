@@ -34,6 +34,10 @@ extension Engine {
                 catalog.stores[storeID] = item.store
                 catalog.identities[storeID] = identity
             }
+            if !item.knowledgeBases.isEmpty {
+                let bases = item.knowledgeBases.map { ($0.base.id, KnowledgeBaseBox(KnowledgeBaseState(snapshot: $0))) }
+                knowledge.withLock { $0.stores[storeID] = Dictionary(bases, uniquingKeysWith: { _, last in last }) }
+            }
         }
     }
 

@@ -13,14 +13,32 @@ extension Engine {
                 // The position is read while every shard lock is still held: an Observe takes
                 // only its shard's lock, so one read after unlocking could be counted and yet
                 // be missing from the states (and a snapshot tagged so would lose it).
-                let (states, position) = withShards(Array(shards.indices)) {
+                let (states, position, bases) = withShards(Array(shards.indices)) {
                     (_: inout [Int: Int], states: inout [ShardState]) in
-                    (states, appliedPosition.load(ordering: .relaxed))
+                    // Knowledge writes journal under their base's lock: hold them all too.
+                    knowledge.withLock { books in
+                        let boxes = books.stores.flatMap { store in store.value.values.map { (store.key, $0) } }
+                        var bases: [String: [KnowledgeBaseState]] = [:]
+                        return withBases(boxes[...], &bases) { bases in
+                            (states, appliedPosition.load(ordering: .relaxed), bases)
+                        }
+                    }
                 }
                 return EngineView(
                     logPosition: position, catalog: catalog.stores, settingsByStore: settings, aliasesByStore: aliases,
-                    shards: states)
+                    shards: states, knowledge: bases.mapValues { $0.sorted { $0.base.id < $1.base.id } })
             }
+        }
+    }
+
+    private func withBases<R: Sendable>(
+        _ boxes: ArraySlice<(String, KnowledgeBaseBox)>, _ bases: inout [String: [KnowledgeBaseState]],
+        _ body: ([String: [KnowledgeBaseState]]) -> R
+    ) -> R {
+        guard let (storeID, box) = boxes.first else { return body(bases) }
+        return box.state.withLock { state in
+            bases[storeID, default: []].append(state)
+            return withBases(boxes.dropFirst(), &bases, body)
         }
     }
 

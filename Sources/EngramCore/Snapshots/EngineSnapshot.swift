@@ -24,9 +24,15 @@ public struct StoreSnapshot: Sendable, Hashable {
     public var aliases: [ProfileAlias]
     /// Profiles, by id.
     public var profiles: [ProfileSnapshot]
+    /// Knowledge bases, by id.
+    public var knowledgeBases: [KnowledgeBaseSnapshot]
 
     /// Creates a store snapshot.
-    public init(store: Store, settings: IdentitySettings, aliases: [ProfileAlias], profiles: [ProfileSnapshot]) {
+    public init(
+        store: Store, settings: IdentitySettings, aliases: [ProfileAlias], profiles: [ProfileSnapshot],
+        knowledgeBases: [KnowledgeBaseSnapshot] = []
+    ) {
+        self.knowledgeBases = knowledgeBases
         self.store = store
         self.settings = settings
         self.aliases = aliases
@@ -193,5 +199,34 @@ extension ProfileState {
             idempotency[record.key] = record.outcome
             idempotencyTimes[record.key] = record.recordedAt
         }
+    }
+}
+
+/// One knowledge base's state: the base, its documents by id, and their chunks in order
+/// (by document id, then index).
+public struct KnowledgeBaseSnapshot: Sendable, Hashable {
+    public var base: KnowledgeBase
+    public var items: [Knowledge]
+    public var chunks: [KnowledgeChunkSnapshot]
+    /// The embedder that made the chunks' vectors (`EmbedderIdentity.description`); nil when
+    /// the base holds none.
+    public var embedder: String?
+
+    public init(base: KnowledgeBase, items: [Knowledge], chunks: [KnowledgeChunkSnapshot], embedder: String?) {
+        self.base = base
+        self.items = items
+        self.chunks = chunks
+        self.embedder = embedder
+    }
+}
+
+/// A stored chunk and its vector (nil when the embedder rebuilds it from the text).
+public struct KnowledgeChunkSnapshot: Sendable, Hashable {
+    public var chunk: KnowledgeChunk
+    public var embedding: [Float]?
+
+    public init(chunk: KnowledgeChunk, embedding: [Float]?) {
+        self.chunk = chunk
+        self.embedding = embedding
     }
 }

@@ -8,6 +8,8 @@ public struct EngineView: Sendable {
     let settingsByStore: [String: IdentitySettings]
     let aliasesByStore: [String: PersistentMap<String, String>]
     let shards: [ShardState]
+    /// Each store's knowledge bases, by id.
+    let knowledge: [String: [KnowledgeBaseState]]
 
     /// Stores, oldest first.
     public var stores: [Store] {
@@ -58,7 +60,12 @@ public struct EngineView: Sendable {
                 forEachProfile(in: store.id) { profiles.append($0) }
                 return StoreSnapshot(
                     store: store, settings: settingsByStore[store.id] ?? .default, aliases: aliases(in: store.id),
-                    profiles: profiles.sorted { $0.id < $1.id })
+                    profiles: profiles.sorted { $0.id < $1.id }, knowledgeBases: knowledgeBases(in: store.id))
             })
+    }
+
+    /// A store's knowledge bases, by id, each with its documents and chunks.
+    public func knowledgeBases(in storeID: String) -> [KnowledgeBaseSnapshot] {
+        (knowledge[storeID] ?? []).map(\.snapshot)
     }
 }

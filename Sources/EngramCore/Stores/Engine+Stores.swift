@@ -126,6 +126,7 @@ extension Engine {
                     }
                     catalog.stores[c.storeID] = nil
                     catalog.identities[c.storeID] = nil
+                    eraseKnowledge(ofStore: c.storeID)
                     ids = IdentityState(settings: IdentitySettings.default)
                     ids.deleted = true
                     return StoreDeletionReceipt(
