@@ -76,7 +76,7 @@ package struct RankedDocument {
 
 /// The best `limit` of a stream of (key, time, slot), kept sorted best first: higher key, then
 /// newer, then smaller id. Ids are looked at only on exact ties, so the hot path moves no strings.
-private struct TopList {
+struct TopList {
     package let limit: Int
     package var items: [(key: Double, time: Int64, slot: Int32)] = []
 
@@ -214,13 +214,13 @@ extension RecallCorpus {
     }
 
     /// A term's idf over the largest possible idf here: 1 for a term no document holds.
-    private func rarity(of term: UInt64) -> Float {
+    package func rarity(of term: UInt64) -> Float {
         let most = Float(log(1 + (Double(max(activeCount, 1)) + 0.5) / 0.5))
         guard let list = postings[term], most > 0 else { return 1 }
         return inverseFrequency(of: list) / most
     }
 
-    private func id(_ slot: Int32) -> String {
+    package func id(_ slot: Int32) -> String {
         let (b, r) = Self.locate(slot)
         return blocks[b].ids[r]
     }
@@ -231,7 +231,7 @@ extension RecallCorpus {
 
     /// 1 + how many of `scores` beat `score` (ties share a rank); 0 if it has none. A
     /// counting pass, not a sort: a few returned items against all candidates.
-    private static func rank(of score: Float, among scores: [Float]) -> Int {
+    package static func rank(of score: Float, among scores: [Float]) -> Int {
         guard score > 0 else { return 0 }
         var better = 0
         for other in scores where other > score { better += 1 }

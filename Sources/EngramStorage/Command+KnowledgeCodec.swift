@@ -45,6 +45,7 @@ extension Command {
                 w.signed(Int64(chunk.start))
                 w.signed(Int64(chunk.end))
                 w.optionalFloats(derived ? nil : chunk.embedding)
+                w.optionalFloats(derived ? nil : chunk.headingEmbedding)
             }
             w.signed(c.at)
         case .updateKnowledgeInfo(let c):
@@ -115,12 +116,14 @@ extension Command {
                     throw DecodingError("put knowledge: chunk \(i) has bad offsets \(start)..<\(end)", offset: r.offset)
                 }
                 let embedding = try r.optionalFloats()
-                guard embedding != nil || derived else {
+                let headingEmbedding = try r.optionalFloats()
+                guard (embedding != nil && headingEmbedding != nil) || derived else {
                     throw DecodingError("put knowledge: chunk \(i) has no vector", offset: r.offset)
                 }
                 chunks.append(
                     NewChunk(
-                        content: content, headingPath: path, start: Int(start), end: Int(end), embedding: embedding))
+                        content: content, headingPath: path, start: Int(start), end: Int(end), embedding: embedding,
+                        headingEmbedding: headingEmbedding))
             }
             return .putKnowledge(
                 PutKnowledge(

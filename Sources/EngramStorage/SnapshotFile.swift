@@ -163,6 +163,7 @@ enum SnapshotFile {
                 knowledgeChunks.bind(row.chunk.start)
                 knowledgeChunks.bind(row.chunk.end)
                 knowledgeChunks.bind(floats: row.embedding)
+                knowledgeChunks.bind(floats: row.headingEmbedding)
                 try knowledgeChunks.insert()
             }
         }
@@ -724,7 +725,7 @@ enum SnapshotFile {
                         knowledgeID: knowledgeID, index: s.int(3), content: s.string(4), documentTitle: title,
                         headingPath: try strings(s.string(5), "heading_path"), start: s.int(6), end: s.int(7))
                     stores[i].knowledgeBases[j].chunks.append(
-                        KnowledgeChunkSnapshot(chunk: chunk, embedding: s.floats(8)))
+                        KnowledgeChunkSnapshot(chunk: chunk, embedding: s.floats(8), headingEmbedding: s.floats(9)))
                 }
                 // Counts follow from the rows.
                 for i in stores.indices {

@@ -162,6 +162,7 @@ enum SnapshotSchema {
                 ("knowledge_id", "TEXT NOT NULL"),
                 ("chunk_index", "INTEGER NOT NULL"), ("content", "TEXT NOT NULL"), ("heading_path", "TEXT NOT NULL"),
                 ("start_offset", "INTEGER NOT NULL"), ("end_offset", "INTEGER NOT NULL"), ("embedding", "BLOB"),
+                ("heading_embedding", "BLOB"),
             ]
         ),
     ]

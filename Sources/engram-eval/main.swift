@@ -5,6 +5,8 @@
 //       [--dimension N] [--term-weight W] [--pair-weight W] [--char-weight W] [--gram-min N]
 //       [--gram-max N] [--reweight 0|1] [--model-dir DIR] [--static-dir TABLE] [--faq CDC.json,WHO.json]
 //       [--llm-url URL --llm-model M [--llm-api-key K]]
+//   swift run -c release engram-eval --knowledge CDC.json,WHO.json [--model-dir DIR] [--static-dir DIR]
+//       [--lexical W] [--semantic W] [--k1 K] [--b B] [--max-tokens N]   (knowledge search)
 // The data files are read from the paths given; they are never part of this repository.
 // VECTORS.json (text → vector, from scripts/minilm-embed.py) adds rows where observations and
 // questions carry a client's own embeddings, as the API allows. DIR (scripts/fetch-model)
@@ -18,6 +20,15 @@ import Foundation
 import Logging
 
 var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--knowledge", arguments.count >= 2 {
+    do {
+        try runKnowledgeEvaluation(Array(arguments.dropFirst()))
+        exit(0)
+    } catch {
+        print("engram-eval: \(error)")
+        exit(1)
+    }
+}
 guard let path = arguments.first, !path.hasPrefix("--") else {
     print(
         "usage: engram-eval LOCOMO.json [--lexical W] [--semantic W] [--recency W] [--half-life-days D] [--k1 K] [--b B] [--dimension N]"

@@ -49,6 +49,38 @@ import Testing
         #expect(warranty.chunks.first?.chunk.index == 2)
     }
 
+    @Test func theHeadingsFieldLiftsTheSectionWhoseHeadingAsksTheQuestion() throws {
+        // The question is asked in one section's heading; another section's body says the
+        // same words more often. Ranked on whole chunks alone, the body wins; with the
+        // headings field, the section that answers it does.
+        let source = """
+            # FAQ
+            ## Can I pay by cheque?
+            Yes, made out to the company.
+            ## Payments
+            Pay by card. Pay online. A cheque can be lost; paying by cheque is slow, a cheque takes days.
+            """
+        func top(_ settings: KnowledgeSearchConfiguration) throws -> [String] {
+            var configuration = EngineConfiguration(idGenerator: SequentialIDGenerator())
+            configuration.knowledge = settings
+            let engine = Engine(configuration: configuration)
+            let store = try engine.makeStore()
+            let base = try engine.createKnowledgeBase(storeID: store, displayName: "b").knowledgeBase.id
+            _ = try engine.addKnowledge(
+                storeID: store, knowledgeBaseID: base,
+                KnowledgeInput(name: "FAQ", sourceType: .markdown, source: source))
+            return try engine.searchKnowledge(storeID: store, KnowledgeQuery(query: "can I pay by cheque", top: 1))
+                .chunks.map { $0.chunk.headingPath.last ?? "" }
+        }
+        #expect(
+            try top(
+                KnowledgeSearchConfiguration(
+                    lexicalWeight: 1, headingLexicalWeight: 0, semanticWeight: 0, headingSemanticWeight: 0)) == [
+                    "Payments"
+                ])
+        #expect(try top(KnowledgeSearchConfiguration()) == ["Can I pay by cheque?"])
+    }
+
     @Test func filtersByDocumentAndMetadata() throws {
         let t = makeEngine()
         let (store, base, doc) = try setUp(t)

@@ -88,7 +88,13 @@ extension Command {
         /// Nil when the embedder rebuilds vectors from the text (the built-in hashed one):
         /// applying the command builds it, so the log need not carry it.
         public var embedding: [Float]?
-        public init(content: String, headingPath: [String], start: Int, end: Int, embedding: [Float]?) {
+        /// The vector of its title and headings (`KnowledgeChunk.headingText`); nil as `embedding`.
+        public var headingEmbedding: [Float]?
+        public init(
+            content: String, headingPath: [String], start: Int, end: Int, embedding: [Float]?,
+            headingEmbedding: [Float]? = nil
+        ) {
+            self.headingEmbedding = headingEmbedding
             self.content = content
             self.headingPath = headingPath
             self.start = start

@@ -114,8 +114,14 @@ public struct EngineLimits: Sendable, Hashable {
 /// (`RecallConfiguration`), with no recency part. The defaults come from the FeedbackQA
 /// evaluation (`engram-eval --knowledge`).
 public struct KnowledgeSearchConfiguration: Sendable, Hashable {
+    /// BM25 over a chunk's whole text (title, headings and content).
     public var lexicalWeight: Double
+    /// BM25 over its title and headings alone.
+    public var headingLexicalWeight: Double
+    /// The embedder's cosine with the whole text.
     public var semanticWeight: Double
+    /// The embedder's cosine with the title and headings.
+    public var headingSemanticWeight: Double
     public var bm25K1: Double
     public var bm25B: Double
     /// Weight the query's words by their rarity in the knowledge base when embedding it
@@ -123,9 +129,11 @@ public struct KnowledgeSearchConfiguration: Sendable, Hashable {
     public var reweightQuery: Bool
 
     public init(
-        lexicalWeight: Double = 0.3, semanticWeight: Double = 0.7, bm25K1: Double = 0.9, bm25B: Double = 0.4,
-        reweightQuery: Bool = true
+        lexicalWeight: Double = 0.3, headingLexicalWeight: Double = 0.2, semanticWeight: Double = 0.3,
+        headingSemanticWeight: Double = 0.2, bm25K1: Double = 0.9, bm25B: Double = 0.4, reweightQuery: Bool = true
     ) {
+        self.headingLexicalWeight = headingLexicalWeight
+        self.headingSemanticWeight = headingSemanticWeight
         self.lexicalWeight = lexicalWeight
         self.semanticWeight = semanticWeight
         self.bm25K1 = bm25K1

@@ -301,6 +301,7 @@ extension Engine {
             return chunks
         }
         var start = 0
+        var headingVectors: [String: [Float]] = [:]
         while start < chunks.count {
             let end = min(chunks.count, start + Self.ingestionBatch)
             let texts = (start..<end).map {
@@ -309,13 +310,28 @@ extension Engine {
                     headingPath: chunks[$0].headingPath, start: 0, end: 0
                 ).indexedText
             }
+            // Headings repeat across a section's chunks: each distinct one is embedded once.
+            let headingTexts = (start..<end).map {
+                KnowledgeChunk(
+                    knowledgeID: item.id, index: $0, content: "", documentTitle: item.name,
+                    headingPath: chunks[$0].headingPath, start: 0, end: 0
+                ).headingText
+            }
+            let distinct = Array(Set(headingTexts).subtracting(headingVectors.keys))
             let vectors = embedder.embed(texts)
-            guard vectors.count == texts.count, vectors.allSatisfy({ $0.count == embedder.dimension }) else {
+            let distinctVectors = embedder.embed(distinct)
+            for (text, vector) in zip(distinct, distinctVectors) { headingVectors[text] = vector }
+            guard vectors.count == texts.count, distinctVectors.count == distinct.count,
+                (vectors + distinctVectors).allSatisfy({ $0.count == embedder.dimension })
+            else {
                 let reason = "the embedder (\(embedder.name)) returned unusable vectors for chunks \(start)..<\(end)"
                 knowledge.withLock { $0.fail(key, reason: reason) }
                 throw EngineError(code: .internal, message: reason)
             }
-            for (offset, vector) in vectors.enumerated() { chunks[start + offset].embedding = vector }
+            for (offset, vector) in vectors.enumerated() {
+                chunks[start + offset].embedding = vector
+                chunks[start + offset].headingEmbedding = headingVectors[headingTexts[offset]]
+            }
             start = end
             knowledge.withLock { $0.ingesting[key]?.embeddedCount = end }
         }

@@ -116,7 +116,9 @@ extension Engine {
                     headingPath: chunk.headingPath, start: chunk.start, end: chunk.end)
             }
             state.removeChunks(of: c.knowledgeID)
-            state.insert(chunks, vectors: c.chunks.map(\.embedding), embedder: c.embedder)
+            state.insert(
+                chunks, vectors: c.chunks.map(\.embedding), headingVectors: c.chunks.map(\.headingEmbedding),
+                embedder: c.embedder)
             state.items[c.knowledgeID] = item
             state.base.updatedAt = c.at
             return KnowledgeResult(knowledge: item, logPosition: record(.putKnowledge(c), mode))

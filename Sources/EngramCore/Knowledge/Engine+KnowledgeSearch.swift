@@ -94,9 +94,9 @@ extension Engine {
         guard limit > 0, !text.isBlank else { return [] }
         let settings = configuration.knowledge
         let embedder = configuration.recall.embedder
-        let ranking = RecallConfiguration(
-            embedder: embedder, lexicalWeight: settings.lexicalWeight, semanticWeight: settings.semanticWeight,
-            recencyWeight: 0, bm25K1: settings.bm25K1, bm25B: settings.bm25B, reweightQuery: settings.reweightQuery)
+        let weights = FieldWeights(
+            lexical: settings.lexicalWeight, headingLexical: settings.headingLexicalWeight,
+            semantic: settings.semanticWeight, headingSemantic: settings.headingSemanticWeight)
         // The query's vector, made once for all bases (with reweighting, each base weights
         // the words itself), and only if some base holds this embedder's vectors.
         let states = boxes.map { box in box.state.withLock { $0 } }
@@ -126,9 +126,10 @@ extension Engine {
             var plan = RecallQueryPlan(text: text, observationVector: sameSpace ? vector : nil, summaryVector: nil)
             plan.reweighting = sameSpace ? weighted : nil
             let filter = RecallFilter(occurred: TimeRange(), sources: admitted, includeInactive: false)
-            let ranked = state.corpus.rank(
-                plan, vector: plan.observationVector, filter: filter, limit: limit, threshold: 0,
-                configuration: ranking, explain: explain)
+            let ranked = RecallCorpus.rankFields(
+                body: state.corpus, headings: state.headings, plan: plan, vector: plan.observationVector,
+                filter: filter, limit: limit, weights: weights, k1: settings.bm25K1, b: settings.bm25B, explain: explain
+            )
             for document in ranked {
                 guard let hash = document.id.lastIndex(of: "#"),
                     let index = Int(document.id[document.id.index(after: hash)...])

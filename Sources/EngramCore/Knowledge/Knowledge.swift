@@ -125,6 +125,12 @@ public struct KnowledgeChunk: Sendable, Hashable {
         return parts.filter { !$0.isEmpty }.joined(separator: "\n")
     }
 
+    /// What the headings field indexes: the title and the headings above the chunk. FAQ
+    /// pages put the question in the heading, and people ask it in their own words.
+    public var headingText: String {
+        ([documentTitle] + headingPath).filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+
     /// The id the index keeps it under.
     var key: String { "\(knowledgeID)#\(index)" }
 }

@@ -45,7 +45,7 @@ public struct KnowledgeChunker: Sendable, Hashable {
     /// Words of the previous chunk a chunk may repeat.
     public var overlapTokens: Int
 
-    public init(maxTokens: Int = 200, overlapTokens: Int = 40) {
+    public init(maxTokens: Int = 300, overlapTokens: Int = 40) {
         self.maxTokens = max(8, maxTokens)
         self.overlapTokens = max(0, min(overlapTokens, self.maxTokens / 2))
     }

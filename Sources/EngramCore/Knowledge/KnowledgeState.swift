@@ -19,6 +19,9 @@ struct KnowledgeBaseState: Sendable {
     var chunks: [String: [KnowledgeChunk]] = [:]
     /// Chunks by `KnowledgeChunk.key`; the source column holds the document id.
     var corpus = RecallCorpus()
+    /// The same chunks' title and headings, put and removed in lockstep with `corpus` so each
+    /// chunk has the same slot in both (`RecallCorpus.rankFields`).
+    var headings = RecallCorpus()
 
     init(base: KnowledgeBase) { self.base = base }
 
@@ -34,19 +37,32 @@ struct KnowledgeBaseState: Sendable {
 
     /// Takes a document's chunks out of the index.
     mutating func removeChunks(of knowledgeID: String) {
-        for chunk in chunks.removeValue(forKey: knowledgeID) ?? [] { corpus.remove(id: chunk.key) }
+        for chunk in chunks.removeValue(forKey: knowledgeID) ?? [] {
+            corpus.remove(id: chunk.key)
+            headings.remove(id: chunk.key)
+        }
     }
 
     /// Indexes a document's chunks (its old ones must be gone). `embedder` made the vectors;
     /// a nil vector is built from the text by the hashed embedder.
-    mutating func insert(_ chunks: [KnowledgeChunk], vectors: [[Float]?], embedder: String) {
-        if corpus.count == 0 { corpus.reserve(chunks.count, dimension: vectors.first??.count ?? 0) }
-        for (chunk, vector) in zip(chunks, vectors) {
+    mutating func insert(
+        _ chunks: [KnowledgeChunk], vectors: [[Float]?], headingVectors: [[Float]?], embedder: String
+    ) {
+        if corpus.count == 0 {
+            corpus.reserve(chunks.count, dimension: vectors.first??.count ?? 0)
+            headings.reserve(chunks.count, dimension: headingVectors.first??.count ?? 0)
+        }
+        for (i, chunk) in chunks.enumerated() {
             let text = chunk.indexedText
-            let source: DocumentVector = vector.map { .given($0) } ?? .hashed(text)
             corpus.put(
-                id: chunk.key, text: vector == nil ? nil : AnalyzedText(text), source: chunk.knowledgeID,
-                occurredAt: 0, active: true, vector: source, space: embedder)
+                id: chunk.key, text: vectors[i] == nil ? nil : AnalyzedText(text), source: chunk.knowledgeID,
+                occurredAt: 0, active: true, vector: vectors[i].map { .given($0) } ?? .hashed(text), space: embedder)
+            let heading = chunk.headingText
+            headings.put(
+                id: chunk.key, text: headingVectors[i] == nil ? nil : AnalyzedText(heading),
+                source: chunk.knowledgeID, occurredAt: 0, active: true,
+                vector: headingVectors[i].map { .given($0) } ?? .hashed(heading), space: embedder)
+            assert(corpus.slotByID[chunk.key] == headings.slotByID[chunk.key], "the two fields' slots must agree")
         }
         if let first = chunks.first { self.chunks[first.knowledgeID] = chunks }
     }
@@ -111,7 +127,9 @@ extension KnowledgeBaseState {
         for id in ids {
             for chunk in chunks[id] ?? [] {
                 rows.append(
-                    KnowledgeChunkSnapshot(chunk: chunk, embedding: derived ? nil : corpus.vector(of: chunk.key)))
+                    KnowledgeChunkSnapshot(
+                        chunk: chunk, embedding: derived ? nil : corpus.vector(of: chunk.key),
+                        headingEmbedding: derived ? nil : headings.vector(of: chunk.key)))
             }
         }
         return KnowledgeBaseSnapshot(
@@ -126,13 +144,14 @@ extension KnowledgeBaseState {
         var start = 0
         let rows = snapshot.chunks
         corpus.reserve(rows.count, dimension: rows.first?.embedding?.count ?? 0)
+        headings.reserve(rows.count, dimension: rows.first?.headingEmbedding?.count ?? 0)
         while start < rows.count {
             let id = rows[start].chunk.knowledgeID
             var end = start
             while end < rows.count, rows[end].chunk.knowledgeID == id { end += 1 }
             insert(
                 rows[start..<end].map(\.chunk), vectors: rows[start..<end].map(\.embedding),
-                embedder: snapshot.embedder ?? "")
+                headingVectors: rows[start..<end].map(\.headingEmbedding), embedder: snapshot.embedder ?? "")
             start = end
         }
     }

@@ -224,9 +224,12 @@ public struct KnowledgeBaseSnapshot: Sendable, Hashable {
 public struct KnowledgeChunkSnapshot: Sendable, Hashable {
     public var chunk: KnowledgeChunk
     public var embedding: [Float]?
+    /// The vector of its title and headings (nil as `embedding`).
+    public var headingEmbedding: [Float]?
 
-    public init(chunk: KnowledgeChunk, embedding: [Float]?) {
+    public init(chunk: KnowledgeChunk, embedding: [Float]?, headingEmbedding: [Float]? = nil) {
         self.chunk = chunk
         self.embedding = embedding
+        self.headingEmbedding = headingEmbedding
     }
 }
