@@ -100,6 +100,22 @@ final class Dispatcher: Sendable {
             guard d.recallNeedsModel(q) else { return d.answer(q, c, d.recall) }
             return d.offloaded(c) { d.answer(q, c, d.recall) }
         }
+        r.add(Methods.createKnowledgeBase) { d, q, c in d.commit(q, c, d.createKnowledgeBase) }
+        r.add(Methods.getKnowledgeBase) { d, q, c in d.answer(q, c, d.getKnowledgeBase) }
+        r.add(Methods.listKnowledgeBases) { d, q, c in d.answer(q, c, d.listKnowledgeBases) }
+        r.add(Methods.updateKnowledgeBase) { d, q, c in d.commit(q, c, d.updateKnowledgeBase) }
+        r.add(Methods.deleteKnowledgeBase) { d, q, c in d.commit(q, c, d.deleteKnowledgeBase) }
+        // Cutting and embedding a document of up to 16 MiB: never on the event loop.
+        r.add(Methods.addKnowledge) { d, q, c in d.offloaded(c) { d.commit(q, c, d.addKnowledge) } }
+        r.add(Methods.getKnowledge) { d, q, c in d.answer(q, c, d.getKnowledge) }
+        r.add(Methods.listKnowledge) { d, q, c in d.answer(q, c, d.listKnowledge) }
+        r.add(Methods.updateKnowledge) { d, q, c in d.offloaded(c) { d.commit(q, c, d.updateKnowledge) } }
+        r.add(Methods.deleteKnowledge) { d, q, c in d.commit(q, c, d.deleteKnowledge) }
+        r.add(Methods.listChunks) { d, q, c in d.answer(q, c, d.listChunks) }
+        r.add(Methods.searchKnowledge) { d, q, c in
+            guard d.searchNeedsModel(q) else { return d.answer(q, c, d.searchKnowledge) }
+            return d.offloaded(c) { d.answer(q, c, d.searchKnowledge) }
+        }
         r.requireEveryMethod()
         return r
     }()

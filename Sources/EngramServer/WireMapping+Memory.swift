@@ -150,7 +150,8 @@ extension Wire.RecallRequest {
             communicationsLimit: communicationsLimit.map { Int($0) } ?? 0,
             relevanceThreshold: Double(relevanceThreshold),
             sources: sources, includeSuperseded: includeSuperseded, explain: explain,
-            queryEmbedding: queryEmbedding.isEmpty ? nil : queryEmbedding, rankCommunications: rankCommunications)
+            queryEmbedding: queryEmbedding.isEmpty ? nil : queryEmbedding, rankCommunications: rankCommunications,
+            knowledgeBaseIDs: knowledgeBaseIds, knowledgeLimit: knowledgeLimit.map { Int($0) } ?? 0)
     }
 }
 
@@ -183,6 +184,7 @@ extension Wire.RecallResponse {
         profileId = result.profileID
         queryTimeUs = result.queryTimeMicros
         effectiveQuery = result.effectiveQuery
+        knowledge = result.knowledge.map(Wire.ScoredKnowledgeChunk.init)
     }
 }
 

@@ -19,6 +19,8 @@ extension Wire {
         public var explain: Bool = false
         public var queryEmbedding: [Float] = []
         public var rankCommunications: Bool = false
+        public var knowledgeBaseIds: [String] = []
+        public var knowledgeLimit: UInt32?
         public init() {}
 
         @inlinable
@@ -39,6 +41,8 @@ extension Wire {
             w.bool(14, explain)
             w.packedFloats(15, queryEmbedding)
             w.bool(16, rankCommunications)
+            w.strings(17, knowledgeBaseIds)
+            w.uint32(18, knowledgeLimit)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -62,6 +66,8 @@ extension Wire {
             case 14: explain = try r.bool(t, "explain")
             case 15: try r.floats(t, "query_embedding", into: &queryEmbedding)
             case 16: rankCommunications = try r.bool(t, "rank_communications")
+            case 17: knowledgeBaseIds.append(try r.string(t, "knowledge_base_ids"))
+            case 18: knowledgeLimit = try r.uint32(t, "knowledge_limit")
             default: return false
             }
             return true
@@ -180,6 +186,7 @@ extension Wire {
         public var queryTimeUs: Int64 = 0
         public var effectiveQuery: String = ""
         public var rankedCommunications: [ScoredCommunication] = []
+        public var knowledge: [ScoredKnowledgeChunk] = []
         public init() {}
 
         @inlinable
@@ -192,6 +199,7 @@ extension Wire {
             w.int64(6, queryTimeUs)
             w.string(7, effectiveQuery)
             w.messages(8, rankedCommunications)
+            w.messages(9, knowledge)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -207,6 +215,7 @@ extension Wire {
             case 6: queryTimeUs = try r.int64(t, "query_time_us")
             case 7: effectiveQuery = try r.string(t, "effective_query")
             case 8: try r.message(t, "ranked_communications", appendingTo: &rankedCommunications)
+            case 9: try r.message(t, "knowledge", appendingTo: &knowledge)
             default: return false
             }
             return true

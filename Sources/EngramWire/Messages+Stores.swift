@@ -313,6 +313,8 @@ extension Wire {
         public var communications: UInt64 = 0
         public var logSequence: UInt64 = 0
         public var erasedAtUs: Int64 = 0
+        public var knowledge: UInt64 = 0
+        public var chunks: UInt64 = 0
         public init() {}
 
         @inlinable
@@ -326,6 +328,8 @@ extension Wire {
             w.uint64(7, communications)
             w.uint64(8, logSequence)
             w.int64(9, erasedAtUs)
+            w.uint64(10, knowledge)
+            w.uint64(11, chunks)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -342,6 +346,8 @@ extension Wire {
             case 7: communications = try r.uint64(t, "communications")
             case 8: logSequence = try r.uint64(t, "log_sequence")
             case 9: erasedAtUs = try r.int64(t, "erased_at_us")
+            case 10: knowledge = try r.uint64(t, "knowledge")
+            case 11: chunks = try r.uint64(t, "chunks")
             default: return false
             }
             return true

@@ -28,6 +28,18 @@ public enum Method: UInt16, CaseIterable, Sendable, CustomStringConvertible {
     case listConversations = 38
     case listCommunications = 39
     case recall = 40
+    case createKnowledgeBase = 50
+    case getKnowledgeBase = 51
+    case listKnowledgeBases = 52
+    case updateKnowledgeBase = 53
+    case deleteKnowledgeBase = 54
+    case addKnowledge = 55
+    case getKnowledge = 56
+    case listKnowledge = 57
+    case updateKnowledge = 58
+    case deleteKnowledge = 59
+    case listChunks = 60
+    case searchKnowledge = 61
 
     /// The method's name in the schema, e.g. `Observe`.
     public var description: String {
@@ -60,6 +72,18 @@ public enum Method: UInt16, CaseIterable, Sendable, CustomStringConvertible {
         case .listConversations: "ListConversations"
         case .listCommunications: "ListCommunications"
         case .recall: "Recall"
+        case .createKnowledgeBase: "CreateKnowledgeBase"
+        case .getKnowledgeBase: "GetKnowledgeBase"
+        case .listKnowledgeBases: "ListKnowledgeBases"
+        case .updateKnowledgeBase: "UpdateKnowledgeBase"
+        case .deleteKnowledgeBase: "DeleteKnowledgeBase"
+        case .addKnowledge: "AddKnowledge"
+        case .getKnowledge: "GetKnowledge"
+        case .listKnowledge: "ListKnowledge"
+        case .updateKnowledge: "UpdateKnowledge"
+        case .deleteKnowledge: "DeleteKnowledge"
+        case .listChunks: "ListChunks"
+        case .searchKnowledge: "SearchKnowledge"
         }
     }
 
@@ -132,6 +156,19 @@ public enum Methods {
         Wire.ListCommunicationsRequest, Wire.ListCommunicationsResponse
     >.read(.listCommunications)
 
+    public static let createKnowledgeBase = MethodDescriptor<Wire.CreateKnowledgeBaseRequest, Wire.CreateKnowledgeBaseResponse>.write(.createKnowledgeBase)
+    public static let getKnowledgeBase = MethodDescriptor<Wire.GetKnowledgeBaseRequest, Wire.GetKnowledgeBaseResponse>.read(.getKnowledgeBase)
+    public static let listKnowledgeBases = MethodDescriptor<Wire.ListKnowledgeBasesRequest, Wire.ListKnowledgeBasesResponse>.read(.listKnowledgeBases)
+    public static let updateKnowledgeBase = MethodDescriptor<Wire.UpdateKnowledgeBaseRequest, Wire.UpdateKnowledgeBaseResponse>.write(.updateKnowledgeBase)
+    public static let deleteKnowledgeBase = MethodDescriptor<Wire.DeleteKnowledgeBaseRequest, Wire.DeleteKnowledgeBaseResponse>.write(.deleteKnowledgeBase)
+    public static let addKnowledge = MethodDescriptor<Wire.AddKnowledgeRequest, Wire.AddKnowledgeResponse>.write(.addKnowledge)
+    public static let getKnowledge = MethodDescriptor<Wire.GetKnowledgeRequest, Wire.GetKnowledgeResponse>.read(.getKnowledge)
+    public static let listKnowledge = MethodDescriptor<Wire.ListKnowledgeRequest, Wire.ListKnowledgeResponse>.read(.listKnowledge)
+    public static let updateKnowledge = MethodDescriptor<Wire.UpdateKnowledgeRequest, Wire.UpdateKnowledgeResponse>.write(.updateKnowledge)
+    public static let deleteKnowledge = MethodDescriptor<Wire.DeleteKnowledgeRequest, Wire.DeleteKnowledgeResponse>.write(.deleteKnowledge)
+    public static let listChunks = MethodDescriptor<Wire.ListChunksRequest, Wire.ListChunksResponse>.read(.listChunks)
+    public static let searchKnowledge = MethodDescriptor<Wire.SearchKnowledgeRequest, Wire.SearchKnowledgeResponse>.read(.searchKnowledge)
+
     /// Every method, in id order.
     public static let all: [AnyMethodDescriptor] = [
         hello.erased, ping.erased, serverInfo.erased, snapshot.erased,
@@ -144,6 +181,7 @@ public enum Methods {
         appendCommunications.erased, closeConversation.erased, getConversation.erased, listConversations.erased,
         listCommunications.erased,
         recall.erased,
+        createKnowledgeBase.erased, getKnowledgeBase.erased, listKnowledgeBases.erased, updateKnowledgeBase.erased, deleteKnowledgeBase.erased, addKnowledge.erased, getKnowledge.erased, listKnowledge.erased, updateKnowledge.erased, deleteKnowledge.erased, listChunks.erased, searchKnowledge.erased,
     ]
 
     /// Descriptors indexed by method id.
@@ -191,6 +229,7 @@ public enum MessageRegistry {
         Wire.ListConversationsResponse.self, Wire.ListCommunicationsRequest.self, Wire.ListCommunicationsResponse.self,
         Wire.RecallRequest.self, Wire.ScoreExplanation.self, Wire.ScoredObservation.self, Wire.ScoredSummary.self,
         Wire.ScoredCommunication.self, Wire.RecallResponse.self,
+        Wire.KnowledgeBase.self, Wire.MetadataEntry.self, Wire.Knowledge.self, Wire.KnowledgeChunk.self, Wire.ScoredKnowledgeChunk.self, Wire.CreateKnowledgeBaseRequest.self, Wire.CreateKnowledgeBaseResponse.self, Wire.GetKnowledgeBaseRequest.self, Wire.GetKnowledgeBaseResponse.self, Wire.ListKnowledgeBasesRequest.self, Wire.ListKnowledgeBasesResponse.self, Wire.UpdateKnowledgeBaseRequest.self, Wire.UpdateKnowledgeBaseResponse.self, Wire.DeleteKnowledgeBaseRequest.self, Wire.DeleteKnowledgeBaseResponse.self, Wire.AddKnowledgeRequest.self, Wire.AddKnowledgeResponse.self, Wire.GetKnowledgeRequest.self, Wire.GetKnowledgeResponse.self, Wire.ListKnowledgeRequest.self, Wire.ListKnowledgeResponse.self, Wire.UpdateKnowledgeRequest.self, Wire.UpdateKnowledgeResponse.self, Wire.DeleteKnowledgeRequest.self, Wire.DeleteKnowledgeResponse.self, Wire.ListChunksRequest.self, Wire.ListChunksResponse.self, Wire.SearchKnowledgeRequest.self, Wire.SearchKnowledgeResponse.self,
     ]
 
     /// Looks a type up by its short (`ObserveRequest`) or full (`engram.v1.ObserveRequest`) name.

@@ -82,3 +82,15 @@ extension Wire.CloseConversationRequest: StoreScopedRequest {}
 extension Wire.GetConversationRequest: StoreScopedRequest {}
 extension Wire.ListConversationsRequest: StoreScopedRequest {}
 extension Wire.ListCommunicationsRequest: StoreScopedRequest {}
+extension Wire.CreateKnowledgeBaseRequest: StoreScopedRequest {}
+extension Wire.GetKnowledgeBaseRequest: StoreScopedRequest {}
+extension Wire.ListKnowledgeBasesRequest: StoreScopedRequest {}
+extension Wire.UpdateKnowledgeBaseRequest: StoreScopedRequest {}
+extension Wire.DeleteKnowledgeBaseRequest: StoreScopedRequest {}
+extension Wire.AddKnowledgeRequest: StoreScopedRequest {}
+extension Wire.GetKnowledgeRequest: StoreScopedRequest {}
+extension Wire.ListKnowledgeRequest: StoreScopedRequest {}
+extension Wire.UpdateKnowledgeRequest: StoreScopedRequest {}
+extension Wire.DeleteKnowledgeRequest: StoreScopedRequest {}
+extension Wire.ListChunksRequest: StoreScopedRequest {}
+extension Wire.SearchKnowledgeRequest: StoreScopedRequest {}

@@ -165,3 +165,37 @@ extension Wire {
         ]
     }
 }
+
+extension Wire {
+    /// What a knowledge item's source is written in.
+    public struct KnowledgeSourceType: ProtoEnum {
+        public var rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        public static let unspecified = Self(rawValue: 0)
+        public static let text = Self(rawValue: 1)
+        public static let markdown = Self(rawValue: 2)
+        public static let html = Self(rawValue: 3)
+        public static let csv = Self(rawValue: 4)
+        public static let tsv = Self(rawValue: 5)
+        public static let names: [Int32: String] = [
+            0: "KNOWLEDGE_SOURCE_TYPE_UNSPECIFIED", 1: "KNOWLEDGE_SOURCE_TYPE_TEXT", 2: "KNOWLEDGE_SOURCE_TYPE_MARKDOWN",
+            3: "KNOWLEDGE_SOURCE_TYPE_HTML", 4: "KNOWLEDGE_SOURCE_TYPE_CSV", 5: "KNOWLEDGE_SOURCE_TYPE_TSV",
+        ]
+    }
+}
+
+extension Wire {
+    /// Where a knowledge item (or base) stands.
+    public struct KnowledgeStatus: ProtoEnum {
+        public var rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        public static let unspecified = Self(rawValue: 0)
+        public static let processing = Self(rawValue: 1)
+        public static let ready = Self(rawValue: 2)
+        public static let failed = Self(rawValue: 3)
+        public static let names: [Int32: String] = [
+            0: "KNOWLEDGE_STATUS_UNSPECIFIED", 1: "KNOWLEDGE_STATUS_PROCESSING", 2: "KNOWLEDGE_STATUS_READY",
+            3: "KNOWLEDGE_STATUS_FAILED",
+        ]
+    }
+}

@@ -140,10 +140,11 @@ struct CodecTests {
     }
 
     @Test func methodTableMatchesTheSchema() {
-        #expect(Method.allCases.count == 28)
+        #expect(Method.allCases.count == 40)
+        #expect(Method(rawValue: 61) == .searchKnowledge)
         #expect(Method(rawValue: 40) == .recall)
         #expect(ObjectIdentifier(Method.recall.descriptor.requestType) == ObjectIdentifier(Wire.RecallRequest.self))
-        #expect(MessageRegistry.all.count == 83)
+        #expect(MessageRegistry.all.count == 112)
         #expect(
             MessageRegistry.type(named: "engram.v1.ObserveRequest").map(ObjectIdentifier.init)
                 == ObjectIdentifier(Wire.ObserveRequest.self))

@@ -51,6 +51,18 @@ METHODS: tuple[MethodInfo, ...] = (
     _m(38, "ListConversations"),
     _m(39, "ListCommunications"),
     _m(40, "Recall"),
+    _m(50, "CreateKnowledgeBase"),
+    _m(51, "GetKnowledgeBase"),
+    _m(52, "ListKnowledgeBases"),
+    _m(53, "UpdateKnowledgeBase"),
+    _m(54, "DeleteKnowledgeBase"),
+    _m(55, "AddKnowledge"),
+    _m(56, "GetKnowledge"),
+    _m(57, "ListKnowledge"),
+    _m(58, "UpdateKnowledge"),
+    _m(59, "DeleteKnowledge"),
+    _m(60, "ListChunks"),
+    _m(61, "SearchKnowledge"),
 )
 
 BY_ID: Mapping[int, MethodInfo] = {m.id: m for m in METHODS}

@@ -832,6 +832,8 @@ class Client:
         explain: Optional[bool] = None,
         query_embedding: Optional[Sequence[float]] = None,
         rank_communications: Optional[bool] = None,
+        knowledge_base_ids: Optional[Sequence[str]] = None,
+        knowledge_limit: Optional[int] = None,
         timeout: Optional[float] = None,
     ) -> pb.RecallResponse:
         """Method 40: what the memory holds about a profile, ranked for ``query``."""
@@ -856,5 +858,203 @@ class Client:
                 explain=explain,
                 query_embedding=query_embedding,
                 rank_communications=rank_communications,
+                knowledge_base_ids=knowledge_base_ids,
+                knowledge_limit=knowledge_limit,
             ),
+        ))
+
+    async def create_knowledge_base(
+        self,
+        request: Optional[pb.CreateKnowledgeBaseRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        display_name: Optional[str] = None,
+        description: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.CreateKnowledgeBaseResponse:
+        """Method 50: a knowledge base in a store."""
+        return cast(pb.CreateKnowledgeBaseResponse, await self._invoke(
+            _M["CreateKnowledgeBase"], request, timeout, dict(store_id=store_id, display_name=display_name, description=description),
+        ))
+
+    async def get_knowledge_base(
+        self,
+        request: Optional[pb.GetKnowledgeBaseRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        knowledge_base_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.GetKnowledgeBaseResponse:
+        """Method 51."""
+        return cast(pb.GetKnowledgeBaseResponse, await self._invoke(
+            _M["GetKnowledgeBase"], request, timeout, dict(store_id=store_id, knowledge_base_id=knowledge_base_id),
+        ))
+
+    async def list_knowledge_bases(
+        self,
+        request: Optional[pb.ListKnowledgeBasesRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.ListKnowledgeBasesResponse:
+        """Method 52: a store's knowledge bases, by id, paged."""
+        return cast(pb.ListKnowledgeBasesResponse, await self._invoke(
+            _M["ListKnowledgeBases"], request, timeout, dict(store_id=store_id, page_size=page_size, page_token=page_token),
+        ))
+
+    async def update_knowledge_base(
+        self,
+        request: Optional[pb.UpdateKnowledgeBaseRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        knowledge_base_id: Optional[str] = None,
+        display_name: Optional[str] = None,
+        description: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.UpdateKnowledgeBaseResponse:
+        """Method 53: fields left None are not changed."""
+        return cast(pb.UpdateKnowledgeBaseResponse, await self._invoke(
+            _M["UpdateKnowledgeBase"], request, timeout, dict(store_id=store_id, knowledge_base_id=knowledge_base_id, display_name=display_name, description=description),
+        ))
+
+    async def delete_knowledge_base(
+        self,
+        request: Optional[pb.DeleteKnowledgeBaseRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        knowledge_base_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.DeleteKnowledgeBaseResponse:
+        """Method 54: erases the base with its documents and chunks."""
+        return cast(pb.DeleteKnowledgeBaseResponse, await self._invoke(
+            _M["DeleteKnowledgeBase"], request, timeout, dict(store_id=store_id, knowledge_base_id=knowledge_base_id),
+        ))
+
+    async def add_knowledge(
+        self,
+        request: Optional[pb.AddKnowledgeRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        knowledge_base_id: Optional[str] = None,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        metadata: Optional[Iterable[Union[pb.MetadataEntry, Mapping[str, Any]]]] = None,
+        source_type: Optional[Union[int, str]] = None,
+        source: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.AddKnowledgeResponse:
+        """Method 55: cuts ``source`` into chunks and embeds them; answers once it is READY."""
+        return cast(pb.AddKnowledgeResponse, await self._invoke(
+            _M["AddKnowledge"], request, timeout, dict(store_id=store_id, knowledge_base_id=knowledge_base_id, name=name, description=description, metadata=metadata, source_type=source_type, source=source),
+        ))
+
+    async def get_knowledge(
+        self,
+        request: Optional[pb.GetKnowledgeRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        knowledge_base_id: Optional[str] = None,
+        knowledge_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.GetKnowledgeResponse:
+        """Method 56: PROCESSING with progress while it is being added."""
+        return cast(pb.GetKnowledgeResponse, await self._invoke(
+            _M["GetKnowledge"], request, timeout, dict(store_id=store_id, knowledge_base_id=knowledge_base_id, knowledge_id=knowledge_id),
+        ))
+
+    async def list_knowledge(
+        self,
+        request: Optional[pb.ListKnowledgeRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        knowledge_base_id: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.ListKnowledgeResponse:
+        """Method 57."""
+        return cast(pb.ListKnowledgeResponse, await self._invoke(
+            _M["ListKnowledge"], request, timeout, dict(store_id=store_id, knowledge_base_id=knowledge_base_id, page_size=page_size, page_token=page_token),
+        ))
+
+    async def update_knowledge(
+        self,
+        request: Optional[pb.UpdateKnowledgeRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        knowledge_base_id: Optional[str] = None,
+        knowledge_id: Optional[str] = None,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        metadata: Optional[Iterable[Union[pb.MetadataEntry, Mapping[str, Any]]]] = None,
+        clear_metadata: Optional[bool] = None,
+        source_type: Optional[Union[int, str]] = None,
+        source: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.UpdateKnowledgeResponse:
+        """Method 58: a new ``source`` is cut and embedded again."""
+        return cast(pb.UpdateKnowledgeResponse, await self._invoke(
+            _M["UpdateKnowledge"], request, timeout, dict(store_id=store_id, knowledge_base_id=knowledge_base_id, knowledge_id=knowledge_id, name=name, description=description, metadata=metadata, clear_metadata=clear_metadata, source_type=source_type, source=source),
+        ))
+
+    async def delete_knowledge(
+        self,
+        request: Optional[pb.DeleteKnowledgeRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        knowledge_base_id: Optional[str] = None,
+        knowledge_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.DeleteKnowledgeResponse:
+        """Method 59."""
+        return cast(pb.DeleteKnowledgeResponse, await self._invoke(
+            _M["DeleteKnowledge"], request, timeout, dict(store_id=store_id, knowledge_base_id=knowledge_base_id, knowledge_id=knowledge_id),
+        ))
+
+    async def list_chunks(
+        self,
+        request: Optional[pb.ListChunksRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        knowledge_base_id: Optional[str] = None,
+        knowledge_id: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.ListChunksResponse:
+        """Method 60: a document's chunks in order, paged."""
+        return cast(pb.ListChunksResponse, await self._invoke(
+            _M["ListChunks"], request, timeout, dict(store_id=store_id, knowledge_base_id=knowledge_base_id, knowledge_id=knowledge_id, page_size=page_size, page_token=page_token),
+        ))
+
+    async def search_knowledge(
+        self,
+        request: Optional[pb.SearchKnowledgeRequest] = None,
+        /,
+        *,
+        store_id: Optional[str] = None,
+        query: Optional[str] = None,
+        top: Optional[int] = None,
+        knowledge_base_ids: Optional[Sequence[str]] = None,
+        knowledge_ids: Optional[Sequence[str]] = None,
+        metadata: Optional[Iterable[Union[pb.MetadataEntry, Mapping[str, Any]]]] = None,
+        explain: Optional[bool] = None,
+        timeout: Optional[float] = None,
+    ) -> pb.SearchKnowledgeResponse:
+        """Method 61: the chunks that best answer ``query``, best first."""
+        return cast(pb.SearchKnowledgeResponse, await self._invoke(
+            _M["SearchKnowledge"], request, timeout, dict(store_id=store_id, query=query, top=top, knowledge_base_ids=knowledge_base_ids, knowledge_ids=knowledge_ids, metadata=metadata, explain=explain),
         ))

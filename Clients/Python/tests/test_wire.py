@@ -202,7 +202,7 @@ def test_method_table_matches_the_schema_and_framing_md() -> None:
     framing = (PROTOCOL / "FRAMING.md").read_text()
     from_framing = {int(i): n for i, n in re.findall(r"^\| (\d+) \| (\w+) \| \w+Request → \w+Response", framing, re.M)}
     ours = {m.id: m.name for m in engram_client.METHODS}
-    assert len(ours) == 28
+    assert len(ours) == 40
     assert ours == from_proto == from_framing
     service = pb.DESCRIPTOR.services_by_name["Memory"]
     assert {m.name for m in service.methods} == set(ours.values())

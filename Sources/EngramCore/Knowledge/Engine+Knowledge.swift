@@ -63,7 +63,16 @@ extension Engine {
     }
 
     public func getKnowledgeBase(storeID: String, knowledgeBaseID: String) throws(EngineError) -> KnowledgeBase {
-        try base(storeID, knowledgeBaseID).state.withLock { $0.summary }
+        withStatus(try base(storeID, knowledgeBaseID).state.withLock { $0.summary })
+    }
+
+    /// The base, PROCESSING while one of its documents is being ingested.
+    private func withStatus(_ base: KnowledgeBase) -> KnowledgeBase {
+        var base = base
+        let prefix = base.id + "/"
+        let busy = knowledge.withLock { $0.ingesting.contains { $0.key.hasPrefix(prefix) && $0.value.status == .processing } }
+        base.status = busy ? .processing : .ready
+        return base
     }
 
     /// A store's knowledge bases, by id, a page at a time (the token is the last id of the previous page).
@@ -76,7 +85,7 @@ extension Engine {
         let boxes = knowledge.withLock { ($0.stores[storeID] ?? [:]).sorted { $0.key < $1.key } }
         let token = pageToken ?? ""
         let remaining = boxes.drop { !token.isEmpty && $0.key <= token }
-        let page = remaining.prefix(size).map { $0.value.state.withLock { $0.summary } }
+        let page = remaining.prefix(size).map { withStatus($0.value.state.withLock { $0.summary }) }
         return (page, remaining.count > size ? page.last?.id : nil)
     }
 

@@ -12,6 +12,8 @@ public struct KnowledgeBase: Sendable, Hashable {
     public var knowledgeCount: Int
     /// Chunks of its documents.
     public var chunkCount: Int
+    /// PROCESSING while a document is being added or updated, else READY.
+    public var status: KnowledgeStatus = .ready
 
     public init(
         id: String, displayName: String, description: String, createdAt: Int64, updatedAt: Int64,

@@ -38,8 +38,11 @@ public struct RecallOptions: Sendable, Hashable {
         query: String? = nil, conversationID: String? = nil, occurred: TimeRange = TimeRange(),
         observationsLimit: Int = 20, summariesLimit: Int = 5, communicationsLimit: Int = 0,
         relevanceThreshold: Double = 0, sources: [String] = [], includeSuperseded: Bool = false, explain: Bool = false,
-        queryEmbedding: [Float]? = nil, rankCommunications: Bool = false
+        queryEmbedding: [Float]? = nil, rankCommunications: Bool = false, knowledgeBaseIDs: [String] = [],
+        knowledgeLimit: Int = 0
     ) {
+        self.knowledgeBaseIDs = knowledgeBaseIDs
+        self.knowledgeLimit = knowledgeLimit
         self.rankCommunications = rankCommunications
         self.query = query
         self.conversationID = conversationID
