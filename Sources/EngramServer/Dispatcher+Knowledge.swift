@@ -124,7 +124,8 @@ extension Dispatcher {
         -> (Wire.DeleteKnowledgeResponse, UInt64)
     {
         let receipt = try engineCall { () throws(EngineError) in
-            try engine.deleteKnowledge(storeID: r.storeId, knowledgeBaseID: r.knowledgeBaseId, knowledgeID: r.knowledgeId)
+            try engine.deleteKnowledge(
+                storeID: r.storeId, knowledgeBaseID: r.knowledgeBaseId, knowledgeID: r.knowledgeId)
         }
         var response = Wire.DeleteKnowledgeResponse()
         response.receipt = Wire.DeletionReceipt(receipt)

@@ -675,29 +675,31 @@ enum SnapshotFile {
         /// Document titles by base key + NUL + document id, for their chunks.
         var titles: [String: String] = [:]
 
-        mutating func knowledgeBase(_ s: SQLiteStatement) throws(StorageError) -> (Int, Int) {
-            let key = s.string(0) + "\0" + s.string(1)
-            guard let found = baseIndex[key] else {
-                throw corrupt("a row names knowledge base \(s.string(1)), which is not in knowledge_bases")
+        mutating func knowledgeBase(_ storeID: String, _ baseID: String) throws(StorageError) -> (Int, Int) {
+            guard let found = baseIndex[storeID + "\0" + baseID] else {
+                throw corrupt("a row names knowledge base \(baseID), which is not in knowledge_bases")
             }
             return found
         }
 
         mutating func readKnowledge(_ table: String, _ s: SQLiteStatement) throws(StorageError) {
+            // Each column is read once, in order: the checksum is fed as they are read.
             switch table {
             case "knowledge_bases":
                 while try s.step() {
-                    let i = try store(s.string(0))
+                    let storeID = s.string(0)
+                    let i = try store(storeID)
                     let base = KnowledgeBase(
                         id: s.string(1), displayName: s.string(2), description: s.string(3), createdAt: s.int64(4),
                         updatedAt: s.int64(5))
-                    baseIndex[s.string(0) + "\0" + base.id] = (i, stores[i].knowledgeBases.count)
+                    baseIndex[storeID + "\0" + base.id] = (i, stores[i].knowledgeBases.count)
                     stores[i].knowledgeBases.append(
                         KnowledgeBaseSnapshot(base: base, items: [], chunks: [], embedder: s.optionalString(6)))
                 }
             case "knowledge":
                 while try s.step() {
-                    let (i, j) = try knowledgeBase(s)
+                    let (storeID, baseID) = (s.string(0), s.string(1))
+                    let (i, j) = try knowledgeBase(storeID, baseID)
                     let id = s.string(2)
                     let name = s.string(3)
                     let description = s.string(4)
@@ -708,17 +710,18 @@ enum SnapshotFile {
                     }
                     let type = try value(KnowledgeSourceType.self, s.string(6), "knowledge source type")
                     let item = Knowledge(
-                        id: id, knowledgeBaseID: stores[i].knowledgeBases[j].base.id, name: name,
-                        description: description, metadata: metadata, sourceType: type, sourceBytes: s.int(7),
-                        status: .ready, chunkCount: 0, embeddedCount: 0, createdAt: s.int64(8), updatedAt: s.int64(9))
-                    titles[s.string(0) + "\0" + s.string(1) + "\0" + id] = name
+                        id: id, knowledgeBaseID: baseID, name: name, description: description, metadata: metadata,
+                        sourceType: type, sourceBytes: s.int(7), status: .ready, chunkCount: 0, embeddedCount: 0,
+                        createdAt: s.int64(8), updatedAt: s.int64(9))
+                    titles[storeID + "\0" + baseID + "\0" + id] = name
                     stores[i].knowledgeBases[j].items.append(item)
                 }
             default:
                 while try s.step() {
-                    let (i, j) = try knowledgeBase(s)
+                    let (storeID, baseID) = (s.string(0), s.string(1))
+                    let (i, j) = try knowledgeBase(storeID, baseID)
                     let knowledgeID = s.string(2)
-                    guard let title = titles[s.string(0) + "\0" + s.string(1) + "\0" + knowledgeID] else {
+                    guard let title = titles[storeID + "\0" + baseID + "\0" + knowledgeID] else {
                         throw corrupt("a chunk names knowledge \(knowledgeID), which is not in knowledge")
                     }
                     let chunk = KnowledgeChunk(

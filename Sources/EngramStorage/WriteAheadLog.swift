@@ -142,7 +142,11 @@ public final class WriteAheadLog: CommandJournal, Sendable {
         let isErasure: Bool
         switch command {
         // Whatever erases content: the next snapshot then replaces every older file.
-        case .deleteProfile, .deleteStore, .deleteObservation, .expire: isErasure = true
+        case .deleteProfile, .deleteStore, .deleteObservation, .expire, .deleteKnowledgeBase, .deleteKnowledge,
+            .updateKnowledgeInfo:
+            isErasure = true
+        // A replaced document's old text goes too.
+        case .putKnowledge(let c): isErasure = c.replaces
         default: isErasure = false
         }
         let (sequence, wakeWriter) = pending.withLock { p -> (UInt64, Bool) in

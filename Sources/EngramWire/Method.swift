@@ -156,18 +156,33 @@ public enum Methods {
         Wire.ListCommunicationsRequest, Wire.ListCommunicationsResponse
     >.read(.listCommunications)
 
-    public static let createKnowledgeBase = MethodDescriptor<Wire.CreateKnowledgeBaseRequest, Wire.CreateKnowledgeBaseResponse>.write(.createKnowledgeBase)
-    public static let getKnowledgeBase = MethodDescriptor<Wire.GetKnowledgeBaseRequest, Wire.GetKnowledgeBaseResponse>.read(.getKnowledgeBase)
-    public static let listKnowledgeBases = MethodDescriptor<Wire.ListKnowledgeBasesRequest, Wire.ListKnowledgeBasesResponse>.read(.listKnowledgeBases)
-    public static let updateKnowledgeBase = MethodDescriptor<Wire.UpdateKnowledgeBaseRequest, Wire.UpdateKnowledgeBaseResponse>.write(.updateKnowledgeBase)
-    public static let deleteKnowledgeBase = MethodDescriptor<Wire.DeleteKnowledgeBaseRequest, Wire.DeleteKnowledgeBaseResponse>.write(.deleteKnowledgeBase)
-    public static let addKnowledge = MethodDescriptor<Wire.AddKnowledgeRequest, Wire.AddKnowledgeResponse>.write(.addKnowledge)
-    public static let getKnowledge = MethodDescriptor<Wire.GetKnowledgeRequest, Wire.GetKnowledgeResponse>.read(.getKnowledge)
-    public static let listKnowledge = MethodDescriptor<Wire.ListKnowledgeRequest, Wire.ListKnowledgeResponse>.read(.listKnowledge)
-    public static let updateKnowledge = MethodDescriptor<Wire.UpdateKnowledgeRequest, Wire.UpdateKnowledgeResponse>.write(.updateKnowledge)
-    public static let deleteKnowledge = MethodDescriptor<Wire.DeleteKnowledgeRequest, Wire.DeleteKnowledgeResponse>.write(.deleteKnowledge)
+    public static let createKnowledgeBase = MethodDescriptor<
+        Wire.CreateKnowledgeBaseRequest, Wire.CreateKnowledgeBaseResponse
+    >.write(.createKnowledgeBase)
+    public static let getKnowledgeBase = MethodDescriptor<Wire.GetKnowledgeBaseRequest, Wire.GetKnowledgeBaseResponse>
+        .read(.getKnowledgeBase)
+    public static let listKnowledgeBases = MethodDescriptor<
+        Wire.ListKnowledgeBasesRequest, Wire.ListKnowledgeBasesResponse
+    >.read(.listKnowledgeBases)
+    public static let updateKnowledgeBase = MethodDescriptor<
+        Wire.UpdateKnowledgeBaseRequest, Wire.UpdateKnowledgeBaseResponse
+    >.write(.updateKnowledgeBase)
+    public static let deleteKnowledgeBase = MethodDescriptor<
+        Wire.DeleteKnowledgeBaseRequest, Wire.DeleteKnowledgeBaseResponse
+    >.write(.deleteKnowledgeBase)
+    public static let addKnowledge = MethodDescriptor<Wire.AddKnowledgeRequest, Wire.AddKnowledgeResponse>.write(
+        .addKnowledge)
+    public static let getKnowledge = MethodDescriptor<Wire.GetKnowledgeRequest, Wire.GetKnowledgeResponse>.read(
+        .getKnowledge)
+    public static let listKnowledge = MethodDescriptor<Wire.ListKnowledgeRequest, Wire.ListKnowledgeResponse>.read(
+        .listKnowledge)
+    public static let updateKnowledge = MethodDescriptor<Wire.UpdateKnowledgeRequest, Wire.UpdateKnowledgeResponse>
+        .write(.updateKnowledge)
+    public static let deleteKnowledge = MethodDescriptor<Wire.DeleteKnowledgeRequest, Wire.DeleteKnowledgeResponse>
+        .write(.deleteKnowledge)
     public static let listChunks = MethodDescriptor<Wire.ListChunksRequest, Wire.ListChunksResponse>.read(.listChunks)
-    public static let searchKnowledge = MethodDescriptor<Wire.SearchKnowledgeRequest, Wire.SearchKnowledgeResponse>.read(.searchKnowledge)
+    public static let searchKnowledge = MethodDescriptor<Wire.SearchKnowledgeRequest, Wire.SearchKnowledgeResponse>
+        .read(.searchKnowledge)
 
     /// Every method, in id order.
     public static let all: [AnyMethodDescriptor] = [
@@ -181,7 +196,9 @@ public enum Methods {
         appendCommunications.erased, closeConversation.erased, getConversation.erased, listConversations.erased,
         listCommunications.erased,
         recall.erased,
-        createKnowledgeBase.erased, getKnowledgeBase.erased, listKnowledgeBases.erased, updateKnowledgeBase.erased, deleteKnowledgeBase.erased, addKnowledge.erased, getKnowledge.erased, listKnowledge.erased, updateKnowledge.erased, deleteKnowledge.erased, listChunks.erased, searchKnowledge.erased,
+        createKnowledgeBase.erased, getKnowledgeBase.erased, listKnowledgeBases.erased, updateKnowledgeBase.erased,
+        deleteKnowledgeBase.erased, addKnowledge.erased, getKnowledge.erased, listKnowledge.erased,
+        updateKnowledge.erased, deleteKnowledge.erased, listChunks.erased, searchKnowledge.erased,
     ]
 
     /// Descriptors indexed by method id.
@@ -229,7 +246,16 @@ public enum MessageRegistry {
         Wire.ListConversationsResponse.self, Wire.ListCommunicationsRequest.self, Wire.ListCommunicationsResponse.self,
         Wire.RecallRequest.self, Wire.ScoreExplanation.self, Wire.ScoredObservation.self, Wire.ScoredSummary.self,
         Wire.ScoredCommunication.self, Wire.RecallResponse.self,
-        Wire.KnowledgeBase.self, Wire.MetadataEntry.self, Wire.Knowledge.self, Wire.KnowledgeChunk.self, Wire.ScoredKnowledgeChunk.self, Wire.CreateKnowledgeBaseRequest.self, Wire.CreateKnowledgeBaseResponse.self, Wire.GetKnowledgeBaseRequest.self, Wire.GetKnowledgeBaseResponse.self, Wire.ListKnowledgeBasesRequest.self, Wire.ListKnowledgeBasesResponse.self, Wire.UpdateKnowledgeBaseRequest.self, Wire.UpdateKnowledgeBaseResponse.self, Wire.DeleteKnowledgeBaseRequest.self, Wire.DeleteKnowledgeBaseResponse.self, Wire.AddKnowledgeRequest.self, Wire.AddKnowledgeResponse.self, Wire.GetKnowledgeRequest.self, Wire.GetKnowledgeResponse.self, Wire.ListKnowledgeRequest.self, Wire.ListKnowledgeResponse.self, Wire.UpdateKnowledgeRequest.self, Wire.UpdateKnowledgeResponse.self, Wire.DeleteKnowledgeRequest.self, Wire.DeleteKnowledgeResponse.self, Wire.ListChunksRequest.self, Wire.ListChunksResponse.self, Wire.SearchKnowledgeRequest.self, Wire.SearchKnowledgeResponse.self,
+        Wire.KnowledgeBase.self, Wire.MetadataEntry.self, Wire.Knowledge.self, Wire.KnowledgeChunk.self,
+        Wire.ScoredKnowledgeChunk.self, Wire.CreateKnowledgeBaseRequest.self, Wire.CreateKnowledgeBaseResponse.self,
+        Wire.GetKnowledgeBaseRequest.self, Wire.GetKnowledgeBaseResponse.self, Wire.ListKnowledgeBasesRequest.self,
+        Wire.ListKnowledgeBasesResponse.self, Wire.UpdateKnowledgeBaseRequest.self,
+        Wire.UpdateKnowledgeBaseResponse.self, Wire.DeleteKnowledgeBaseRequest.self,
+        Wire.DeleteKnowledgeBaseResponse.self, Wire.AddKnowledgeRequest.self, Wire.AddKnowledgeResponse.self,
+        Wire.GetKnowledgeRequest.self, Wire.GetKnowledgeResponse.self, Wire.ListKnowledgeRequest.self,
+        Wire.ListKnowledgeResponse.self, Wire.UpdateKnowledgeRequest.self, Wire.UpdateKnowledgeResponse.self,
+        Wire.DeleteKnowledgeRequest.self, Wire.DeleteKnowledgeResponse.self, Wire.ListChunksRequest.self,
+        Wire.ListChunksResponse.self, Wire.SearchKnowledgeRequest.self, Wire.SearchKnowledgeResponse.self,
     ]
 
     /// Looks a type up by its short (`ObserveRequest`) or full (`engram.v1.ObserveRequest`) name.

@@ -178,7 +178,8 @@ extension Wire {
         public static let csv = Self(rawValue: 4)
         public static let tsv = Self(rawValue: 5)
         public static let names: [Int32: String] = [
-            0: "KNOWLEDGE_SOURCE_TYPE_UNSPECIFIED", 1: "KNOWLEDGE_SOURCE_TYPE_TEXT", 2: "KNOWLEDGE_SOURCE_TYPE_MARKDOWN",
+            0: "KNOWLEDGE_SOURCE_TYPE_UNSPECIFIED", 1: "KNOWLEDGE_SOURCE_TYPE_TEXT",
+            2: "KNOWLEDGE_SOURCE_TYPE_MARKDOWN",
             3: "KNOWLEDGE_SOURCE_TYPE_HTML", 4: "KNOWLEDGE_SOURCE_TYPE_CSV", 5: "KNOWLEDGE_SOURCE_TYPE_TSV",
         ]
     }

@@ -94,7 +94,7 @@ struct CodecTests {
             #expect(decoded == command, "command \(i): \(command)")
             if decoded != command { break }
         }
-        #expect(seen == Set(1...14), "every command case was generated")
+        #expect(seen == Set(1...20), "every command case was generated")
     }
 
     /// The built-in hashed embedder's vectors are not written (replay builds them from the
@@ -302,7 +302,7 @@ func randomNewCommunications(_ rng: inout SeededGenerator) -> [Command.NewCommun
 func randomCommand(_ rng: inout SeededGenerator) -> Command {
     let s = randomString(&rng, max: 8)
     let at = randomTime(&rng)
-    switch Int.random(in: 1...14, using: &rng) {
+    switch Int.random(in: 1...20, using: &rng) {
     case 1:
         return .createStore(
             .init(
@@ -380,6 +380,46 @@ func randomCommand(_ rng: inout SeededGenerator) -> Command {
             .init(
                 storeID: s, profileID: randomString(&rng), messagesBefore: maybe(&rng, randomTime),
                 observationsBefore: maybe(&rng, randomTime), idempotencyBefore: maybe(&rng, randomTime), at: at))
+    case 15:
+        return .createKnowledgeBase(
+            .init(
+                storeID: s, knowledgeBaseID: randomString(&rng), displayName: randomString(&rng),
+                description: randomString(&rng), at: at))
+    case 16:
+        return .updateKnowledgeBase(
+            .init(
+                storeID: s, knowledgeBaseID: randomString(&rng), displayName: maybe(&rng) { randomString(&$0) },
+                description: maybe(&rng) { randomString(&$0) }, at: at))
+    case 17: return .deleteKnowledgeBase(.init(storeID: s, knowledgeBaseID: randomString(&rng), at: at))
+    case 18:
+        // Vectors of a model are kept; the hashed embedder's are left out (nil both ways).
+        let hashed = Bool.random(using: &rng)
+        let chunks = randomList(&rng) { rng in
+            Command.NewChunk(
+                content: randomString(&rng), headingPath: randomList(&rng) { randomString(&$0) },
+                start: Int.random(in: 0...1000, using: &rng), end: Int.random(in: 1000...2000, using: &rng),
+                embedding: hashed ? nil : randomList(&rng, max: 8) { Float.random(in: -1...1, using: &$0) },
+                headingEmbedding: hashed ? nil : [Float.random(in: -1...1, using: &rng)])
+        }
+        return .putKnowledge(
+            .init(
+                storeID: s, knowledgeBaseID: randomString(&rng), knowledgeID: randomString(&rng),
+                replaces: Bool.random(using: &rng), name: randomString(&rng), description: randomString(&rng),
+                metadata: randomList(&rng) { MetadataPair(key: randomString(&$0), value: randomString(&$0)) },
+                sourceType: KnowledgeSourceType.allCases.randomElement(using: &rng)!,
+                sourceBytes: Int.random(in: 0...(16 << 20), using: &rng), chunks: chunks,
+                embedder: hashed ? HashedEmbedder.standardIdentity : "model@1/8", at: at))
+    case 19:
+        return .updateKnowledgeInfo(
+            .init(
+                storeID: s, knowledgeBaseID: randomString(&rng), knowledgeID: randomString(&rng),
+                description: maybe(&rng) { randomString(&$0) },
+                metadata: maybe(&rng) { rng in
+                    randomList(&rng) { MetadataPair(key: randomString(&$0), value: randomString(&$0)) }
+                }, at: at))
+    case 20:
+        return .deleteKnowledge(
+            .init(storeID: s, knowledgeBaseID: randomString(&rng), knowledgeID: randomString(&rng), at: at))
     default:
         let vectors = randomList(&rng) { rng in
             Command.ObservationVector(

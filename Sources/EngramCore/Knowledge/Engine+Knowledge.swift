@@ -70,7 +70,9 @@ extension Engine {
     private func withStatus(_ base: KnowledgeBase) -> KnowledgeBase {
         var base = base
         let prefix = base.id + "/"
-        let busy = knowledge.withLock { $0.ingesting.contains { $0.key.hasPrefix(prefix) && $0.value.status == .processing } }
+        let busy = knowledge.withLock {
+            $0.ingesting.contains { $0.key.hasPrefix(prefix) && $0.value.status == .processing }
+        }
         base.status = busy ? .processing : .ready
         return base
     }
