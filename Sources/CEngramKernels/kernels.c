@@ -190,6 +190,45 @@ __attribute__((constructor)) static void engram_kernels_init(void) {
     chosen = choose(&chosen_name);
 }
 
+#define HAMMING_HISTOGRAM_BODY                                                                        \
+    for (size_t i = 0; i < count; i++) {                                                              \
+        if (!(flags[i] & mask)) {                                                                     \
+            out[i] = INT32_MAX;                                                                       \
+            continue;                                                                                 \
+        }                                                                                             \
+        int32_t h = 0;                                                                                \
+        for (size_t w = 0; w < words; w++) h += __builtin_popcountll(rows[i * stride + w] ^ query[w]); \
+        out[i] = h;                                                                                   \
+        histogram[h] += 1;                                                                            \
+    }
+
+static void hamming_histogram_baseline(const uint64_t *rows, size_t count, size_t stride, size_t words,
+                                       const uint64_t *query, const uint8_t *flags, uint8_t mask, int32_t *out,
+                                       int32_t *histogram) {
+    HAMMING_HISTOGRAM_BODY
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("popcnt"))) static void hamming_histogram_popcnt(const uint64_t *rows, size_t count,
+                                                                       size_t stride, size_t words,
+                                                                       const uint64_t *query, const uint8_t *flags,
+                                                                       uint8_t mask, int32_t *out,
+                                                                       int32_t *histogram) {
+    HAMMING_HISTOGRAM_BODY
+}
+#endif
+
+void engram_hamming_histogram(const uint64_t *rows, size_t count, size_t stride, size_t words, const uint64_t *query,
+                              const uint8_t *flags, uint8_t mask, int32_t *out, int32_t *histogram) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (hamming_chosen == hamming_popcnt) {
+        hamming_histogram_popcnt(rows, count, stride, words, query, flags, mask, out, histogram);
+        return;
+    }
+#endif
+    hamming_histogram_baseline(rows, count, stride, words, query, flags, mask, out, histogram);
+}
+
 void engram_hamming_u64(const uint64_t *rows, size_t count, size_t words, const uint64_t *query, int32_t *out) {
     if (__builtin_expect(chosen == 0, 0)) engram_kernels_init();
     hamming_chosen(rows, count, words, query, out);

@@ -16,31 +16,57 @@ package struct FieldWeights: Sendable, Hashable {
 }
 
 extension RecallCorpus {
+    /// Past this many documents a two-field search scores a shortlist, not every document.
+    package static let fieldShortlistThreshold = 4_096
+    /// How many documents each part (lexical, each field's vector sketch) puts on the shortlist.
+    package static let fieldShortlist = 256
+
     /// Ranks documents held in two corpora filled in lockstep (the same ids put and removed in
     /// the same order, so a document has the same slot in both): `body` (its whole text) and
     /// `headings` (the title and headings it sits under). Each part is in [0, 1]: BM25 over the
     /// best among the candidates, cosines as they are. The best `limit` come first.
+    ///
+    /// Up to `fieldShortlistThreshold` documents, every one is scored exactly. Past it, the
+    /// work per query would grow with the corpus: terms held by more than half the documents
+    /// are left out of BM25 (their idf is near 0), and only a shortlist is scored exactly: the
+    /// `fieldShortlist` best by BM25 (both fields), and about `fieldShortlist` nearest the query
+    /// by the body's sign sketches. A document on neither list cannot be returned.
     package static func rankFields(
         body: RecallCorpus, headings: RecallCorpus, plan: RecallQueryPlan, vector: [Float]?,
         filter: RecallFilter, limit: Int, weights: FieldWeights, k1: Double, b: Double, explain: Bool
     ) -> [RankedDocument] {
         guard limit > 0, body.count > 0 else { return [] }
-        var candidates: [Int32] = []
-        candidates.reserveCapacity(body.count)
-        for block in body.blocks.indices {
-            for r in 0..<RecallBlock.size where filter.admits(body.blocks[block], r) {
-                candidates.append(Int32(block * RecallBlock.size + r))
+        let large = body.count > fieldShortlistThreshold
+        // Which slots pass the filter.
+        var admitted = [Bool](repeating: false, count: body.slotCapacity)
+        var admittedCount = 0
+        admitted.withUnsafeMutableBufferPointer { admitted in
+            for block in body.blocks.indices {
+                let base = block * RecallBlock.size
+                if filter.sources.isEmpty, !filter.includeInactive {
+                    body.blocks[block].flags.withUnsafeBufferPointer { flags in
+                        for r in 0..<RecallBlock.size where flags[r] & RecallBlock.active != 0 {
+                            admitted[base + r] = true
+                            admittedCount += 1
+                        }
+                    }
+                } else {
+                    for r in 0..<RecallBlock.size where filter.admits(body.blocks[block], r) {
+                        admitted[base + r] = true
+                        admittedCount += 1
+                    }
+                }
             }
         }
-        guard !candidates.isEmpty else { return [] }
+        guard admittedCount > 0 else { return [] }
         let terms = plan.terms.map { (term: $0, weight: Float(1)) }
+        let fraction = large ? 0.5 : 1
         var lexical = [Float](repeating: 0, count: body.slotCapacity)
-        body.addBM25(terms: terms, k1: k1, b: b, into: &lexical)
+        body.addBM25(terms: terms, k1: k1, b: b, into: &lexical, maxDocumentFraction: fraction)
         var headingLexical = [Float](repeating: 0, count: headings.slotCapacity)
-        headings.addBM25(terms: terms, k1: k1, b: b, into: &headingLexical)
-        var semantic = [Float](repeating: 0, count: body.slotCapacity)
-        var headingSemantic = [Float](repeating: 0, count: headings.slotCapacity)
+        headings.addBM25(terms: terms, k1: k1, b: b, into: &headingLexical, maxDocumentFraction: fraction)
         func queryVector(_ corpus: RecallCorpus) -> [Float]? {
+            guard corpus.vectorCount > 0 else { return nil }
             if let weighted = plan.reweighting, weighted.dimension == corpus.dimension {
                 let v = weighted.vector(termScale: { corpus.rarity(of: $0) })
                 if v.contains(where: { $0 != 0 }) { return v }
@@ -49,8 +75,6 @@ extension RecallCorpus {
         }
         let bodyVector = queryVector(body)
         let headingVector = queryVector(headings)
-        if let bodyVector { body.cosines(bodyVector, into: &semantic) }
-        if let headingVector { headings.cosines(headingVector, into: &headingSemantic) }
 
         var w = [
             max(0, weights.lexical), max(0, weights.headingLexical), max(0, weights.semantic),
@@ -61,31 +85,92 @@ extension RecallCorpus {
         if headingVector == nil { w[3] = 0 }
         let total = w.reduce(0, +)
         if total > 0 { w = w.map { $0 / total } }
-        var best: (Float, Float) = (0, 0)
-        for slot in candidates {
-            best = (max(best.0, lexical[Int(slot)]), max(best.1, headingLexical[Int(slot)]))
-        }
-        let scale = (best.0 > 0 ? best.0 : Float.infinity, best.1 > 0 ? best.1 : Float.infinity)
         let (w0, w1, w2, w3) = (Float(w[0]), Float(w[1]), Float(w[2]), Float(w[3]))
+        // The lexical part of every admitted slot, in one pass over flat buffers.
+        var lexicalParts = [Float](repeating: 0, count: body.slotCapacity)
+        var pool: [Int32] = []
+        lexical.withUnsafeBufferPointer { lexical in
+            headingLexical.withUnsafeBufferPointer { headingLexical in
+                admitted.withUnsafeBufferPointer { admitted in
+                    lexicalParts.withUnsafeMutableBufferPointer { parts in
+                        var best: (Float, Float) = (0, 0)
+                        for slot in 0..<admitted.count where admitted[slot] {
+                            best = (max(best.0, lexical[slot]), max(best.1, headingLexical[slot]))
+                        }
+                        let a = best.0 > 0 ? w0 / best.0 : 0
+                        let c = best.1 > 0 ? w1 / best.1 : 0
+                        for slot in 0..<admitted.count where admitted[slot] {
+                            parts[slot] = a * lexical[slot] + c * headingLexical[slot]
+                        }
+                        // The documents scored exactly: all of them, or the shortlist.
+                        guard large else {
+                            pool.reserveCapacity(admittedCount)
+                            for slot in 0..<admitted.count where admitted[slot] { pool.append(Int32(slot)) }
+                            return
+                        }
+                        // The best by BM25: a cutoff from a coarse histogram of the parts, then the slots above it.
+                        var histogram = [Int](repeating: 0, count: 1025)
+                        for slot in 0..<admitted.count where admitted[slot] && parts[slot] > 0 {
+                            histogram[min(1024, Int(parts[slot] * 1024))] += 1
+                        }
+                        var cutoff = 1024
+                        var taken = histogram[1024]
+                        while cutoff > 1, taken + histogram[cutoff - 1] <= fieldShortlist {
+                            cutoff -= 1
+                            taken += histogram[cutoff]
+                        }
+                        let floor = Float(cutoff) / 1024
+                        for slot in 0..<admitted.count where admitted[slot] && parts[slot] > 0 && parts[slot] >= floor {
+                            pool.append(Int32(slot))
+                        }
+                    }
+                }
+            }
+        }
+        if large, let bodyVector {
+            // The body's sketch alone: a heading's words are in its body too, and a second pass
+            // over a large corpus's sketches would cost as much again.
+            var onList = Set(pool)
+            for slot in body.sketchShortlist(bodyVector, count: fieldShortlist)
+            where admitted[Int(slot)] && onList.insert(slot).inserted {
+                pool.append(slot)
+            }
+        }
+        var semantic = [Float](repeating: 0, count: pool.count)
+        var headingSemantic = [Float](repeating: 0, count: pool.count)
+        if let bodyVector {
+            bodyVector.withUnsafeBufferPointer { q in
+                for (i, slot) in pool.enumerated() { semantic[i] = max(0, min(1, body.cosine(q, slot: slot))) }
+            }
+        }
+        if let headingVector {
+            headingVector.withUnsafeBufferPointer { q in
+                for (i, slot) in pool.enumerated() {
+                    headingSemantic[i] = max(0, min(1, headings.cosine(q, slot: slot)))
+                }
+            }
+        }
         var top = TopList(limit: limit)
         let id = { (slot: Int32) in body.id(slot) }
         var parts: [(Float, Float)] = []
-        if explain { parts.reserveCapacity(candidates.count) }
-        for slot in candidates {
-            let s = Int(slot)
-            let l = w0 * lexical[s] / scale.0 + w1 * headingLexical[s] / scale.1
-            let c = w2 * max(0, min(1, semantic[s])) + w3 * max(0, min(1, headingSemantic[s]))
-            if explain { parts.append((l, c)) }
-            let score = Double(min(1, max(0, l + c)))
-            if score > 0 || top.items.count < limit { top.offer(score, 0, slot, id: id) }
+        if explain { parts.reserveCapacity(pool.count) }
+        var positions: [Int32: Int] = [:]
+        for (i, slot) in pool.enumerated() {
+            let l = lexicalParts[Int(slot)]
+            let c = w2 * semantic[i] + w3 * headingSemantic[i]
+            if explain {
+                parts.append((l, c))
+                positions[slot] = i
+            }
+            top.offer(Double(min(1, max(0, l + c))), 0, slot, id: id)
         }
         return top.items.map { item in
             var explanation: RecallExplanation?
-            if explain {
-                let s = Int(item.slot)
-                let l = w0 * lexical[s] / scale.0 + w1 * headingLexical[s] / scale.1
-                let c = w2 * max(0, min(1, semantic[s])) + w3 * max(0, min(1, headingSemantic[s]))
-                let matched = plan.terms.filter { body.contains(term: $0, slot: s) }.compactMap { plan.termNames[$0] }
+            if explain, let i = positions[item.slot] {
+                let (l, c) = parts[i]
+                let matched = plan.terms.filter { body.contains(term: $0, slot: Int(item.slot)) }.compactMap {
+                    plan.termNames[$0]
+                }
                 // Each part as a mean of its fields' values, so it stays in [0, 1].
                 explanation = RecallExplanation(
                     lexical: w0 + w1 > 0 ? Double(l / (w0 + w1)) : 0, semantic: w2 + w3 > 0 ? Double(c / (w2 + w3)) : 0,

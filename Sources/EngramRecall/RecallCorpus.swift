@@ -386,8 +386,18 @@ package struct RecallCorpus: Sendable {
 
     /// Adds each slot's BM25 score for the distinct query `terms`, each scaled by its
     /// weight, into `scores` (`slotCapacity` long). The statistics are the active documents'.
-    package func addBM25(terms: [(term: UInt64, weight: Float)], k1: Double, b: Double, into scores: inout [Float]) {
-        let lists = terms.compactMap { item in postings[item.term].map { (list: $0, weight: item.weight) } }
+    /// With `maxDocumentFraction` below 1, a term held by more than that fraction of the active
+    /// documents is left out (its idf is near 0, and its postings are most of the corpus).
+    package func addBM25(
+        terms: [(term: UInt64, weight: Float)], k1: Double, b: Double, into scores: inout [Float],
+        maxDocumentFraction: Double = 1
+    ) {
+        let most = Int32(clamping: Int(Double(activeCount) * maxDocumentFraction))
+        let lists = terms.compactMap { item in
+            postings[item.term].flatMap { maxDocumentFraction >= 1 || $0.activeCount <= most ? $0 : nil }.map {
+                (list: $0, weight: item.weight)
+            }
+        }
         guard !lists.isEmpty else { return }
         let averageLength = activeCount > 0 ? max(Double(activeLength) / Double(activeCount), 1) : 1
         let k1 = Float(max(0, k1))
@@ -395,10 +405,16 @@ package struct RecallCorpus: Sendable {
         // Each slot's length normalisation, once per query, so the posting loops below read
         // one flat array instead of reaching into the blocks.
         var norms = [Float](repeating: 0, count: slotCapacity)
-        for (index, block) in blocks.enumerated() {
-            let base = index * RecallBlock.size
-            for r in 0..<RecallBlock.size {
-                norms[base + r] = k1 * (1 - b + b * Float(block.lengths[r]) / Float(averageLength))
+        let (constant, perTerm) = (k1 * (1 - b), k1 * b / Float(averageLength))
+        // Through buffer pointers: binding each block would retain and release its eight arrays.
+        blocks.withUnsafeBufferPointer { blocks in
+            norms.withUnsafeMutableBufferPointer { norms in
+                for index in 0..<blocks.count {
+                    let base = index * RecallBlock.size
+                    blocks[index].lengths.withUnsafeBufferPointer { lengths in
+                        for r in 0..<RecallBlock.size { norms[base + r] = constant + perTerm * Float(lengths[r]) }
+                    }
+                }
             }
         }
         norms.withUnsafeBufferPointer { norms in
@@ -532,3 +548,66 @@ package func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int)
 
 /// Which dot-product kernel this CPU runs: "avx2+fma" or "sse2".
 package var dotKernelName: String { String(cString: engram_kernel_name()) }
+
+extension RecallCorpus {
+    /// The slots of about `count` rows nearest `query` by the Hamming distance of the first
+    /// `words` words of their sign sketches (all rows at the cutoff distance are included):
+    /// the shortlist a large corpus scores exactly. `query` is unit length, `dimension` long.
+    package func sketchShortlist(_ query: [Float], count: Int, words: Int = 2) -> [Int32] {
+        let d = dimension
+        guard d > 0, query.count == d, count > 0 else { return [] }
+        let stride = signWords
+        let used = max(1, min(words, stride))
+        let bits = min(d, used * 64)
+        var querySigns = [UInt64](repeating: 0, count: stride)
+        for i in 0..<d where query[i] > 0 { querySigns[i / 64] |= 1 << UInt64(i % 64) }
+        var distances = [Int32](repeating: Int32.max, count: slotCapacity)
+        var histogram = [Int32](repeating: 0, count: bits + 1)
+        // Through a buffer pointer: `blocks[index]` on the array itself would copy the block
+        // (eight array references retained and released) on every access.
+        blocks.withUnsafeBufferPointer { blocks in
+            distances.withUnsafeMutableBufferPointer { out in
+                histogram.withUnsafeMutableBufferPointer { histogram in
+                    for index in 0..<blocks.count {
+                        let rows = blocks[index].signs.count / stride
+                        guard rows > 0 else { continue }
+                        blocks[index].signs.withUnsafeBufferPointer { signs in
+                            blocks[index].flags.withUnsafeBufferPointer { flags in
+                                engram_hamming_histogram(
+                                    signs.baseAddress!, rows, stride, used, querySigns, flags.baseAddress!,
+                                    RecallBlock.hasVector, out.baseAddress! + index * RecallBlock.size,
+                                    histogram.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var cutoff = 0
+        var admitted = 0
+        while cutoff < bits, admitted + Int(histogram[cutoff]) < count {
+            admitted += Int(histogram[cutoff])
+            cutoff += 1
+        }
+        var slots: [Int32] = []
+        slots.reserveCapacity(admitted + Int(histogram[cutoff]))
+        let limit = Int32(cutoff)
+        distances.withUnsafeBufferPointer { distances in
+            for slot in 0..<distances.count where distances[slot] <= limit { slots.append(Int32(slot)) }
+        }
+        return slots
+    }
+
+    /// The exact cosine of one slot's stored vector with `query` (unit length); 0 without one.
+    @inline(__always)
+    package func cosine(_ query: UnsafeBufferPointer<Float>, slot: Int32) -> Float {
+        let (b, r) = Self.locate(slot)
+        let d = dimension
+        guard d > 0, query.count == d, blocks[b].flags[r] & RecallBlock.hasVector != 0,
+            (r + 1) * d <= blocks[b].vectors.count
+        else { return 0 }
+        return blocks[b].vectors.withUnsafeBufferPointer { rows in
+            engram_dot_f32_f16(query.baseAddress!, rows.baseAddress! + r * d, d)
+        }
+    }
+}

@@ -55,7 +55,7 @@ private func zipfWord(_ rng: inout BenchRandom) -> String {
     return vocabulary[low]
 }
 
-private func sentence(_ words: ClosedRange<Int>, _ rng: inout BenchRandom) -> String {
+func sentence(_ words: ClosedRange<Int>, _ rng: inout BenchRandom) -> String {
     (0..<Int.random(in: words, using: &rng)).map { _ in zipfWord(&rng) }.joined(separator: " ")
 }
 

@@ -1,5 +1,5 @@
 // engram-bench: release-build benchmarks that print figures. Not tests.
-// Usage: swift run -c release engram-bench [wire|core|core-count|server|recall [SIZES...]|memory [N]|storage|duplicates|embed [MODEL_DIR]|static [TABLE_DIR]|all]
+// Usage: swift run -c release engram-bench [wire|core|core-count|server|recall [SIZES...]|memory [N]|storage|duplicates|embed [MODEL_DIR]|static [TABLE_DIR]|knowledge [SIZES...] [--static DIR]|all]
 
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 switch which {
@@ -18,6 +18,7 @@ case "storage": await runStorageBenchmark()
 case "duplicates": runDuplicateBenchmark()
 case "embed": runEmbedBenchmark(modelDirectory: CommandLine.arguments.dropFirst(2).first)
 case "static": runStaticBenchmark(directory: CommandLine.arguments.dropFirst(2).first)
+case "knowledge": runKnowledgeBenchmark(arguments: Array(CommandLine.arguments.dropFirst(2)))
 case "all":
     runWireBenchmark()
     runCoreBenchmark()
@@ -26,6 +27,6 @@ case "all":
     await runStorageBenchmark()
 default:
     print(
-        "usage: engram-bench [wire|core|core-count|server|recall [SIZES...]|memory [N]|storage|duplicates|embed [MODEL_DIR]|static [TABLE_DIR]|all]"
+        "usage: engram-bench [wire|core|core-count|server|recall [SIZES...]|memory [N]|storage|duplicates|embed [MODEL_DIR]|static [TABLE_DIR]|knowledge [SIZES...] [--static DIR]|all]"
     )
 }

@@ -1,3 +1,4 @@
+import EngramRecall
 import Testing
 
 @testable import EngramCore
@@ -79,6 +80,36 @@ import Testing
                     "Payments"
                 ])
         #expect(try top(KnowledgeSearchConfiguration()) == ["Can I pay by cheque?"])
+    }
+
+    @Test func aLargeBaseScoresAShortlistAndStillFindsTheAnswer() throws {
+        // Past 4,096 chunks only a shortlist is scored exactly: the rare word's section and
+        // the heading that asks the question must still come first.
+        let t = makeEngine()
+        let store = try t.engine.makeStore()
+        let base = try t.engine.createKnowledgeBase(storeID: store, displayName: "big").knowledgeBase.id
+        let words = ["order", "delivery", "account", "payment", "support", "store", "return", "card", "phone", "email"]
+        for d in 0..<45 {
+            var source = "# Manual \(d)\n\n"
+            for s in 0..<100 {
+                let body = (0..<30).map { words[($0 * 7 + s + d) % words.count] }.joined(separator: " ")
+                source += "## Section \(d)-\(s)\n\n\(body).\n\n"
+            }
+            if d == 17 { source += "## How do I reset a forgotten password?\n\nUse the link on the sign-in page.\n\n" }
+            if d == 30 { source += "## Odd\n\nThe zebraquartz lives here.\n\n" }
+            _ = try t.engine.addKnowledge(
+                storeID: store, knowledgeBaseID: base,
+                KnowledgeInput(name: "Manual \(d)", sourceType: .markdown, source: source))
+        }
+        #expect(
+            try t.engine.getKnowledgeBase(storeID: store, knowledgeBaseID: base).chunkCount
+                > RecallCorpus.fieldShortlistThreshold)
+        let rare = try t.engine.searchKnowledge(
+            storeID: store, KnowledgeQuery(query: "zebraquartz", top: 1, explain: true))
+        #expect(rare.chunks.first?.chunk.headingPath.last == "Odd")
+        #expect(rare.chunks.first?.explanation?.matchedTerms == ["zebraquartz"])
+        let asked = try t.engine.searchKnowledge(storeID: store, KnowledgeQuery(query: "I forgot my password", top: 3))
+        #expect(asked.chunks.first?.chunk.headingPath.last == "How do I reset a forgotten password?")
     }
 
     @Test func filtersByDocumentAndMetadata() throws {

@@ -24,6 +24,12 @@ void engram_f16_to_f32_portable(const uint16_t *in, float *out, size_t n);
 /// (row-major): out[i] = popcount(rows[i] XOR query). POPCNT when the CPU has it.
 void engram_hamming_u64(const uint64_t *rows, size_t count, size_t words, const uint64_t *query, int32_t *out);
 
+/* As engram_hamming_u64 over the first `words` words of rows `stride` words apart, for the rows
+   whose flags byte has a bit of `mask`: out[i] = the distance, and histogram[distance] += 1;
+   other rows get out[i] = INT32_MAX. A shortlist's first pass, in one loop. */
+void engram_hamming_histogram(const uint64_t *rows, size_t count, size_t stride, size_t words, const uint64_t *query,
+                              const uint8_t *flags, uint8_t mask, int32_t *out, int32_t *histogram);
+
 /// Which implementation engram_dot_f32 uses: "avx2+fma" or "sse2".
 const char *engram_kernel_name(void);
 

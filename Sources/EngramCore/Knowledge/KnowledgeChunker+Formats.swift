@@ -44,7 +44,7 @@ private func lines(_ s: [Unicode.Scalar]) -> [(Int, Int)] {
 }
 
 private func isBlank(_ s: [Unicode.Scalar], _ line: (Int, Int)) -> Bool {
-    s[line.0..<line.1].allSatisfy { $0.properties.isWhitespace }
+    s[line.0..<line.1].allSatisfy { $0.isSpace }
 }
 
 extension KnowledgeChunker {
@@ -106,14 +106,14 @@ extension KnowledgeChunker {
                 flush()
                 var a = first + level
                 var b = line.1
-                while a < b, s[a].properties.isWhitespace { a += 1 }
-                while b > a, s[b - 1].properties.isWhitespace { b -= 1 }
+                while a < b, s[a].isSpace { a += 1 }
+                while b > a, s[b - 1].isSpace { b -= 1 }
                 // A closing run of '#' after a space goes.
                 var c = b
                 while c > a, s[c - 1] == "#" { c -= 1 }
-                if c < b, c == a || s[c - 1].properties.isWhitespace {
+                if c < b, c == a || s[c - 1].isSpace {
                     b = c
-                    while b > a, s[b - 1].properties.isWhitespace { b -= 1 }
+                    while b > a, s[b - 1].isSpace { b -= 1 }
                 }
                 blocks.append(SourceBlock(kind: .heading(level), text: Array(s[a..<b]), start: a))
                 continue
@@ -141,7 +141,7 @@ extension KnowledgeChunker {
 
     private static func setextLevel(_ line: [Unicode.Scalar]) -> Int? {
         var body = line[...]
-        while let last = body.last, last.properties.isWhitespace { body.removeLast() }
+        while let last = body.last, last.isSpace { body.removeLast() }
         guard let first = body.first, first == "=" || first == "-", body.allSatisfy({ $0 == first }) else { return nil }
         return first == "=" ? 1 : 2
     }
@@ -168,7 +168,7 @@ extension KnowledgeChunker {
             var o: [Int32] = []
             var space = false
             for (c, origin) in zip(text, origins) {
-                if c.properties.isWhitespace {
+                if c.isSpace {
                     space = !t.isEmpty
                 } else {
                     if space {
@@ -307,7 +307,7 @@ extension KnowledgeChunker {
         }
         func endRow() {
             endField()
-            if !(row.count == 1 && row[0].text.allSatisfy { $0.properties.isWhitespace }) { rows.append(row) }
+            if !(row.count == 1 && row[0].text.allSatisfy { $0.isSpace }) { rows.append(row) }
             row.removeAll()
             rowNumber += 1
         }
@@ -342,7 +342,7 @@ extension KnowledgeChunker {
             case "\n", "\r":
                 endRow()
             default:
-                if wasQuoted, !c.properties.isWhitespace {
+                if wasQuoted, !c.isSpace {
                     throw KnowledgeSourceError("row \(rowNumber): text after a closing quote")
                 }
                 field.append(c)
@@ -366,8 +366,8 @@ extension KnowledgeChunker {
             for (name, cell) in zip(names, cells) {
                 var a = 0
                 var b = cell.text.count
-                while a < b, cell.text[a].properties.isWhitespace { a += 1 }
-                while b > a, cell.text[b - 1].properties.isWhitespace { b -= 1 }
+                while a < b, cell.text[a].isSpace { a += 1 }
+                while b > a, cell.text[b - 1].isSpace { b -= 1 }
                 guard a < b else { continue }
                 if !text.isEmpty {
                     text.append("\n")

@@ -158,15 +158,15 @@ public struct KnowledgeChunker: Sendable, Hashable {
         let text = block.text
         var i = unit.lower
         while i < unit.upper {
-            while i < unit.upper, text[i].properties.isWhitespace { i += 1 }
+            while i < unit.upper, text[i].isSpace { i += 1 }
             guard i < unit.upper else { break }
             let begin = i
             var count = 0
             var end = i
             while i < unit.upper {
-                while i < unit.upper, text[i].properties.isWhitespace { i += 1 }
+                while i < unit.upper, text[i].isSpace { i += 1 }
                 guard i < unit.upper, count < maxTokens else { break }
-                while i < unit.upper, !text[i].properties.isWhitespace { i += 1 }
+                while i < unit.upper, !text[i].isSpace { i += 1 }
                 end = i
                 count += 1
             }
@@ -185,8 +185,8 @@ public struct KnowledgeChunker: Sendable, Hashable {
         func add(_ end: Int, line: Bool = false) {
             var b = begin
             var e = end
-            while b < e, text[b].properties.isWhitespace { b += 1 }
-            while e > b, text[e - 1].properties.isWhitespace { e -= 1 }
+            while b < e, text[b].isSpace { b += 1 }
+            while e > b, text[e - 1].isSpace { e -= 1 }
             begin = end
             guard b < e else { return }
             units.append(Unit(block: index, lower: b, upper: e, words: wordCount(text[b..<e]), endsLine: line))
@@ -199,7 +199,7 @@ public struct KnowledgeChunker: Sendable, Hashable {
             } else if c == "." || c == "!" || c == "?" || c == "\u{3002}" {
                 var j = i + 1
                 while j < text.count, closers.contains(text[j]) { j += 1 }
-                if j == text.count || text[j].properties.isWhitespace || c == "\u{3002}" {
+                if j == text.count || text[j].isSpace || c == "\u{3002}" {
                     add(j, line: j < text.count && text[j] == "\n")
                     i = j
                     continue
@@ -217,7 +217,7 @@ public struct KnowledgeChunker: Sendable, Hashable {
         var count = 0
         var inWord = false
         for c in text {
-            if c.properties.isWhitespace {
+            if c.isSpace {
                 inWord = false
             } else if !inWord {
                 inWord = true
@@ -238,8 +238,17 @@ public struct KnowledgeSourceError: Error, Sendable, Hashable, CustomStringConve
 extension String {
     var trimmingSpaces: String {
         var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        while let first = scalars.first, first.isSpace { scalars.removeFirst() }
+        while let last = scalars.last, last.isSpace { scalars.removeLast() }
         return String(String.UnicodeScalarView(scalars))
+    }
+}
+
+extension Unicode.Scalar {
+    /// White space, with ASCII answered without a Unicode property lookup (most text is ASCII,
+    /// and the chunker asks for every scalar).
+    @inline(__always)
+    var isSpace: Bool {
+        value < 0x80 ? value == 0x20 || (0x09...0x0D).contains(value) : properties.isWhitespace
     }
 }
