@@ -17,7 +17,7 @@ public struct EngramCommand: AsyncParsableCommand {
         subcommands: [
             StoreCommand.self, ProfileCommand.self, ObserveCommand.self, RecallCommand.self,
             ObservationsCommand.self, SummariesCommand.self, PingCommand.self, InfoCommand.self, SnapshotCommand.self,
-            ImportCommand.self, ConversationCommand.self, CommunicationsCommand.self,
+            ImportCommand.self, ConversationCommand.self, CommunicationsCommand.self, KnowledgeCommand.self,
         ])
 
     public init() {}

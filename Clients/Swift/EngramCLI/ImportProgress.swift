@@ -28,7 +28,7 @@ public struct ImportProgress: Sendable, Hashable {
     }
 
     /// One line: `[#########.........]  45%  12,345 rows  8,210 rows/s  ETA 0:07  3 rejected`.
-    public func rendered(width: Int = 30) -> String {
+    public func rendered(width: Int = 30, unit: String = "rows") -> String {
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: max(0, width - filled))
         let percent = Int((fraction * 100).rounded(.down))
@@ -40,7 +40,7 @@ public struct ImportProgress: Sendable, Hashable {
                     : String(format: "%d:%02d", t / 60, t % 60)
             } ?? "--:--"
         var line =
-            "[\(bar)] \(String(format: "%3d", percent))%  \(rows.formatted()) rows  \(Int(rowsPerSecond.rounded()).formatted()) rows/s  ETA \(eta)"
+            "[\(bar)] \(String(format: "%3d", percent))%  \(rows.formatted()) \(unit)  \(Int(rowsPerSecond.rounded()).formatted()) \(unit)/s  ETA \(eta)"
         if rejected > 0 { line += "  \(rejected.formatted()) rejected" }
         return line
     }
