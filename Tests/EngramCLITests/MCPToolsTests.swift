@@ -32,7 +32,10 @@ import Testing
             let tools = EngramTools(client: client, storeID: store)
             #expect(
                 Set(EngramTools.definitions.map(\.name))
-                    == ["resolve_customer", "recall_memory", "remember", "get_profile", "append_messages"])
+                    == [
+                        "resolve_customer", "recall_memory", "remember", "get_profile", "append_messages",
+                        "search_knowledge",
+                    ])
 
             let resolved = try object(
                 await tools.call(
@@ -92,6 +95,44 @@ import Testing
                 "append_messages",
                 ["conversation_id": "c", "messages": .array([.object(["role": "bot", "text": "x"])])])
             #expect(badRole.isError == true && text(badRole).contains("messages[0]"))
+        }
+    }
+
+    @Test func searchKnowledgeFindsTheSectionThatAnswers() async throws {
+        try await withServer { port in
+            let client = try EngramClient(configuration: .init(host: "127.0.0.1", port: port))
+            defer { client.close() }
+            let store = try #require(try await client.createStore(.with { $0.displayName = "mcp-kb" }).store?.id)
+            let base = try #require(
+                try await client.call(
+                    Methods.createKnowledgeBase,
+                    .with {
+                        $0.storeId = store
+                        $0.displayName = "Help"
+                    }
+                ).knowledgeBase?.id)
+            _ = try await client.call(
+                Methods.addKnowledge,
+                .with {
+                    $0.storeId = store
+                    $0.knowledgeBaseId = base
+                    $0.name = "Policies"
+                    $0.sourceType = .markdown
+                    $0.source =
+                        "# Policies\n## Returns\nReturn items within 30 days.\n## Shipping\nShipping takes 3 days.\n"
+                })
+            let tools = EngramTools(client: client, storeID: store)
+            let found = try object(
+                await tools.call(
+                    "search_knowledge",
+                    ["query": "how long does shipping take", "knowledge_base_ids": .array([.string(base)]), "top": 1]))
+            let results = try #require(found["results"] as? [[String: Any]])
+            #expect(results.count == 1 && (results[0]["heading_path"] as? [String])?.last == "Shipping")
+            let bad = await tools.call("search_knowledge", ["query": "x", "top": 50])
+            #expect(bad.isError == true && text(bad).contains("'top'"))
+            let missing = await tools.call(
+                "search_knowledge", ["query": "x", "knowledge_base_ids": .array([.string("kb_none")])])
+            #expect(missing.isError == true && text(missing).hasPrefix("NOT_FOUND"), "\(text(missing))")
         }
     }
 

@@ -1,4 +1,6 @@
 import EngramRecall
+import Foundation
+import Synchronization
 import Testing
 
 @testable import EngramCore
@@ -110,6 +112,59 @@ import Testing
         #expect(rare.chunks.first?.explanation?.matchedTerms == ["zebraquartz"])
         let asked = try t.engine.searchKnowledge(storeID: store, KnowledgeQuery(query: "I forgot my password", top: 3))
         #expect(asked.chunks.first?.chunk.headingPath.last == "How do I reset a forgotten password?")
+    }
+
+    /// A model-like embedder: each batch waits until the test lets it go on.
+    final class GatedEmbedder: Embedder {
+        let name = "gated-test"
+        let dimension = 26
+        let batches = Mutex(0)
+        let allowed = Mutex(0)
+        func embed(_ texts: [String]) -> [[Float]] {
+            let batch = batches.withLock { n in
+                n += 1
+                return n
+            }
+            while allowed.withLock({ $0 }) < batch { usleep(1_000) }
+            return LetterEmbedder().embed(texts)
+        }
+    }
+
+    @Test func progressShowsWhileADocumentIsEmbedded() async throws {
+        let gated = GatedEmbedder()
+        var configuration = EngineConfiguration(idGenerator: SequentialIDGenerator())
+        configuration.recall.embedder = gated
+        let engine = Engine(configuration: configuration)
+        let store = try engine.makeStore()
+        let base = try engine.createKnowledgeBase(storeID: store, displayName: "b").knowledgeBase.id
+        // 130 paragraphs under 130 headings: 130 chunks, three batches of 64.
+        let source = (0..<130).map { "# H\($0)\n\nParagraph \($0)." }.joined(separator: "\n\n")
+        let adding = Task.detached {
+            try engine.addKnowledge(
+                storeID: store, knowledgeBaseID: base,
+                KnowledgeInput(name: "big", sourceType: .markdown, source: source))
+        }
+        // Each step embeds 64 chunks, then their headings: let the first step through.
+        gated.allowed.withLock { $0 = 2 }
+        var seen: Knowledge?
+        for _ in 0..<2_000 {
+            let items = try engine.listKnowledge(storeID: store, knowledgeBaseID: base).knowledge
+            if let item = items.first, item.status == .processing, item.embeddedCount > 0 {
+                seen = item
+                break
+            }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        #expect(seen?.embeddedCount == 64 && seen?.chunkCount == 130, "\(String(describing: seen))")
+        #expect(try engine.getKnowledgeBase(storeID: store, knowledgeBaseID: base).status == .processing)
+        let id = try #require(seen?.id)
+        #expect(try engine.getKnowledge(storeID: store, knowledgeBaseID: base, knowledgeID: id).status == .processing)
+        #expect(try engine.searchKnowledge(storeID: store, KnowledgeQuery(query: "paragraph")).chunks.isEmpty)
+        gated.allowed.withLock { $0 = 1_000 }
+        let done = try await adding.value.knowledge
+        #expect(done.status == .ready && done.embeddedCount == 130)
+        #expect(try engine.getKnowledgeBase(storeID: store, knowledgeBaseID: base).status == .ready)
+        #expect(try !engine.searchKnowledge(storeID: store, KnowledgeQuery(query: "paragraph")).chunks.isEmpty)
     }
 
     @Test func filtersByDocumentAndMetadata() throws {

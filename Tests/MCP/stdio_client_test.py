@@ -45,7 +45,8 @@ async def main() -> None:
             check(field(info, "server_info", "serverInfo").name == "engram", "initialize: the server is engram")
 
             tools = {tool.name: tool for tool in (await session.list_tools()).tools}
-            check(set(tools) == {"resolve_customer", "recall_memory", "remember", "get_profile", "append_messages"},
+            check(set(tools) == {"resolve_customer", "recall_memory", "remember", "get_profile", "append_messages",
+                                 "search_knowledge"},
                   f"list_tools: {sorted(tools)}")
             check(all(tool.description and field(tool, "input_schema", "inputSchema").get("type") == "object" for tool in tools.values()),
                   "every tool has a description and an object schema")
@@ -86,6 +87,12 @@ async def main() -> None:
             })
             check(not is_error(appended) and json.loads(text(appended))["profile_id"] == profile_id,
                   f"append_messages finds the customer by her address: {text(appended)[:160]}")
+
+            searched = await session.call_tool("search_knowledge", {"query": "what is the returns policy?", "top": 3})
+            check(not is_error(searched) and json.loads(text(searched))["results"] == [],
+                  f"search_knowledge on a store without knowledge bases finds nothing: {text(searched)[:120]}")
+            bad_top = await session.call_tool("search_knowledge", {"query": "x", "top": 99})
+            check(is_error(bad_top) and "'top'" in text(bad_top), f"a bad top is a tool error: {text(bad_top)}")
 
             bad = await session.call_tool("remember", {"profile_id": profile_id})
             check(is_error(bad) and "'content' is required" in text(bad),

@@ -163,6 +163,31 @@ public struct EngramTools: Sendable {
             name: "get_profile",
             description: "A customer's profile: identifiers, traits, and how many observations it holds.",
             inputSchema: .object(["type": "object", "properties": .object(customerProperties)])),
+        Tool(
+            name: "search_knowledge",
+            description: """
+                Search the business's own documents (FAQs, policies, product docs) for the passages \
+                that answer a question, best first, each with its document title and section. Use it \
+                for facts about the business, not about the customer (recall_memory is for those).
+                """,
+            inputSchema: .object([
+                "type": "object",
+                "properties": .object([
+                    "query": .object([
+                        "type": "string",
+                        "description": "The question, in the customer's words (at most 2,048 characters).",
+                    ]),
+                    "knowledge_base_ids": .object([
+                        "type": "array", "items": .object(["type": "string"]),
+                        "description": "Knowledge bases to search (kb_...); omit to search all of the store's.",
+                    ]),
+                    "top": .object([
+                        "type": "integer", "minimum": 1, "maximum": 20,
+                        "description": "How many passages to return (default 5).",
+                    ]),
+                ]),
+                "required": .array(["query"]),
+            ])),
     ]
 
     // MARK: Calls
@@ -177,6 +202,7 @@ public struct EngramTools: Sendable {
             case "remember": answer = try await remember(arguments)
             case "get_profile": answer = try await getProfile(arguments)
             case "append_messages": answer = try await appendMessages(arguments)
+            case "search_knowledge": answer = try await searchKnowledge(arguments)
             default:
                 throw ArgumentError(
                     description:
@@ -229,6 +255,31 @@ public struct EngramTools: Sendable {
         request.summariesLimit = 5
         request.communicationsLimit = 0
         return try await client.recall(request).json
+    }
+
+    private func searchKnowledge(_ arguments: [String: Value]) async throws -> JSONValue {
+        guard case .string(let query)? = arguments["query"], !query.isEmpty else {
+            throw ArgumentError(
+                description: "search_knowledge: 'query' is required: the question, as a non-empty string")
+        }
+        var request = Wire.SearchKnowledgeRequest()
+        request.storeId = storeID
+        request.query = query
+        request.top = UInt32(try Self.integer(arguments["top"], "search_knowledge: 'top'", 1...20) ?? 5)
+        if let given = arguments["knowledge_base_ids"] {
+            guard case .array(let list) = given else {
+                throw ArgumentError(description: "search_knowledge: 'knowledge_base_ids' must be an array of strings")
+            }
+            request.knowledgeBaseIds = try list.map { item in
+                guard case .string(let id) = item else {
+                    throw ArgumentError(
+                        description: "search_knowledge: 'knowledge_base_ids' must be an array of strings")
+                }
+                return id
+            }
+        }
+        let found = try await client.call(Methods.searchKnowledge, request)
+        return ["results": .array(found.chunks.map(\.json))]
     }
 
     private func remember(_ arguments: [String: Value]) async throws -> JSONValue {
