@@ -51,6 +51,14 @@ import Testing
                 let firstRow = found.out.split(separator: "\n").dropFirst(2).first.map(String.init) ?? ""
                 #expect(firstRow.contains("Returns > Refunds"), "\(found.out)")
 
+                let profile = await engram(
+                    ["profile", "resolve", "--email", "kb@example.com", "--store", store, "--json"], port: port)
+                let profileID = try #require((try profile.json()["profile"] as? [String: Any])?["id"] as? String)
+                let recalled = await engram(
+                    ["recall", "refund", "--profile", profileID, "--kb", base, "--store", store, "--json"], port: port)
+                let knowledge = try #require(try recalled.json()["knowledge"] as? [[String: Any]])
+                #expect((knowledge.first?["heading_path"] as? [String])?.last == "Refunds", "\(recalled.out)")
+
                 let bases = await engram(["kb", "list", "--store", store], port: port)
                 #expect(bases.out.contains("Help centre") && bases.out.contains(base))
                 let gone = await engram(["kb", "delete", base, "--store", store], port: port)

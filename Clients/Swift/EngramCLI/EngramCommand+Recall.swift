@@ -19,6 +19,9 @@ struct RecallCommand: AsyncParsableCommand {
     @Option(help: "Only items from this source (repeatable).") var source: [String] = []
     @Option(help: "The conversation whose last messages are the query when none is given.") var conversation: String?
     @Flag(help: "Include superseded observations.") var includeSuperseded = false
+    @Option(name: .customLong("kb"), help: "Also search this knowledge base with the same query (repeatable).")
+    var knowledgeBases: [String] = []
+    @Option(help: "Knowledge chunks to return with --kb, 1-20.") var knowledgeLimit: UInt32 = 5
     @Flag(help: "Show each item's score parts and matched terms.") var explain = false
     @OptionGroup var store: StoreOption
     @OptionGroup var connection: ConnectionOptions
@@ -56,6 +59,8 @@ struct RecallCommand: AsyncParsableCommand {
             $0.sources = source
             $0.includeSuperseded = includeSuperseded
             $0.explain = explain
+            $0.knowledgeBaseIds = knowledgeBases
+            if !knowledgeBases.isEmpty { $0.knowledgeLimit = knowledgeLimit }
         }
         let response = try await connection.withClient { try await $0.recall(request) }
         output.emit(response.json, Self.text(response, explain: explain))
@@ -97,6 +102,17 @@ struct RecallCommand: AsyncParsableCommand {
                 ])
             }
             parts.append(c.rendered())
+        }
+        if !r.knowledge.isEmpty {
+            var k = TextTable(["SCORE", "DOCUMENT", "SECTION", "KNOWLEDGE"])
+            for hit in r.knowledge {
+                let c = hit.chunk ?? Wire.KnowledgeChunk()
+                k.add([
+                    String(format: "%.3f", hit.score), c.documentTitle, c.headingPath.joined(separator: " > "),
+                    String(c.content.replacingOccurrences(of: "\n", with: " ").prefix(80)),
+                ])
+            }
+            parts.append(k.rendered())
         }
         return parts.joined(separator: "\n\n")
     }

@@ -207,6 +207,7 @@ extension Wire.RecallResponse {
                         "explanation": c.explanation?.json ?? .null,
                     ]
                 }),
+            "knowledge": .array(knowledge.map(\.json)),
         ]
     }
 }
