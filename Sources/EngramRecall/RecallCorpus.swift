@@ -42,10 +42,12 @@ package struct AnalyzedText: Sendable, Hashable {
     }
 }
 
-/// One document holding a term, and how often.
+/// One document holding a term, how often, and the document's length in terms (capped at
+/// 65,535), so BM25 reads everything it needs from the posting itself: still 8 bytes.
 package struct Posting: Sendable, Equatable {
     package var slot: Int32
     package var count: UInt16
+    package var length: UInt16
 }
 
 /// The documents containing one term, in no order: one array, so a term costs one
@@ -233,7 +235,7 @@ package struct RecallCorpus: Sendable {
         blocks[b].terms[r] = analyzed.terms
         for term in analyzed.terms {
             postings.modifyValue(forKey: term.term, default: PostingList()) {
-                $0.insert(slot: slot, count: term.count, active: active)
+                $0.insert(slot: slot, count: term.count, length: UInt16(clamping: analyzed.length), active: active)
             }
         }
         if active {
@@ -402,31 +404,16 @@ package struct RecallCorpus: Sendable {
         let averageLength = activeCount > 0 ? max(Double(activeLength) / Double(activeCount), 1) : 1
         let k1 = Float(max(0, k1))
         let b = Float(min(1, max(0, b)))
-        // Each slot's length normalisation, once per query, so the posting loops below read
-        // one flat array instead of reaching into the blocks.
-        var norms = [Float](repeating: 0, count: slotCapacity)
+        // The length normalisation from the posting's own copy of the document's length: no
+        // pass over every slot, so the work is that of the postings read.
         let (constant, perTerm) = (k1 * (1 - b), k1 * b / Float(averageLength))
-        // Through buffer pointers: binding each block would retain and release its eight arrays.
-        blocks.withUnsafeBufferPointer { blocks in
-            norms.withUnsafeMutableBufferPointer { norms in
-                for index in 0..<blocks.count {
-                    let base = index * RecallBlock.size
-                    blocks[index].lengths.withUnsafeBufferPointer { lengths in
-                        for r in 0..<RecallBlock.size { norms[base + r] = constant + perTerm * Float(lengths[r]) }
-                    }
-                }
-            }
-        }
-        norms.withUnsafeBufferPointer { norms in
-            scores.withUnsafeMutableBufferPointer { scores in
-                for (list, weight) in lists {
-                    let idf = weight * inverseFrequency(of: list)
-                    list.postings.withUnsafeBufferPointer { postings in
-                        for posting in postings {
-                            let slot = Int(posting.slot)
-                            let tf = Float(posting.count)
-                            scores[slot] += idf * tf * (k1 + 1) / (tf + norms[slot])
-                        }
+        scores.withUnsafeMutableBufferPointer { scores in
+            for (list, weight) in lists {
+                let idf = weight * inverseFrequency(of: list) * (k1 + 1)
+                list.postings.withUnsafeBufferPointer { postings in
+                    for posting in postings {
+                        let tf = Float(posting.count)
+                        scores[Int(posting.slot)] += idf * tf / (tf + constant + perTerm * Float(posting.length))
                     }
                 }
             }
@@ -523,8 +510,8 @@ package struct RecallCorpus: Sendable {
 }
 
 extension PostingList {
-    package mutating func insert(slot: Int32, count: UInt16, active: Bool) {
-        postings.append(Posting(slot: slot, count: count))
+    package mutating func insert(slot: Int32, count: UInt16, length: UInt16, active: Bool) {
+        postings.append(Posting(slot: slot, count: count, length: length))
         if active { activeCount += 1 }
     }
 
