@@ -37,34 +37,41 @@ extension RecallCorpus {
     ) -> [RankedDocument] {
         guard limit > 0, body.count > 0 else { return [] }
         let large = body.count > fieldShortlistThreshold
-        // Which slots pass the filter.
-        var admitted = [Bool](repeating: false, count: body.slotCapacity)
-        var admittedCount = 0
-        admitted.withUnsafeMutableBufferPointer { admitted in
-            for block in body.blocks.indices {
-                let base = block * RecallBlock.size
-                if filter.sources.isEmpty, !filter.includeInactive {
-                    body.blocks[block].flags.withUnsafeBufferPointer { flags in
-                        for r in 0..<RecallBlock.size where flags[r] & RecallBlock.active != 0 {
-                            admitted[base + r] = true
-                            admittedCount += 1
-                        }
-                    }
-                } else {
-                    for r in 0..<RecallBlock.size where filter.admits(body.blocks[block], r) {
-                        admitted[base + r] = true
-                        admittedCount += 1
-                    }
-                }
-            }
-        }
-        guard admittedCount > 0 else { return [] }
         let terms = plan.terms.map { (term: $0, weight: Float(1)) }
         let fraction = large ? 0.5 : 1
         var lexical = [Float](repeating: 0, count: body.slotCapacity)
         body.addBM25(terms: terms, k1: k1, b: b, into: &lexical, maxDocumentFraction: fraction)
         var headingLexical = [Float](repeating: 0, count: headings.slotCapacity)
         headings.addBM25(terms: terms, k1: k1, b: b, into: &headingLexical, maxDocumentFraction: fraction)
+        // Which slots pass the filter, and the best BM25 of each field among them: one pass.
+        var admitted = [Bool](repeating: false, count: body.slotCapacity)
+        var admittedCount = 0
+        var best: (Float, Float) = (0, 0)
+        let plain = filter.sources.isEmpty && !filter.includeInactive
+        body.blocks.withUnsafeBufferPointer { blocks in
+            admitted.withUnsafeMutableBufferPointer { admitted in
+                lexical.withUnsafeBufferPointer { lexical in
+                    headingLexical.withUnsafeBufferPointer { headingLexical in
+                        for block in 0..<blocks.count {
+                            let base = block * RecallBlock.size
+                            blocks[block].flags.withUnsafeBufferPointer { flags in
+                                for r in 0..<RecallBlock.size {
+                                    let passes =
+                                        plain
+                                        ? flags[r] & RecallBlock.active != 0 : filter.admits(blocks[block], r)
+                                    guard passes else { continue }
+                                    let slot = base + r
+                                    admitted[slot] = true
+                                    admittedCount += 1
+                                    best = (max(best.0, lexical[slot]), max(best.1, headingLexical[slot]))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard admittedCount > 0 else { return [] }
         func queryVector(_ corpus: RecallCorpus) -> [Float]? {
             guard corpus.vectorCount > 0 else { return nil }
             if let weighted = plan.reweighting, weighted.dimension == corpus.dimension {
@@ -86,32 +93,32 @@ extension RecallCorpus {
         let total = w.reduce(0, +)
         if total > 0 { w = w.map { $0 / total } }
         let (w0, w1, w2, w3) = (Float(w[0]), Float(w[1]), Float(w[2]), Float(w[3]))
-        // The lexical part of every admitted slot, in one pass over flat buffers.
+        // The lexical part of every admitted slot (and, for a large corpus, a coarse histogram
+        // of it), then the documents scored exactly: all of them, or the shortlist.
         var lexicalParts = [Float](repeating: 0, count: body.slotCapacity)
         var pool: [Int32] = []
         lexical.withUnsafeBufferPointer { lexical in
             headingLexical.withUnsafeBufferPointer { headingLexical in
                 admitted.withUnsafeBufferPointer { admitted in
                     lexicalParts.withUnsafeMutableBufferPointer { parts in
-                        var best: (Float, Float) = (0, 0)
-                        for slot in 0..<admitted.count where admitted[slot] {
-                            best = (max(best.0, lexical[slot]), max(best.1, headingLexical[slot]))
-                        }
                         let a = best.0 > 0 ? w0 / best.0 : 0
                         let c = best.1 > 0 ? w1 / best.1 : 0
-                        for slot in 0..<admitted.count where admitted[slot] {
-                            parts[slot] = a * lexical[slot] + c * headingLexical[slot]
-                        }
-                        // The documents scored exactly: all of them, or the shortlist.
                         guard large else {
                             pool.reserveCapacity(admittedCount)
-                            for slot in 0..<admitted.count where admitted[slot] { pool.append(Int32(slot)) }
+                            for slot in 0..<admitted.count where admitted[slot] {
+                                parts[slot] = a * lexical[slot] + c * headingLexical[slot]
+                                pool.append(Int32(slot))
+                            }
                             return
                         }
                         // The best by BM25: a cutoff from a coarse histogram of the parts, then the slots above it.
                         var histogram = [Int](repeating: 0, count: 1025)
-                        for slot in 0..<admitted.count where admitted[slot] && parts[slot] > 0 {
-                            histogram[min(1024, Int(parts[slot] * 1024))] += 1
+                        histogram.withUnsafeMutableBufferPointer { histogram in
+                            for slot in 0..<admitted.count where admitted[slot] {
+                                let part = a * lexical[slot] + c * headingLexical[slot]
+                                parts[slot] = part
+                                if part > 0 { histogram[min(1024, Int(part * 1024))] += 1 }
+                            }
                         }
                         var cutoff = 1024
                         var taken = histogram[1024]
@@ -120,7 +127,7 @@ extension RecallCorpus {
                             taken += histogram[cutoff]
                         }
                         let floor = Float(cutoff) / 1024
-                        for slot in 0..<admitted.count where admitted[slot] && parts[slot] > 0 && parts[slot] >= floor {
+                        for slot in 0..<admitted.count where parts[slot] > 0 && parts[slot] >= floor {
                             pool.append(Int32(slot))
                         }
                     }

@@ -129,8 +129,21 @@ package struct RecallCorpus: Sendable {
     /// Active documents, and the sum of their lengths.
     package private(set) var activeCount = 0
     package private(set) var activeLength = 0
+    /// With `keepsFlatSketch`, the first two sign words of every slot's vector in one flat
+    /// array (two words a slot): a large corpus's shortlist pass reads 16 bytes a row from here
+    /// instead of touching each row's whole sketch in its block.
+    package private(set) var flatSketch: [UInt64] = []
+    package private(set) var keepsFlatSketch = false
 
     package init() {}
+
+    /// A corpus that keeps `flatSketch` (knowledge bases, which grow large and are read more
+    /// than written).
+    package init(keepingFlatSketch: Bool) {
+        keepsFlatSketch = keepingFlatSketch
+    }
+
+    package static let flatSketchWords = 2
 
     package var count: Int { slotByID.count }
     /// 64-bit words of one row's sign sketch.
@@ -213,6 +226,16 @@ package struct RecallCorpus: Sendable {
                     blocks[b].signs.withUnsafeMutableBufferPointer { signs in
                         Self.signSketch(of: UnsafeBufferPointer(row), into: signs.baseAddress! + r * words)
                     }
+                    if keepsFlatSketch {
+                        let width = Self.flatSketchWords
+                        let needed = slotCapacity * width
+                        if flatSketch.count < needed {
+                            flatSketch.append(contentsOf: repeatElement(0, count: needed - flatSketch.count))
+                        }
+                        for w in 0..<min(width, words) {
+                            flatSketch[Int(slot) * width + w] = blocks[b].signs[r * words + w]
+                        }
+                    }
                     blocks[b].vectors.withUnsafeMutableBufferPointer { all in
                         engram_f32_to_f16(row.baseAddress!, all.baseAddress! + r * d, d)
                     }
@@ -285,6 +308,9 @@ package struct RecallCorpus: Sendable {
         if (r + 1) * dimension <= blocks[b].vectors.count {
             for i in (r * dimension)..<((r + 1) * dimension) { blocks[b].vectors[i] = 0 }
             for w in 0..<signWords { blocks[b].signs[r * signWords + w] = 0 }
+        }
+        if (Int(slot) + 1) * Self.flatSketchWords <= flatSketch.count {
+            for w in 0..<Self.flatSketchWords { flatSketch[Int(slot) * Self.flatSketchWords + w] = 0 }
         }
         freeSlots.append(slot)
     }
@@ -550,20 +576,43 @@ extension RecallCorpus {
         for i in 0..<d where query[i] > 0 { querySigns[i / 64] |= 1 << UInt64(i % 64) }
         var distances = [Int32](repeating: Int32.max, count: slotCapacity)
         var histogram = [Int32](repeating: 0, count: bits + 1)
-        // Through a buffer pointer: `blocks[index]` on the array itself would copy the block
-        // (eight array references retained and released) on every access.
-        blocks.withUnsafeBufferPointer { blocks in
-            distances.withUnsafeMutableBufferPointer { out in
-                histogram.withUnsafeMutableBufferPointer { histogram in
-                    for index in 0..<blocks.count {
-                        let rows = blocks[index].signs.count / stride
-                        guard rows > 0 else { continue }
-                        blocks[index].signs.withUnsafeBufferPointer { signs in
-                            blocks[index].flags.withUnsafeBufferPointer { flags in
-                                engram_hamming_histogram(
-                                    signs.baseAddress!, rows, stride, used, querySigns, flags.baseAddress!,
-                                    RecallBlock.hasVector, out.baseAddress! + index * RecallBlock.size,
-                                    histogram.baseAddress!)
+        if keepsFlatSketch, used <= Self.flatSketchWords, flatSketch.count >= slotCapacity * Self.flatSketchWords {
+            // The flat copy: 16 contiguous bytes a row.
+            blocks.withUnsafeBufferPointer { blocks in
+                flatSketch.withUnsafeBufferPointer { flat in
+                    distances.withUnsafeMutableBufferPointer { out in
+                        histogram.withUnsafeMutableBufferPointer { histogram in
+                            for index in 0..<blocks.count {
+                                let rows = blocks[index].signs.count / stride
+                                guard rows > 0 else { continue }
+                                let base = index * RecallBlock.size
+                                blocks[index].flags.withUnsafeBufferPointer { flags in
+                                    engram_hamming_histogram(
+                                        flat.baseAddress! + base * Self.flatSketchWords, rows, Self.flatSketchWords,
+                                        used, querySigns, flags.baseAddress!, RecallBlock.hasVector,
+                                        out.baseAddress! + base, histogram.baseAddress!)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } else {
+            // Through a buffer pointer: `blocks[index]` on the array itself would copy the block
+            // (eight array references retained and released) on every access.
+            blocks.withUnsafeBufferPointer { blocks in
+                distances.withUnsafeMutableBufferPointer { out in
+                    histogram.withUnsafeMutableBufferPointer { histogram in
+                        for index in 0..<blocks.count {
+                            let rows = blocks[index].signs.count / stride
+                            guard rows > 0 else { continue }
+                            blocks[index].signs.withUnsafeBufferPointer { signs in
+                                blocks[index].flags.withUnsafeBufferPointer { flags in
+                                    engram_hamming_histogram(
+                                        signs.baseAddress!, rows, stride, used, querySigns, flags.baseAddress!,
+                                        RecallBlock.hasVector, out.baseAddress! + index * RecallBlock.size,
+                                        histogram.baseAddress!)
+                                }
                             }
                         }
                     }

@@ -65,6 +65,11 @@ struct FailingExtractor: ConversationExtractor {
             #expect(live.state == .extracted && live.summaryID != nil)
             let facts = try engine.listObservations(storeID: store, profileID: live.profileID).observations
             #expect(facts.contains { $0.subjectKey == "personal.location" && $0.communicationIDs == ["b"] })
+            // The runner counts an extraction just after its result is applied: wait for the count.
+            let deadline = ContinuousClock.now + .seconds(20)
+            while engine.extractionStats().completed < 2, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
             #expect(engine.extractionStats().completed == 2)
         }
     }

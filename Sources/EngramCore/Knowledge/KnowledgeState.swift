@@ -18,7 +18,7 @@ struct KnowledgeBaseState: Sendable {
     /// Each document's chunks, in order.
     var chunks: [String: [KnowledgeChunk]] = [:]
     /// Chunks by `KnowledgeChunk.key`; the source column holds the document id.
-    var corpus = RecallCorpus()
+    var corpus = RecallCorpus(keepingFlatSketch: true)
     /// The same chunks' title and headings, put and removed in lockstep with `corpus` so each
     /// chunk has the same slot in both (`RecallCorpus.rankFields`).
     var headings = RecallCorpus()
