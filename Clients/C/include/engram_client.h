@@ -105,7 +105,19 @@ typedef enum engram_method {
     ENGRAM_METHOD_LIST_OBSERVATION_REVISIONS = 32,
     ENGRAM_METHOD_DELETE_OBSERVATION = 33,
     ENGRAM_METHOD_LIST_SUMMARIES = 34,
-    ENGRAM_METHOD_RECALL = 40
+    ENGRAM_METHOD_RECALL = 40,
+    ENGRAM_METHOD_CREATE_KNOWLEDGE_BASE = 50,
+    ENGRAM_METHOD_GET_KNOWLEDGE_BASE = 51,
+    ENGRAM_METHOD_LIST_KNOWLEDGE_BASES = 52,
+    ENGRAM_METHOD_UPDATE_KNOWLEDGE_BASE = 53,
+    ENGRAM_METHOD_DELETE_KNOWLEDGE_BASE = 54,
+    ENGRAM_METHOD_ADD_KNOWLEDGE = 55,
+    ENGRAM_METHOD_GET_KNOWLEDGE = 56,
+    ENGRAM_METHOD_LIST_KNOWLEDGE = 57,
+    ENGRAM_METHOD_UPDATE_KNOWLEDGE = 58,
+    ENGRAM_METHOD_DELETE_KNOWLEDGE = 59,
+    ENGRAM_METHOD_LIST_CHUNKS = 60,
+    ENGRAM_METHOD_SEARCH_KNOWLEDGE = 61
 } engram_method;
 
 /* How many field violations an engram_status keeps (the rest are counted, not kept). */
@@ -321,6 +333,32 @@ int engram_list_communications(engram_client *client,
 /* Ranked recall. Set the optional limits with engram_recall_set_*(). */
 int engram_recall(engram_client *client, const Engram__V1__RecallRequest *request,
                   Engram__V1__RecallResponse **response, engram_status *status);
+
+/* Knowledge bases (methods 50-61): bases, documents, chunks and search; see docs/knowledge.md. */
+int engram_create_knowledge_base(engram_client *client, const Engram__V1__CreateKnowledgeBaseRequest *request,
+    Engram__V1__CreateKnowledgeBaseResponse **response, engram_status *status);
+int engram_get_knowledge_base(engram_client *client, const Engram__V1__GetKnowledgeBaseRequest *request,
+    Engram__V1__GetKnowledgeBaseResponse **response, engram_status *status);
+int engram_list_knowledge_bases(engram_client *client, const Engram__V1__ListKnowledgeBasesRequest *request,
+    Engram__V1__ListKnowledgeBasesResponse **response, engram_status *status);
+int engram_update_knowledge_base(engram_client *client, const Engram__V1__UpdateKnowledgeBaseRequest *request,
+    Engram__V1__UpdateKnowledgeBaseResponse **response, engram_status *status);
+int engram_delete_knowledge_base(engram_client *client, const Engram__V1__DeleteKnowledgeBaseRequest *request,
+    Engram__V1__DeleteKnowledgeBaseResponse **response, engram_status *status);
+int engram_add_knowledge(engram_client *client, const Engram__V1__AddKnowledgeRequest *request,
+    Engram__V1__AddKnowledgeResponse **response, engram_status *status);
+int engram_get_knowledge(engram_client *client, const Engram__V1__GetKnowledgeRequest *request,
+    Engram__V1__GetKnowledgeResponse **response, engram_status *status);
+int engram_list_knowledge(engram_client *client, const Engram__V1__ListKnowledgeRequest *request,
+    Engram__V1__ListKnowledgeResponse **response, engram_status *status);
+int engram_update_knowledge(engram_client *client, const Engram__V1__UpdateKnowledgeRequest *request,
+    Engram__V1__UpdateKnowledgeResponse **response, engram_status *status);
+int engram_delete_knowledge(engram_client *client, const Engram__V1__DeleteKnowledgeRequest *request,
+    Engram__V1__DeleteKnowledgeResponse **response, engram_status *status);
+int engram_list_chunks(engram_client *client, const Engram__V1__ListChunksRequest *request,
+    Engram__V1__ListChunksResponse **response, engram_status *status);
+int engram_search_knowledge(engram_client *client, const Engram__V1__SearchKnowledgeRequest *request,
+    Engram__V1__SearchKnowledgeResponse **response, engram_status *status);
 
 /* ---- Helpers ------------------------------------------------------------------------------- */
 

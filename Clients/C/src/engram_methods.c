@@ -32,7 +32,19 @@
     X(37, get_conversation, GetConversation)                                   \
     X(38, list_conversations, ListConversations)                               \
     X(39, list_communications, ListCommunications)                             \
-    X(40, recall, Recall)
+    X(40, recall, Recall)                                                      \
+    X(50, create_knowledge_base, CreateKnowledgeBase)                        \
+    X(51, get_knowledge_base, GetKnowledgeBase)                              \
+    X(52, list_knowledge_bases, ListKnowledgeBases)                          \
+    X(53, update_knowledge_base, UpdateKnowledgeBase)                        \
+    X(54, delete_knowledge_base, DeleteKnowledgeBase)                        \
+    X(55, add_knowledge, AddKnowledge)                                       \
+    X(56, get_knowledge, GetKnowledge)                                       \
+    X(57, list_knowledge, ListKnowledge)                                     \
+    X(58, update_knowledge, UpdateKnowledge)                                 \
+    X(59, delete_knowledge, DeleteKnowledge)                                 \
+    X(60, list_chunks, ListChunks)                                           \
+    X(61, search_knowledge, SearchKnowledge)
 
 #define ENGRAM_TABLE_ROW(id, snake, Camel)                                     \
     {id, #Camel, &engram__v1__##snake##_request__descriptor,                   \
@@ -104,6 +116,18 @@ const char *engram_method_name(uint16_t method_id)
     X(37, get_conversation, GetConversation)                                   \
     X(38, list_conversations, ListConversations)                               \
     X(39, list_communications, ListCommunications)                             \
-    X(40, recall, Recall)
+    X(40, recall, Recall)                                                      \
+    X(50, create_knowledge_base, CreateKnowledgeBase)                        \
+    X(51, get_knowledge_base, GetKnowledgeBase)                              \
+    X(52, list_knowledge_bases, ListKnowledgeBases)                          \
+    X(53, update_knowledge_base, UpdateKnowledgeBase)                        \
+    X(54, delete_knowledge_base, DeleteKnowledgeBase)                        \
+    X(55, add_knowledge, AddKnowledge)                                       \
+    X(56, get_knowledge, GetKnowledge)                                       \
+    X(57, list_knowledge, ListKnowledge)                                     \
+    X(58, update_knowledge, UpdateKnowledge)                                 \
+    X(59, delete_knowledge, DeleteKnowledge)                                 \
+    X(60, list_chunks, ListChunks)                                           \
+    X(61, search_knowledge, SearchKnowledge)
 
 ENGRAM_METHOD_LIST_NO_HELLO(ENGRAM_TYPED_CALL)

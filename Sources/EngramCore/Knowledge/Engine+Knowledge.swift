@@ -134,8 +134,9 @@ extension Engine {
             name: input.name, description: input.description, metadata: input.metadata, source: input.source,
             into: &problems)
         try problems.check()
-        let drafts = try chunk(input.source, input.sourceType)
+        // The base first: cutting a large source for a base that is not there is wasted work.
         let box = try base(storeID, knowledgeBaseID)
+        let drafts = try chunk(input.source, input.sourceType)
         if box.state.withLock({ $0.items.count }) >= configuration.limits.maxKnowledgePerBase {
             throw EngineError.field(
                 "knowledge_base_id",
