@@ -16,6 +16,8 @@ struct RecallBody: Decodable {
     var explain: Bool?
     var queryEmbedding: [Double]?
     var rankCommunications: Bool?
+    var knowledgeBaseIds: [String]?
+    var knowledgeLimit: UInt32?
 
     func wire(store: String, profile: String) throws(APIError) -> Wire.RecallRequest {
         var r = Wire.RecallRequest()
@@ -35,6 +37,8 @@ struct RecallBody: Decodable {
         r.explain = explain ?? false
         r.queryEmbedding = try floats(queryEmbedding, "queryEmbedding")
         r.rankCommunications = rankCommunications ?? false
+        r.knowledgeBaseIds = knowledgeBaseIds ?? []
+        r.knowledgeLimit = knowledgeLimit
         return r
     }
 }
@@ -46,6 +50,7 @@ struct RecallJSON: Encodable {
     var communications: [CommunicationJSON]
     var rankedCommunications: [CommunicationJSON]
     var traits: TraitsJSON
+    var knowledge: [KnowledgeChunkJSON]
     var meta: Meta
 
     struct Meta: Encodable {
@@ -79,6 +84,7 @@ struct RecallJSON: Encodable {
             return c
         }
         traits = r.traits.json
+        knowledge = r.knowledge.map(KnowledgeChunkJSON.init)
         meta = Meta(
             queryTime: Double(r.queryTimeUs) / 1000, queryTimeUs: r.queryTimeUs, effectiveQuery: r.effectiveQuery)
     }
@@ -112,4 +118,32 @@ struct PageMeta: Encodable {
         try c.encode(previousToken, forKey: .previousToken)
     }
     private enum Keys: String, CodingKey { case key, pageSize, nextToken, previousToken }
+}
+
+/// A knowledge chunk Recall found (`knowledgeBaseIds`), with its score.
+struct KnowledgeChunkJSON: Encodable {
+    var knowledgeBaseId: String
+    var knowledgeId: String
+    var chunkIndex: UInt32
+    var documentTitle: String
+    var headingPath: [String]
+    var content: String
+    var startOffset: UInt32
+    var endOffset: UInt32
+    var score: Float
+    var explanation: ExplanationJSON?
+
+    init(_ s: Wire.ScoredKnowledgeChunk) {
+        let c = s.chunk ?? Wire.KnowledgeChunk()
+        knowledgeBaseId = c.knowledgeBaseId
+        knowledgeId = c.knowledgeId
+        chunkIndex = c.chunkIndex
+        documentTitle = c.documentTitle
+        headingPath = c.headingPath
+        content = c.content
+        startOffset = c.startOffset
+        endOffset = c.endOffset
+        score = s.score.isFinite ? s.score : 0
+        explanation = ExplanationJSON(s.explanation)
+    }
 }

@@ -147,6 +147,31 @@ extension PageMeta: JSONWritable {
     }
 }
 
+extension KnowledgeChunkJSON: JSONWritable {
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("knowledgeBaseId")
+            w.string(knowledgeBaseId)
+            w.key("knowledgeId")
+            w.string(knowledgeId)
+            w.key("chunkIndex")
+            w.int(Int64(chunkIndex))
+            w.key("documentTitle")
+            w.string(documentTitle)
+            w.key("headingPath")
+            w.strings(headingPath)
+            w.key("content")
+            w.string(content)
+            w.key("startOffset")
+            w.int(Int64(startOffset))
+            w.key("endOffset")
+            w.int(Int64(endOffset))
+            w.field("score", score)
+            w.field("explanation", explanation)
+        }
+    }
+}
+
 extension RecallJSON: JSONWritable {
     func write(to w: inout JSONWriter) {
         w.object { w in
@@ -162,6 +187,8 @@ extension RecallJSON: JSONWritable {
             w.array(rankedCommunications) { w, c in w.value(c) }
             w.key("traits")
             w.traits(traits)
+            w.key("knowledge")
+            w.array(knowledge) { w, k in w.value(k) }
             w.key("meta")
             w.object { w in
                 w.key("queryTime")

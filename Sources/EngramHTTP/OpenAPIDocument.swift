@@ -1033,9 +1033,25 @@ components:
         explain: {type: ['boolean', 'null']}
         queryEmbedding: {type: ['array', 'null'], items: {type: number}}
         rankCommunications: {type: ['boolean', 'null'], description: Rank the profile's messages against the query; the best communicationsLimit come in rankedCommunications.}
+        knowledgeBaseIds: {type: ['array', 'null'], items: {type: string}, description: Knowledge bases to search with the same query (the one given, or the conversation's last messages); the best chunks come in knowledge.}
+        knowledgeLimit: {type: ['integer', 'null'], minimum: 0, maximum: 20, default: 5, description: How many knowledge chunks (0 means 5).}
+    KnowledgeChunk:
+      type: object
+      required: [knowledgeBaseId, knowledgeId, chunkIndex, documentTitle, headingPath, content, startOffset, endOffset, score]
+      properties:
+        knowledgeBaseId: {type: string}
+        knowledgeId: {type: string}
+        chunkIndex: {type: integer, minimum: 0}
+        documentTitle: {type: string}
+        headingPath: {type: array, items: {type: string}, description: The headings the chunk sits under, outermost first.}
+        content: {type: string}
+        startOffset: {type: integer, minimum: 0, description: Where the chunk starts in the document's source, in Unicode code points.}
+        endOffset: {type: integer, minimum: 0}
+        score: {type: number, minimum: 0, maximum: 1}
+        explanation: {$ref: '#/components/schemas/Explanation'}
     RecallResponse:
       type: object
-      required: [profileId, observations, summaries, communications, rankedCommunications, traits, meta]
+      required: [profileId, observations, summaries, communications, rankedCommunications, traits, knowledge, meta]
       properties:
         profileId: {type: string, description: The canonical profile id.}
         observations: {type: array, items: {$ref: '#/components/schemas/Observation'}}
@@ -1043,6 +1059,7 @@ components:
         communications: {type: array, items: {$ref: '#/components/schemas/Communication'}}
         rankedCommunications: {type: array, items: {$ref: '#/components/schemas/Communication'}}
         traits: {$ref: '#/components/schemas/Traits'}
+        knowledge: {type: array, items: {$ref: '#/components/schemas/KnowledgeChunk'}, description: With knowledgeBaseIds, the knowledge chunks that best answer the query.}
         meta:
           type: object
           required: [queryTime, queryTimeUs, effectiveQuery]

@@ -72,6 +72,37 @@ import Testing
         }
     }
 
+    @Test func recallBringsKnowledgeWithMemory() async throws {
+        let engine = Engine()
+        let store = try engine.createStore(displayName: "kb-http").store.id
+        let base = try engine.createKnowledgeBase(storeID: store, displayName: "Help").knowledgeBase.id
+        _ = try engine.addKnowledge(
+            storeID: store, knowledgeBaseID: base,
+            KnowledgeInput(
+                name: "Policies", sourceType: .markdown,
+                source: "# Policies\n## Refunds\nRefunds reach your card within five days.\n## Shipping\nThree days.\n")
+        )
+        let profile = try engine.resolveIdentity(
+            storeID: store, identifiers: [IdentifierInput(type: "email", value: "k@example.com")]
+        ).profileID
+        try await withHTTP(engine: engine) { c in
+            let recall = try await c.post(
+                "/v1/Stores/\(store)/Profiles/\(profile)/Recall",
+                #"{"query": "when will I get my refund", "knowledgeBaseIds": ["\#(base)"], "knowledgeLimit": 1}"#)
+            #expect(recall.status == 200)
+            let knowledge = recall.list("knowledge")
+            #expect(knowledge.count == 1)
+            #expect((knowledge.first?["headingPath"] as? [String]) == ["Policies", "Refunds"])
+            #expect(knowledge.first?["knowledgeBaseId"] as? String == base)
+            #expect((knowledge.first?["score"] as? Double ?? 0) > 0)
+            let none = try await c.post("/v1/Stores/\(store)/Profiles/\(profile)/Recall", #"{"query": "refund"}"#)
+            #expect(none.status == 200 && none.list("knowledge").isEmpty)
+            let missing = try await c.post(
+                "/v1/Stores/\(store)/Profiles/\(profile)/Recall", #"{"query": "x", "knowledgeBaseIds": ["kb_none"]}"#)
+            #expect(missing.status == 404)
+        }
+    }
+
     @Test func listsPageWithMeta() async throws {
         try await withHTTP { c in
             let store = try await makeStore(c)
