@@ -87,7 +87,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on. Anything but loopback requires API keys. (ENGRAM_HOST)")
     var host = "127.0.0.1"
 
-    @Option(help: "TCP port. (ENGRAM_PORT)")
+    @Option(help: "TCP port; 0 = any free port, named in the \"engramd listening\" log line. (ENGRAM_PORT)")
     var port = 7411
 
     @Option(help: "Engine shards; 0 = 4 per core. (ENGRAM_SHARDS)")
@@ -244,7 +244,7 @@ struct Serve: AsyncParsableCommand {
         guard snapshotInterval >= 0 else { throw ValidationError("--snapshot-interval must not be negative") }
         guard snapshotEvery >= 0 else { throw ValidationError("--snapshot-every must not be negative") }
         guard segmentBytes >= 4096 else { throw ValidationError("--segment-bytes must be at least 4096") }
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535, got \(port)") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535, got \(port)") }
         guard shards >= 0 && shards <= 4096 else { throw ValidationError("--shards must be 0-4096, got \(shards)") }
         guard maxFrameBytes >= 1024 && maxFrameBytes <= 64 * 1024 * 1024 else {
             throw ValidationError("--max-frame-bytes must be between 1024 and 67108864, got \(maxFrameBytes)")

@@ -1,19 +1,25 @@
 import EngramClient
 import EngramWire
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// The real `engramd` binary, started on a data directory and a free loopback port.
+/// The real `engramd` binary, started on a data directory and a loopback port of its own.
+///
+/// engramd starts with `--port 0` and the port is read from its "engramd listening" log line:
+/// a port picked here and handed over could be taken by another test's engramd in between, and
+/// the client would then talk to the wrong server.
 final class EngramdProcess: @unchecked Sendable {
     // @unchecked: `process` is created in init and only read afterwards; Process itself is
-    // thread-safe for the calls used here (pid, waitUntilExit, terminationStatus).
+    // thread-safe for the calls used here (pid, waitUntilExit, terminationStatus). The port is
+    // behind a Mutex.
     let process: Process
-    let port: Int
     let logPath: String
+    private let boundPort = Mutex<Int?>(nil)
 
     /// The engramd next to the test bundle in the build products directory.
     static var binaryPath: String? {
@@ -29,37 +35,18 @@ final class EngramdProcess: @unchecked Sendable {
         return nil
     }
 
-    /// A port nothing listens on right now.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// Starts engramd (optionally through `wrapper`, e.g. setpriv) with `arguments` after the defaults.
     init(dataDirectory: String, arguments: [String] = [], wrapper: [String] = []) throws {
         guard let binary = Self.binaryPath else {
             throw EngramdError(
                 "engramd is not built next to the tests; run `swift build` (or `swift build --build-tests`) first")
         }
-        port = Self.freePort()
-        logPath = dataDirectory + ".engramd-\(port).log"
+        logPath = dataDirectory + ".engramd-\(UUID().uuidString.prefix(8)).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)!
         process = Process()
         let all =
-            [binary, "--port", String(port), "--data-dir", dataDirectory, "--log-level", "info", "--threads", "2"]
+            [binary, "--port", "0", "--data-dir", dataDirectory, "--log-level", "info", "--threads", "2"]
             + arguments
         if wrapper.isEmpty {
             process.executableURL = URL(fileURLWithPath: binary)
@@ -76,9 +63,29 @@ final class EngramdProcess: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// The port engramd listens on; throws until its log says so.
+    var port: Int {
+        get throws {
+            if let port = boundPort.withLock({ $0 }) { return port }
+            guard let port = Self.listeningPort(in: log) else {
+                throw EngramdError("engramd has not logged its port yet:\n\(log)")
+            }
+            boundPort.withLock { $0 = port }
+            return port
+        }
+    }
+
+    /// The port in the "engramd listening" line (`address=[IPv4]127.0.0.1/127.0.0.1:PORT`).
+    static func listeningPort(in log: String) -> Int? {
+        guard let line = log.split(separator: "\n").first(where: { $0.contains("engramd listening") }),
+            let match = line.firstMatch(of: /address=\S*:(\d+)/)
+        else { return nil }
+        return Int(match.1)
+    }
+
     func client(connections: Int = 2, apiKey: String = "") throws -> EngramClient {
         var configuration = EngramClient.Configuration(
-            host: "127.0.0.1", port: port, apiKey: apiKey, clientName: "crash-test")
+            host: "127.0.0.1", port: try port, apiKey: apiKey, clientName: "crash-test")
         configuration.connections = connections
         configuration.reconnectGiveUpAfter = .milliseconds(200)
         return try EngramClient(configuration: configuration)
@@ -91,9 +98,11 @@ final class EngramdProcess: @unchecked Sendable {
             if !process.isRunning {
                 throw EngramdError("engramd exited with \(process.terminationStatus) before serving:\n\(log)")
             }
-            let client = try self.client(connections: 1, apiKey: apiKey)
-            defer { client.close() }
-            if (try? await client.ping(deadline: .seconds(1))) != nil { return }
+            if (try? port) != nil {
+                let client = try self.client(connections: 1, apiKey: apiKey)
+                defer { client.close() }
+                if (try? await client.ping(deadline: .seconds(1))) != nil { return }
+            }
             try await Task.sleep(for: .milliseconds(25))
         }
         throw EngramdError("engramd did not start serving:\n\(log)")
