@@ -25,6 +25,7 @@ struct API: Sendable {
         addProfileRoutes(to: router)
         addObservationRoutes(to: router)
         addConversationRoutes(to: router)
+        addKnowledgeRoutes(to: router)
     }
 
     /// Each path the API serves (`*` for a parameter) and its methods, for 405 answers.
@@ -47,6 +48,13 @@ struct API: Sendable {
         ("v1/Stores/*/Conversations/*", ["GET"]),
         ("v1/Stores/*/Conversations/*/Communications", ["GET", "POST"]),
         ("v1/Stores/*/Conversations/*/Close", ["POST"]),
+        ("v1/Stores/*/KnowledgeBases", ["GET", "POST"]),
+        ("v1/Stores/*/KnowledgeBases/Search", ["POST"]),
+        ("v1/Stores/*/KnowledgeBases/*", ["DELETE", "GET", "PATCH"]),
+        ("v1/Stores/*/KnowledgeBases/*/Search", ["POST"]),
+        ("v1/Stores/*/KnowledgeBases/*/Knowledge", ["GET", "POST"]),
+        ("v1/Stores/*/KnowledgeBases/*/Knowledge/*", ["DELETE", "GET", "PATCH"]),
+        ("v1/Stores/*/KnowledgeBases/*/Knowledge/*/Chunks", ["GET"]),
         ("openapi.yaml", ["GET"]),
         ("healthz", ["GET"]),
     ].map { ($0.0.split(separator: "/"), $0.1) }

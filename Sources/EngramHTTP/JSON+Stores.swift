@@ -40,6 +40,8 @@ struct DeletionJSON: Encodable {
     var revisions: UInt64
     var summaries: UInt64
     var communications: UInt64
+    var knowledge: UInt64
+    var chunks: UInt64
     var logSequence: UInt64
     var erasedAt: JSONTime?
 
@@ -52,6 +54,8 @@ struct DeletionJSON: Encodable {
         revisions = r.revisions
         summaries = r.summaries
         communications = r.communications
+        knowledge = r.knowledge
+        chunks = r.chunks
         logSequence = r.logSequence
         erasedAt = r.erasedAtUs.time
     }

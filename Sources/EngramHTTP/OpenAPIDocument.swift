@@ -27,6 +27,7 @@ tags:
   - name: Observations
   - name: Recall
   - name: Conversations
+  - name: Knowledge
 paths:
   /v1/ControlPlane/Stores:
     post:
@@ -562,6 +563,236 @@ paths:
         '404': {$ref: '#/components/responses/Error'}
         '429': {$ref: '#/components/responses/Error'}
         '503': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/KnowledgeBases:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+    post:
+      operationId: CreateKnowledgeBase
+      tags: [Knowledge]
+      summary: Create a knowledge base in the store.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CreateKnowledgeBaseRequest'}
+      responses:
+        '201':
+          description: The knowledge base.
+          content: {application/json: {schema: {$ref: '#/components/schemas/KnowledgeBase'}}}
+          links:
+            GetKnowledgeBase: {operationId: GetKnowledgeBase, parameters: {storeId: '$request.path.storeId', knowledgeBaseId: '$response.body#/id'}}
+            AddKnowledge: {operationId: AddKnowledge, parameters: {storeId: '$request.path.storeId', knowledgeBaseId: '$response.body#/id'}}
+            ListKnowledge: {operationId: ListKnowledge, parameters: {storeId: '$request.path.storeId', knowledgeBaseId: '$response.body#/id'}}
+            SearchKnowledgeBase: {operationId: SearchKnowledgeBase, parameters: {storeId: '$request.path.storeId', knowledgeBaseId: '$response.body#/id'}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+    get:
+      operationId: ListKnowledgeBases
+      tags: [Knowledge]
+      summary: The store's knowledge bases, by id.
+      parameters:
+        - $ref: '#/components/parameters/pageSize'
+        - $ref: '#/components/parameters/pageToken'
+        - {name: orderBy, in: query, schema: {type: string, enum: [ASC]}}
+      responses:
+        '200': {description: A page of knowledge bases., content: {application/json: {schema: {$ref: '#/components/schemas/KnowledgeBaseList'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/KnowledgeBases/Search:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+    post:
+      operationId: SearchKnowledge
+      tags: [Knowledge]
+      summary: Search the knowledge bases named in knowledgeBaseIds, or every base of the store.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/SearchKnowledgeRequest'}
+      responses:
+        '200': {description: The best chunks first., content: {application/json: {schema: {$ref: '#/components/schemas/SearchKnowledgeResponse'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/KnowledgeBases/{knowledgeBaseId}:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/knowledgeBaseId'
+    get:
+      operationId: GetKnowledgeBase
+      tags: [Knowledge]
+      responses:
+        '200': {description: The knowledge base., content: {application/json: {schema: {$ref: '#/components/schemas/KnowledgeBase'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+    patch:
+      operationId: UpdateKnowledgeBase
+      tags: [Knowledge]
+      summary: Rename it or change its description; what is left out is kept.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/UpdateKnowledgeBaseRequest'}
+      responses:
+        '200': {description: The knowledge base., content: {application/json: {schema: {$ref: '#/components/schemas/KnowledgeBase'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+    delete:
+      operationId: DeleteKnowledgeBase
+      tags: [Knowledge]
+      summary: Erase the knowledge base, its documents and chunks.
+      responses:
+        '200': {description: What was erased., content: {application/json: {schema: {$ref: '#/components/schemas/Deleted'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/KnowledgeBases/{knowledgeBaseId}/Search:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/knowledgeBaseId'
+    post:
+      operationId: SearchKnowledgeBase
+      tags: [Knowledge]
+      summary: Search one knowledge base (the hosted product's `{query, top, knowledgeIds}`), lexical and semantic.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/SearchKnowledgeRequest'}
+      responses:
+        '200': {description: The best chunks first., content: {application/json: {schema: {$ref: '#/components/schemas/SearchKnowledgeResponse'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/KnowledgeBases/{knowledgeBaseId}/Knowledge:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/knowledgeBaseId'
+    post:
+      operationId: AddKnowledge
+      tags: [Knowledge]
+      summary: Add a document; answers once its chunks are cut, embedded and searchable (READY).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewKnowledge'}
+      responses:
+        '201':
+          description: The document, READY.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Knowledge'}}}
+          links:
+            GetKnowledge: {operationId: GetKnowledge, parameters: {storeId: '$request.path.storeId', knowledgeBaseId: '$request.path.knowledgeBaseId', knowledgeId: '$response.body#/id'}}
+            ListChunks: {operationId: ListChunks, parameters: {storeId: '$request.path.storeId', knowledgeBaseId: '$request.path.knowledgeBaseId', knowledgeId: '$response.body#/id'}}
+            UpdateKnowledge: {operationId: UpdateKnowledge, parameters: {storeId: '$request.path.storeId', knowledgeBaseId: '$request.path.knowledgeBaseId', knowledgeId: '$response.body#/id'}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+    get:
+      operationId: ListKnowledge
+      tags: [Knowledge]
+      summary: The base's documents by id, those being added (PROCESSING, with embeddedCount) or FAILED included.
+      parameters:
+        - $ref: '#/components/parameters/pageSize'
+        - $ref: '#/components/parameters/pageToken'
+        - {name: orderBy, in: query, schema: {type: string, enum: [ASC]}}
+      responses:
+        '200': {description: A page of documents., content: {application/json: {schema: {$ref: '#/components/schemas/KnowledgeList'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/KnowledgeBases/{knowledgeBaseId}/Knowledge/{knowledgeId}:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/knowledgeBaseId'
+      - $ref: '#/components/parameters/knowledgeId'
+    get:
+      operationId: GetKnowledge
+      tags: [Knowledge]
+      responses:
+        '200': {description: The document., content: {application/json: {schema: {$ref: '#/components/schemas/Knowledge'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+    patch:
+      operationId: UpdateKnowledge
+      tags: [Knowledge]
+      summary: Change a document; a new source (or name) is cut and embedded again before the answer.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/KnowledgePatch'}
+      responses:
+        '200': {description: The document., content: {application/json: {schema: {$ref: '#/components/schemas/Knowledge'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '409': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+    delete:
+      operationId: DeleteKnowledge
+      tags: [Knowledge]
+      summary: Erase the document and its chunks.
+      responses:
+        '200': {description: What was erased., content: {application/json: {schema: {$ref: '#/components/schemas/Deleted'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '409': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
+  /v1/Stores/{storeId}/KnowledgeBases/{knowledgeBaseId}/Knowledge/{knowledgeId}/Chunks:
+    parameters:
+      - $ref: '#/components/parameters/storeId'
+      - $ref: '#/components/parameters/knowledgeBaseId'
+      - $ref: '#/components/parameters/knowledgeId'
+    get:
+      operationId: ListChunks
+      tags: [Knowledge]
+      summary: The document's chunks in document order.
+      parameters:
+        - $ref: '#/components/parameters/pageSize'
+        - $ref: '#/components/parameters/pageToken'
+        - {name: orderBy, in: query, schema: {type: string, enum: [ASC]}}
+      responses:
+        '200': {description: A page of chunks., content: {application/json: {schema: {$ref: '#/components/schemas/ChunkList'}}}}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
   /openapi.yaml:
     get:
       operationId: OpenAPI
@@ -590,6 +821,8 @@ components:
     pageSize: {name: pageSize, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 50}}
     pageToken: {name: pageToken, in: query, schema: {type: string}}
     conversationId: {name: conversationId, in: path, required: true, schema: {type: string}}
+    knowledgeBaseId: {name: knowledgeBaseId, in: path, required: true, schema: {type: string}}
+    knowledgeId: {name: knowledgeId, in: path, required: true, schema: {type: string}}
     conversationState: {name: state, in: query, schema: {type: string, enum: [OPEN, CLOSED, EXTRACTING, EXTRACTED, FAILED]}}
   responses:
     Error:
@@ -677,7 +910,7 @@ components:
         id: {type: string}
         deleted:
           type: object
-          required: [profiles, identifiers, traits, observations, revisions, summaries, communications, logSequence]
+          required: [profiles, identifiers, traits, observations, revisions, summaries, communications, knowledge, chunks, logSequence]
           properties:
             profiles: {type: integer}
             identifiers: {type: integer}
@@ -686,6 +919,8 @@ components:
             revisions: {type: integer}
             summaries: {type: integer}
             communications: {type: integer}
+            knowledge: {type: integer, description: Knowledge documents.}
+            chunks: {type: integer, description: Knowledge chunks.}
             logSequence: {type: integer}
             erasedAt: {$ref: '#/components/schemas/Time'}
     IdentitySettings:
@@ -1067,6 +1302,118 @@ components:
             queryTime: {type: number, description: Milliseconds.}
             queryTimeUs: {type: integer}
             effectiveQuery: {type: string}
+    KnowledgeBase:
+      type: object
+      required: [id, displayName, description, status, knowledgeCount, chunkCount]
+      properties:
+        id: {type: string}
+        displayName: {type: string}
+        description: {type: string}
+        status: {type: string, enum: [PROCESSING, READY, FAILED], description: PROCESSING while a document is being added or updated.}
+        knowledgeCount: {type: integer, minimum: 0, description: Documents in it.}
+        chunkCount: {type: integer, minimum: 0}
+        createdAt: {$ref: '#/components/schemas/Time'}
+        updatedAt: {$ref: '#/components/schemas/Time'}
+    CreateKnowledgeBaseRequest:
+      type: object
+      required: [displayName]
+      properties:
+        displayName: {type: string, description: 1-128 characters.}
+        description: {type: ['string', 'null'], description: 'At most 1,024 characters.'}
+    UpdateKnowledgeBaseRequest:
+      type: object
+      properties:
+        displayName: {type: ['string', 'null'], description: 1-128 characters; left out keeps it.}
+        description: {type: ['string', 'null'], description: 'At most 1,024 characters; left out keeps it.'}
+    KnowledgeBaseList:
+      type: object
+      required: [knowledgeBases, meta]
+      properties:
+        knowledgeBases: {type: array, items: {$ref: '#/components/schemas/KnowledgeBase'}}
+        meta: {$ref: '#/components/schemas/PageMeta'}
+    Metadata:
+      type: object
+      additionalProperties: {type: string}
+      description: 'At most 32 pairs; keys 1-64 characters, values at most 512.'
+    Knowledge:
+      type: object
+      required: [id, knowledgeBaseId, name, description, metadata, sourceType, sourceBytes, status, chunkCount, embeddedCount]
+      properties:
+        id: {type: string}
+        knowledgeBaseId: {type: string}
+        name: {type: string, description: The title its chunks are found under.}
+        description: {type: string}
+        metadata: {$ref: '#/components/schemas/Metadata'}
+        sourceType: {type: string, enum: [TEXT, MARKDOWN, HTML, CSV, TSV]}
+        sourceBytes: {type: integer, minimum: 0, description: The source's size in UTF-8 bytes.}
+        status: {type: string, enum: [PROCESSING, READY, FAILED]}
+        failure: {type: string, description: Why it FAILED.}
+        chunkCount: {type: integer, minimum: 0}
+        embeddedCount: {type: integer, minimum: 0, description: Chunks embedded so far (the progress of an ingestion).}
+        createdAt: {$ref: '#/components/schemas/Time'}
+        updatedAt: {$ref: '#/components/schemas/Time'}
+    NewKnowledge:
+      type: object
+      required: [name, source]
+      properties:
+        name: {type: string, description: 1-256 characters.}
+        description: {type: ['string', 'null']}
+        metadata: {oneOf: [{$ref: '#/components/schemas/Metadata'}, {type: 'null'}]}
+        sourceType: {type: ['string', 'null'], enum: [TEXT, MARKDOWN, HTML, CSV, TSV, null], default: TEXT}
+        source: {type: string, description: 'The document (at most 16 MiB of UTF-8, and within the server''s body limit), cut into chunks of at most 300 words by its type.'}
+    KnowledgePatch:
+      type: object
+      properties:
+        name: {type: ['string', 'null'], description: A new name embeds the chunks again under it.}
+        description: {type: ['string', 'null']}
+        metadata: {oneOf: [{$ref: '#/components/schemas/Metadata'}, {type: 'null'}], description: 'Replaces the metadata; {} empties it.'}
+        sourceType: {type: ['string', 'null'], enum: [TEXT, MARKDOWN, HTML, CSV, TSV, null], description: Only with source; left out keeps the old type.}
+        source: {type: ['string', 'null'], description: A new source, cut and embedded again.}
+    KnowledgeList:
+      type: object
+      required: [knowledge, meta]
+      properties:
+        knowledge: {type: array, items: {$ref: '#/components/schemas/Knowledge'}}
+        meta: {$ref: '#/components/schemas/PageMeta'}
+    StoredChunk:
+      type: object
+      required: [knowledgeBaseId, knowledgeId, chunkIndex, documentTitle, headingPath, content, startOffset, endOffset]
+      properties:
+        knowledgeBaseId: {type: string}
+        knowledgeId: {type: string}
+        chunkIndex: {type: integer, minimum: 0}
+        documentTitle: {type: string}
+        headingPath: {type: array, items: {type: string}}
+        content: {type: string}
+        startOffset: {type: integer, minimum: 0}
+        endOffset: {type: integer, minimum: 0}
+    ChunkList:
+      type: object
+      required: [chunks, meta]
+      properties:
+        chunks: {type: array, items: {$ref: '#/components/schemas/StoredChunk'}}
+        meta: {$ref: '#/components/schemas/PageMeta'}
+    SearchKnowledgeRequest:
+      type: object
+      required: [query]
+      properties:
+        query: {type: string, description: '1-2,048 characters.'}
+        top: {type: ['integer', 'null'], minimum: 0, maximum: 20, default: 5, description: How many chunks (0 means 5).}
+        knowledgeIds: {type: ['array', 'null'], items: {type: string}, description: Only these documents.}
+        knowledgeBaseIds: {type: ['array', 'null'], items: {type: string}, description: 'Searching the store: only these bases (left out: every base). Under a base''s path, leave it out.'}
+        metadata: {oneOf: [{$ref: '#/components/schemas/Metadata'}, {type: 'null'}], description: Only documents holding every pair.}
+        explain: {type: ['boolean', 'null']}
+    SearchKnowledgeResponse:
+      type: object
+      required: [chunks, meta]
+      properties:
+        chunks: {type: array, items: {$ref: '#/components/schemas/KnowledgeChunk'}}
+        meta:
+          type: object
+          required: [queryTime, queryTimeUs]
+          properties:
+            queryTime: {type: number, description: Milliseconds.}
+            queryTimeUs: {type: integer}
 
 """##
 }
