@@ -64,12 +64,44 @@ extension API {
             let r = try await call(Methods.deleteProfile, q, context)
             return json(ProfileDeletedJSON(id: r.profileId, deleted: DeletionJSON(r.receipt)))
         }
+        profiles.post("{profileId}/Identifiers") { request, context in
+            try await addIdentifiers(request, context)
+        }
         profiles.get("{profileId}/Identifiers") { request, context in
             let (store, id) = try ids(context)
             let profile = try await getProfile(request, store: store, id: id, context)
             return json(
                 IdentifiersJSON(profileId: profile.id, identifiers: profile.identifiers.map(IdentifierJSON.init)))
         }
+    }
+
+    /// `POST .../Identifiers`: attaches identifiers to this profile (ResolveIdentity naming it).
+    /// A profile holding one of them as a unique identifier is merged with this one, the
+    /// earliest-created surviving: the answer names the profile they ended on. 201 when the
+    /// profile gained an identifier, 200 when it held them all already.
+    func addIdentifiers(_ request: Request, _ context: Context) async throws -> Response {
+        let (store, id) = try ids(context)
+        let b = try await body(AddIdentifiersBody.self, request, context)
+        var given = b.identifiers ?? []
+        if let idType = b.idType, let value = b.value { given.append(NewIdentifierJSON(idType: idType, value: value)) }
+        if b.idType != nil && b.value == nil { throw APIError.invalid("value", "is required with idType") }
+        if b.value != nil && b.idType == nil { throw APIError.invalid("idType", "is required with value") }
+        guard !given.isEmpty else {
+            throw APIError.invalid("identifiers", "give {idType, value} or identifiers: [{idType, value}]")
+        }
+        var get = Wire.GetProfileRequest()
+        get.storeId = store
+        get.profileId = id
+        let before = try await call(Methods.getProfile, get, context).profile
+        try redirectIfMerged(request, named: id, canonical: before?.id ?? "", status: .permanentRedirect)
+        var q = Wire.ResolveIdentityRequest()
+        q.storeId = store
+        q.profileId = id
+        q.identifiers = given.map(\.wire)
+        let r = try await call(Methods.resolveIdentity, q, context)
+        let held = Set((before?.identifiers ?? []).map { "\($0.type)\u{0}\($0.value)" })
+        let gained = (r.profile?.identifiers ?? []).contains { !held.contains("\($0.type)\u{0}\($0.value)") }
+        return json(ResolvedProfileJSON(r), status: gained || r.outcome == .merged ? .created : .ok)
     }
 
     func ids(_ context: Context) throws(APIError) -> (store: String, profile: String) {

@@ -36,7 +36,7 @@ struct API: Sendable {
         ("v1/Stores/*/Profiles", ["GET", "POST"]),
         ("v1/Stores/*/Profiles/Lookup", ["POST"]),
         ("v1/Stores/*/Profiles/*", ["DELETE", "GET", "PATCH"]),
-        ("v1/Stores/*/Profiles/*/Identifiers", ["GET"]),
+        ("v1/Stores/*/Profiles/*/Identifiers", ["GET", "POST"]),
         ("v1/Stores/*/Profiles/*/Observations", ["GET", "POST"]),
         ("v1/Stores/*/Profiles/*/Observations/*", ["DELETE", "GET"]),
         ("v1/Stores/*/Profiles/*/Observations/*/Revisions", ["GET"]),

@@ -144,6 +144,13 @@ struct NewIdentifierJSON: Decodable {
     var wire: Wire.Identifier { Wire.Identifier(type: idType, value: value) }
 }
 
+/// `POST .../Identifiers`: one identifier as the hosted product sends it, or several.
+struct AddIdentifiersBody: Decodable {
+    var idType: String?
+    var value: String?
+    var identifiers: [NewIdentifierJSON]?
+}
+
 /// The profile a create resolved to, and how.
 struct ResolvedProfileJSON: Encodable {
     var profile: ProfileJSON

@@ -272,6 +272,26 @@ paths:
         '401': {$ref: '#/components/responses/Error'}
         '403': {$ref: '#/components/responses/Error'}
         '404': {$ref: '#/components/responses/Error'}
+    post:
+      operationId: AddIdentifiers
+      tags: [Profiles]
+      summary: Attach identifiers to this profile. A profile holding one of them as a unique identifier is merged with it (the earliest-created survives); identifiers the store's rules refuse come back in demoted.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/AddIdentifiersRequest'}
+      responses:
+        '201': {description: The profile gained an identifier (or was merged)., content: {application/json: {schema: {$ref: '#/components/schemas/ResolvedProfile'}}}}
+        '200': {description: The profile held them all already., content: {application/json: {schema: {$ref: '#/components/schemas/ResolvedProfile'}}}}
+        '308': {$ref: '#/components/responses/Merged'}
+        '400': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Error'}
+        '403': {$ref: '#/components/responses/Error'}
+        '404': {$ref: '#/components/responses/Error'}
+        '413': {$ref: '#/components/responses/Error'}
+        '429': {$ref: '#/components/responses/Error'}
+        '503': {$ref: '#/components/responses/Error'}
   /v1/Stores/{storeId}/Profiles/{profileId}/Observations:
     parameters:
       - $ref: '#/components/parameters/storeId'
@@ -1007,6 +1027,13 @@ components:
                   idType: {type: string}
                   value: {type: string}
                   reason: {type: string}
+    AddIdentifiersRequest:
+      type: object
+      description: One identifier ({idType, value}, as the hosted product sends it) or several (identifiers).
+      properties:
+        idType: {type: ['string', 'null']}
+        value: {type: ['string', 'null']}
+        identifiers: {type: ['array', 'null'], items: {$ref: '#/components/schemas/NewIdentifier'}}
     CreateProfileRequest:
       type: object
       properties:

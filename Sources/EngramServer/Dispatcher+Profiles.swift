@@ -8,7 +8,9 @@ extension Dispatcher {
         let identifiers = r.identifiers.map { IdentifierInput(type: $0.type, value: $0.value) }
         let traits = try traitUpdates(r.traits)
         let result = try engineCall { () throws(EngineError) in
-            try engine.resolveIdentity(storeID: r.storeId, identifiers: identifiers, traits: traits)
+            try engine.resolveIdentity(
+                storeID: r.storeId, identifiers: identifiers, traits: traits,
+                into: r.profileId.isEmpty ? nil : r.profileId)
         }
         var response = Wire.ResolveIdentityResponse()
         response.profile = Wire.Profile(result.profile)

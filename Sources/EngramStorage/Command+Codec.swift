@@ -11,8 +11,9 @@ extension Command {
     /// The payload format version written by `encoded()`. Version 2 added which embedder
     /// made each observation's vector, and the Reembed command (tag 10). Version 3 added
     /// observations' message ids, stores' conversation settings, and the conversation
-    /// commands (tags 11–13). Version 4 added the knowledge commands (tags 15–20).
-    public static let codecVersion: UInt8 = 4
+    /// commands (tags 11–13). Version 4 added the knowledge commands (tags 15–20). Version 5
+    /// added ResolveIdentity's named profile (after its time).
+    public static let codecVersion: UInt8 = 5
 
     /// What a version-1 record's observation vector was made by: every engine-made vector
     /// then came from the built-in hashed embedder (a client's could not be told apart).
@@ -63,6 +64,7 @@ extension Command {
             }
             c.traits.encode(into: &w)
             w.signed(c.at)
+            w.optionalString(c.profileID)
         case .updateTraits(let c):
             w.byte(6)
             w.string(c.storeID)
@@ -154,8 +156,9 @@ extension Command {
     public init(decoding bytes: UnsafeRawBufferPointer) throws(DecodingError) {
         var r = ByteReader(bytes)
         let version = try r.byte()
-        guard (1...4).contains(version) else {
-            throw DecodingError("unknown command codec version \(version) (this build reads 1 to 4)", offset: 0)
+        guard (1...Self.codecVersion).contains(version) else {
+            throw DecodingError(
+                "unknown command codec version \(version) (this build reads 1 to \(Self.codecVersion))", offset: 0)
         }
         let tagOffset = r.offset
         switch try r.byte() {
@@ -188,7 +191,7 @@ extension Command {
             self = .resolveIdentity(
                 ResolveIdentity(
                     storeID: storeID, newProfileID: newProfileID, identifiers: identifiers, traits: traits,
-                    at: try r.signed()))
+                    at: try r.signed(), profileID: version >= 5 ? try r.optionalString() : nil))
         case 6:
             self = .updateTraits(
                 UpdateTraits(

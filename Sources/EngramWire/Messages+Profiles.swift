@@ -228,6 +228,8 @@ extension Wire {
         public var storeId: String = ""
         public var identifiers: [Identifier] = []
         public var traits: [String: TraitGroup] = [:]
+        /// Given: the identifiers go to this profile rather than the one they match.
+        public var profileId: String = ""
         public init() {}
 
         @inlinable
@@ -235,6 +237,7 @@ extension Wire {
             w.string(1, storeId)
             w.messages(2, identifiers)
             w.map(3, traits)
+            w.string(4, profileId)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -245,6 +248,7 @@ extension Wire {
             case 1: storeId = try r.string(t, "store_id")
             case 2: try r.message(t, "identifiers", appendingTo: &identifiers)
             case 3: try r.mapEntry(t, "traits", into: &traits)
+            case 4: profileId = try r.string(t, "profile_id")
             default: return false
             }
             return true

@@ -22,6 +22,60 @@ import Testing
         #expect(t.engine.counts().profiles == 1)
     }
 
+    /// Identifiers sent to a named profile attach to it even when they match nothing; one that
+    /// another profile holds uniquely merges the two (the earliest survives); a shared value
+    /// only attaches; an unknown profile is NOT_FOUND and nothing is created. Replay agrees.
+    @Test func identifiersIntoANamedProfile() throws {
+        let t = makeEngine(shards: 8)
+        let store = try t.engine.makeStore()
+        try t.engine.putIdentitySettings(
+            storeID: store,
+            IdentitySettings(types: [
+                IdentifierTypeSettings(name: "email", normalization: .email),
+                IdentifierTypeSettings(name: "phone", normalization: .phone),
+                IdentifierTypeSettings(name: "account", normalization: .none, unique: false),
+            ]))
+        let older = try t.engine.makeProfile(store: store, email: "old@example.com")
+        let named = try t.engine.makeProfile(store: store, email: "named@example.com")
+
+        let attached = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [phone("+14155552671")], into: named)
+        #expect(attached.outcome == .matched && attached.profileID == named)
+        #expect(attached.attached.map(\.value) == ["+14155552671"])
+        // Without `into`, the same new number would have made a new profile.
+        #expect(try t.engine.lookupProfiles(storeID: store, type: "phone", value: "+14155552671").profileIDs == [named])
+
+        let shared = IdentifierInput(type: "account", value: "family-7")
+        _ = try t.engine.resolveIdentity(storeID: store, identifiers: [email("old@example.com"), shared])
+        let sharing = try t.engine.resolveIdentity(storeID: store, identifiers: [shared], into: named)
+        #expect(sharing.outcome == .matched && sharing.profileID == named, "a shared value never merges")
+        #expect(t.engine.counts().profiles == 2)
+
+        let merged = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [email("old@example.com")], into: named)
+        #expect(merged.outcome == .merged)
+        #expect(merged.profileID == older && merged.mergedProfileIDs == [named], "the earliest-created survives")
+        #expect(t.engine.counts().profiles == 1)
+        // The merged-away id still names the profile.
+        let again = try t.engine.resolveIdentity(storeID: store, identifiers: [phone("+33612345678")], into: named)
+        #expect(again.profileID == older && again.outcome == .matched)
+
+        expectError(.notFound, field: "profile_id") {
+            try t.engine.resolveIdentity(storeID: store, identifiers: [email("new@example.com")], into: "pr_missing")
+        }
+        expectError(.invalidArgument, field: "profile_id") {
+            try t.engine.resolveIdentity(storeID: store, identifiers: [email("new@example.com")], into: "")
+        }
+        #expect(t.engine.counts().profiles == 1)
+        #expect(try t.engine.lookupProfiles(storeID: store, type: "email", value: "new@example.com").profileIDs.isEmpty)
+
+        let replayed = makeEngine(shards: 8)
+        for (offset, command) in t.journal.commands.enumerated() {
+            try replayed.engine.replay(command, logPosition: UInt64(offset + 1))
+        }
+        expectSameState(t.engine, replayed.engine)
+    }
+
     @Test func mergeKeepsTheEarliestAndRedirectsOldIDs() throws {
         let t = makeEngine(shards: 8)
         let store = try t.engine.makeStore()

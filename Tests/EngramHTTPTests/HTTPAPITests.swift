@@ -348,6 +348,42 @@ import Testing
         }
     }
 
+    @Test func identifiersPostedToAProfileAttachOrMerge() async throws {
+        try await withHTTP { c in
+            let store = try await makeStore(c)
+            let profiles = "/v1/Stores/\(store)/Profiles"
+            let a = try await c.post(profiles, #"{"traits": {"Contact": {"email": "a@b.co"}}}"#).string("id")
+            let b = try await c.post(profiles, #"{"traits": {"Contact": {"email": "b@b.co"}}}"#).string("id")
+
+            let added = try await c.post("\(profiles)/\(b)/Identifiers", #"{"idType": "phone", "value": "+1 317 555 1234"}"#)
+            #expect(added.status == 201, "\(added.text)")
+            #expect(added.string("id") == b && added.string("outcome") == "MATCHED")
+            let listed = try await c.get("\(profiles)/\(b)/Identifiers").list("identifiers")
+            #expect(listed.map { $0["value"] as? String } == ["b@b.co", "+13175551234"])
+            let again = try await c.post("\(profiles)/\(b)/Identifiers", #"{"idType": "phone", "value": "+13175551234"}"#)
+            #expect(again.status == 200, "nothing new: \(again.text)")
+
+            let merged = try await c.post(
+                "\(profiles)/\(b)/Identifiers", #"{"identifiers": [{"idType": "email", "value": "A@B.CO"}]}"#)
+            #expect(merged.status == 201)
+            #expect(merged.string("outcome") == "MERGED" && merged.string("id") == a)
+            #expect(merged["mergedProfileIds"] as? [String] == [b])
+            // b is merged away now: a write to it is redirected, not applied.
+            let redirected = try await c.post("\(profiles)/\(b)/Identifiers", #"{"idType": "email", "value": "c@b.co"}"#)
+            #expect(redirected.status == 308)
+            #expect(redirected.headers[.location] == "\(profiles)/\(a)/Identifiers")
+
+            for (body, field) in [
+                ("{}", "identifiers"), (#"{"idType": "phone"}"#, "value"), (#"{"value": "x"}"#, "idType"),
+                (#"{"idType": "phone", "value": "not a number"}"#, "identifiers[0]"),
+            ] {
+                let bad = try await c.post("\(profiles)/\(a)/Identifiers", body)
+                #expect(bad.status == 400 && bad.text.contains(field), "\(body): \(bad.text)")
+            }
+            #expect(try await c.post("\(profiles)/pr_none/Identifiers", #"{"idType": "phone", "value": "+13175550000"}"#).status == 404)
+        }
+    }
+
     @Test func keysAndRolesAreTheBinaryProtocols() async throws {
         try await withHTTP(configure: { configuration in
             configuration.keys.add(key: "admin-key", role: .admin)

@@ -188,6 +188,27 @@ struct CodecTests {
         #expect(throws: DecodingError.self) { try Command(decoding: reembed) }
     }
 
+    /// A version-4 ResolveIdentity (before it could name a profile) reads as naming none.
+    @Test func versionFourResolveNamesNoProfile() throws {
+        let command = Command.resolveIdentity(
+            .init(
+                storeID: "st", newProfileID: "pr_new", identifiers: [IdentifierInput(type: "email", value: "a@b.c")],
+                traits: [], at: 9, profileID: "pr_old"))
+        var bytes = command.encoded()
+        guard case .resolveIdentity(let now) = try Command(decoding: bytes) else {
+            Issue.record("not a ResolveIdentity")
+            return
+        }
+        #expect(now.profileID == "pr_old")
+        bytes[0] = 4
+        bytes.removeLast("pr_old".utf8.count + 2)  // presence byte, length, the id
+        guard case .resolveIdentity(let old) = try Command(decoding: bytes) else {
+            Issue.record("not a ResolveIdentity")
+            return
+        }
+        #expect(old.profileID == nil && old.at == 9 && old.identifiers == now.identifiers)
+    }
+
     @Test func damagedPayloadsThrowInsteadOfCrashing() {
         var rng = SeededGenerator(seed: 9)
         var failures = 0
@@ -335,7 +356,7 @@ func randomCommand(_ rng: inout SeededGenerator) -> Command {
                 identifiers: randomList(&rng) {
                     IdentifierInput(type: randomString(&$0, max: 5), value: randomString(&$0))
                 },
-                traits: randomTraits(&rng), at: at))
+                traits: randomTraits(&rng), at: at, profileID: Bool.random(using: &rng) ? randomString(&rng) : nil))
     case 6: return .updateTraits(.init(storeID: s, profileID: randomString(&rng), traits: randomTraits(&rng), at: at))
     case 7: return .deleteProfile(.init(storeID: s, profileID: randomString(&rng), at: at))
     case 8:

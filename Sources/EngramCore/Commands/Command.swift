@@ -118,15 +118,19 @@ public enum Command: Sendable, Hashable {
         public var traits: [TraitUpdate]
         /// When the command was issued (µs since the Unix epoch); every time it sets comes from here.
         public var at: Int64
+        /// The profile the identifiers go to (any of its ids), rather than the one they match.
+        public var profileID: String?
         /// Creates the value.
         public init(
-            storeID: String, newProfileID: String, identifiers: [IdentifierInput], traits: [TraitUpdate], at: Int64
+            storeID: String, newProfileID: String, identifiers: [IdentifierInput], traits: [TraitUpdate], at: Int64,
+            profileID: String? = nil
         ) {
             self.storeID = storeID
             self.newProfileID = newProfileID
             self.identifiers = identifiers
             self.traits = traits
             self.at = at
+            self.profileID = profileID
         }
     }
 

@@ -4,10 +4,17 @@ extension Engine {
     /// Finds the profile these identifiers belong to, creating or merging as needed, attaches
     /// the new identifiers and applies the trait updates. Several matching profiles are merged
     /// into the earliest-created one, whose id survives; the others' ids keep working.
-    public func resolveIdentity(storeID: String, identifiers: [IdentifierInput], traits: [TraitUpdate] = [])
+    ///
+    /// With `profileID`, the identifiers go to that profile (any of its ids) instead: it is the
+    /// first member of the match, so a profile holding one of the new unique identifiers is
+    /// merged with it, and shared values only attach. Nothing is created.
+    public func resolveIdentity(
+        storeID: String, identifiers: [IdentifierInput], traits: [TraitUpdate] = [], into profileID: String? = nil
+    )
         throws(EngineError) -> ResolveResult
     {
         try requireIDs(["store_id": storeID])
+        if let profileID { try requireIDs(["profile_id": profileID]) }
         var problems = Violations()
         TraitUpdate.validate(traits, path: "traits", limits: configuration.limits, into: &problems)
         try problems.check()
@@ -20,7 +27,7 @@ extension Engine {
                 var update = update
                 update.updatedAt = update.updatedAt ?? at
                 return update
-            }, at: at)
+            }, at: at, profileID: profileID)
         do throws(EngineError) {
             guard case .resolved(let result) = try apply(.resolveIdentity(command), .live) else {
                 throw EngineError.unexpectedOutput
@@ -99,7 +106,14 @@ extension Engine {
                                 field: "identifiers", description: "every identifier is blocked; nothing to match on")
                         ])
             }
-            let plan = ids.plan(candidates, blocked: blocked, limits: limits) { id in
+            var anchor: ProfileIdentity?
+            if let named = c.profileID {
+                guard let found = profileIdentity(store: c.storeID, id: ids.aliases[named] ?? named) else {
+                    throw .profileNotFound(named)
+                }
+                anchor = found
+            }
+            let plan = ids.plan(candidates, blocked: blocked, limits: limits, anchor: anchor) { id in
                 profileIdentity(store: c.storeID, id: id)
             }
             return try commit(plan, of: c, ids: &ids, directory: identity.conversations, mode)

@@ -85,9 +85,10 @@ extension IdentityState {
     /// into the match (or merge) is demoted if the result breaks a type limit or a hard cap
     /// (merge protection); one that only attaches follows its type's overflow policy.
     /// Going on with the remaining identifiers is the "retry" after a demotion.
+    /// `anchor`, when given, is a member from the start: the profile the caller named.
     func plan(
         _ candidates: [NormalizedIdentifier], blocked: [DemotedIdentifier], limits: EngineLimits,
-        profile: (String) -> ProfileIdentity?
+        anchor: ProfileIdentity? = nil, profile: (String) -> ProfileIdentity?
     ) -> ResolvePlan {
         var cache: [String: ProfileIdentity] = [:]
         func info(_ id: String) -> ProfileIdentity? {
@@ -104,7 +105,7 @@ extension IdentityState {
         // Shared (non-unique) values are weak evidence: they match only in calls that carry
         // no unique identifier, and never bring a second profile in.
         let hasUnique = candidates.contains { compiled.types[$0.key.type]!.settings.unique }
-        var members: [ProfileIdentity] = []
+        var members: [ProfileIdentity] = anchor.map { [$0] } ?? []
         var accepted: [NormalizedIdentifier] = []
         var demoted = blocked
         for candidate in ordered {
