@@ -11,6 +11,21 @@ struct RequestContext: Sendable {
     var method: Method
     var requestID: UInt32
     var allocator: ByteBufferAllocator
+    /// Set for an in-process caller (the HTTP door): the request and response travel as values.
+    var exchange: InProcessExchange? = nil
+}
+
+/// The request and response of one in-process call as values, so a door that already holds
+/// the request message (and wants the response message) skips protobuf's bytes both ways:
+/// the same route, access check and handler run, only the encoding is left out.
+final class InProcessExchange: Sendable {
+    let request: any ProtoMessage
+    private let answer = Mutex<(any ProtoMessage)?>(nil)
+
+    init(request: any ProtoMessage) { self.request = request }
+
+    func put(_ response: any ProtoMessage) { answer.withLock { $0 = response } }
+    func response<Response: ProtoMessage>(as: Response.Type) -> Response? { answer.withLock { $0 as? Response } }
 }
 
 /// A request's answer: ready now, once the log holds a write, or after an await (a snapshot,
@@ -157,6 +172,10 @@ final class Dispatcher: Sendable {
     }
 
     private func encode<Response: ProtoMessage>(_ response: Response, _ context: RequestContext) -> ByteBuffer {
+        if let exchange = context.exchange {
+            exchange.put(response)
+            return ByteBuffer()
+        }
         let method = context.method.rawValue
         let frame = context.allocator.frame(
             response, type: .response, method: method, requestID: context.requestID,

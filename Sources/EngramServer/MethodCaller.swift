@@ -34,10 +34,12 @@ package struct MethodCaller: Sendable {
         _ method: MethodDescriptor<Request, Response>, _ request: Request, as principal: ConnectionState.Principal
     ) async -> Result<Response, Wire.Status> {
         let started = ContinuousClock.now
-        let frame = allocator.frame(request, type: .request, method: method.id, requestID: 1)
-        let payload = frame.getSlice(
-            at: frame.readerIndex + Frame.headerSize, length: frame.readableBytes - Frame.headerSize)!
-        let context = RequestContext(principal: principal, method: method.method, requestID: 1, allocator: allocator)
+        // The route takes the request as it is and leaves the response in the exchange: no
+        // protobuf bytes either way (errors still come back as a Status frame).
+        let exchange = InProcessExchange(request: request)
+        let context = RequestContext(
+            principal: principal, method: method.method, requestID: 1, allocator: allocator, exchange: exchange)
+        let payload = ByteBuffer()
         let (answer, code): (ByteBuffer, StatusCode)
         switch dispatcher.dispatch(method.method, payload: payload, context: context) {
         case .done(let buffer, let status):
@@ -56,6 +58,7 @@ package struct MethodCaller: Sendable {
             }
         }
         metrics.record(method: method.method, code: code, since: started)
+        if code == .ok, let response = exchange.response(as: Response.self) { return .success(response) }
         return Self.decode(answer, code: code, as: Response.self)
     }
 

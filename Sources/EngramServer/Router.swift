@@ -26,7 +26,11 @@ struct Router: Sendable {
         routes[id] = { dispatcher, payload, context in
             let request: Request
             do throws(ServiceError) {
-                request = try dispatcher.decode(Request.self, payload)
+                if let given = context.exchange?.request as? Request {
+                    request = given
+                } else {
+                    request = try dispatcher.decode(Request.self, payload)
+                }
                 try context.authorize(method, request)
             } catch {
                 return dispatcher.fail(error, context)
