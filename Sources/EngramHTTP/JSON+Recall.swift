@@ -19,6 +19,37 @@ struct RecallBody: Decodable {
     var knowledgeBaseIds: [String]?
     var knowledgeLimit: UInt32?
 
+    private enum CodingKeys: String, CodingKey {
+        case query, conversationId, beginDate, endDate, observationsLimit, summariesLimit, communicationsLimit
+        case relevanceThreshold, sources, includeSuperseded, explain, queryEmbedding, rankCommunications
+        case knowledgeBaseIds, knowledgeLimit
+    }
+
+    /// Reads only the members the body has (the synthesized decoder asked for each of the
+    /// fifteen, a third of the door's JSON time on a typical three-member body).
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        for key in c.allKeys {
+            switch key {
+            case .query: query = try c.decodeIfPresent(String.self, forKey: key)
+            case .conversationId: conversationId = try c.decodeIfPresent(String.self, forKey: key)
+            case .beginDate: beginDate = try c.decodeIfPresent(JSONTime.self, forKey: key)
+            case .endDate: endDate = try c.decodeIfPresent(JSONTime.self, forKey: key)
+            case .observationsLimit: observationsLimit = try c.decodeIfPresent(UInt32.self, forKey: key)
+            case .summariesLimit: summariesLimit = try c.decodeIfPresent(UInt32.self, forKey: key)
+            case .communicationsLimit: communicationsLimit = try c.decodeIfPresent(UInt32.self, forKey: key)
+            case .relevanceThreshold: relevanceThreshold = try c.decodeIfPresent(Double.self, forKey: key)
+            case .sources: sources = try c.decodeIfPresent([String].self, forKey: key)
+            case .includeSuperseded: includeSuperseded = try c.decodeIfPresent(Bool.self, forKey: key)
+            case .explain: explain = try c.decodeIfPresent(Bool.self, forKey: key)
+            case .queryEmbedding: queryEmbedding = try c.decodeIfPresent([Double].self, forKey: key)
+            case .rankCommunications: rankCommunications = try c.decodeIfPresent(Bool.self, forKey: key)
+            case .knowledgeBaseIds: knowledgeBaseIds = try c.decodeIfPresent([String].self, forKey: key)
+            case .knowledgeLimit: knowledgeLimit = try c.decodeIfPresent(UInt32.self, forKey: key)
+            }
+        }
+    }
+
     func wire(store: String, profile: String) throws(APIError) -> Wire.RecallRequest {
         var r = Wire.RecallRequest()
         r.storeId = store

@@ -178,17 +178,17 @@ extension RecallJSON: JSONWritable {
             w.key("profileId")
             w.string(profileId)
             w.key("observations")
-            w.array(observations) { w, o in w.value(o) }
+            w.array(observations)
             w.key("summaries")
-            w.array(summaries) { w, s in w.value(s) }
+            w.array(summaries)
             w.key("communications")
-            w.array(communications) { w, c in w.value(c) }
+            w.array(communications)
             w.key("rankedCommunications")
-            w.array(rankedCommunications) { w, c in w.value(c) }
+            w.array(rankedCommunications)
             w.key("traits")
             w.traits(traits)
             w.key("knowledge")
-            w.array(knowledge) { w, k in w.value(k) }
+            w.array(knowledge)
             w.key("meta")
             w.object { w in
                 w.key("queryTime")
@@ -206,7 +206,7 @@ extension ObservationsPage: JSONWritable {
     func write(to w: inout JSONWriter) {
         w.object { w in
             w.key("observations")
-            w.array(observations) { w, o in w.value(o) }
+            w.array(observations)
             w.key("meta")
             w.value(meta)
         }

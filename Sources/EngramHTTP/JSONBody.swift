@@ -26,13 +26,16 @@ enum JSONBody {
         }
     }
 
+    /// One decoder for every request: it keeps no state between calls.
+    private static let decoder = JSONDecoder()
+
     static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws(APIError) -> T {
         guard buffer.readableBytes > 0 else {
             throw APIError(.invalidArgument, "the request needs a JSON body")
         }
         do {
             return try buffer.withUnsafeReadableBytes { raw in
-                try JSONDecoder().decode(T.self, from: Data(raw))
+                try decoder.decode(T.self, from: Data(raw))
             }
         } catch let error as APIError {
             throw error
@@ -108,6 +111,18 @@ enum RFC3339 {
 
     /// `format`'s text, appended as bytes.
     static func write(_ us: Int64, into out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxLength) { scratch in
+            let n = write(us, to: scratch.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<n]))
+        }
+    }
+
+    /// The most bytes `write(_:to:)` writes (a year of six digits and a sign, microseconds).
+    static let maxLength = 40
+
+    /// `format`'s text written at `out`, which has room for `maxLength` bytes; returns its length.
+    /// The fixed-width text is copied in once and its digits set in place.
+    static func write(_ us: Int64, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let seconds = us >= 0 ? us / 1_000_000 : (us - 999_999) / 1_000_000
         let micros = us - seconds * 1_000_000
         var days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
@@ -123,37 +138,38 @@ enum RFC3339 {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         if month <= 2 { year += 1 }
-        func digits(_ v: Int64, _ width: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<width { divisor *= 10 }
-            if v < 0 || v >= divisor * 10 {
-                out.append(contentsOf: String(v).utf8)
-                return
+        let template = micros != 0 ? template : templateWhole
+        // A year outside four digits (never a real timestamp) is written in full.
+        var start = 0
+        if !(0...9999).contains(year) {
+            for byte in String(year).utf8 {
+                out[start] = byte
+                start += 1
             }
+            start -= 4
+        }
+        template.withUnsafeBufferPointer { t in
+            (out + start + 4).update(from: t.baseAddress! + 4, count: t.count - 4)
+        }
+        func put(_ v: Int64, at end: Int, width: Int) {
             var v = v
-            while divisor > 0 {
-                out.append(UInt8(truncatingIfNeeded: v / divisor) &+ 0x30)
-                v %= divisor
-                divisor /= 10
+            for i in stride(from: start + end - 1, through: start + end - width, by: -1) {
+                out[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+                v /= 10
             }
         }
-        digits(year, 4)
-        out.append(UInt8(ascii: "-"))
-        digits(month, 2)
-        out.append(UInt8(ascii: "-"))
-        digits(day, 2)
-        out.append(UInt8(ascii: "T"))
-        digits(secondOfDay / 3600, 2)
-        out.append(UInt8(ascii: ":"))
-        digits(secondOfDay / 60 % 60, 2)
-        out.append(UInt8(ascii: ":"))
-        digits(secondOfDay % 60, 2)
-        if micros != 0 {
-            out.append(UInt8(ascii: "."))
-            digits(micros, 6)
-        }
-        out.append(UInt8(ascii: "Z"))
+        if start == 0 { put(year, at: 4, width: 4) }
+        put(month, at: 7, width: 2)
+        put(day, at: 10, width: 2)
+        put(secondOfDay / 3600, at: 13, width: 2)
+        put(secondOfDay / 60 % 60, at: 16, width: 2)
+        put(secondOfDay % 60, at: 19, width: 2)
+        if micros != 0 { put(micros, at: 26, width: 6) }
+        return start + template.count
     }
+
+    private static let template: [UInt8] = Array("0000-00-00T00:00:00.000000Z".utf8)
+    private static let templateWhole: [UInt8] = Array("0000-00-00T00:00:00Z".utf8)
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; nil when `text` is not one. Digits of
     /// the fraction past microseconds are dropped.

@@ -8,48 +8,112 @@ protocol JSONWritable {
     func write(to w: inout JSONWriter)
 }
 
-/// Writes JSON into a byte array: objects and arrays with their commas, escaped strings,
+/// Writes JSON into memory it owns: objects and arrays with their commas, escaped strings,
 /// shortest round-tripping numbers, RFC 3339 times.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+///
+/// Non-copyable, over a raw allocation: every byte written is a store and a count, with none of
+/// an array's per-append uniqueness and capacity calls (the writer was the largest part of the
+/// HTTP door's own cost on a Recall answer).
+struct JSONWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
     /// Whether the current object or array needs a comma before its next member.
     private var needsComma = false
 
-    init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int = 4096) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
 
-    var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
+    deinit { base.deallocate() }
+
+    /// What was written, as an array (tests).
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// What was written, in a buffer to send.
+    var buffer: ByteBuffer {
+        var out = ByteBufferAllocator().buffer(capacity: count)
+        out.writeBytes(UnsafeRawBufferPointer(start: base, count: count))
+        return out
+    }
+
+    // MARK: Raw output
+
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if count &+ n > capacity { grow(n) }
+    }
+
+    private mutating func grow(_ n: Int) {
+        let larger = Swift.max(capacity * 2, count + n)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.update(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count &+= 1
+    }
+
+    @inline(__always)
+    private mutating func put(_ a: UInt8, _ b: UInt8) {
+        reserve(2)
+        base[count] = a
+        base[count &+ 1] = b
+        count &+= 2
+    }
+
+    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let from = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (base + count).update(from: from, count: bytes.count)
+        count &+= bytes.count
+    }
+
+    private mutating func put(_ text: String) {
+        var text = text
+        text.withUTF8 { put($0) }
+    }
+
+    // MARK: JSON
 
     mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        put(UInt8(ascii: "{"))
         needsComma = false
         body(&self)
-        bytes.append(UInt8(ascii: "}"))
+        put(UInt8(ascii: "}"))
         needsComma = true
     }
 
     mutating func array<S: Sequence>(_ items: S, _ each: (inout JSONWriter, S.Element) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        put(UInt8(ascii: "["))
         needsComma = false
         for item in items { each(&self, item) }
-        bytes.append(UInt8(ascii: "]"))
+        put(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// A member's name; the value written next is its value.
     mutating func key(_ name: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        put(UInt8(ascii: "\""))
+        name.withUTF8Buffer { put($0) }
+        put(UInt8(ascii: "\""), UInt8(ascii: ":"))
         needsComma = false
     }
 
     mutating func key(_ name: String) {
         separate()
         writeString(name)
-        bytes.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -61,37 +125,63 @@ struct JSONWriter {
 
     mutating func int<I: BinaryInteger>(_ v: I) {
         separate()
-        bytes.append(contentsOf: String(v).utf8)
+        // Digits straight into the output: `String(v)` allocated a string per number.
+        reserve(21)
+        var magnitude = v.magnitude
+        if v < 0 {
+            base[count] = UInt8(ascii: "-")
+            count &+= 1
+        }
+        let start = count
+        repeat {
+            let (quotient, digit) = magnitude.quotientAndRemainder(dividingBy: 10)
+            base[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
+            count &+= 1
+            magnitude = quotient
+        } while magnitude > 0
+        var digits = UnsafeMutableBufferPointer(start: base + start, count: count - start)
+        digits.reverse()
         needsComma = true
     }
 
     /// A finite number (non-finite ones, which JSON cannot hold, are written as 0).
     mutating func number(_ v: Double) {
         separate()
-        if v.isFinite { bytes.append(contentsOf: v.description.utf8) } else { bytes.append(UInt8(ascii: "0")) }
+        if v.isFinite { put(v.description) } else { put(UInt8(ascii: "0")) }
         needsComma = true
     }
 
     mutating func number(_ v: Float) {
         separate()
-        if v.isFinite { bytes.append(contentsOf: v.description.utf8) } else { bytes.append(UInt8(ascii: "0")) }
+        if v.isFinite { put(v.description) } else { put(UInt8(ascii: "0")) }
         needsComma = true
     }
 
     mutating func bool(_ v: Bool) {
         separate()
-        bytes.append(contentsOf: (v ? "true" : "false").utf8)
+        put(v ? "true" : "false")
         needsComma = true
     }
 
     mutating func null() {
         separate()
-        bytes.append(contentsOf: "null".utf8)
+        put("null")
         needsComma = true
     }
 
     mutating func value(_ v: some JSONWritable) {
         v.write(to: &self)
+    }
+
+    /// An array of answers, each written where it lies (iterating would copy every element,
+    /// retaining and releasing each of its strings).
+    mutating func array<T: JSONWritable>(_ items: [T]) {
+        separate()
+        put(UInt8(ascii: "["))
+        needsComma = false
+        for i in items.indices { items[i].write(to: &self) }
+        put(UInt8(ascii: "]"))
+        needsComma = true
     }
 
     mutating func strings(_ list: [String]) {
@@ -101,9 +191,12 @@ struct JSONWriter {
     /// An RFC 3339 time in UTC, with microseconds when it has them (`RFC3339.format`'s text).
     mutating func time(_ us: Int64) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        RFC3339.write(us, into: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        reserve(RFC3339.maxLength + 2)
+        base[count] = UInt8(ascii: "\"")
+        count &+= 1
+        count &+= RFC3339.write(us, to: base + count)
+        base[count] = UInt8(ascii: "\"")
+        count &+= 1
         needsComma = true
     }
 
@@ -114,6 +207,7 @@ struct JSONWriter {
             string(v)
         }
     }
+
     mutating func field(_ name: StaticString, _ t: JSONTime?) {
         if let t {
             key(name)
@@ -127,6 +221,7 @@ struct JSONWriter {
             number(v)
         }
     }
+
     mutating func field(_ name: StaticString, _ v: (some JSONWritable)?) {
         if let v {
             key(name)
@@ -134,34 +229,65 @@ struct JSONWriter {
         }
     }
 
+    @inline(__always)
     private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { put(UInt8(ascii: ",")) }
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// The index of the first byte from `i` on that JSON must escape (a control character, `"`
+    /// or `\`), or `utf8.count`. Eight bytes at a time while none is found.
+    @inline(__always)
+    private static func nextEscape(in utf8: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+        let n = utf8.count
+        var i = i
+        guard let p = utf8.baseAddress else { return n }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i &+ 8 <= n {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            let quote = w ^ (ones &* 0x22)
+            let backslash = w ^ (ones &* 0x5C)
+            // Bit 7 of a byte set: it is below 0x20, or zero after the xor (the classic SWAR tests).
+            let control = (w &- ones &* 0x20) & ~w & highs
+            let isQuote = (quote &- ones) & ~quote & highs
+            let isBackslash = (backslash &- ones) & ~backslash & highs
+            if control | isQuote | isBackslash != 0 { break }
+            i &+= 8
+        }
+        while i < n {
+            let c = p[i]
+            if c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { return i }
+            i &+= 1
+        }
+        return n
     }
 
     private mutating func writeString(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { utf8 in
             var start = 0
-            for i in 0..<utf8.count {
+            while true {
+                let i = Self.nextEscape(in: utf8, from: start)
+                put(UnsafeBufferPointer(rebasing: utf8[start..<i]))
+                if i == utf8.count { break }
                 let c = utf8[i]
-                guard c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
                 start = i + 1
-                bytes.append(UInt8(ascii: "\\"))
                 switch c {
-                case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
+                case UInt8(ascii: "\""): put(UInt8(ascii: "\\"), UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): put(UInt8(ascii: "\\"), UInt8(ascii: "\\"))
+                case 0x0A: put(UInt8(ascii: "\\"), UInt8(ascii: "n"))
+                case 0x0D: put(UInt8(ascii: "\\"), UInt8(ascii: "r"))
+                case 0x09: put(UInt8(ascii: "\\"), UInt8(ascii: "t"))
                 default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
+                    put(UInt8(ascii: "\\"), UInt8(ascii: "u"))
+                    put(0x30, 0x30)
+                    put(Self.hex[Int(c >> 4)], Self.hex[Int(c & 15)])
                 }
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
     }
 }

@@ -16,6 +16,15 @@ import Testing
         }
         #expect(RFC3339.format(1_778_096_700_000_000) == "2026-05-06T19:45:00Z")
         #expect(RFC3339.format(1_778_096_700_250_000) == "2026-05-06T19:45:00.250000Z")
+        #expect(RFC3339.format(0) == "1970-01-01T00:00:00Z")
+        #expect(RFC3339.format(-1) == "1969-12-31T23:59:59.999999Z")
+        #expect(RFC3339.format(-62_135_596_800_000_000) == "0001-01-01T00:00:00Z")
+        // Years outside 0-9999 are written in full (no real timestamp has one).
+        #expect(RFC3339.format(-62_198_755_200_000_000) == "-1-01-01T00:00:00Z")
+        #expect(RFC3339.format(253_402_300_800_000_001) == "10000-01-01T00:00:00.000001Z")
+        var out: [UInt8] = Array("x".utf8)
+        RFC3339.write(951_782_400_000_007, into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "x2000-02-29T00:00:00.000007Z")
     }
 
     @Test func rfc3339ParsesOffsetsAndRejectsOtherText() {
@@ -61,6 +70,34 @@ import Testing
 }
 
 @Suite struct JSONWriterTests {
+    /// Strings with characters to escape anywhere (inside, across and after 8-byte blocks)
+    /// read back as themselves.
+    @Test func stringsRoundTripThroughTheEscaper() throws {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [String] = [
+            "a", "b", "Z", "0", " ", "\"", "\\", "\n", "\t", "\r", "\u{01}", "\u{1F}", "é", "日", "🎉", "/",
+        ]
+        var samples = ["", "\"", "\\", "12345678\"", "1234567\"8", "\u{1F}1234567", String(repeating: "x", count: 40)]
+        for _ in 0..<300 {
+            samples.append(
+                (0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined())
+        }
+        var w = JSONWriter()
+        w.strings(samples)
+        let text = String(decoding: w.bytes, as: UTF8.self)
+        #expect(try JSONDecoder().decode([String].self, from: Data(text.utf8)) == samples, "\(text.prefix(200))")
+    }
+
+    @Test func integersAsTheirDecimalText() {
+        var w = JSONWriter()
+        w.array([0, 7, 9, 10, 42, 100, -1, -10, Int64.max, Int64.min]) { w, n in w.int(n) }
+        w.int(UInt64.max)
+        w.int(UInt32(4_294_967_295))
+        #expect(
+            String(decoding: w.bytes, as: UTF8.self)
+                == "[0,7,9,10,42,100,-1,-10,9223372036854775807,-9223372036854775808],18446744073709551615,4294967295")
+    }
+
     /// The hand-written answers say exactly what their Codable shapes say.
     @Test func writerMatchesCodable() throws {
         var o = Wire.Observation()
