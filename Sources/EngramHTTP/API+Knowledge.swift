@@ -30,7 +30,8 @@ extension API {
         }
         bases.post("Search") { request, context in
             let b = try await body(SearchKnowledgeBody.self, request, context)
-            return try await search(b, store: try parameter("storeId", context), bases: b.knowledgeBaseIds ?? [], context)
+            return try await search(
+                b, store: try parameter("storeId", context), bases: b.knowledgeBaseIds ?? [], context)
         }
         bases.get("{knowledgeBaseId}") { _, context in
             var q = Wire.GetKnowledgeBaseRequest()
@@ -132,9 +133,9 @@ extension API {
         (try parameter("storeId", context), try parameter("knowledgeBaseId", context))
     }
 
-    private func search(_ b: SearchKnowledgeBody, store: String, bases: [String], _ context: Context) async throws(
-        APIError
-    ) -> Response {
+    private func search(_ b: SearchKnowledgeBody, store: String, bases: [String], _ context: Context)
+        async throws(APIError) -> Response
+    {
         var q = Wire.SearchKnowledgeRequest()
         q.storeId = store
         q.query = b.query ?? ""

@@ -81,15 +81,20 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Basic realm=\"engram\", Bearer" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: encodedBody))
+    }
+
+    /// The error's JSON: `{code, error, message, more_info, status, fieldViolations}`.
+    var encodedBody: ByteBuffer {
         let body = Body(
             code: code.rawValue, error: code.description, message: message,
             more_info: "https://github.com/engram-memory/engram/blob/main/docs/http.md#errors",
             status: status.code,
             fieldViolations: fieldViolations.isEmpty
                 ? nil : fieldViolations.map { Body.Violation(field: $0.field, description: $0.description) })
-        var headers = headers
-        headers[.contentType] = "application/json; charset=utf-8"
-        if status == .unauthorized { headers[.wwwAuthenticate] = "Basic realm=\"engram\", Bearer" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: JSONBody.encode(body)))
+        return JSONBody.encode(body)
     }
 }

@@ -64,31 +64,50 @@ public final class EngramHTTPServer: Service, Sendable {
             bound.failed(error)
             throw error
         }
-        // The group lives exactly as long as run(). Handlers run on the loop whose channel woke
-        // them (EventLoopGroupTaskExecutor): no hop to Swift's global pool and back per request.
+        // The group lives exactly as long as run(). Each request's task runs on the loop of its
+        // connection (HTTPRequestHandler): no hop to Swift's global pool and back per request.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         defer { group.shutdownGracefully { _ in } }
+        let responder = makeRouter().buildResponder()
+        let connections = OpenConnections()
+        let dates = HTTPDateCache()
+        let (logger, maxBody, maxConnections) = (logger, configuration.maxBodyBytes, configuration.maxConnections)
+        let idle = configuration.idleTimeout.components
+        let idleTimeout = TimeAmount.nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)
         do {
-            let idle = configuration.idleTimeout.components
-            let app = Application(
-                router: makeRouter(),
-                server: .http1(
-                    configuration: .init(
-                        idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
-                configuration: .init(
-                    address: .hostname(configuration.host, port: configuration.port), backlog: 1024,
-                    availableConnectionsDelegate: MaximumAvailableConnections(
-                        configuration.maxConnections, logger: logger)),
-                onServerRunning: { [self] channel in
-                    guard let address = channel.localAddress else { return }
-                    logger.info("engramd HTTP listening", metadata: ["address": "\(address)"])
-                    bound.bound(address)
-                },
-                eventLoopGroupProvider: .shared(group),
-                logger: logger)
-            try await withTaskExecutorPreference(EventLoopGroupTaskExecutor(group)) {
-                try await app.run()
+            let listener = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ConnectionLimiter(limit: maxConnections, connections: connections, logger: logger))
+                    }
+                }
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let sync = channel.pipeline.syncOperations
+                        try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                        try sync.addHandler(IdleStateHandler(allTimeout: idleTimeout))
+                        try sync.addHandler(
+                            HTTPRequestHandler(
+                                responder: responder, maxBodyBytes: maxBody, logger: logger, dates: dates))
+                    }
+                }
+                .bind(host: configuration.host, port: configuration.port).get()
+            if let address = listener.localAddress {
+                logger.info("engramd HTTP listening", metadata: ["address": "\(address)"])
+                bound.bound(address)
             }
+            try await withGracefulShutdownHandler {
+                try await listener.closeFuture.get()
+            } onGracefulShutdown: {
+                listener.close(promise: nil)
+                connections.finishAll()
+            }
+            // Answers under way are written, then their connections close.
+            for _ in 0..<500 where connections.count > 0 { try? await Task.sleep(for: .milliseconds(20)) }
         } catch {
             let failure = ServerError(
                 "cannot serve HTTP on \(configuration.host):\(configuration.port): \(error)")

@@ -19,25 +19,3 @@ public final class EventLoopTaskExecutor: TaskExecutor {
         }
     }
 }
-
-/// Runs Swift tasks on the event loop of the thread that wakes them, or on any loop of the group
-/// when woken from elsewhere.
-///
-/// A server framework that serves each connection from an async task (Hummingbird) resumes that
-/// task, when its channel reads, from the channel's event loop; with this executor preferred the
-/// task runs right there, instead of hopping to Swift's global pool and back to write.
-public final class EventLoopGroupTaskExecutor: TaskExecutor {
-    public let group: any EventLoopGroup
-
-    public init(_ group: any EventLoopGroup) {
-        self.group = group
-    }
-
-    public func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        let loop = group.any()
-        loop.execute {
-            job.runSynchronously(on: self.asUnownedTaskExecutor())
-        }
-    }
-}

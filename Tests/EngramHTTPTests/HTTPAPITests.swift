@@ -355,12 +355,14 @@ import Testing
             let a = try await c.post(profiles, #"{"traits": {"Contact": {"email": "a@b.co"}}}"#).string("id")
             let b = try await c.post(profiles, #"{"traits": {"Contact": {"email": "b@b.co"}}}"#).string("id")
 
-            let added = try await c.post("\(profiles)/\(b)/Identifiers", #"{"idType": "phone", "value": "+1 317 555 1234"}"#)
+            let added = try await c.post(
+                "\(profiles)/\(b)/Identifiers", #"{"idType": "phone", "value": "+1 317 555 1234"}"#)
             #expect(added.status == 201, "\(added.text)")
             #expect(added.string("id") == b && added.string("outcome") == "MATCHED")
             let listed = try await c.get("\(profiles)/\(b)/Identifiers").list("identifiers")
             #expect(listed.map { $0["value"] as? String } == ["b@b.co", "+13175551234"])
-            let again = try await c.post("\(profiles)/\(b)/Identifiers", #"{"idType": "phone", "value": "+13175551234"}"#)
+            let again = try await c.post(
+                "\(profiles)/\(b)/Identifiers", #"{"idType": "phone", "value": "+13175551234"}"#)
             #expect(again.status == 200, "nothing new: \(again.text)")
 
             let merged = try await c.post(
@@ -369,7 +371,8 @@ import Testing
             #expect(merged.string("outcome") == "MERGED" && merged.string("id") == a)
             #expect(merged["mergedProfileIds"] as? [String] == [b])
             // b is merged away now: a write to it is redirected, not applied.
-            let redirected = try await c.post("\(profiles)/\(b)/Identifiers", #"{"idType": "email", "value": "c@b.co"}"#)
+            let redirected = try await c.post(
+                "\(profiles)/\(b)/Identifiers", #"{"idType": "email", "value": "c@b.co"}"#)
             #expect(redirected.status == 308)
             #expect(redirected.headers[.location] == "\(profiles)/\(a)/Identifiers")
 
@@ -380,7 +383,9 @@ import Testing
                 let bad = try await c.post("\(profiles)/\(a)/Identifiers", body)
                 #expect(bad.status == 400 && bad.text.contains(field), "\(body): \(bad.text)")
             }
-            #expect(try await c.post("\(profiles)/pr_none/Identifiers", #"{"idType": "phone", "value": "+13175550000"}"#).status == 404)
+            #expect(
+                try await c.post("\(profiles)/pr_none/Identifiers", #"{"idType": "phone", "value": "+13175550000"}"#)
+                    .status == 404)
         }
     }
 

@@ -106,8 +106,10 @@ import Testing
                 #expect(answer.text.contains(field), "\(path) \(body): \(answer.text)")
             }
             let sourceTypeAlone = try await c.send(.patch, "\(kb)/Knowledge/kn_none", #"{"sourceType": "HTML"}"#)
-            #expect(sourceTypeAlone.status == 400 && sourceTypeAlone.text.contains("sourceType"), "\(sourceTypeAlone.text)")
-            #expect(try await c.post("/v1/Stores/\(store)/KnowledgeBases/kb_none/Search", #"{"query": "x"}"#).status == 404)
+            #expect(
+                sourceTypeAlone.status == 400 && sourceTypeAlone.text.contains("sourceType"), "\(sourceTypeAlone.text)")
+            #expect(
+                try await c.post("/v1/Stores/\(store)/KnowledgeBases/kb_none/Search", #"{"query": "x"}"#).status == 404)
         }
     }
 }

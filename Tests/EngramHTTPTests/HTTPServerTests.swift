@@ -102,4 +102,92 @@ import Testing
             }
         }
     }
+
+    /// The connection as a client on raw sockets sees it: pipelined requests answered in order
+    /// on one connection, `Connection: close` and HTTP/1.0 closing after the answer, a body over
+    /// the limit refused with the API's JSON error, bytes that are not HTTP answered 400, and
+    /// `Expect: 100-continue` answered before the body is sent.
+    @Test func http11ConnectionBehaviour() async throws {
+        var http = HTTPConfiguration()
+        http.port = 0
+        http.maxBodyBytes = 1024
+        try await withServices(http) { door in
+            let port = try await door.localAddress().port!
+            let pipelined = try RawHTTP.exchange(
+                port,
+                "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /v1/ControlPlane/Stores/st_none HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let statuses = pipelined.matches(of: /HTTP\/1\.1 \d{3} [A-Za-z ]+/).map { String(pipelined[$0.range]) }
+            #expect(statuses == ["HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"], "\(pipelined)")
+            #expect(pipelined.lowercased().contains("connection: close"))
+            #expect(pipelined.lowercased().contains("date: "))
+
+            let old = try RawHTTP.exchange(port, "GET /healthz HTTP/1.0\r\n\r\n")
+            #expect(old.hasPrefix("HTTP/1.0 200"), "\(old)")
+            #expect(old.hasSuffix(#"{"status":"ok"}"#), "closed after the answer: \(old)")
+
+            let big = String(repeating: "x", count: 4000)
+            let tooLarge = try RawHTTP.exchange(
+                port,
+                "POST /v1/ControlPlane/Stores HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(big.count + 18)\r\nConnection: close\r\n\r\n{\"displayName\": \"\(big)\"}")
+            #expect(tooLarge.hasPrefix("HTTP/1.1 413"), "\(tooLarge.prefix(300))")
+            #expect(tooLarge.contains("\"more_info\""))
+
+            let garbage = try RawHTTP.exchange(port, "NOT HTTP AT ALL\r\n\r\n")
+            #expect(garbage.hasPrefix("HTTP/1.1 400"), "\(garbage)")
+
+            let body = #"{"displayName": "continued"}"#
+            let continued = try RawHTTP.exchange(
+                port,
+                "POST /v1/ControlPlane/Stores HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+                then: body)
+            #expect(continued.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(continued)")
+            #expect(continued.contains("HTTP/1.1 201 Created"), "\(continued)")
+        }
+    }
 }
+
+/// A client on a blocking socket: sends bytes and reads until the server closes.
+enum RawHTTP {
+    static func exchange(_ port: Int, _ request: String, then more: String? = nil) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw RawHTTPError(description: "connect failed") }
+        func send(_ text: String) {
+            let bytes = Array(text.utf8)
+            _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+        }
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        func readSome() -> Bool {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { return false }
+            received += chunk[0..<n]
+            return true
+        }
+        send(request)
+        if let more {
+            // The interim answer comes before the body is sent.
+            while !String(decoding: received, as: UTF8.self).contains("\r\n\r\n"), readSome() {}
+            send(more)
+        }
+        while readSome() {}
+        return String(decoding: received, as: UTF8.self)
+    }
+}
+
+struct RawHTTPError: Error, CustomStringConvertible { var description: String }
