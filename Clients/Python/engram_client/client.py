@@ -487,11 +487,16 @@ class Client:
         store_id: Optional[str] = None,
         identifiers: Optional[Iterable[IdentifierLike]] = None,
         traits: Optional[TraitsLike] = None,
+        profile_id: Optional[str] = None,
         timeout: Optional[float] = None,
     ) -> pb.ResolveIdentityResponse:
-        """Method 20: create, match or merge profiles by identifiers, applying traits."""
+        """Method 20: create, match or merge profiles by identifiers, applying traits.
+
+        With ``profile_id`` the identifiers go to that profile (merging any profile that holds
+        one of them as a unique identifier) instead of the one they match."""
         return cast(pb.ResolveIdentityResponse, await self._invoke(
-            _M["ResolveIdentity"], request, timeout, dict(store_id=store_id, identifiers=identifiers, traits=traits)
+            _M["ResolveIdentity"], request, timeout,
+            dict(store_id=store_id, identifiers=identifiers, traits=traits, profile_id=profile_id),
         ))
 
     async def lookup_profiles(

@@ -109,6 +109,13 @@ async def test_profiles(client: engram_client.Client, store: str) -> None:
     canonical = merged.profile.id
     assert {ada, other.profile.id} == {canonical, *merged.merged_profile_ids}
 
+    # An identifier sent to a named profile attaches to it, though it matches nothing yet.
+    attached = await client.resolve_identity(
+        store_id=store, profile_id=canonical, identifiers=[{"type": "email", "value": "ada@work.example"}]
+    )
+    assert attached.outcome == pb.RESOLVE_OUTCOME_MATCHED and attached.profile.id == canonical
+    assert "ada@work.example" in {i.value for i in attached.profile.identifiers}
+
     looked = await client.lookup_profiles(store_id=store, identifier={"type": "phone", "value": "+14155550100"})
     assert looked.normalized.value == "+14155550100"
     assert [p.id for p in looked.profiles] == [canonical]
