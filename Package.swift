@@ -129,6 +129,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Fuzz targets: libFuzzer's entry point (scripts/fuzz builds it with the fuzzer sanitizer),
+        // and built normally a replayer of saved inputs.
+        .executableTarget(
+            name: "engram-fuzz",
+            dependencies: ["EngramWire", "EngramCore", "EngramStorage", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .executableTarget(
             name: "engramd",
             dependencies: [

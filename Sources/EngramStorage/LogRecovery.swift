@@ -36,12 +36,12 @@ struct LogRecovery {
         let all = try Self.segments(in: directory)
         // Skip segments that end before the snapshot: the next one starts at or below it.
         var startIndex = 0
-        for (i, segment) in all.enumerated() where segment.firstSequence <= snapshotSequence + 1 { startIndex = i }
+        for (i, segment) in all.enumerated() where segment.firstSequence <= snapshotSequence &+ 1 { startIndex = i }
         let segments = Array(all[startIndex...])
-        if let first = segments.first, first.firstSequence > snapshotSequence + 1 {
+        if let first = segments.first, first.firstSequence > snapshotSequence &+ 1 {
             throw StorageError(
                 .corruptLog,
-                "the log starts at sequence \(first.firstSequence) (\(directory)/\(first.name)) but the snapshot ends at \(snapshotSequence): records \(snapshotSequence + 1)...\(first.firstSequence - 1) are missing"
+                "the log starts at sequence \(first.firstSequence) (\(directory)/\(first.name)) but the snapshot ends at \(snapshotSequence): records \(snapshotSequence &+ 1)...\(first.firstSequence &- 1) are missing"
             )
         }
         var expected: UInt64? = nil
@@ -65,7 +65,7 @@ struct LogRecovery {
             }
             count += outcome.records
             if outcome.lastSequence > 0 { last = max(last, outcome.lastSequence) }
-            expected = outcome.lastSequence > 0 ? outcome.lastSequence + 1 : segment.firstSequence
+            expected = outcome.lastSequence > 0 ? outcome.lastSequence &+ 1 : segment.firstSequence
             if let damage = outcome.damage {
                 let tail = bytes.count - damage.offset
                 if isLast && damage.looksTorn {
@@ -130,7 +130,7 @@ struct LogRecovery {
     }
 
     /// Checks one segment's header and records; applies those after `snapshotSequence`.
-    private func scan(
+    func scan(
         _ raw: UnsafeRawBufferPointer, segment: SegmentFile, path: String, after snapshotSequence: UInt64,
         _ apply: (UInt64, Command) throws(EngineError) -> Void
     ) throws(StorageError) -> ScanOutcome {
@@ -181,7 +181,8 @@ struct LogRecovery {
                 // damaged, and calling it torn would drop acknowledged records.
                 outcome.damage = Damage(
                     offset: offset, reason: "record of \(length) bytes runs past the end of the file",
-                    looksTorn: !Self.wholeRecordFollows(raw, after: offset, sequence: expected + 1))
+                    // Wrapping: a damaged header may claim the largest sequence (found by fuzzing).
+                    looksTorn: !Self.wholeRecordFollows(raw, after: offset, sequence: expected &+ 1))
                 return outcome
             }
             let end = payloadStart + Int(length)
@@ -215,7 +216,7 @@ struct LogRecovery {
                 outcome.records += 1
             }
             outcome.lastSequence = sequence
-            expected = sequence + 1
+            expected = sequence &+ 1
             offset = end
         }
         return outcome
