@@ -190,7 +190,29 @@ __attribute__((constructor)) static void engram_kernels_init(void) {
     chosen = choose(&chosen_name);
 }
 
+// Distances cluster around half the bits, so consecutive rows keep incrementing the same few
+// counters, each increment waiting for the last one's store. Over many rows, four interleaved
+// histograms (summed at the end) break that chain.
 #define HAMMING_HISTOGRAM_BODY                                                                        \
+    if (words == 2 && count >= 4096) {                                                                \
+        /* The flat two-word sketch of a large corpus: unrolled, four histograms. */                  \
+        int32_t sub[4][129];                                                                          \
+        memset(sub, 0, sizeof(sub));                                                                  \
+        const uint64_t q0 = query[0], q1 = query[1];                                                  \
+        for (size_t i = 0; i < count; i++) {                                                          \
+            const uint64_t *row = rows + i * stride;                                                  \
+            int32_t h = __builtin_popcountll(row[0] ^ q0) + __builtin_popcountll(row[1] ^ q1);        \
+            int32_t keep = (flags[i] & mask) != 0;                                                    \
+            out[i] = keep ? h : INT32_MAX;                                                            \
+            sub[i & 3][h] += keep;                                                                    \
+        }                                                                                             \
+        for (size_t b = 0; b < 129; b++) histogram[b] += sub[0][b] + sub[1][b] + sub[2][b] + sub[3][b]; \
+        return;                                                                                       \
+    }                                                                                                 \
+    size_t bins = words * 64 + 1;                                                                     \
+    int split = count >= 4096 && bins <= 513;                                                         \
+    int32_t sub[3][split ? bins : 1];                                                                 \
+    if (split) memset(sub, 0, sizeof(sub));                                                           \
     for (size_t i = 0; i < count; i++) {                                                              \
         if (!(flags[i] & mask)) {                                                                     \
             out[i] = INT32_MAX;                                                                       \
@@ -199,8 +221,14 @@ __attribute__((constructor)) static void engram_kernels_init(void) {
         int32_t h = 0;                                                                                \
         for (size_t w = 0; w < words; w++) h += __builtin_popcountll(rows[i * stride + w] ^ query[w]); \
         out[i] = h;                                                                                   \
-        histogram[h] += 1;                                                                            \
-    }
+        if (split && (i & 3)) {                                                                       \
+            sub[(i & 3) - 1][h] += 1;                                                                 \
+        } else {                                                                                      \
+            histogram[h] += 1;                                                                        \
+        }                                                                                             \
+    }                                                                                                 \
+    if (split)                                                                                        \
+        for (size_t b = 0; b < bins; b++) histogram[b] += sub[0][b] + sub[1][b] + sub[2][b];
 
 static void hamming_histogram_baseline(const uint64_t *rows, size_t count, size_t stride, size_t words,
                                        const uint64_t *query, const uint8_t *flags, uint8_t mask, int32_t *out,

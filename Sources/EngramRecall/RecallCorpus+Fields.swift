@@ -48,22 +48,39 @@ extension RecallCorpus {
         var admittedCount = 0
         var best: (Float, Float) = (0, 0)
         let plain = filter.sources.isEmpty && !filter.includeInactive
-        body.blocks.withUnsafeBufferPointer { blocks in
-            admitted.withUnsafeMutableBufferPointer { admitted in
-                lexical.withUnsafeBufferPointer { lexical in
-                    headingLexical.withUnsafeBufferPointer { headingLexical in
-                        for block in 0..<blocks.count {
-                            let base = block * RecallBlock.size
-                            blocks[block].flags.withUnsafeBufferPointer { flags in
-                                for r in 0..<RecallBlock.size {
-                                    let passes =
-                                        plain
-                                        ? flags[r] & RecallBlock.active != 0 : filter.admits(blocks[block], r)
-                                    guard passes else { continue }
-                                    let slot = base + r
-                                    admitted[slot] = true
-                                    admittedCount += 1
-                                    best = (max(best.0, lexical[slot]), max(best.1, headingLexical[slot]))
+        if plain, body.keepsFlatSketch, body.flatFlags.count >= body.slotCapacity {
+            // The flat copy of the flags: one byte a row, no block visited.
+            body.flatFlags.withUnsafeBufferPointer { flags in
+                admitted.withUnsafeMutableBufferPointer { admitted in
+                    lexical.withUnsafeBufferPointer { lexical in
+                        headingLexical.withUnsafeBufferPointer { headingLexical in
+                            for slot in 0..<admitted.count where flags[slot] & RecallBlock.active != 0 {
+                                admitted[slot] = true
+                                admittedCount += 1
+                                best = (max(best.0, lexical[slot]), max(best.1, headingLexical[slot]))
+                            }
+                        }
+                    }
+                }
+            }
+        } else {
+            body.blocks.withUnsafeBufferPointer { blocks in
+                admitted.withUnsafeMutableBufferPointer { admitted in
+                    lexical.withUnsafeBufferPointer { lexical in
+                        headingLexical.withUnsafeBufferPointer { headingLexical in
+                            for block in 0..<blocks.count {
+                                let base = block * RecallBlock.size
+                                blocks[block].flags.withUnsafeBufferPointer { flags in
+                                    for r in 0..<RecallBlock.size {
+                                        let passes =
+                                            plain
+                                            ? flags[r] & RecallBlock.active != 0 : filter.admits(blocks[block], r)
+                                        guard passes else { continue }
+                                        let slot = base + r
+                                        admitted[slot] = true
+                                        admittedCount += 1
+                                        best = (max(best.0, lexical[slot]), max(best.1, headingLexical[slot]))
+                                    }
                                 }
                             }
                         }
@@ -111,23 +128,32 @@ extension RecallCorpus {
                             }
                             return
                         }
-                        // The best by BM25: a cutoff from a coarse histogram of the parts, then the slots above it.
-                        var histogram = [Int](repeating: 0, count: 1025)
+                        // The best by BM25: a cutoff from a coarse histogram of the parts, then the
+                        // slots above it. Four interleaved histograms: most parts fall in the same
+                        // few bins, and one counter would make each row wait for the last's store.
+                        var histogram = [Int32](repeating: 0, count: 4 * 1025)
                         histogram.withUnsafeMutableBufferPointer { histogram in
-                            for slot in 0..<admitted.count where admitted[slot] {
-                                let part = a * lexical[slot] + c * headingLexical[slot]
+                            // Branch-free: a slot not admitted has part 0, and bin 0 is never taken
+                            // (the cutoff stops at bin 1), so it may count anything.
+                            for slot in 0..<admitted.count {
+                                let part = admitted[slot] ? a * lexical[slot] + c * headingLexical[slot] : 0
                                 parts[slot] = part
-                                if part > 0 { histogram[min(1024, Int(part * 1024))] += 1 }
+                                histogram[(slot & 3) * 1025 + Int(min(1024, max(0, part * 1024)))] &+= 1
+                            }
+                            for bin in 0..<1025 {
+                                histogram[bin] =
+                                    histogram[bin] &+ histogram[1025 + bin] &+ histogram[2050 + bin]
+                                    &+ histogram[3075 + bin]
                             }
                         }
                         var cutoff = 1024
-                        var taken = histogram[1024]
-                        while cutoff > 1, taken + histogram[cutoff - 1] <= fieldShortlist {
+                        var taken = Int(histogram[1024])
+                        while cutoff > 1, taken + Int(histogram[cutoff - 1]) <= fieldShortlist {
                             cutoff -= 1
-                            taken += histogram[cutoff]
+                            taken += Int(histogram[cutoff])
                         }
-                        let floor = Float(cutoff) / 1024
-                        for slot in 0..<admitted.count where parts[slot] > 0 && parts[slot] >= floor {
+                        let floor = Float(cutoff) / 1024  // above 0: cutoff is at least 1
+                        for slot in 0..<parts.count where parts[slot] >= floor {
                             pool.append(Int32(slot))
                         }
                     }

@@ -133,6 +133,10 @@ package struct RecallCorpus: Sendable {
     /// array (two words a slot): a large corpus's shortlist pass reads 16 bytes a row from here
     /// instead of touching each row's whole sketch in its block.
     package private(set) var flatSketch: [UInt64] = []
+    /// With `keepsFlatSketch`, every slot's flags in one flat array too: a large corpus's
+    /// passes over every slot read 1 byte a row from here, not each block's own flags array
+    /// (a cache miss or two per block: most of a 100,000-chunk shortlist pass).
+    package private(set) var flatFlags: [UInt8] = []
     package private(set) var keepsFlatSketch = false
 
     package init() {}
@@ -255,6 +259,7 @@ package struct RecallCorpus: Sendable {
         blocks[b].sources[r] = source
         blocks[b].lengths[r] = Int32(clamping: analyzed.length)
         blocks[b].flags[r] = flags
+        copyFlags(b, r)
         blocks[b].terms[r] = analyzed.terms
         for term in analyzed.terms {
             postings.modifyValue(forKey: term.term, default: PostingList()) {
@@ -267,6 +272,16 @@ package struct RecallCorpus: Sendable {
         }
     }
 
+    /// Keeps `flatFlags` equal to a row's flags, when the corpus keeps the flat copies.
+    @inline(__always)
+    private mutating func copyFlags(_ b: Int, _ r: Int) {
+        guard keepsFlatSketch else { return }
+        if flatFlags.count < slotCapacity {
+            flatFlags.append(contentsOf: repeatElement(0, count: slotCapacity - flatFlags.count))
+        }
+        flatFlags[b * RecallBlock.size + r] = blocks[b].flags[r]
+    }
+
     /// Changes what a document's text did not: source, time, active or not. Cheaper than
     /// `put`, for duplicates and supersessions, which keep the text.
     package mutating func update(id: String, source: String, occurredAt: Int64, active: Bool) {
@@ -277,6 +292,7 @@ package struct RecallCorpus: Sendable {
         let wasActive = blocks[b].flags[r] & RecallBlock.active != 0
         guard wasActive != active else { return }
         blocks[b].flags[r] ^= RecallBlock.active
+        copyFlags(b, r)
         let delta: Int32 = active ? 1 : -1
         for term in blocks[b].terms[r] {
             postings.modifyValue(forKey: term.term) { $0.activeCount += delta }
@@ -304,6 +320,7 @@ package struct RecallCorpus: Sendable {
         blocks[b].sources[r] = ""
         blocks[b].terms[r] = []
         blocks[b].flags[r] = 0
+        copyFlags(b, r)
         blocks[b].lengths[r] = 0
         if (r + 1) * dimension <= blocks[b].vectors.count {
             for i in (r * dimension)..<((r + 1) * dimension) { blocks[b].vectors[i] = 0 }
@@ -323,6 +340,7 @@ package struct RecallCorpus: Sendable {
         for b in blocks.indices {
             for r in 0..<RecallBlock.size where blocks[b].flags[r] & RecallBlock.engineMade != 0 {
                 blocks[b].flags[r] &= ~(RecallBlock.engineMade | RecallBlock.hasVector)
+                copyFlags(b, r)
                 vectorCount -= 1
                 engineVectorCount -= 1
                 if (r + 1) * dimension <= blocks[b].vectors.count {
@@ -339,7 +357,10 @@ package struct RecallCorpus: Sendable {
         for b in blocks.indices {
             blocks[b].vectors.removeAll()
             blocks[b].signs.removeAll()
-            for r in 0..<RecallBlock.size { blocks[b].flags[r] &= ~(RecallBlock.hasVector | RecallBlock.engineMade) }
+            for r in 0..<RecallBlock.size {
+                blocks[b].flags[r] &= ~(RecallBlock.hasVector | RecallBlock.engineMade)
+                copyFlags(b, r)
+            }
         }
         vectorCount = 0
         engineVectorCount = 0
@@ -576,23 +597,17 @@ extension RecallCorpus {
         for i in 0..<d where query[i] > 0 { querySigns[i / 64] |= 1 << UInt64(i % 64) }
         var distances = [Int32](repeating: Int32.max, count: slotCapacity)
         var histogram = [Int32](repeating: 0, count: bits + 1)
-        if keepsFlatSketch, used <= Self.flatSketchWords, flatSketch.count >= slotCapacity * Self.flatSketchWords {
-            // The flat copy: 16 contiguous bytes a row.
-            blocks.withUnsafeBufferPointer { blocks in
-                flatSketch.withUnsafeBufferPointer { flat in
+        if keepsFlatSketch, used <= Self.flatSketchWords, flatSketch.count >= slotCapacity * Self.flatSketchWords,
+            flatFlags.count >= slotCapacity
+        {
+            // The flat copies: 16 contiguous bytes and one flag byte a row, in one call.
+            flatSketch.withUnsafeBufferPointer { flat in
+                flatFlags.withUnsafeBufferPointer { flags in
                     distances.withUnsafeMutableBufferPointer { out in
                         histogram.withUnsafeMutableBufferPointer { histogram in
-                            for index in 0..<blocks.count {
-                                let rows = blocks[index].signs.count / stride
-                                guard rows > 0 else { continue }
-                                let base = index * RecallBlock.size
-                                blocks[index].flags.withUnsafeBufferPointer { flags in
-                                    engram_hamming_histogram(
-                                        flat.baseAddress! + base * Self.flatSketchWords, rows, Self.flatSketchWords,
-                                        used, querySigns, flags.baseAddress!, RecallBlock.hasVector,
-                                        out.baseAddress! + base, histogram.baseAddress!)
-                                }
-                            }
+                            engram_hamming_histogram(
+                                flat.baseAddress!, slotCapacity, Self.flatSketchWords, used, querySigns,
+                                flags.baseAddress!, RecallBlock.hasVector, out.baseAddress!, histogram.baseAddress!)
                         }
                     }
                 }
