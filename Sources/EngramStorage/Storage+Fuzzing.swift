@@ -5,6 +5,11 @@ import Logging
 /// from disk, reachable without a data directory. Not API; behind an SPI so nothing else
 /// reaches them by accident.
 @_spi(Fuzzing) public enum StorageFuzzing {
+    /// Writes `engine`'s state as a snapshot file at `path`, as a snapshot does.
+    public static func writeSnapshot(of engine: Engine, to path: String) throws {
+        _ = try SnapshotFile.write(engine.view(), to: path, createdAtUs: 1, faults: nil)
+    }
+
     /// Reads a snapshot file as start-up does; the number of stores in it, or an error.
     public static func readSnapshot(path: String) throws -> Int {
         try SnapshotFile.read(path).stores.count

@@ -18,7 +18,11 @@ enum FuzzTarget: String, CaseIterable {
     case log
     /// A whole log segment, scanned as recovery does and replayed into an engine.
     case segment
-    /// A snapshot file, read as start-up does.
+    /// A snapshot file, read as start-up does: a real one (holding every table) with the
+    /// input's damage applied. Each 5 bytes of input are an offset (4 bytes, little-endian,
+    /// modulo the file's size) and a byte to XOR there; a last partial group cuts the file at
+    /// that many bytes from its end. Random bytes as a whole file would almost never get past
+    /// SQLite's header, and would teach the fuzzer nothing.
     case snapshot
 
     func run(_ data: UnsafeRawBufferPointer) {
@@ -75,9 +79,21 @@ enum FuzzTarget: String, CaseIterable {
     }
 
     private static func snapshot(_ data: UnsafeRawBufferPointer) {
+        var file = FuzzFiles.baseSnapshot
+        guard !file.isEmpty else { return }
+        var i = 0
+        while i + 5 <= data.count {
+            let offset = Int(
+                UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16 | UInt32(data[i + 3]) << 24)
+            file[offset % file.count] ^= data[i + 4]
+            i += 5
+        }
+        if i < data.count { file.removeLast(min(file.count, Int(data[i]) * 64)) }
         let path = FuzzFiles.scratch
-        guard FuzzFiles.write(data, to: path) else { return }
-        _ = try? StorageFuzzing.readSnapshot(path: path)
+        guard file.withUnsafeBytes({ FuzzFiles.write($0, to: path) }) else { return }
+        do { _ = try StorageFuzzing.readSnapshot(path: path) } catch {
+            if ProcessInfo.processInfo.environment["ENGRAM_FUZZ_VERBOSE"] != nil { print("snapshot: \(error)") }
+        }
     }
 }
 
@@ -86,6 +102,21 @@ enum FuzzFiles {
     static let scratch: String = {
         let directory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         return "\(directory)/engram-fuzz-\(ProcessInfo.processInfo.processIdentifier).sqlite"
+    }()
+
+    /// A snapshot of an engine holding a bit of everything, made once per process.
+    static let baseSnapshot: [UInt8] = {
+        let engine = Engine()
+        do {
+            try FuzzSeeds.activity(engine, 1)
+            let path = scratch + ".base"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try StorageFuzzing.writeSnapshot(of: engine, to: path)
+            return Array(FileManager.default.contents(atPath: path) ?? Data())
+        } catch {
+            print("engram-fuzz: the base snapshot could not be made: \(error)")
+            return []
+        }
     }()
 
     static func write(_ data: UnsafeRawBufferPointer, to path: String) -> Bool {
@@ -133,35 +164,9 @@ enum FuzzSeeds {
         let engine = storage.engine
         // The same activity before the snapshot (so the snapshot holds every table) and after
         // it (so the log's last segment holds every kind of record).
-        func activity(_ n: Int) throws {
-            let store = try engine.createStore(displayName: "seed-\(n)").store.id
-            let profile = try engine.resolveIdentity(
-                storeID: store, identifiers: [IdentifierInput(type: "email", value: "seed\(n)@example.com")],
-                traits: [TraitUpdate(group: "Contact", name: "name", value: .string("Seed"))]
-            ).profileID
-            _ = try engine.resolveIdentity(
-                storeID: store, identifiers: [IdentifierInput(type: "phone", value: "+1415555010\(n)")], into: profile)
-            let observed = try engine.observe(
-                storeID: store, profileID: profile,
-                observations: [
-                    ObservationInput(
-                        content: "prefers email after 6pm", source: "agent", occurredAt: 1_000, conversationIDs: ["c1"],
-                        subjectKey: "contact.time", embedding: nil, idempotencyKey: "k1")
-                ])
-            let base = try engine.createKnowledgeBase(storeID: store, displayName: "Help").knowledgeBase.id
-            _ = try engine.addKnowledge(
-                storeID: store, knowledgeBaseID: base,
-                KnowledgeInput(
-                    name: "Policies", sourceType: .markdown, source: "# Refunds\nFive days.\n## Shipping\nThree days."))
-            _ = try engine.updateTraits(
-                storeID: store, profileID: profile, [TraitUpdate(group: "Contact", name: "name", value: nil)])
-            if let id = observed.observations.first?.observationID {
-                _ = try engine.deleteObservation(storeID: store, profileID: profile, observationID: id)
-            }
-        }
-        try activity(1)
+        try activity(engine, 1)
         _ = try await storage.snapshotNow()
-        try activity(2)
+        try activity(engine, 2)
         // Closing flushes the log; the snapshot taken above stays the newest.
         await storage.close(snapshot: false)
         let files = (fm.enumerator(atPath: directory)?.allObjects as? [String] ?? []).sorted()
@@ -169,7 +174,15 @@ enum FuzzSeeds {
             let name = (file as NSString).lastPathComponent
             guard let bytes = fm.contents(atPath: "\(directory)/\(file)") else { continue }
             if name.hasSuffix(".sqlite") {
-                try save(Array(bytes), .snapshot, name)
+                // Damage descriptors for the built-in base snapshot (see `FuzzTarget.snapshot`):
+                // none, one flipped bit in the header and in the middle, and a cut tail.
+                let middle = UInt32(bytes.count / 2)
+                try save([], .snapshot, "undamaged")
+                try save([20, 0, 0, 0, 1], .snapshot, "header-bit")
+                try save(
+                    [UInt8(middle & 255), UInt8(middle >> 8 & 255), UInt8(middle >> 16 & 255), 0, 0x10], .snapshot,
+                    "middle-bit")
+                try save([3], .snapshot, "cut-tail")
             } else if name.hasPrefix("wal-") {
                 try save(Array(bytes), .segment, name)
                 // Each record's payload (docs/storage.md): after the 24-byte segment header, records
@@ -187,6 +200,35 @@ enum FuzzSeeds {
                     index += 1
                 }
             }
+        }
+    }
+
+    /// A bit of everything in one new store: identity, traits and their removal, an observation
+    /// and its deletion, a knowledge base with a document.
+    static func activity(_ engine: Engine, _ n: Int) throws {
+        let store = try engine.createStore(displayName: "seed-\(n)").store.id
+        let profile = try engine.resolveIdentity(
+            storeID: store, identifiers: [IdentifierInput(type: "email", value: "seed\(n)@example.com")],
+            traits: [TraitUpdate(group: "Contact", name: "name", value: .string("Seed"))]
+        ).profileID
+        _ = try engine.resolveIdentity(
+            storeID: store, identifiers: [IdentifierInput(type: "phone", value: "+1415555010\(n)")], into: profile)
+        let observed = try engine.observe(
+            storeID: store, profileID: profile,
+            observations: [
+                ObservationInput(
+                    content: "prefers email after 6pm", source: "agent", occurredAt: 1_000, conversationIDs: ["c1"],
+                    subjectKey: "contact.time", embedding: nil, idempotencyKey: "k1")
+            ])
+        let base = try engine.createKnowledgeBase(storeID: store, displayName: "Help").knowledgeBase.id
+        _ = try engine.addKnowledge(
+            storeID: store, knowledgeBaseID: base,
+            KnowledgeInput(
+                name: "Policies", sourceType: .markdown, source: "# Refunds\nFive days.\n## Shipping\nThree days."))
+        _ = try engine.updateTraits(
+            storeID: store, profileID: profile, [TraitUpdate(group: "Contact", name: "name", value: nil)])
+        if let id = observed.observations.first?.observationID {
+            _ = try engine.deleteObservation(storeID: store, profileID: profile, observationID: id)
         }
     }
 }
