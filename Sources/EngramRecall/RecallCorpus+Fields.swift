@@ -128,27 +128,26 @@ extension RecallCorpus {
                             }
                             return
                         }
-                        // The best by BM25: a cutoff from a coarse histogram of the parts, then the
-                        // slots above it. Four interleaved histograms: most parts fall in the same
-                        // few bins, and one counter would make each row wait for the last's store.
-                        var histogram = [Int32](repeating: 0, count: 4 * 1025)
+                        // The best by BM25: every part (a slot not admitted has 0), then a cutoff
+                        // from a coarse histogram of every fourth slot's part, then the slots above
+                        // it. The first and last passes are plain arithmetic and compares; the
+                        // histogram's scattered increments, the slow part, see a quarter of the
+                        // rows. A document near the top is always kept: the cutoff only rises past
+                        // a part when few sampled parts are above it.
+                        for slot in 0..<admitted.count {
+                            parts[slot] = admitted[slot] ? a * lexical[slot] + c * headingLexical[slot] : 0
+                        }
+                        var histogram = [Int32](repeating: 0, count: 1025)
                         histogram.withUnsafeMutableBufferPointer { histogram in
-                            // Branch-free: a slot not admitted has part 0, and bin 0 is never taken
-                            // (the cutoff stops at bin 1), so it may count anything.
-                            for slot in 0..<admitted.count {
-                                let part = admitted[slot] ? a * lexical[slot] + c * headingLexical[slot] : 0
-                                parts[slot] = part
-                                histogram[(slot & 3) * 1025 + Int(min(1024, max(0, part * 1024)))] &+= 1
-                            }
-                            for bin in 0..<1025 {
-                                histogram[bin] =
-                                    histogram[bin] &+ histogram[1025 + bin] &+ histogram[2050 + bin]
-                                    &+ histogram[3075 + bin]
+                            // Bin 0 is never taken (the cutoff stops at bin 1): it may count anything.
+                            for slot in stride(from: 0, to: parts.count, by: 4) {
+                                histogram[Int(min(1024, max(0, parts[slot] * 1024)))] &+= 1
                             }
                         }
+                        let sampled = fieldShortlist / 4
                         var cutoff = 1024
                         var taken = Int(histogram[1024])
-                        while cutoff > 1, taken + Int(histogram[cutoff - 1]) <= fieldShortlist {
+                        while cutoff > 1, taken + Int(histogram[cutoff - 1]) <= sampled {
                             cutoff -= 1
                             taken += Int(histogram[cutoff])
                         }
