@@ -63,7 +63,7 @@ extension API {
 
         let documents = router.group("v1/Stores/{storeId}/KnowledgeBases/{knowledgeBaseId}/Knowledge")
         documents.post { request, context in
-            let b = try await body(NewKnowledgeBody.self, request, context)
+            let b = try await body(KnowledgeBody.self, request, context)
             var q = Wire.AddKnowledgeRequest()
             (q.storeId, q.knowledgeBaseId) = try baseIDs(context)
             q.name = b.name ?? ""
@@ -93,7 +93,7 @@ extension API {
             return json(KnowledgeJSON(try await call(Methods.getKnowledge, q, context).knowledge))
         }
         documents.patch("{knowledgeId}") { request, context in
-            let b = try await body(PatchKnowledgeBody.self, request, context)
+            let b = try await body(KnowledgeBody.self, request, context)
             var q = Wire.UpdateKnowledgeRequest()
             (q.storeId, q.knowledgeBaseId) = try baseIDs(context)
             q.knowledgeId = try parameter("knowledgeId", context)

@@ -112,6 +112,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         answering = true
         let keepAlive = old.isKeepAlive
         let version = old.version
+        // A HEAD answer has the headers a GET would have, and no body (RFC 9110 9.3.2).
+        let headOnly = old.method == .HEAD
         guard let head = try? HTTPRequest(old, secure: false, splitCookie: false) else {
             refuse(
                 APIError(.invalidArgument, "the request line or its headers are not valid HTTP"), version: version,
@@ -150,7 +152,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             let (head, payload) = (response.head, collected.buffer)
             let send: @Sendable () -> Void = {
                 let (handler, context) = bound.value
-                handler.write(head, payload, version: version, keepAlive: keepAlive, context: context)
+                handler.write(
+                    head, payload, version: version, keepAlive: keepAlive, headOnly: headOnly, context: context)
             }
             // The task's executor is the loop, so this is normally a direct write.
             if loop.inEventLoop { send() } else { loop.execute(send) }
@@ -159,7 +162,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func write(
         _ response: HTTPResponse, _ payload: ByteBuffer, version: HTTPVersion, keepAlive: Bool,
-        context: ChannelHandlerContext
+        headOnly: Bool = false, context: ChannelHandlerContext
     ) {
         var head = HTTPResponseHead(response)
         head.version = version
@@ -172,7 +175,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             head.headers.replaceOrAdd(name: "connection", value: "keep-alive")
         }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if payload.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(payload))), promise: nil) }
+        if payload.readableBytes > 0, !headOnly {
+            context.write(wrapOutboundOut(.body(.byteBuffer(payload))), promise: nil)
+        }
         answering = false
         if close {
             let channel = context.channel

@@ -95,18 +95,10 @@ struct KnowledgeJSON: Encodable {
     }
 }
 
-/// A new document: its source is cut into chunks by `sourceType` (TEXT when left out).
-struct NewKnowledgeBody: Decodable {
-    var name: String?
-    var description: String?
-    var metadata: MetadataJSON?
-    var sourceType: JSONEnum<Wire.KnowledgeSourceType>?
-    var source: String?
-}
-
-/// A document's changes: what is left out (or null) is kept; `metadata: {}` empties it; a
-/// `source` is cut and embedded again.
-struct PatchKnowledgeBody: Decodable {
+/// A document in a request. Adding one: its source is cut into chunks by `sourceType` (TEXT
+/// when left out). Changing one: what is left out (or null) is kept, `metadata: {}` empties it,
+/// and a `source` is cut and embedded again.
+struct KnowledgeBody: Decodable {
     var name: String?
     var description: String?
     var metadata: MetadataJSON?

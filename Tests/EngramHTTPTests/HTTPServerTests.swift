@@ -123,6 +123,9 @@ import Testing
             #expect(pipelined.lowercased().contains("connection: close"))
             #expect(pipelined.lowercased().contains("date: "))
 
+            let head = try RawHTTP.exchange(port, "HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(head.hasPrefix("HTTP/1.1 ") && head.hasSuffix("\r\n\r\n"), "headers and no body: \(head)")
+
             let old = try RawHTTP.exchange(port, "GET /healthz HTTP/1.0\r\n\r\n")
             #expect(old.hasPrefix("HTTP/1.0 200"), "\(old)")
             #expect(old.hasSuffix(#"{"status":"ok"}"#), "closed after the answer: \(old)")
