@@ -65,7 +65,7 @@ enum SnapshotFile {
         let statements: [(String, SQLiteStatement)]
         let stores, settings, types, aliases, profiles, merges, identifiers, traits, observations, observationRevisions,
             summaries, summaryRevisions, communications, recipients, idempotency, conversations, knowledgeBases,
-            knowledgeItems, knowledgeChunks: SQLiteStatement
+            knowledgeItems, knowledgeChunks, traitTombstones: SQLiteStatement
 
         init(db: SQLiteDatabase) throws(StorageError) {
             var statements: [(String, SQLiteStatement)] = []
@@ -79,7 +79,7 @@ enum SnapshotFile {
             )
             (observations, observationRevisions, summaries, summaryRevisions) = (s[8], s[9], s[10], s[11])
             (communications, recipients, idempotency, conversations) = (s[12], s[13], s[14], s[15])
-            (knowledgeBases, knowledgeItems, knowledgeChunks) = (s[16], s[17], s[18])
+            (knowledgeBases, knowledgeItems, knowledgeChunks, traitTombstones) = (s[16], s[17], s[18], s[19])
         }
 
         func write(_ view: EngineView) throws(StorageError) {
@@ -214,6 +214,16 @@ enum SnapshotFile {
                     }
                     traits.bind(trait.updatedAt)
                     try traits.insert()
+                }
+            }
+            for (group, names) in p.traitTombstones.sorted(by: { $0.key < $1.key }) {
+                for (name, removedAt) in names.sorted(by: { $0.key < $1.key }) {
+                    traitTombstones.bind(sid)
+                    traitTombstones.bind(pid)
+                    traitTombstones.bind(group)
+                    traitTombstones.bind(name)
+                    traitTombstones.bind(removedAt)
+                    try traitTombstones.insert()
                 }
             }
             for item in p.observations {
@@ -662,6 +672,13 @@ enum SnapshotFile {
                         error: error, observationIDs: observationIDs, summaryID: s.optionalString(14),
                         extractor: s.optionalString(15), extractedAt: s.int64(16), extractedMessageCount: s.int(17))
                     stores[i].profiles[j].conversations.append(conversation)
+                }
+            case "trait_tombstones":
+                while try s.step() {
+                    let (i, j) = try profile(s)
+                    let group = s.string(2)
+                    let name = s.string(3)
+                    stores[i].profiles[j].traitTombstones[group, default: [:]][name] = s.int64(4)
                 }
             case "knowledge_bases", "knowledge", "knowledge_chunks":
                 try readKnowledge(table, s)

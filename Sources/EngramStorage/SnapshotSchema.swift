@@ -7,8 +7,8 @@ import EngramCore
 enum SnapshotSchema {
     /// Version 2 added observations' `embedder` column; version 3 the stores' conversation
     /// settings, observations' `communication_ids` and the `conversations` table; version 4 the
-    /// knowledge tables. Older files are still read.
-    static let formatVersion = 4
+    /// knowledge tables; version 5 `trait_tombstones`. Older files are still read.
+    static let formatVersion = 5
 
     /// Columns a file of an older version lacks, and what to read in their place.
     static let addedColumns: [(name: String, version: Int, placeholder: String)] = [
@@ -22,7 +22,7 @@ enum SnapshotSchema {
 
     /// Tables a file of an older version lacks (read as empty).
     static let addedTables: [String: Int] = [
-        "conversations": 3, "knowledge_bases": 4, "knowledge": 4, "knowledge_chunks": 4,
+        "conversations": 3, "knowledge_bases": 4, "knowledge": 4, "knowledge_chunks": 4, "trait_tombstones": 5,
     ]
 
     /// (table, columns with types), in the order rows are read back.
@@ -163,6 +163,13 @@ enum SnapshotSchema {
                 ("chunk_index", "INTEGER NOT NULL"), ("content", "TEXT NOT NULL"), ("heading_path", "TEXT NOT NULL"),
                 ("start_offset", "INTEGER NOT NULL"), ("end_offset", "INTEGER NOT NULL"), ("embedding", "BLOB"),
                 ("heading_embedding", "BLOB"),
+            ]
+        ),
+        (
+            "trait_tombstones",
+            [
+                ("store_id", "TEXT NOT NULL"), ("profile_id", "TEXT NOT NULL"), ("trait_group", "TEXT NOT NULL"),
+                ("name", "TEXT NOT NULL"), ("removed_at_us", "INTEGER NOT NULL"),
             ]
         ),
     ]

@@ -137,10 +137,14 @@ import Testing
         let mismatches = Locked<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             if worker == 0 {
-                for i in 0..<4_000 {
+                // At least 4,000 writes, and on until the viewer has checked a few views (on a
+                // busy machine it may start late).
+                var i = 0
+                while i < 4_000 || checked.withLock({ $0 }) < 20 {
                     _ = try? engine.observe(
                         storeID: store, profileID: profiles[i % profiles.count],
                         observations: [observation("fact number \(i) about topic \(i * 7919 % 1000)")])
+                    i += 1
                 }
                 finished.withLock { $0 = true }
             } else {

@@ -17,11 +17,20 @@ import Testing
         #expect(again.logPosition == UInt64(before), "it answers the position of the state it read")
         #expect(again.profile == profile, "and that state, unchanged (updatedAt included)")
 
-        // An empty trait list, or a removal of a trait that is not there, still changes nothing.
+        // An empty trait list changes nothing.
+        let empty = try t.engine.resolveIdentity(storeID: store, identifiers: [email("a@example.com")], traits: [])
+        #expect(empty.logPosition == UInt64(before) && t.journal.commands.count == before)
+        // A removal of a trait that is not there is logged (it leaves a tombstone against older
+        // writes), the profile unchanged; the same removal again is nothing.
         let removal = try t.engine.resolveIdentity(
             storeID: store, identifiers: [email("a@example.com")],
-            traits: [TraitUpdate(group: "Contact", name: "nickname", value: nil)])
-        #expect(removal.logPosition == UInt64(before) && t.journal.commands.count == before)
+            traits: [TraitUpdate(group: "Contact", name: "nickname", value: nil, updatedAt: 900)])
+        #expect(removal.logPosition == UInt64(before + 1) && t.journal.commands.count == before + 1)
+        #expect(removal.profile == profile)
+        let again2 = try t.engine.resolveIdentity(
+            storeID: store, identifiers: [email("a@example.com")],
+            traits: [TraitUpdate(group: "Contact", name: "nickname", value: nil, updatedAt: 900)])
+        #expect(again2.logPosition == UInt64(before + 1) && t.journal.commands.count == before + 1)
     }
 
     @Test func resolvingThatAttachesOrSetsATraitIsJournaled() throws {
@@ -54,18 +63,22 @@ import Testing
             [TraitUpdate(group: "Account", name: "tier", value: .string("gold"), updatedAt: 5_000)])
         let before = t.journal.commands.count
         #expect(set.logPosition == UInt64(before))
-        // Older than the stored trait: ignored. Removing what is not there: nothing.
+        // Older than the stored trait: ignored.
         let stale = try t.engine.updateTraits(
             storeID: store, profileID: id,
-            [
-                TraitUpdate(group: "Account", name: "tier", value: .string("silver"), updatedAt: 4_000),
-                TraitUpdate(group: "Account", name: "seats", value: nil),
-            ])
+            [TraitUpdate(group: "Account", name: "tier", value: .string("silver"), updatedAt: 4_000)])
         #expect(t.journal.commands.count == before && stale.logPosition == UInt64(before))
         #expect(stale.profile == set.profile)
+        // Removing what is not there is logged once (a tombstone), the profile unchanged.
+        let removal = try t.engine.updateTraits(
+            storeID: store, profileID: id, [TraitUpdate(group: "Account", name: "seats", value: nil, updatedAt: 4_500)])
+        #expect(t.journal.commands.count == before + 1 && removal.profile == set.profile)
+        let repeated = try t.engine.updateTraits(
+            storeID: store, profileID: id, [TraitUpdate(group: "Account", name: "seats", value: nil, updatedAt: 4_500)])
+        #expect(t.journal.commands.count == before + 1 && repeated.logPosition == UInt64(before + 1))
         let changed = try t.engine.updateTraits(
             storeID: store, profileID: id, [TraitUpdate(group: "Account", name: "tier", value: .string("silver"))])
-        #expect(t.journal.commands.count == before + 1 && changed.logPosition == UInt64(before + 1))
+        #expect(t.journal.commands.count == before + 2 && changed.logPosition == UInt64(before + 2))
     }
 
     @Test func aRetryOfStoredObservationsIsNotJournaled() throws {

@@ -42,6 +42,9 @@ final class ReferenceModel {
         var updatedAt: Int64
         var identifiers: [StoredIdentifier] = []
         var traits: Traits = [:]
+        /// Removed traits and when: each name is a last-writer-wins register whose value may be
+        /// "removed".
+        var removed: [String: [String: Int64]] = [:]
         var mergedIDs: [String] = []
         var observations: [String: Obs] = [:]
         var idempotency: [String: ObservationOutcome] = [:]
@@ -118,16 +121,11 @@ final class ReferenceModel {
                         return c.at
                     } ?? now
                 var p = all[stores[s]]!.profiles[id]!
-                let before = p.traits
-                p.traits.apply(
-                    traits.map {
-                        var u = $0
-                        u.updatedAt = u.updatedAt ?? at
-                        return u
-                    }, defaultTime: at)
-                if p.traits != before {
+                let before = (p.traits, p.removed)
+                Self.write(traits, to: &p, at: at)
+                if p.traits != before.0 || p.removed != before.1 {
                     guard case .updateTraits? = command else { return .missingCommand }
-                    p.updatedAt = at
+                    if p.traits != before.0 { p.updatedAt = at }
                     all[stores[s]]!.profiles[id] = p
                 }
                 return .traits(
@@ -385,16 +383,17 @@ final class ReferenceModel {
                 dropped.append(target.identifiers.remove(at: target.identifiers.firstIndex { $0.type == type }!))
             }
         }
-        let before = target.traits
-        target.traits.apply(c.traits, defaultTime: c.at)
+        let before = (target.traits, target.removed)
+        Self.write(c.traits, to: &target, at: c.at)
         if target.traits.count > limits.maxTraitGroups
             || target.traits.values.contains(where: { $0.count > limits.maxTraitsPerGroup })
         {
             return .failure(.resourceExhausted)
         }
-        if outcome != .matched || !attached.isEmpty || !dropped.isEmpty || target.traits != before {
+        let visible = outcome != .matched || !attached.isEmpty || !dropped.isEmpty || target.traits != before.0
+        if visible || target.removed != before.1 {
             if !logged { return .missingCommand }
-            target.updatedAt = c.at
+            if visible { target.updatedAt = c.at }
         }
         for other in others {
             store.profiles[other.id] = nil
@@ -412,10 +411,14 @@ final class ReferenceModel {
         target.identifiers = all.enumerated().filter { item in
             !all[..<item.offset].contains { $0.type == item.element.type && $0.value == item.element.value }
         }.map(\.element)
-        for (group, traits) in other.traits {
-            for (name, trait) in traits where (target.traits[group]?[name]?.updatedAt ?? Int64.min) < trait.updatedAt {
-                target.traits[group, default: [:]][name] = trait
-            }
+        let names = Set(
+            other.traits.flatMap { g, ts in ts.keys.map { [g, $0] } }
+                + other.removed.flatMap { g, ns in ns.keys.map { [g, $0] } })
+        for name in names {
+            let (group, key) = (name[0], name[1])
+            let theirs = other.traits[group]?[key]?.updatedAt ?? other.removed[group]![key]!
+            if let mine = Self.lastWrite(target, group, key), mine >= theirs { continue }
+            Self.set(&target, group, key, other.traits[group]?[key]?.value, at: theirs)
         }
         target.mergedIDs += [other.id] + other.mergedIDs
         for (id, obs) in other.observations { target.observations[id] = obs }
@@ -564,5 +567,28 @@ final class ReferenceModel {
             ObserveResult(
                 profileID: p.id, observations: outcomes, summaryIDs: summaryIDs,
                 communicationIDs: c.communications.map(\.id), logPosition: 0))
+    }
+}
+
+extension ReferenceModel {
+    /// When a trait name was last written (set or removed), if ever.
+    static func lastWrite(_ p: Prof, _ group: String, _ name: String) -> Int64? {
+        p.traits[group]?[name]?.updatedAt ?? p.removed[group]?[name]
+    }
+
+    static func set(_ p: inout Prof, _ group: String, _ name: String, _ value: TraitValue?, at: Int64) {
+        p.traits[group, default: [:]][name] = value.map { Trait(value: $0, updatedAt: at) }
+        p.removed[group, default: [:]][name] = value == nil ? at : nil
+        if p.traits[group]?.isEmpty == true { p.traits[group] = nil }
+        if p.removed[group]?.isEmpty == true { p.removed[group] = nil }
+    }
+
+    /// Each update wins unless the name was last written later.
+    static func write(_ updates: [TraitUpdate], to p: inout Prof, at: Int64) {
+        for u in updates {
+            let time = u.updatedAt ?? at
+            if let last = lastWrite(p, u.group, u.name), last > time { continue }
+            set(&p, u.group, u.name, u.value, at: time)
+        }
     }
 }

@@ -73,6 +73,9 @@ public struct EngineLimits: Sendable, Hashable {
     public var maxTraitStringLength = 1_024
     /// Elements in a list trait value.
     public var maxTraitListCount = 100
+    /// Removed traits one profile remembers, so an older write cannot bring them back; past
+    /// it the oldest removal is forgotten first.
+    public var maxTraitTombstones = 1_000
     /// Items (observations, summaries and communications together) in one Observe call.
     public var maxItemsPerObserve = 100
     /// Characters of an observation, summary or communication text.

@@ -156,7 +156,9 @@ extension Engine {
                     throw EngineError(code: .internal, message: "identity index names a missing profile \"\(other)\"")
                 }
                 absorbed.append(found)
-                target.absorb(found, at: c.at, window: configuration.communicationsWindow)
+                target.absorb(
+                    found, at: c.at, window: configuration.communicationsWindow,
+                    maxTraitTombstones: configuration.limits.maxTraitTombstones)
             }
             if !absorbed.isEmpty { target.settleSubjects(at: c.at, maxRevisions: configuration.limits.maxRevisions) }
 
@@ -179,15 +181,22 @@ extension Engine {
                 }
             }
             let traitsBefore = target.traits
-            target.traits.apply(c.traits, defaultTime: c.at)
+            let tombstonesBefore = target.traitTombstones
+            target.traits.apply(
+                c.traits, defaultTime: c.at, tombstones: &target.traitTombstones,
+                maxTombstones: configuration.limits.maxTraitTombstones)
             if let violation = target.traits.limitViolation(
                 before: traitsBefore, updates: c.traits, path: "traits", limits: configuration.limits)
             {
                 throw EngineError.fields([violation], code: .resourceExhausted)
             }
             // Nothing has been written before this point.
-            let changed = outcome != .matched || !attached.isEmpty || !dropped.isEmpty || target.traits != traitsBefore
-            if changed { target.updatedAt = c.at }
+            // A removal of a trait that is not there changes no visible state but is still a
+            // write: its tombstone turns away an older value arriving later.
+            let visible =
+                outcome != .matched || !attached.isEmpty || !dropped.isEmpty || target.traits != traitsBefore
+            let changed = visible || target.traitTombstones != tombstonesBefore
+            if visible { target.updatedAt = c.at }
             for other in others { states[position(other)].remove(store: store, id: other) }
             if changed { states[position(targetID)].put(target, store: store) }
 

@@ -41,22 +41,29 @@ extension Engine {
     func applyUpdateTraits(_ c: Command.UpdateTraits, _ mode: ApplyMode) throws(EngineError) -> TraitsResult {
         try withProfile(store: c.storeID, profile: c.profileID) {
             (state: inout ShardState, id: String) throws(EngineError) -> TraitsResult in
-            let before = state.profile(store: c.storeID, id: id)!.traits
+            let stored = state.profile(store: c.storeID, id: id)!
+            let before = stored.traits
             var after = before
-            after.apply(c.traits, defaultTime: c.at)
+            var tombstones = stored.traitTombstones
+            after.apply(
+                c.traits, defaultTime: c.at, tombstones: &tombstones,
+                maxTombstones: configuration.limits.maxTraitTombstones)
             if let violation = after.limitViolation(
                 before: before, updates: c.traits, path: "traits", limits: configuration.limits)
             {
                 throw EngineError.fields([violation], code: .resourceExhausted)
             }
-            // Updates that leave every trait as it was change nothing: nothing is written or logged.
-            if after == before {
+            // Updates that leave every trait and removal as they were change nothing: nothing is
+            // written or logged. A removal of a trait that is not there is a write (its tombstone
+            // turns away an older value arriving later) but leaves the profile's time alone.
+            if after == before, tombstones == stored.traitTombstones {
                 let profile = state.profile(store: c.storeID, id: id)!.publicProfile(store: c.storeID)
                 return TraitsResult(profileID: id, logPosition: unchanged(mode), profile: profile)
             }
             let profile = state.update(store: c.storeID, id: id) { profile in
+                if after != before { profile.updatedAt = c.at }
                 profile.traits = after
-                profile.updatedAt = c.at
+                profile.traitTombstones = tombstones
                 return profile.publicProfile(store: c.storeID)
             }!
             var logged = c

@@ -1,14 +1,16 @@
 extension ProfileState {
     /// Takes in everything of a profile merged into this one. Call `settleSubjects(at:maxRevisions:)`
     /// once after the last merge.
-    mutating func absorb(_ other: ProfileState, at: Int64, window: Int) {
+    mutating func absorb(_ other: ProfileState, at: Int64, window: Int, maxTraitTombstones: Int) {
         // Both may hold the same shared (non-unique) value: keep it once, at its earliest.
         var seen = Set<IdentifierKey>()
         identifiers = (identifiers + other.identifiers).enumerated()
             .sorted { ($0.element.addedAt, $0.offset) < ($1.element.addedAt, $1.offset) }
             .map(\.element)
             .filter { seen.insert(IdentifierKey(type: $0.type, value: $0.value)).inserted }
-        traits.merge(newerOf: other.traits)
+        traits.merge(
+            newerOf: other.traits, tombstones: &traitTombstones, theirTombstones: other.traitTombstones,
+            maxTombstones: maxTraitTombstones)
         mergedIDs += [other.id] + other.mergedIDs
         for stored in other.observations.values {
             putObservation(stored, fingerprint: other.indexes?.duplicates.fingerprint(of: stored.observation.id))

@@ -36,6 +36,8 @@ struct ProfileState: Sendable, Equatable {
     /// Oldest first (attach order), which is the order drop-oldest removes them in.
     var identifiers: [StoredIdentifier] = []
     var traits: Traits = [:]
+    /// Removed traits and when: an older write to one of them is ignored.
+    var traitTombstones: TraitTombstones = [:]
     /// Every id merged into this one, directly or through earlier merges.
     var mergedIDs: [String] = []
     /// Persistent map: a shard view shares it, and a write copies only the touched path.

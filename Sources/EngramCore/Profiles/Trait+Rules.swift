@@ -43,27 +43,53 @@ extension TraitUpdate {
 }
 
 extension Dictionary where Key == String, Value == [String: Trait] {
-    /// Applies updates in order; each wins only if not older than the stored trait.
-    mutating func apply(_ updates: [TraitUpdate], defaultTime: Int64) {
+    /// Applies updates in order; each wins only if not older than the stored trait or its
+    /// removal. A removal leaves a tombstone (even for a trait never set), and a value set
+    /// clears it: a name has a trait or a tombstone, never both.
+    mutating func apply(
+        _ updates: [TraitUpdate], defaultTime: Int64, tombstones: inout TraitTombstones, maxTombstones: Int
+    ) {
         for update in updates {
             let time = update.updatedAt ?? defaultTime
             if let existing = self[update.group]?[update.name], existing.updatedAt > time { continue }
+            if let removedAt = tombstones[update.group]?[update.name], removedAt > time { continue }
             if let value = update.value {
                 self[update.group, default: [:]][update.name] = Trait(value: value, updatedAt: time)
-            } else if self[update.group]?.removeValue(forKey: update.name) != nil, self[update.group]?.isEmpty == true {
-                self[update.group] = nil
+                tombstones.remove(group: update.group, name: update.name)
+            } else {
+                removeTrait(group: update.group, name: update.name)
+                tombstones[update.group, default: [:]][update.name] = time
             }
         }
+        tombstones.forgetOldest(keeping: maxTombstones)
     }
 
-    /// Merges another profile's traits: per trait, the newer wins; on a tie, self's stays.
-    mutating func merge(newerOf other: Traits) {
+    /// Merges another profile's traits and tombstones: per name, the newer of the four wins;
+    /// on a tie, self's stays.
+    mutating func merge(
+        newerOf other: Traits, tombstones: inout TraitTombstones, theirTombstones: TraitTombstones, maxTombstones: Int
+    ) {
         for (group, traits) in other {
             for (name, trait) in traits {
                 if let mine = self[group]?[name], mine.updatedAt >= trait.updatedAt { continue }
+                if let removedAt = tombstones[group]?[name], removedAt >= trait.updatedAt { continue }
                 self[group, default: [:]][name] = trait
+                tombstones.remove(group: group, name: name)
             }
         }
+        for (group, names) in theirTombstones {
+            for (name, removedAt) in names {
+                if let mine = self[group]?[name], mine.updatedAt >= removedAt { continue }
+                if let mine = tombstones[group]?[name], mine >= removedAt { continue }
+                removeTrait(group: group, name: name)
+                tombstones[group, default: [:]][name] = removedAt
+            }
+        }
+        tombstones.forgetOldest(keeping: maxTombstones)
+    }
+
+    private mutating func removeTrait(group: String, name: String) {
+        if self[group]?.removeValue(forKey: name) != nil, self[group]?.isEmpty == true { self[group] = nil }
     }
 
     var traitCount: Int { values.reduce(0) { $0 + $1.count } }
@@ -86,5 +112,24 @@ extension Dictionary where Key == String, Value == [String: Trait] {
                     "group \"\(group)\" would have \(traits.count) traits; the limit is \(limits.maxTraitsPerGroup)")
         }
         return nil
+    }
+}
+
+extension Dictionary where Key == String, Value == [String: Int64] {
+    mutating func remove(group: String, name: String) {
+        if self[group]?.removeValue(forKey: name) != nil, self[group]?.isEmpty == true { self[group] = nil }
+    }
+
+    var tombstoneCount: Int { values.reduce(0) { $0 + $1.count } }
+
+    /// Forgets the oldest removals (by time, then group and name, so replay forgets the same
+    /// ones) past `limit`.
+    mutating func forgetOldest(keeping limit: Int) {
+        let excess = tombstoneCount - limit
+        guard excess > 0 else { return }
+        let oldest = flatMap { group, names in names.map { (time: $0.value, group: group, name: $0.key) } }
+            .sorted { ($0.time, $0.group, $0.name) < ($1.time, $1.group, $1.name) }
+            .prefix(excess)
+        for entry in oldest { remove(group: entry.group, name: entry.name) }
     }
 }

@@ -26,6 +26,11 @@ public struct Trait: Sendable, Hashable {
 /// A profile's traits: group → name → trait, e.g. `Contact` → `email`.
 public typealias Traits = [String: [String: Trait]]
 
+/// Removed traits: group → name → when the removal was written (µs). A write older than a
+/// trait's removal is ignored, so a late write cannot bring the trait back. Kept beside the
+/// traits, never shown to callers, at most `EngineLimits.maxTraitTombstones` per profile.
+public typealias TraitTombstones = [String: [String: Int64]]
+
 /// One change to one trait. A nil `value` removes the trait.
 public struct TraitUpdate: Sendable, Hashable {
     /// The group, e.g. `Contact`.

@@ -66,6 +66,8 @@ public struct ProfileSnapshot: Sendable, Hashable {
     public var identifiers: [StoredIdentifier]
     /// Traits by group, then name.
     public var traits: Traits
+    /// Removed traits and when, by group, then name.
+    public var traitTombstones: TraitTombstones
     /// Ids merged into this profile.
     public var mergedIDs: [String]
     /// By (created_at, id).
@@ -83,8 +85,10 @@ public struct ProfileSnapshot: Sendable, Hashable {
     public init(
         id: String, createdAt: Int64, updatedAt: Int64, identifiers: [StoredIdentifier], traits: Traits,
         mergedIDs: [String], observations: [ObservationSnapshot], summaries: [SummarySnapshot],
-        communications: [Communication], idempotencyKeys: [IdempotencyRecord], conversations: [Conversation] = []
+        communications: [Communication], idempotencyKeys: [IdempotencyRecord], conversations: [Conversation] = [],
+        traitTombstones: TraitTombstones = [:]
     ) {
+        self.traitTombstones = traitTombstones
         self.conversations = conversations
         self.id = id
         self.createdAt = createdAt
@@ -163,7 +167,7 @@ extension ProfileState {
             }.sorted {
                 $0.key < $1.key
             },
-            conversations: conversations.values.sorted { $0.id < $1.id })
+            conversations: conversations.values.sorted { $0.id < $1.id }, traitTombstones: traitTombstones)
     }
 
     /// Rebuilds a profile's content; its indexes (duplicate fingerprints, recall) are built
@@ -174,6 +178,7 @@ extension ProfileState {
         updatedAt = snapshot.updatedAt
         identifiers = snapshot.identifiers
         traits = snapshot.traits
+        traitTombstones = snapshot.traitTombstones
         mergedIDs = snapshot.mergedIDs
         for item in snapshot.observations {
             putObservation(
