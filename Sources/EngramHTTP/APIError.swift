@@ -18,8 +18,10 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var fieldViolations: [Wire.FieldViolation]
     /// The HTTP status, from `code` unless set.
     public var status: HTTPResponse.Status
-    /// Extra headers (a redirect's `Location`).
+    /// Extra headers (a redirect's `Location`, a rate limit's `Retry-After`).
     var headers: HTTPFields = [:]
+    /// Set when a key's rate limit refused the request: when a retry can succeed.
+    var retryAfterMs: UInt64 = 0
 
     public init(_ code: StatusCode, _ message: String, field: String? = nil) {
         self.code = code
@@ -36,6 +38,12 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             Wire.FieldViolation(field: JSONNames.path($0.field), description: JSONNames.translate($0.description))
         }
         self.status = Self.httpStatus(code, hasFields: !status.fieldViolations.isEmpty)
+        if status.retryAfterMs > 0 {
+            retryAfterMs = status.retryAfterMs
+            // Retry-After counts whole seconds (RFC 9110), rounded up so a client that obeys it
+            // is not refused again.
+            headers[.retryAfter] = String((status.retryAfterMs + 999) / 1_000)
+        }
     }
 
     static func invalid(_ field: String, _ description: String) -> APIError {
@@ -74,6 +82,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         var more_info: String
         var status: Int
         var fieldViolations: [Violation]?
+        var retryAfterMs: UInt64?
         struct Violation: Encodable {
             var field: String
             var description: String
@@ -94,7 +103,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             more_info: "https://github.com/engram-memory/engram/blob/main/docs/http.md#errors",
             status: status.code,
             fieldViolations: fieldViolations.isEmpty
-                ? nil : fieldViolations.map { Body.Violation(field: $0.field, description: $0.description) })
+                ? nil : fieldViolations.map { Body.Violation(field: $0.field, description: $0.description) },
+            retryAfterMs: retryAfterMs > 0 ? retryAfterMs : nil)
         return JSONBody.encode(body)
     }
 }

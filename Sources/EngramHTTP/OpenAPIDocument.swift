@@ -846,7 +846,9 @@ components:
     conversationState: {name: state, in: query, schema: {type: string, enum: [OPEN, CLOSED, EXTRACTING, EXTRACTED, FAILED]}}
   responses:
     Error:
-      description: An error.
+      description: An error. A 429 for a key over its rate limit carries Retry-After (whole seconds) and retryAfterMs.
+      headers:
+        Retry-After: {schema: {type: integer}, description: Seconds to wait before retrying (a rate limit's 429 only).}
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
@@ -876,6 +878,7 @@ components:
             properties:
               field: {type: string}
               description: {type: string}
+        retryAfterMs: {type: integer, description: 'With a 429 from a key''s rate limit: milliseconds until a retry can succeed.'}
     PageMeta:
       type: object
       required: [key, pageSize, nextToken, previousToken]

@@ -6,9 +6,12 @@ import Crypto
 /// ```
 /// sha256:<64 hex digits> role=admin name=ops
 /// sha256:<64 hex digits> role=read-write stores=st_01,st_02 name=eu-agents
-/// sha256:<64 hex digits> role=read-only stores=st_01
+/// sha256:<64 hex digits> role=read-only stores=st_01 rate=50/s burst=100
 /// ```
-/// `engramd hash-key KEY` prints the hash of a key.
+/// `engramd hash-key KEY` prints the hash of a key. `rate=` (`N`, `N/s`, `N/min`, `N/h`) limits
+/// the key's requests, over all its connections and both doors; `burst=` is how many may come
+/// at once (default: a second's worth). Past it, requests are answered RESOURCE_EXHAUSTED with
+/// `retry_after_ms`.
 public struct APIKeys: Sendable {
     /// What a key may do.
     public enum Role: Sendable, Hashable, CustomStringConvertible {
@@ -32,6 +35,17 @@ public struct APIKeys: Sendable {
         var hash: [UInt8]
         var role: Role
         var name: String
+        var limit: RateLimit? = nil
+        /// The key's bucket (unlimited when `limit` is nil): shared by its connections.
+        var bucket: TokenBucket
+
+        init(hash: [UInt8], role: Role, name: String, limit: RateLimit? = nil) {
+            self.hash = hash
+            self.role = role
+            self.name = name
+            self.limit = limit
+            self.bucket = TokenBucket(limit: limit)
+        }
     }
 
     /// Why a keys file could not be read.
@@ -50,8 +64,8 @@ public struct APIKeys: Sendable {
     public var count: Int { entries.count }
 
     /// Adds a key given in clear, e.g. from a development flag.
-    public mutating func add(key: String, role: Role, name: String = "") {
-        entries.append(Entry(hash: Self.hash(key), role: role, name: name))
+    public mutating func add(key: String, role: Role, name: String = "", limit: RateLimit? = nil) {
+        entries.append(Entry(hash: Self.hash(key), role: role, name: name, limit: limit))
     }
 
     /// Parses a keys file's text.
@@ -68,6 +82,8 @@ public struct APIKeys: Sendable {
             var role: String?
             var stores: Set<String> = []
             var name = ""
+            var rate: RateLimit?
+            var burst: Double?
             for token in tokens.dropFirst() {
                 let parts = token.split(separator: "=", maxSplits: 1)
                 guard parts.count == 2 else {
@@ -77,6 +93,18 @@ public struct APIKeys: Sendable {
                 case "role": role = String(parts[1])
                 case "stores": stores = Set(parts[1].split(separator: ",").map(String.init))
                 case "name": name = String(parts[1])
+                case "rate":
+                    guard let parsed = RateLimit(rate: parts[1]) else {
+                        throw LoadError(
+                            line: lineNumber, message: "rate must be N, N/s, N/min or N/h with N > 0, not '\(parts[1])'"
+                        )
+                    }
+                    rate = parsed
+                case "burst":
+                    guard let parsed = Double(parts[1]), parsed.isFinite, parsed >= 1 else {
+                        throw LoadError(line: lineNumber, message: "burst must be a number ≥ 1, not '\(parts[1])'")
+                    }
+                    burst = parsed
                 default: throw LoadError(line: lineNumber, message: "unknown setting '\(parts[0])'")
                 }
             }
@@ -93,13 +121,29 @@ public struct APIKeys: Sendable {
             case nil: throw LoadError(line: lineNumber, message: "missing role=admin|read-write|read-only")
             case let other?: throw LoadError(line: lineNumber, message: "unknown role '\(other)'")
             }
-            entries.append(Entry(hash: hash, role: parsed, name: name))
+            if burst != nil, rate == nil {
+                throw LoadError(line: lineNumber, message: "burst= needs a rate= on the same line")
+            }
+            let limit = rate.map { RateLimit(perSecond: $0.perSecond, burst: burst) }
+            entries.append(Entry(hash: hash, role: parsed, name: name, limit: limit))
         }
+    }
+
+    /// These keys, each given the bucket the same key had in `old` (with its new limit), so a
+    /// reload keeps what each key has spent.
+    func keepingBuckets(of old: APIKeys) -> APIKeys {
+        var kept = self
+        for i in kept.entries.indices {
+            guard let previous = old.entries.first(where: { $0.hash == kept.entries[i].hash }) else { continue }
+            previous.bucket.change(to: kept.entries[i].limit)
+            kept.entries[i].bucket = previous.bucket
+        }
+        return kept
     }
 
     /// The role of `key`, or nil. Every entry is compared in constant time, and all of them are
     /// always compared, so timing reveals neither the key nor which entry matched.
-    public func authenticate(_ key: String) -> (role: Role, name: String)? {
+    package func authenticate(_ key: String) -> (role: Role, name: String, bucket: TokenBucket)? {
         let digest = Self.hash(key)
         var match: Entry?
         for entry in entries {
@@ -107,7 +151,7 @@ public struct APIKeys: Sendable {
             for i in 0..<32 { diff |= entry.hash[i] ^ digest[i] }
             if diff == 0 { match = entry }
         }
-        return match.map { ($0.role, $0.name) }
+        return match.map { ($0.role, $0.name, $0.bucket) }
     }
 
     /// Whether a connection that authenticated as (`role`, `name`) with the key hashed

@@ -8,6 +8,9 @@ extension RequestContext {
     func authorize<Request, Response>(_ method: MethodDescriptor<Request, Response>, _ request: Request)
         throws(ServiceError)
     {
+        if let bucket = principal.bucket, let wait = bucket.take() {
+            throw ServiceError.rateLimited(key: principal.name, limit: bucket.limit, retryAfter: wait)
+        }
         switch method.access {
         case .anyone:
             return

@@ -377,7 +377,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if keys.isEmpty {
             principal = .init(role: .admin, name: "anonymous")
         } else if let match = keys.authenticate(request.apiKey) {
-            principal = .init(role: match.role, name: match.name)
+            principal = .init(role: match.role, name: match.name, bucket: match.bucket)
             connection.credential.withLock {
                 $0 = Credential(digest: APIKeys.hash(request.apiKey), role: match.role, name: match.name)
             }

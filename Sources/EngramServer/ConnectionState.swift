@@ -16,9 +16,12 @@ package struct ConnectionState: Sendable {
     package struct Principal: Sendable {
         package var role: APIKeys.Role
         package var name: String
-        package init(role: APIKeys.Role, name: String) {
+        /// The key's rate limit, shared with its other connections (nil: none).
+        package var bucket: TokenBucket?
+        package init(role: APIKeys.Role, name: String, bucket: TokenBucket? = nil) {
             self.role = role
             self.name = name
+            self.bucket = bucket
         }
     }
 

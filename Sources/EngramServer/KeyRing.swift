@@ -13,9 +13,9 @@ public final class KeyRing: Sendable {
     /// The keys now in force.
     public var current: APIKeys { keys.withLock { $0 } }
 
-    /// Puts `new` in force.
+    /// Puts `new` in force; a key in both keeps its rate limit's bucket.
     func replace(with new: APIKeys) {
-        keys.withLock { $0 = new }
+        keys.withLock { $0 = new.keepingBuckets(of: $0) }
     }
 }
 

@@ -25,7 +25,7 @@ package struct MethodCaller: Sendable {
             metrics.authFailures.increment()
             return nil
         }
-        return .init(role: match.role, name: match.name)
+        return .init(role: match.role, name: match.name, bucket: match.bucket)
     }
 
     /// Runs `method` with `request` as `principal`: the response, or the Status the binary

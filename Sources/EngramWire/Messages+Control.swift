@@ -7,6 +7,8 @@ extension Wire {
         public var code: UInt32 = 0
         public var message: String = ""
         public var fieldViolations: [FieldViolation] = []
+        /// With RESOURCE_EXHAUSTED from a key's rate limit: how long to wait before retrying.
+        public var retryAfterMs: UInt64 = 0
         public init() {}
 
         @inlinable
@@ -14,6 +16,7 @@ extension Wire {
             w.uint32(1, code)
             w.string(2, message)
             w.messages(3, fieldViolations)
+            w.uint64(4, retryAfterMs)
         }
 
         public mutating func decodeField(_ n: UInt32, _ t: WireType, from r: inout ProtoReader)
@@ -24,6 +27,7 @@ extension Wire {
             case 1: code = try r.uint32(t, "code")
             case 2: message = try r.string(t, "message")
             case 3: try r.message(t, "field_violations", appendingTo: &fieldViolations)
+            case 4: retryAfterMs = try r.uint64(t, "retry_after_ms")
             default: return false
             }
             return true

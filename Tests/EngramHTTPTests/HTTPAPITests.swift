@@ -1,4 +1,5 @@
 import EngramCore
+import EngramServer
 import Foundation
 import HTTPTypes
 import Testing
@@ -422,6 +423,33 @@ import Testing
             let doc = try await c.get("/openapi.yaml")
             #expect(doc.status == 200)
             #expect(doc.text.hasPrefix("openapi: 3.1"))
+        }
+    }
+
+    /// A key over its rate limit gets 429 with Retry-After (whole seconds, rounded up) and
+    /// retryAfterMs; another key is served.
+    @Test func aRateLimitedKeyGets429WithRetryAfter() async throws {
+        try await withHTTP(configure: { configuration in
+            configuration.keys.add(key: "admin-key", role: .admin)
+            configuration.keys.add(
+                key: "limited-key", role: .admin, name: "limited", limit: RateLimit(perSecond: 1.0 / 60, burst: 2))
+        }) { c in
+            var limited = c
+            limited.authorization = "Bearer limited-key"
+            #expect(try await limited.get("/v1/ControlPlane/Stores").status == 200)
+            #expect(try await limited.get("/v1/ControlPlane/Stores").status == 200)
+            let refused = try await limited.get("/v1/ControlPlane/Stores")
+            #expect(refused.status == 429)
+            #expect(refused.string("error") == "RESOURCE_EXHAUSTED")
+            #expect(refused.string("message").contains("key 'limited' is over its rate limit"))
+            let ms = refused.json["retryAfterMs"] as? Int ?? 0
+            #expect(ms > 30_000 && ms <= 60_000, "a token a minute: \(ms) ms")
+            #expect(refused.headers[.retryAfter] == String((ms + 999) / 1_000))
+            var admin = c
+            admin.authorization = "Bearer admin-key"
+            #expect(try await admin.get("/v1/ControlPlane/Stores").status == 200)
+            let ok = try await admin.get("/v1/ControlPlane/Stores")
+            #expect(ok.headers[.retryAfter] == nil)
         }
     }
 }

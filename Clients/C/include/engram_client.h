@@ -137,6 +137,7 @@ typedef struct engram_status {
     size_t n_field_violations;   /* kept below, at most ENGRAM_MAX_FIELD_VIOLATIONS */
     size_t total_field_violations; /* as many as the server sent */
     engram_field_violation field_violations[ENGRAM_MAX_FIELD_VIOLATIONS];
+    uint64_t retry_after_ms;     /* RESOURCE_EXHAUSTED from the key's rate limit: wait this long */
 } engram_status;
 
 /* What the server announced in HelloResponse. The strings belong to the client and live until

@@ -73,6 +73,7 @@ static void status_reset(engram_status *st)
     st->message[0] = '\0';
     st->n_field_violations = 0;
     st->total_field_violations = 0;
+    st->retry_after_ms = 0;
 }
 
 /* Sets a client-side status and returns its code. */
@@ -462,6 +463,7 @@ static int decode_failure(engram_client *c, const engram_frame_header *h, uint16
         return code;
     }
     copy_str(st->message, sizeof st->message, s->message);
+    st->retry_after_ms = s->retry_after_ms;
     st->total_field_violations = s->n_field_violations;
     for (size_t i = 0; i < s->n_field_violations && i < ENGRAM_MAX_FIELD_VIOLATIONS; i++) {
         const Engram__V1__FieldViolation *v = s->field_violations[i];

@@ -424,4 +424,5 @@ def status_error(code: int, body: bytes) -> EngramError:
         status.message,
         [(v.field, v.description) for v in status.field_violations],
         from_server=True,
+        retry_after=status.retry_after_ms / 1000 if status.retry_after_ms else None,
     )

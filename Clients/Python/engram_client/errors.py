@@ -55,6 +55,8 @@ class EngramError(Exception):
     message: str
     field_violations: list[tuple[str, str]]
     from_server: bool
+    #: RESOURCE_EXHAUSTED from the key's rate limit: seconds to wait before retrying, else None.
+    retry_after: float | None
 
     def __init__(
         self,
@@ -63,11 +65,13 @@ class EngramError(Exception):
         field_violations: Iterable[tuple[str, str]] = (),
         *,
         from_server: bool = False,
+        retry_after: float | None = None,
     ) -> None:
         self.code = StatusCode(code)
         self.message = message
         self.field_violations = list(field_violations)
         self.from_server = from_server
+        self.retry_after = retry_after
         super().__init__(str(self))
 
     @property
@@ -88,8 +92,17 @@ class EngramError(Exception):
         )
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (int(self.code), self.message, self.field_violations, self.from_server))
+        return (
+            _rebuild,
+            (int(self.code), self.message, self.field_violations, self.from_server, self.retry_after),
+        )
 
 
-def _rebuild(code: int, message: str, violations: list[tuple[str, str]], from_server: bool) -> EngramError:
-    return EngramError(code, message, violations, from_server=from_server)
+def _rebuild(
+    code: int,
+    message: str,
+    violations: list[tuple[str, str]],
+    from_server: bool,
+    retry_after: float | None = None,
+) -> EngramError:
+    return EngramError(code, message, violations, from_server=from_server, retry_after=retry_after)

@@ -8,15 +8,22 @@ public struct EngramClientError: Error, Sendable, Hashable, CustomStringConverti
     public var message: String
     /// For INVALID_ARGUMENT: the fields at fault.
     public var fieldViolations: [Wire.FieldViolation]
+    /// For RESOURCE_EXHAUSTED from the key's rate limit: how long to wait before retrying.
+    public var retryAfter: Duration?
 
-    public init(code: StatusCode, message: String, fieldViolations: [Wire.FieldViolation] = []) {
+    public init(
+        code: StatusCode, message: String, fieldViolations: [Wire.FieldViolation] = [], retryAfter: Duration? = nil
+    ) {
         self.code = code
         self.message = message
         self.fieldViolations = fieldViolations
+        self.retryAfter = retryAfter
     }
 
     init(_ status: Wire.Status) {
-        self.init(code: status.statusCode, message: status.message, fieldViolations: status.fieldViolations)
+        self.init(
+            code: status.statusCode, message: status.message, fieldViolations: status.fieldViolations,
+            retryAfter: status.retryAfterMs > 0 ? .milliseconds(Int64(clamping: status.retryAfterMs)) : nil)
     }
 
     public var description: String {
