@@ -26,6 +26,8 @@ import engram_client  # noqa: E402
 ENGRAMD = os.path.abspath(os.environ.get("ENGRAMD", str(ROOT / ".build" / "debug" / "engramd")))
 ADMIN_KEY = "py-admin-" + secrets.token_hex(8)
 READ_ONLY_KEY = "py-read-" + secrets.token_hex(8)
+# A key with a rate limit of two calls, then one a minute.
+LIMITED_KEY = "py-limited-" + secrets.token_hex(8)
 # A read-only key must be scoped to stores; ids are the server's, so this one never exists.
 READ_ONLY_STORE = "st_py_read_only_scope"
 
@@ -121,7 +123,11 @@ def server(engramd_binary: str, workdir: Path) -> Iterator[EngramServer]:
     does not exist) in a keys file."""
     keys = workdir / "keys"
     digest = subprocess.run([engramd_binary, "hash-key", READ_ONLY_KEY], check=True, capture_output=True, text=True)
-    keys.write_text(f"{digest.stdout.strip()} role=read-only stores={READ_ONLY_STORE} name=py-read-only\n")
+    limited = subprocess.run([engramd_binary, "hash-key", LIMITED_KEY], check=True, capture_output=True, text=True)
+    keys.write_text(
+        f"{digest.stdout.strip()} role=read-only stores={READ_ONLY_STORE} name=py-read-only\n"
+        f"{limited.stdout.strip()} role=read-only stores={READ_ONLY_STORE} name=py-limited rate=1/min burst=2\n"
+    )
     (workdir / "shared").mkdir()
     srv = EngramServer(workdir / "shared", "--keys-file", str(keys)).start()
     yield srv

@@ -6,7 +6,7 @@ import pytest
 
 import engram_client
 from engram_client import EngramError, StatusCode, pb, now_us
-from conftest import ADMIN_KEY, EngramServer, unique
+from conftest import ADMIN_KEY, LIMITED_KEY, EngramServer, unique
 
 
 async def test_not_found(client: engram_client.Client, store: str) -> None:
@@ -69,6 +69,17 @@ async def test_bad_api_key_is_unauthenticated(server: EngramServer) -> None:
     assert info.value.code == StatusCode.UNAUTHENTICATED
     assert c.stats.connect_failures == 2 and c.stats.connects == 0
     await c.close()
+
+
+async def test_a_key_over_its_rate_limit_is_told_when_to_retry(server: EngramServer) -> None:
+    async with engram_client.Client(server.address, api_key=LIMITED_KEY) as c:
+        await c.ping()
+        await c.ping()
+        with pytest.raises(EngramError) as info:
+            await c.ping()
+    assert info.value.code == StatusCode.RESOURCE_EXHAUSTED and info.value.from_server
+    assert "py-limited" in info.value.message
+    assert info.value.retry_after is not None and 30 < info.value.retry_after <= 60
 
 
 async def test_unknown_method_is_unimplemented(client: engram_client.Client) -> None:
