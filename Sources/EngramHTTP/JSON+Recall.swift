@@ -152,29 +152,24 @@ struct PageMeta: Encodable {
 }
 
 /// A knowledge chunk Recall found (`knowledgeBaseIds`), with its score.
+/// A chunk as search and recall answer it: the stored chunk's fields, then its score.
 struct KnowledgeChunkJSON: Encodable {
-    var knowledgeBaseId: String
-    var knowledgeId: String
-    var chunkIndex: UInt32
-    var documentTitle: String
-    var headingPath: [String]
-    var content: String
-    var startOffset: UInt32
-    var endOffset: UInt32
+    var chunk: StoredChunkJSON
     var score: Float
     var explanation: ExplanationJSON?
 
     init(_ s: Wire.ScoredKnowledgeChunk) {
-        let c = s.chunk ?? Wire.KnowledgeChunk()
-        knowledgeBaseId = c.knowledgeBaseId
-        knowledgeId = c.knowledgeId
-        chunkIndex = c.chunkIndex
-        documentTitle = c.documentTitle
-        headingPath = c.headingPath
-        content = c.content
-        startOffset = c.startOffset
-        endOffset = c.endOffset
+        chunk = StoredChunkJSON(s.chunk ?? Wire.KnowledgeChunk())
         score = s.score.isFinite ? s.score : 0
         explanation = ExplanationJSON(s.explanation)
+    }
+
+    private enum CodingKeys: String, CodingKey { case score, explanation }
+
+    func encode(to encoder: any Encoder) throws {
+        try chunk.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(score, forKey: .score)
+        try container.encodeIfPresent(explanation, forKey: .explanation)
     }
 }

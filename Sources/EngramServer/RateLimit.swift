@@ -47,9 +47,9 @@ struct TokenBucketState: Sendable {
     /// Spends a token: nil when one was there, else how long until one will be.
     mutating func take(at now: UInt64) -> Duration? {
         guard let limit else { return nil }
-        let elapsed = Double(now &- refilledAt) / 1e9
+        // A clock read older than the last (another thread's) refills nothing.
         if now > refilledAt {
-            tokens = min(limit.burst, tokens + elapsed * limit.perSecond)
+            tokens = min(limit.burst, tokens + Double(now - refilledAt) / 1e9 * limit.perSecond)
             refilledAt = now
         }
         if tokens >= 1 {
@@ -62,9 +62,8 @@ struct TokenBucketState: Sendable {
 
     /// Puts a new limit in force; tokens above its burst are dropped.
     mutating func change(to new: RateLimit?) {
-        if new != nil, limit == nil { tokens = new!.burst }
+        if let new { tokens = limit == nil ? new.burst : min(tokens, new.burst) }
         limit = new
-        if let new { tokens = min(tokens, new.burst) }
     }
 }
 
