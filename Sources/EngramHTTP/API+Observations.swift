@@ -104,7 +104,7 @@ extension API {
         }
         profile.post("Recall") { request, context in
             let (store, id) = try ids(context)
-            let b = try await body(RecallBody.self, request, context)
+            let b = try RecallBody(json: try await bodyBytes(request, context))
             let r = try await call(Methods.recall, try b.wire(store: store, profile: id), context)
             // Recall reads: it runs, then a merged-away id is redirected (308 keeps the POST).
             try redirectIfMerged(request, named: id, canonical: r.profileId, status: .permanentRedirect)

@@ -92,9 +92,13 @@ struct API: Sendable {
 
     /// The request's JSON body as `T`.
     func body<T: Decodable>(_ type: T.Type, _ request: Request, _ context: Context) async throws -> T {
+        try JSONBody.decode(T.self, from: try await bodyBytes(request, context))
+    }
+
+    /// The request's body, up to the door's limit.
+    func bodyBytes(_ request: Request, _ context: Context) async throws -> ByteBuffer {
         var request = request
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        return try JSONBody.decode(T.self, from: buffer)
+        return try await request.collectBody(upTo: context.maxUploadSize)
     }
 
     func parameter(_ name: String, _ context: Context) throws(APIError) -> String {

@@ -1,8 +1,9 @@
 import EngramWire
+import NIOCore
 
 /// POST .../Recall, with the hosted product's names and Engram's additions (`sources`,
 /// `includeSuperseded`, `explain`, `queryEmbedding`).
-struct RecallBody: Decodable {
+struct RecallBody {
     var query: String?
     var conversationId: String?
     var beginDate: JSONTime?
@@ -19,36 +20,34 @@ struct RecallBody: Decodable {
     var knowledgeBaseIds: [String]?
     var knowledgeLimit: UInt32?
 
-    private enum CodingKeys: String, CodingKey {
-        case query, conversationId, beginDate, endDate, observationsLimit, summariesLimit, communicationsLimit
-        case relevanceThreshold, sources, includeSuperseded, explain, queryEmbedding, rankCommunications
-        case knowledgeBaseIds, knowledgeLimit
-    }
-
-    /// Reads only the members the body has (the synthesized decoder asked for each of the
-    /// fifteen, a third of the door's JSON time on a typical three-member body).
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        for key in c.allKeys {
-            switch key {
-            case .query: query = try c.decodeIfPresent(String.self, forKey: key)
-            case .conversationId: conversationId = try c.decodeIfPresent(String.self, forKey: key)
-            case .beginDate: beginDate = try c.decodeIfPresent(JSONTime.self, forKey: key)
-            case .endDate: endDate = try c.decodeIfPresent(JSONTime.self, forKey: key)
-            case .observationsLimit: observationsLimit = try c.decodeIfPresent(UInt32.self, forKey: key)
-            case .summariesLimit: summariesLimit = try c.decodeIfPresent(UInt32.self, forKey: key)
-            case .communicationsLimit: communicationsLimit = try c.decodeIfPresent(UInt32.self, forKey: key)
-            case .relevanceThreshold: relevanceThreshold = try c.decodeIfPresent(Double.self, forKey: key)
-            case .sources: sources = try c.decodeIfPresent([String].self, forKey: key)
-            case .includeSuperseded: includeSuperseded = try c.decodeIfPresent(Bool.self, forKey: key)
-            case .explain: explain = try c.decodeIfPresent(Bool.self, forKey: key)
-            case .queryEmbedding: queryEmbedding = try c.decodeIfPresent([Double].self, forKey: key)
-            case .rankCommunications: rankCommunications = try c.decodeIfPresent(Bool.self, forKey: key)
-            case .knowledgeBaseIds: knowledgeBaseIds = try c.decodeIfPresent([String].self, forKey: key)
-            case .knowledgeLimit: knowledgeLimit = try c.decodeIfPresent(UInt32.self, forKey: key)
+    /// Reads the body's bytes with `JSONReader` (Recall is the door's hottest route; Foundation's
+    /// decoder cost 20–30 µs of a 300 µs call). Unknown members are skipped.
+    init(json buffer: ByteBuffer) throws(APIError) {
+        var body = RecallBody()
+        try JSONReader.readObject(buffer) { (r: inout JSONReader, name: String) throws(APIError) in
+            switch name {
+            case "query": body.query = try r.string(name)
+            case "conversationId": body.conversationId = try r.string(name)
+            case "beginDate": body.beginDate = try r.time(name)
+            case "endDate": body.endDate = try r.time(name)
+            case "observationsLimit": body.observationsLimit = try r.uint32(name)
+            case "summariesLimit": body.summariesLimit = try r.uint32(name)
+            case "communicationsLimit": body.communicationsLimit = try r.uint32(name)
+            case "relevanceThreshold": body.relevanceThreshold = try r.double(name)
+            case "sources": body.sources = try r.strings(name)
+            case "includeSuperseded": body.includeSuperseded = try r.bool(name)
+            case "explain": body.explain = try r.bool(name)
+            case "queryEmbedding": body.queryEmbedding = try r.doubles(name)
+            case "rankCommunications": body.rankCommunications = try r.bool(name)
+            case "knowledgeBaseIds": body.knowledgeBaseIds = try r.strings(name)
+            case "knowledgeLimit": body.knowledgeLimit = try r.uint32(name)
+            default: try r.skipValue()
             }
         }
+        self = body
     }
+
+    init() {}
 
     func wire(store: String, profile: String) throws(APIError) -> Wire.RecallRequest {
         var r = Wire.RecallRequest()
@@ -151,7 +150,6 @@ struct PageMeta: Encodable {
     private enum Keys: String, CodingKey { case key, pageSize, nextToken, previousToken }
 }
 
-/// A knowledge chunk Recall found (`knowledgeBaseIds`), with its score.
 /// A chunk as search and recall answer it: the stored chunk's fields, then its score.
 struct KnowledgeChunkJSON: Encodable {
     var chunk: StoredChunkJSON
