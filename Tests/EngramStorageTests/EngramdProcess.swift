@@ -112,6 +112,11 @@ final class EngramdProcess: @unchecked Sendable {
         Glibc.kill(process.processIdentifier, signal)
     }
 
+    /// A test that throws before stopping its server leaves no engramd running.
+    deinit {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+    }
+
     /// Waits for the process to exit and returns its status.
     func waitForExit() async -> Int32 {
         while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
