@@ -15,6 +15,7 @@ public final class MiniLMEmbedder: Embedder {
     /// another version, so their vectors are never compared.
     public let version: String
     public var isExpensive: Bool { true }
+    public var isContextual: Bool { true }
 
     public let tokenizer: WordPieceTokenizer
     public let model: BertModel

@@ -18,6 +18,10 @@ public protocol Embedder: Sendable {
     /// True when a call costs milliseconds, not microseconds (a neural model): the server
     /// then runs the calls that embed off its event loops. Default false.
     var isExpensive: Bool { get }
+    /// True when a vector is not a sum over the text's words (a transformer reads each word in
+    /// its context): it then matches paraphrases that share no word, and knowledge search
+    /// weighs its cosine above BM25. Default false.
+    var isContextual: Bool { get }
     /// One vector of `dimension` floats per text, in order. They need not be normalised:
     /// the index normalises what it stores.
     func embed(_ texts: [String]) -> [[Float]]
@@ -51,6 +55,7 @@ public protocol TermWeightedQuery: Sendable {
 extension Embedder {
     public var version: String { "1" }
     public var isExpensive: Bool { false }
+    public var isContextual: Bool { false }
     public func embedQuery(_ text: String) -> [Float] { embed([text]).first ?? [] }
     public func hasCachedQuery(_ text: String) -> Bool { !isExpensive }
     public var rebuildsVectorsFromText: Bool { false }

@@ -149,10 +149,16 @@ func runKnowledgeEvaluation(_ arguments: [String]) throws {
         arguments.removeFirst(2)
     }
     var base = EngineConfiguration(idGenerator: SequentialIDGenerator())
-    if let v = options["lexical"].flatMap(Double.init) { base.knowledge.lexicalWeight = v }
-    if let v = options["semantic"].flatMap(Double.init) { base.knowledge.semanticWeight = v }
-    if let v = options["heading-lexical"].flatMap(Double.init) { base.knowledge.headingLexicalWeight = v }
-    if let v = options["heading-semantic"].flatMap(Double.init) { base.knowledge.headingSemanticWeight = v }
+    // Weights given on the command line replace both sets (word-sum and contextual embedders).
+    func setWeight(_ name: String, _ path: WritableKeyPath<KnowledgeSearchConfiguration.Weights, Double>) {
+        guard let v = options[name].flatMap(Double.init) else { return }
+        base.knowledge.weights[keyPath: path] = v
+        base.knowledge.contextualWeights[keyPath: path] = v
+    }
+    setWeight("lexical", \.lexical)
+    setWeight("semantic", \.semantic)
+    setWeight("heading-lexical", \.headingLexical)
+    setWeight("heading-semantic", \.headingSemantic)
     if let v = options["k1"].flatMap(Double.init) { base.knowledge.bm25K1 = v }
     if let v = options["b"].flatMap(Double.init) { base.knowledge.bm25B = v }
     if let v = options["reweight"].flatMap(Double.init) { base.knowledge.reweightQuery = v != 0 }
@@ -168,23 +174,24 @@ func runKnowledgeEvaluation(_ arguments: [String]) throws {
     }
     var runs: [(String, EngineConfiguration)] = []
     var bm25 = base
-    (bm25.knowledge.lexicalWeight, bm25.knowledge.semanticWeight) = (1, 0)
-    (bm25.knowledge.headingLexicalWeight, bm25.knowledge.headingSemanticWeight) = (0, 0)
+    (bm25.knowledge.weights, bm25.knowledge.contextualWeights) = (.bm25, .bm25)
     var fields = bm25
-    fields.knowledge.headingLexicalWeight =
-        base.knowledge.headingLexicalWeight / max(1e-9, base.knowledge.lexicalWeight)
+    fields.knowledge.weights.headingLexical =
+        base.knowledge.weights.headingLexical / max(1e-9, base.knowledge.weights.lexical)
+    fields.knowledge.contextualWeights = fields.knowledge.weights
     runs += [("BM25 only (whole chunk)", bm25), ("BM25, with the headings field", fields)]
     for (name, embedder) in embedders {
         var alone = base
         alone.recall.embedder = embedder
-        (alone.knowledge.lexicalWeight, alone.knowledge.headingLexicalWeight) = (0, 0)
+        (alone.knowledge.weights.lexical, alone.knowledge.weights.headingLexical) = (0, 0)
+        (alone.knowledge.contextualWeights.lexical, alone.knowledge.contextualWeights.headingLexical) = (0, 0)
         var hybrid = base
         hybrid.recall.embedder = embedder
         runs += [("\(name) only", alone), ("hybrid, \(name)", hybrid)]
     }
     let corpora = try paths.map(loadKnowledgeCorpus)
     print(
-        "weights lexical \(base.knowledge.lexicalWeight) + headings \(base.knowledge.headingLexicalWeight), semantic \(base.knowledge.semanticWeight) + headings \(base.knowledge.headingSemanticWeight); BM25 k1 \(base.knowledge.bm25K1) b \(base.knowledge.bm25B); chunks ≤ \(base.limits.chunker.maxTokens) words"
+        "weights \(describe(base.knowledge.weights)), contextual embedders \(describe(base.knowledge.contextualWeights)); BM25 k1 \(base.knowledge.bm25K1) b \(base.knowledge.bm25B); chunks ≤ \(base.limits.chunker.maxTokens) words"
     )
     print(
         "| knowledge search (FeedbackQA) | source | questions | chunks | nDCG@10 | R@1 | R@5 | search p50 µs | p99 µs |"
@@ -201,4 +208,8 @@ func runKnowledgeEvaluation(_ arguments: [String]) throws {
             )
         }
     }
+}
+
+private func describe(_ w: KnowledgeSearchConfiguration.Weights) -> String {
+    "lexical \(w.lexical) + headings \(w.headingLexical), semantic \(w.semantic) + headings \(w.headingSemantic)"
 }

@@ -52,6 +52,49 @@ import Testing
         #expect(warranty.chunks.first?.chunk.index == 2)
     }
 
+    /// Stands in for a transformer: "money back" means what "refund" means, and a text about
+    /// gift cards is about gift cards whatever else it says.
+    struct TopicEmbedder: Embedder {
+        let isContextual: Bool
+        var name: String { isContextual ? "topics-contextual" : "topics" }
+        let dimension = 2
+        func embed(_ texts: [String]) -> [[Float]] {
+            texts.map { text in
+                let t = text.lowercased()
+                let money = Float(t.components(separatedBy: "refund").count - 1 + t.components(separatedBy: "money back").count - 1)
+                let gift = Float(t.components(separatedBy: "gift").count - 1)
+                return [money, gift]
+            }
+        }
+    }
+
+    /// BM25 prefers the section that repeats the query's word; the embedder, the one that means
+    /// it. With a word-sum embedder they count alike and the repeated word wins; with a
+    /// contextual one its cosine counts more and the section that answers wins.
+    @Test func aContextualEmbedderOutweighsBM25() throws {
+        let source = """
+            # Help
+            ## Money back
+            Bring the item to any store within 30 days and we give your money back.
+            ## Refunds on gift cards
+            Gift cards get no refund: a refund of a gift card is not possible.
+            """
+        func top(contextual: Bool) throws -> String {
+            var configuration = EngineConfiguration(idGenerator: SequentialIDGenerator())
+            configuration.recall.embedder = TopicEmbedder(isContextual: contextual)
+            let engine = Engine(configuration: configuration)
+            let store = try engine.makeStore()
+            let base = try engine.createKnowledgeBase(storeID: store, displayName: "b").knowledgeBase.id
+            _ = try engine.addKnowledge(
+                storeID: store, knowledgeBaseID: base,
+                KnowledgeInput(name: "Help", sourceType: .markdown, source: source))
+            return try engine.searchKnowledge(storeID: store, KnowledgeQuery(query: "refund please", top: 1))
+                .chunks.first?.chunk.headingPath.last ?? ""
+        }
+        #expect(try top(contextual: false) == "Refunds on gift cards")
+        #expect(try top(contextual: true) == "Money back")
+    }
+
     @Test func theHeadingsFieldLiftsTheSectionWhoseHeadingAsksTheQuestion() throws {
         // The question is asked in one section's heading; another section's body says the
         // same words more often. Ranked on whole chunks alone, the body wins; with the
@@ -77,8 +120,7 @@ import Testing
         }
         #expect(
             try top(
-                KnowledgeSearchConfiguration(
-                    lexicalWeight: 1, headingLexicalWeight: 0, semanticWeight: 0, headingSemanticWeight: 0)) == [
+                KnowledgeSearchConfiguration(weights: .bm25)) == [
                     "Payments"
                 ])
         #expect(try top(KnowledgeSearchConfiguration()) == ["Can I pay by cheque?"])

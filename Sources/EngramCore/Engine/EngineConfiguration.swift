@@ -117,14 +117,33 @@ public struct EngineLimits: Sendable, Hashable {
 /// (`RecallConfiguration`), with no recency part. The defaults come from the FeedbackQA
 /// evaluation (`engram-eval --knowledge`).
 public struct KnowledgeSearchConfiguration: Sendable, Hashable {
-    /// BM25 over a chunk's whole text (title, headings and content).
-    public var lexicalWeight: Double
-    /// BM25 over its title and headings alone.
-    public var headingLexicalWeight: Double
-    /// The embedder's cosine with the whole text.
-    public var semanticWeight: Double
-    /// The embedder's cosine with the title and headings.
-    public var headingSemanticWeight: Double
+    /// How much each of the four parts counts.
+    public struct Weights: Sendable, Hashable {
+        /// BM25 over a chunk's whole text (title, headings and content).
+        public var lexical: Double
+        /// BM25 over its title and headings alone.
+        public var headingLexical: Double
+        /// The embedder's cosine with the whole text.
+        public var semantic: Double
+        /// The embedder's cosine with the title and headings.
+        public var headingSemantic: Double
+
+        public init(lexical: Double, headingLexical: Double, semantic: Double, headingSemantic: Double) {
+            self.lexical = lexical
+            self.headingLexical = headingLexical
+            self.semantic = semantic
+            self.headingSemantic = headingSemantic
+        }
+
+        /// BM25 alone, over the whole text.
+        public static let bm25 = Weights(lexical: 1, headingLexical: 0, semantic: 0, headingSemantic: 0)
+    }
+
+    /// With an embedder whose vector sums its words' (hashed, static): as much BM25 as cosine.
+    public var weights: Weights
+    /// With a contextual embedder (a transformer such as MiniLM, `Embedder.isContextual`): its
+    /// cosine carries the paraphrases BM25 cannot match, so it counts nearly six times as much.
+    public var contextualWeights: Weights
     public var bm25K1: Double
     public var bm25B: Double
     /// Weight the query's words by their rarity in the knowledge base when embedding it
@@ -132,15 +151,19 @@ public struct KnowledgeSearchConfiguration: Sendable, Hashable {
     public var reweightQuery: Bool
 
     public init(
-        lexicalWeight: Double = 0.3, headingLexicalWeight: Double = 0.2, semanticWeight: Double = 0.3,
-        headingSemanticWeight: Double = 0.2, bm25K1: Double = 0.9, bm25B: Double = 0.4, reweightQuery: Bool = true
+        weights: Weights = Weights(lexical: 0.3, headingLexical: 0.2, semantic: 0.3, headingSemantic: 0.2),
+        contextualWeights: Weights = Weights(lexical: 0.1, headingLexical: 0.05, semantic: 0.45, headingSemantic: 0.4),
+        bm25K1: Double = 0.9, bm25B: Double = 0.4, reweightQuery: Bool = true
     ) {
-        self.headingLexicalWeight = headingLexicalWeight
-        self.headingSemanticWeight = headingSemanticWeight
-        self.lexicalWeight = lexicalWeight
-        self.semanticWeight = semanticWeight
+        self.weights = weights
+        self.contextualWeights = contextualWeights
         self.bm25K1 = bm25K1
         self.bm25B = bm25B
         self.reweightQuery = reweightQuery
+    }
+
+    /// The weights for `embedder`.
+    public func weights(for embedder: any Embedder) -> Weights {
+        embedder.isContextual ? contextualWeights : weights
     }
 }
