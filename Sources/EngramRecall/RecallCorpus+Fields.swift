@@ -1,18 +1,25 @@
 /// How a two-field search (a body, and its headings) mixes its four parts. Negative weights
 /// count as 0; the weights are divided by their sum, and a part the query cannot provide
 /// (no term, no vector) gives its weight away.
-package struct FieldWeights: Sendable, Hashable {
-    package var lexical: Double
-    package var headingLexical: Double
-    package var semantic: Double
-    package var headingSemantic: Double
+public struct FieldWeights: Sendable, Hashable {
+    /// BM25 over the body (for knowledge: title, headings and content).
+    public var lexical: Double
+    /// BM25 over the headings alone.
+    public var headingLexical: Double
+    /// The embedder's cosine with the body.
+    public var semantic: Double
+    /// The embedder's cosine with the headings.
+    public var headingSemantic: Double
 
-    package init(lexical: Double, headingLexical: Double, semantic: Double, headingSemantic: Double) {
+    public init(lexical: Double, headingLexical: Double, semantic: Double, headingSemantic: Double) {
         self.lexical = lexical
         self.headingLexical = headingLexical
         self.semantic = semantic
         self.headingSemantic = headingSemantic
     }
+
+    /// BM25 alone, over the body.
+    public static let bm25 = FieldWeights(lexical: 1, headingLexical: 0, semantic: 0, headingSemantic: 0)
 }
 
 extension RecallCorpus {

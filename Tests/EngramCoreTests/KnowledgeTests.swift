@@ -61,7 +61,8 @@ import Testing
         func embed(_ texts: [String]) -> [[Float]] {
             texts.map { text in
                 let t = text.lowercased()
-                let money = Float(t.components(separatedBy: "refund").count - 1 + t.components(separatedBy: "money back").count - 1)
+                let money = Float(
+                    t.components(separatedBy: "refund").count - 1 + t.components(separatedBy: "money back").count - 1)
                 let gift = Float(t.components(separatedBy: "gift").count - 1)
                 return [money, gift]
             }

@@ -117,27 +117,9 @@ public struct EngineLimits: Sendable, Hashable {
 /// (`RecallConfiguration`), with no recency part. The defaults come from the FeedbackQA
 /// evaluation (`engram-eval --knowledge`).
 public struct KnowledgeSearchConfiguration: Sendable, Hashable {
-    /// How much each of the four parts counts.
-    public struct Weights: Sendable, Hashable {
-        /// BM25 over a chunk's whole text (title, headings and content).
-        public var lexical: Double
-        /// BM25 over its title and headings alone.
-        public var headingLexical: Double
-        /// The embedder's cosine with the whole text.
-        public var semantic: Double
-        /// The embedder's cosine with the title and headings.
-        public var headingSemantic: Double
-
-        public init(lexical: Double, headingLexical: Double, semantic: Double, headingSemantic: Double) {
-            self.lexical = lexical
-            self.headingLexical = headingLexical
-            self.semantic = semantic
-            self.headingSemantic = headingSemantic
-        }
-
-        /// BM25 alone, over the whole text.
-        public static let bm25 = Weights(lexical: 1, headingLexical: 0, semantic: 0, headingSemantic: 0)
-    }
+    /// How much each of the four parts counts: BM25 and the embedder's cosine, each over a
+    /// chunk's whole text (title, headings and content) and over its title and headings alone.
+    public typealias Weights = FieldWeights
 
     /// With an embedder whose vector sums its words' (hashed, static): as much BM25 as cosine.
     public var weights: Weights

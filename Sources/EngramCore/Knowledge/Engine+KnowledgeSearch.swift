@@ -94,10 +94,7 @@ extension Engine {
         guard limit > 0, !text.isBlank else { return [] }
         let settings = configuration.knowledge
         let embedder = configuration.recall.embedder
-        let chosen = settings.weights(for: embedder)
-        let weights = FieldWeights(
-            lexical: chosen.lexical, headingLexical: chosen.headingLexical, semantic: chosen.semantic,
-            headingSemantic: chosen.headingSemantic)
+        let weights = settings.weights(for: embedder)
         // The query's vector, made once for all bases (with reweighting, each base weights
         // the words itself), and only if some base holds this embedder's vectors.
         let states = boxes.map { box in box.state.withLock { $0 } }
