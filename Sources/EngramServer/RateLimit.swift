@@ -56,7 +56,8 @@ struct TokenBucketState: Sendable {
             tokens -= 1
             return nil
         }
-        let wait = (1 - tokens) / limit.perSecond
+        // At most a year: a rate of one an aeon must not overflow the nanoseconds.
+        let wait = min((1 - tokens) / limit.perSecond, 365 * 86_400)
         return .nanoseconds(Int64((wait * 1e9).rounded(.up)))
     }
 

@@ -32,6 +32,10 @@ struct RateLimitTests {
         #expect(bucket.take(at: Self.second / 1_000) == nil)
         bucket.change(to: nil)
         #expect(bucket.take(at: Self.second / 1_000) == nil)
+        // A rate so low its wait would overflow: the hint is capped at a year.
+        var slow = TokenBucketState(limit: RateLimit(perSecond: 1e-300, burst: 1), now: 0)
+        #expect(slow.take(at: 0) == nil)
+        #expect(slow.take(at: 0) == .seconds(365 * 86_400))
     }
 
     @Test func theKeysFileTakesRateAndBurst() throws {
