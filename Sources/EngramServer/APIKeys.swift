@@ -35,7 +35,7 @@ public struct APIKeys: Sendable {
         var hash: [UInt8]
         var role: Role
         var name: String
-        var limit: RateLimit? = nil
+        var limit: RateLimit?
         /// The key's bucket (unlimited when `limit` is nil): shared by its connections.
         var bucket: TokenBucket
 

@@ -73,19 +73,27 @@ struct TokenBucketState: Sendable {
 /// empties it.
 package final class TokenBucket: Sendable {
     private let state: Mutex<TokenBucketState>
+    /// Whether there is a limit: a key without one pays a load per request, not a clock read
+    /// and a lock.
+    private let limited: Atomic<Bool>
 
     init(limit: RateLimit?) {
         state = Mutex(TokenBucketState(limit: limit, now: NIODeadline.now().uptimeNanoseconds))
+        limited = Atomic(limit != nil)
     }
 
     /// Spends a token: nil when allowed, else how long until a retry can be.
     func take() -> Duration? {
+        guard limited.load(ordering: .relaxed) else { return nil }
         let now = NIODeadline.now().uptimeNanoseconds
         return state.withLock { $0.take(at: now) }
     }
 
     func change(to limit: RateLimit?) {
-        state.withLock { $0.change(to: limit) }
+        state.withLock {
+            $0.change(to: limit)
+            limited.store(limit != nil, ordering: .relaxed)
+        }
     }
 
     var limit: RateLimit? { state.withLock { $0.limit } }

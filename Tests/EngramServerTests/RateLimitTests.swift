@@ -38,6 +38,17 @@ struct RateLimitTests {
         #expect(slow.take(at: 0) == .seconds(365 * 86_400))
     }
 
+    /// A key's shared bucket: a reload that gives an unlimited key a limit puts it in force.
+    @Test func aSharedBucketTakesALimitGivenLater() {
+        let bucket = TokenBucket(limit: nil)
+        #expect((0..<100).allSatisfy { _ in bucket.take() == nil })
+        bucket.change(to: RateLimit(perSecond: 0.01, burst: 1))
+        #expect(bucket.take() == nil)
+        #expect(bucket.take() != nil)
+        bucket.change(to: nil)
+        #expect(bucket.take() == nil)
+    }
+
     @Test func theKeysFileTakesRateAndBurst() throws {
         let hash = APIKeys.hashLine(for: "k")
         func limit(_ settings: String) throws -> RateLimit? {
